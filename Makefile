@@ -1,0 +1,97 @@
+# Monalisa Visites: build, run and test on a fresh Debian 12 machine (root, Rust via rustup,
+# Node 20 + npm). `make run` and `make test` install what is missing first.
+#
+# The build drives cargo + wasm-bindgen directly (no cargo-leptos: it costs 20-40 minutes to
+# install on 2 cores). The phone bundle is always built as it ships: `wasm-release` profile,
+# then wasm-opt (binaryen 116 from crates.io; Debian's binaryen 108 breaks the module).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+WASM_TARGET := wasm32-unknown-unknown
+# wasm-bindgen-cli must be exactly the version in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+WASM_OPT_VERSION := 0.116.1
+SITE := target/site
+STAGE := target/wasm-stage
+WASM_IN := target/$(WASM_TARGET)/wasm-release/monalisa_app.wasm
+# Size budget of the phone bundle (WASM + JS, gzip -9), in bytes.
+SIZE_BUDGET := 307200
+
+.PHONY: run test build build-release site tools tools-test server-debug server-release rust-tests browser-tests size clean
+
+## make run: install what is missing, build in release mode, start on ./data/monalisa.db with the demo territory.
+run: tools build-release
+	@echo "Starting Monalisa Visites (demo territory on first start). Stop with Ctrl-C."
+	./target/release/monalisa serve --demo --site-root $(SITE)
+
+## make test: install what is missing, run every test (Rust, then the browser tests on the shipped bundle).
+test: tools tools-test rust-tests server-debug site size browser-tests
+	@echo "All tests passed."
+
+build: server-debug site
+build-release: server-release site
+
+# ---- tools -------------------------------------------------------------------------------
+
+tools:
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (a few minutes)"; \
+	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --force; fi
+	@if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then \
+	  echo "Installing wasm-opt $(WASM_OPT_VERSION) (binaryen 116, about 10 minutes)"; \
+	  cargo install wasm-opt --version =$(WASM_OPT_VERSION) --locked --force; fi
+
+tools-test:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "Installing Debian's chromium and chromium-driver"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+	@if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then \
+	  (cd tests && npm ci --no-audit --no-fund); fi
+
+# ---- builds ------------------------------------------------------------------------------
+
+server-debug:
+	cargo build -p monalisa-server --bin monalisa
+
+server-release:
+	cargo build -p monalisa-server --bin monalisa --release
+
+# The site: public/ plus the bundle, named after its content so it can be cached forever.
+site:
+	cargo build -p monalisa-app --lib --target $(WASM_TARGET) --features hydrate --profile wasm-release
+	rm -rf $(STAGE) && mkdir -p $(STAGE)
+	wasm-bindgen --target web --no-typescript --out-dir $(STAGE) --out-name monalisa $(WASM_IN)
+	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+	  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+	  $(STAGE)/monalisa_bg.wasm -o $(STAGE)/monalisa_bg.wasm
+	rm -rf $(SITE) && mkdir -p $(SITE)/pkg && cp -r public/. $(SITE)/ && rm -f $(SITE)/icons/make_icons.py
+	hash=$$(cat $(STAGE)/monalisa.js $(STAGE)/monalisa_bg.wasm | sha256sum | cut -c1-10); \
+	cp $(STAGE)/monalisa.js $(SITE)/pkg/monalisa-$$hash.js; \
+	cp $(STAGE)/monalisa_bg.wasm $(SITE)/pkg/monalisa-$${hash}_bg.wasm; \
+	if [ -d $(STAGE)/snippets ]; then cp -r $(STAGE)/snippets $(SITE)/pkg/; fi; \
+	echo "site built in $(SITE) (bundle monalisa-$$hash)"
+
+## make size: WASM + JS sizes of the shipped bundle, raw and gzip, checked against the budget.
+size:
+	@wasm=$$(ls $(SITE)/pkg/monalisa-*_bg.wasm); js=$${wasm%_bg.wasm}.js; \
+	wr=$$(stat -c %s $$wasm); jr=$$(stat -c %s $$js); \
+	wg=$$(gzip -9c $$wasm | wc -c); jg=$$(gzip -9c $$js | wc -c); total=$$((wg + jg)); \
+	printf '%-6s %10s %10s\n' file raw gzip-9 wasm $$wr $$wg js $$jr $$jg; \
+	printf 'total gzip: %d bytes (budget %d)\n' $$total $(SIZE_BUDGET); \
+	if [ $$total -gt $(SIZE_BUDGET) ]; then echo "size budget exceeded" >&2; exit 1; fi
+
+# ---- tests -------------------------------------------------------------------------------
+
+# Per package, with explicit features: `cargo test --workspace` would unify ssr and hydrate.
+rust-tests:
+	cargo test -p monalisa-app --features ssr
+	cargo test -p monalisa-server
+
+browser-tests:
+	cd tests && MONALISA_BIN=$(CURDIR)/target/debug/monalisa MONALISA_SITE=$(CURDIR)/$(SITE) npm test
+
+clean:
+	rm -rf $(SITE) $(STAGE)

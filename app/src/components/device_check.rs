@@ -1,0 +1,84 @@
+//! "Cet appareil": lets a volunteer check that the phone can keep data offline (IndexedDB)
+//! and reach the server. It only works once the WebAssembly runs: the button is disabled in
+//! the server-rendered HTML and enabled by hydration.
+
+use crate::api::server_status;
+use crate::env::use_env;
+use crate::i18n::Msg;
+use crate::local_store;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+struct CheckResult {
+    /// How many checks this device has stored, including this one; `None` if storage failed.
+    stored_checks: Option<u32>,
+    server_reachable: bool,
+}
+
+#[component]
+pub fn DeviceCheck() -> impl IntoView {
+    let env = use_env();
+    let hydrated = RwSignal::new(false);
+    let result = RwSignal::new(None::<CheckResult>);
+    let running = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| hydrated.set(true));
+
+    let run = move |_| {
+        running.set(true);
+        leptos::task::spawn_local(async move {
+            let stored_checks = local_store::record_device_check().await.ok();
+            let server_reachable = server_status().await.is_ok();
+            result.set(Some(CheckResult { stored_checks, server_reachable }));
+            running.set(false);
+        });
+    };
+
+    let status = move || {
+        let env = use_env();
+        if !hydrated.get() {
+            return view! { <p>{env.t(Msg::DeviceWaitingForApp)}</p> }.into_any();
+        }
+        match result.get() {
+            None => view! { <p data-testid="device-ready">{env.t(Msg::DeviceReady)}</p> }.into_any(),
+            Some(r) => {
+                let storage = match r.stored_checks {
+                    Some(n) => view! {
+                        <li data-testid="device-storage" data-ok="true">{env.t(Msg::DeviceStorageOk)}</li>
+                        <li data-testid="device-count">{env.tf(Msg::DeviceCheckCount, &[("n", &n.to_string())])}</li>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <li data-testid="device-storage" data-ok="false">{env.t(Msg::DeviceStorageFailed)}</li>
+                    }
+                    .into_any(),
+                };
+                let server = if r.server_reachable { Msg::DeviceServerOk } else { Msg::DeviceServerUnreachable };
+                view! {
+                    <ul class="checks">
+                        {storage}
+                        <li data-testid="device-server" data-ok=r.server_reachable.to_string()>{env.t(server)}</li>
+                    </ul>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <section aria-labelledby="device-title" class="card device" data-testid="device-check">
+            <h2 id="device-title">{env.t(Msg::DeviceTitle)}</h2>
+            <p>{env.t(Msg::DeviceIntro)}</p>
+            <button
+                type="button"
+                class="primary"
+                on:click=run
+                disabled=move || !hydrated.get() || running.get()
+                data-testid="device-check-button"
+            >
+                {env.t(Msg::DeviceCheckButton)}
+            </button>
+            <div role="status" aria-live="polite">{status}</div>
+        </section>
+    }
+}

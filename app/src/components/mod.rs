@@ -1,0 +1,3 @@
+//! Components shared by pages.
+pub mod device_check;
+pub mod layout;

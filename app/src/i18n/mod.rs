@@ -1,0 +1,233 @@
+//! The one translation mechanism: typed message keys ([`Msg`]), one exhaustive table per
+//! language (a key missing from a language does not compile), French first, English second.
+//!
+//! The language of a page is chosen on the server (a `lang` cookie set by the switch, else the
+//! browser's `Accept-Language`, else French) and written into `<html lang>`; the phone reads it
+//! back from there when it hydrates, so both sides render the same words.
+
+mod en;
+mod fr;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The other language, for the switch.
+    pub const fn other(self) -> Lang {
+        match self {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+
+    /// Picks the page language: an explicit choice (cookie) wins, then the first supported
+    /// language of `Accept-Language` in order of preference, then French.
+    pub fn negotiate(choice: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(lang) = choice.and_then(Lang::from_code) {
+            return lang;
+        }
+        let Some(header) = accept_language else { return Lang::Fr };
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (pos, item) in header.split(',').enumerate() {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let primary = tag.split('-').next().unwrap_or("");
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|v| v.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let Some(lang) = Lang::from_code(primary) else { continue };
+            if q <= 0.0 {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((bq, bpos, _)) => q > bq || (q == bq && pos < bpos),
+            };
+            if better {
+                best = Some((q, pos, lang));
+            }
+        }
+        best.map(|(_, _, l)| l).unwrap_or(Lang::Fr)
+    }
+}
+
+macro_rules! messages {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Every piece of UI text. Add a key here, then to each language's table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($(#[$doc])* $name,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+        }
+    };
+}
+
+messages! {
+    AppName,
+    Tagline,
+    SkipToContent,
+    NavTerritory,
+    SwitchLanguage,
+    SwitchLanguageLabel,
+    OldBrowserTitle,
+    OldBrowserBody,
+    OfflineBanner,
+    TerritoryTitle,
+    TerritoryIntro,
+    TerritoryPrivacy,
+    TerritoryTableCaption,
+    ColumnCommune,
+    ColumnInsee,
+    ColumnPopulation,
+    ColumnArea,
+    ColumnDensity,
+    TotalRow,
+    /// `{n}` communes.
+    CommuneCount,
+    Loading,
+    LoadFailed,
+    DeviceTitle,
+    DeviceIntro,
+    DeviceCheckButton,
+    DeviceWaitingForApp,
+    DeviceStorageOk,
+    DeviceStorageFailed,
+    /// `{n}` checks stored on this device.
+    DeviceCheckCount,
+    DeviceServerOk,
+    DeviceServerUnreachable,
+    DeviceReady,
+    SourcesTitle,
+    SourcesBody,
+    VersionLabel,
+    NotFoundTitle,
+    NotFoundBody,
+    BackHome,
+}
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    match lang {
+        Lang::Fr => fr::text(msg),
+        Lang::En => en::text(msg),
+    }
+}
+
+/// The text of `msg` with its `{name}` placeholders replaced.
+pub fn tf(lang: Lang, msg: Msg, args: &[(&str, &str)]) -> String {
+    let mut s = t(lang, msg).to_owned();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+/// An integer the way the language writes it: `26 641` (narrow no-break space) or `26,641`.
+pub fn fmt_int(lang: Lang, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = match lang {
+        Lang::Fr => "\u{202f}",
+        Lang::En => ",",
+    };
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A decimal number with `decimals` digits: `12,5` in French, `12.5` in English.
+pub fn fmt_decimal(lang: Lang, x: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (x * scale).round() as i64;
+    let int_part = fmt_int(lang, rounded / scale as i64);
+    if decimals == 0 {
+        return int_part;
+    }
+    let frac = (rounded % scale as i64).unsigned_abs();
+    let point = match lang {
+        Lang::Fr => ',',
+        Lang::En => '.',
+    };
+    let sign = if rounded < 0 && rounded / (scale as i64) == 0 { "-" } else { "" };
+    format!("{sign}{int_part}{point}{frac:0decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_every_language() {
+        for &msg in Msg::ALL {
+            for lang in Lang::ALL {
+                assert!(!t(lang, msg).trim().is_empty(), "{msg:?} is empty in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let placeholders = |s: &str| {
+            let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
+            v.sort();
+            v
+        };
+        for &msg in Msg::ALL {
+            assert_eq!(placeholders(t(Lang::Fr, msg)), placeholders(t(Lang::En, msg)), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(Lang::negotiate(None, None), Lang::Fr);
+        assert_eq!(Lang::negotiate(None, Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(None, Some("de-DE,de;q=0.9")), Lang::Fr);
+        assert_eq!(Lang::negotiate(None, Some("de,en;q=0.5,fr;q=0.8")), Lang::Fr);
+        assert_eq!(Lang::negotiate(None, Some("fr;q=0,en")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("fr"), Some("en")), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some("xx"), Some("en")), Lang::En);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(fmt_int(Lang::Fr, 26641), "26\u{202f}641");
+        assert_eq!(fmt_int(Lang::En, 26641), "26,641");
+        assert_eq!(fmt_int(Lang::En, -1234567), "-1,234,567");
+        assert_eq!(fmt_int(Lang::Fr, 123), "123");
+        assert_eq!(fmt_decimal(Lang::Fr, 12.345, 1), "12,3");
+        assert_eq!(fmt_decimal(Lang::En, 1234.56, 1), "1,234.6");
+        assert_eq!(fmt_decimal(Lang::Fr, 0.05, 2), "0,05");
+        assert_eq!(fmt_decimal(Lang::Fr, -0.5, 1), "-0,5");
+        assert_eq!(fmt_decimal(Lang::Fr, 29.97, 0), "30");
+        assert_eq!(tf(Lang::En, Msg::CommuneCount, &[("n", "35")]), "35 communes");
+    }
+}

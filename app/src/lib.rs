@@ -1,0 +1,87 @@
+//! Monalisa Visites: the pages and components (server-rendered, then hydrated on the phone),
+//! the domain model and rules, and the wire types shared by server and phone.
+//!
+//! Features: `ssr` (server side: rendering, server-function bodies, the storage trait) and
+//! `hydrate` (browser side: the WebAssembly entry point, IndexedDB). The domain and i18n
+//! modules compile everywhere and do no I/O.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod env;
+pub mod i18n;
+pub mod local_store;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use components::layout::Layout;
+use env::PageEnv;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The HTML document around the app, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let env = PageEnv::current();
+    #[cfg(feature = "ssr")]
+    backend::set_page_security_headers();
+    let nonce = leptos::nonce::use_nonce();
+    let stylesheet = format!("/style.css?v={}", env.build.assets);
+    let boot = format!("/boot.js?v={}", env.build.assets);
+    view! {
+        <!DOCTYPE html>
+        <html lang=env.lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d5c57"/>
+                <meta name="monalisa-build" content=env.build.label()/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <link rel="stylesheet" href=stylesheet/>
+                <script src=boot nonce=nonce defer></script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: every page, in one router. The route list is also what the server
+/// serves (`leptos_axum::generate_route_list(App)`).
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let env = PageEnv::current();
+    provide_context(env);
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=StaticSegment("") view=pages::territory::TerritoryPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The WebAssembly entry point: hydrates the server-rendered page, then marks the document
+/// so that tests (and the boot script) know the app is live.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        // Best effort: only a marker.
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per page.
+pub mod not_found;
+pub mod territory;

@@ -1,0 +1,90 @@
+//! The public territory page: the 35 communes with population and area, and territory totals.
+//! Census data only: no per-commune count of people followed is ever shown here.
+
+use crate::api::{TerritoryFacts, territory};
+use crate::components::device_check::DeviceCheck;
+use crate::env::use_env;
+use crate::i18n::{Msg, fmt_decimal, fmt_int};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn TerritoryPage() -> impl IntoView {
+    let env = use_env();
+    let facts = Resource::new(|| (), |_| territory());
+    let title = format!("{} · {}", env.t(Msg::TerritoryTitle), env.t(Msg::AppName));
+    let loading = env.t(Msg::Loading);
+    let failed = env.t(Msg::LoadFailed);
+    view! {
+        <Title text=title/>
+        <h1>{env.t(Msg::TerritoryTitle)}</h1>
+        <p class="lead">{env.t(Msg::TerritoryIntro)}</p>
+        <p class="note">{env.t(Msg::TerritoryPrivacy)}</p>
+        <Suspense fallback=move || view! { <p>{loading}</p> }>
+            {move || {
+                facts
+                    .get()
+                    .map(|result| match result {
+                        Ok(facts) => view! { <CommuneTable facts/> }.into_any(),
+                        Err(_) => view! { <p class="error" role="alert">{failed}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+        <DeviceCheck/>
+        <section aria-labelledby="sources-title" class="sources">
+            <h2 id="sources-title">{env.t(Msg::SourcesTitle)}</h2>
+            <p>{env.t(Msg::SourcesBody)}</p>
+        </section>
+    }
+}
+
+#[component]
+fn CommuneTable(facts: TerritoryFacts) -> impl IntoView {
+    let env = use_env();
+    let lang = env.lang;
+    let year = facts.population_year.to_string();
+    let rows = facts
+        .communes
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row">{c.name.clone()}</th>
+                    <td>{c.insee.clone()}</td>
+                    <td class="num">{fmt_int(lang, i64::from(c.population))}</td>
+                    <td class="num">{fmt_decimal(lang, c.area_km2, 1)}</td>
+                    <td class="num">{fmt_decimal(lang, c.density(), 0)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let count = env.tf(Msg::CommuneCount, &[("n", &facts.communes.len().to_string())]);
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby="communes-caption" tabindex="0">
+            <table class="communes" data-testid="communes">
+                <caption id="communes-caption">
+                    {env.t(Msg::TerritoryTableCaption)} " (" {year.clone()} ")"
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{env.t(Msg::ColumnCommune)}</th>
+                        <th scope="col">{env.t(Msg::ColumnInsee)}</th>
+                        <th scope="col" class="num">{env.t(Msg::ColumnPopulation)} " " {year}</th>
+                        <th scope="col" class="num">{env.t(Msg::ColumnArea)}</th>
+                        <th scope="col" class="num">{env.t(Msg::ColumnDensity)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+                <tfoot>
+                    <tr data-testid="territory-total">
+                        <th scope="row">{env.t(Msg::TotalRow)}</th>
+                        <td>{count}</td>
+                        <td class="num">{fmt_int(lang, facts.total_population() as i64)}</td>
+                        <td class="num">{fmt_decimal(lang, facts.total_area_km2(), 1)}</td>
+                        <td class="num">{fmt_decimal(lang, facts.density(), 0)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}

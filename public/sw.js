@@ -1,0 +1,105 @@
+/* Monalisa Visites service worker: keeps the app shell available offline.
+ *
+ * The server fills in VERSION (the build) and PRECACHE (the shell's URLs) when it serves this
+ * file, so every new build is a new worker version:
+ * - install: downloads the whole shell into a cache named after the version, bypassing the
+ *   HTTP cache, then takes over at once;
+ * - activate: deletes the caches of older versions;
+ * - navigations: network first (with a timeout for "lie-fi"), falling back to the cached copy
+ *   of that page, else to a short "offline" page linking home; responses marked no-store or
+ *   private (pages with personal data) are never cached;
+ * - shell files: from the cache, else the network. Everything else (the API) goes to the
+ *   network untouched. */
+'use strict';
+
+const VERSION = "__MONALISA_VERSION__";
+const PRECACHE = "__MONALISA_PRECACHE__";
+const CACHE_PREFIX = 'monalisa-shell-';
+const SHELL_CACHE = CACHE_PREFIX + VERSION;
+/** After this long without an answer, a cached page is shown instead (if there is one). */
+const NAVIGATION_TIMEOUT_MS = 4000;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names
+      .filter((name) => name.startsWith(CACHE_PREFIX) && name !== SHELL_CACHE)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+function mayCache(response) {
+  if (!response || !response.ok || response.type !== 'basic') {
+    return false;
+  }
+  const control = response.headers.get('Cache-Control') || '';
+  return !/no-store|private/i.test(control);
+}
+
+function offlinePage() {
+  const body = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<title>Hors connexion · Monalisa Visites</title></head><body><main>' +
+    '<h1>Hors connexion</h1><p>Cette page n\'a pas encore été enregistrée sur cet appareil. ' +
+    'Elle s\'affichera au retour du réseau.</p><p><a href="/">Retour à l\'accueil</a></p>' +
+    '</main></body></html>';
+  return new Response(body, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
+// Only a copy of this very page: another page's HTML would not hydrate at this address.
+async function cachedPage(cache, request) {
+  return cache.match(request, { ignoreSearch: true });
+}
+
+async function navigate(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const network = fetch(request).then((response) => {
+    if (mayCache(response)) {
+      const url = new URL(request.url);
+      cache.put(url.origin + url.pathname, response.clone());
+    }
+    return response;
+  });
+  // Network first; if it is slow and a copy exists, show the copy; if it fails, the copy.
+  const timeout = new Promise((resolve) => setTimeout(resolve, NAVIGATION_TIMEOUT_MS, 'timeout'));
+  try {
+    const first = await Promise.race([network, timeout]);
+    if (first !== 'timeout') {
+      return first;
+    }
+    const copy = await cachedPage(cache, request);
+    return copy || await network;
+  } catch (error) {
+    return (await cachedPage(cache, request)) || offlinePage();
+  }
+}
+
+async function shellFile(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  return (await cache.match(request)) || fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') {
+    return;
+  }
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+    return;
+  }
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(request));
+  } else if (PRECACHE.includes(url.pathname + url.search)) {
+    event.respondWith(shellFile(request));
+  }
+});

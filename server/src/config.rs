@@ -1,0 +1,103 @@
+//! Command line and environment configuration (one place; every option also has an
+//! environment variable so a systemd unit can configure the server).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/monalisa.db";
+
+#[derive(Parser, Debug)]
+#[command(name = "monalisa", version, about = "Monalisa Visites: visits to isolated elderly people (server and tools)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (pages, server functions, offline shell).
+    Serve(ServeArgs),
+    /// Generate the synthetic demo population into a database (which must hold no population yet).
+    DemoData(DemoArgs),
+}
+
+#[derive(Args, Clone)]
+pub struct DatabaseArgs {
+    /// Database URL (`sqlite://path/to/file.db`). Created and migrated if needed.
+    #[arg(long, env = "MONALISA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// Hides a password in a database URL (`scheme://user:secret@host` → `scheme://user:***@host`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_owned() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for DatabaseArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseArgs").field("database_url", &redact_url(&self.database_url)).finish()
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines with structured fields.
+    Text,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address and port to listen on. Port 0 picks a free port (printed at start).
+    #[arg(long, env = "MONALISA_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// Directory with the built site: `pkg/` (WASM + JS), styles, icons, manifest, worker.
+    #[arg(long, env = "MONALISA_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Load the demo population when the database holds none (never touches a populated one).
+    #[arg(long, env = "MONALISA_DEMO")]
+    pub demo: bool,
+    /// Seed of the demo population loaded by `--demo`.
+    #[arg(long, env = "MONALISA_DEMO_SEED", default_value_t = 1)]
+    pub demo_seed: u64,
+    #[arg(long, env = "MONALISA_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Seed: the same seed, scale and day always give the same population.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Multiplies the number of people (1 = about 160 residents and 56 volunteers).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// The day to generate for (YYYY-MM-DD); default: today (UTC).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/m"), "postgres://app:***@db:5432/m");
+        assert_eq!(redact_url("sqlite://data/monalisa.db"), "sqlite://data/monalisa.db");
+        let args = DatabaseArgs { database_url: "postgres://a:b@c/d".into() };
+        assert!(!format!("{args:?}").contains(":b@"));
+    }
+}

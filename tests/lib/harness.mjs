@@ -1,0 +1,119 @@
+// Test harness: starts the real `monalisa` binary on a temporary database, launches Debian's
+// Chromium through playwright-core, and offers the checks every test shares (accessibility
+// with axe-core, no Content-Security-Policy violation). No fixed sleeps: every wait is for a
+// state.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+export const BIN = process.env.MONALISA_BIN;
+export const SITE = process.env.MONALISA_SITE;
+if (!BIN || !SITE) {
+  throw new Error('MONALISA_BIN and MONALISA_SITE must be set (run the tests with `make test`)');
+}
+
+/** A phone-sized viewport (a common small Android screen). */
+export const PHONE = { width: 360, height: 740 };
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export async function tempDir(prefix = 'monalisa-test-') {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Copies the built site, so a test can make a "new build" of it without touching the original. */
+export async function copySite(dest) {
+  await cp(SITE, dest, { recursive: true });
+  return dest;
+}
+
+/**
+ * Starts `monalisa serve` and resolves once it prints its address.
+ * `port` 0 picks a free port; restart on the same port to keep the same origin (the service
+ * worker and IndexedDB belong to the origin).
+ */
+export async function startServer({ db, site = SITE, port = 0, args = [] } = {}) {
+  const child = spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--database-url', `sqlite://${db}`,
+    '--site-root', site, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MONALISA_LOG: 'warn' } });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Monalisa Visites: (http:\/\/[^\s]+)/);
+      if (m) resolve(m[1].replace(/\/$/, ''));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    url,
+    port: Number(new URL(url).port),
+    /** SIGTERM, then wait for the graceful exit. */
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      assert.equal(code, 0, `server did not stop cleanly:\n${stderr}`);
+    },
+  };
+}
+
+/** A fresh browser with a fresh profile. */
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Records CSP violations and page errors, to assert there were none. */
+export function watchPage(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(text)) problems.push(`CSP: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return problems;
+}
+
+/** Waits until the WebAssembly hydrated the page (the marker is set by the WASM itself). */
+export async function waitHydrated(page) {
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+/** Waits until a service worker controls the page (installed, activated, claimed). */
+export async function waitControlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+    null, { timeout: 30_000 });
+}
+
+const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page and fails on any violation. */
+export async function assertAccessible(page, label) {
+  // Evaluated through the DevTools protocol, so the page's CSP does not block it.
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(result, [], `accessibility violations on ${label}:\n${result.join('\n')}`);
+}
+
+export async function removeDir(dir) {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** A context like a volunteer's phone: small screen, French. */
+export async function phoneContext(browser, options = {}) {
+  return browser.newContext({ viewport: PHONE, locale: 'fr-FR', ...options });
+}
