@@ -12,7 +12,7 @@ use axum::{
     routing::get,
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use monalisa_app::backend::ServerContext;
 use monalisa_app::env::PageEnv;
 use monalisa_app::i18n::Lang;
@@ -91,11 +91,14 @@ pub fn router(ctx: ServerContext, site: Site) -> Router {
         ))
         .service(ServeDir::new(root.join("pkg")));
 
+    // Server functions are routed at their declared paths by `leptos_routes_with_context`;
+    // anything else under /api is a JSON 404 (an old client calling a removed endpoint gets a
+    // clear answer, not a page).
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .route("/lang/{code}", get(switch_language))
-        .route("/api/v1/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
         .nest_service("/pkg", pkg)
         .nest_service("/icons", ServeDir::new(root.join("icons")))
         .route_service("/style.css", ServeFile::new(root.join("style.css")))
@@ -124,9 +127,8 @@ pub fn router(ctx: ServerContext, site: Site) -> Router {
         )
 }
 
-async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    let ctx = state.ctx.clone();
-    handle_server_fns_with_context(move || provide_request_context(&ctx), req).await
+async fn api_not_found() -> Response {
+    (StatusCode::NOT_FOUND, axum::Json(serde_json::json!({ "code": "not_found" }))).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -117,3 +117,25 @@ export async function removeDir(dir) {
 export async function phoneContext(browser, options = {}) {
   return browser.newContext({ viewport: PHONE, locale: 'fr-FR', ...options });
 }
+
+/** Polls an (async) function in the page until it returns a truthy value. */
+export async function waitForPage(page, fn, arg, { timeout = 30_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${fn.toString().slice(0, 120)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** The names and URLs held by the page's Cache Storage. */
+export async function cacheContents(page) {
+  return page.evaluate(async () => {
+    const out = {};
+    for (const name of await caches.keys()) {
+      out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,93 @@
+// Every page, in both languages, at a phone-sized viewport: no accessibility violation
+// (axe-core, WCAG 2.1 A/AA), no CSP violation, the right language; the language switch works;
+// browsers too old for the app get a readable page with the "navigateur trop ancien" notice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { assertAccessible, launch, phoneContext, removeDir, startServer, tempDir, waitHydrated, watchPage } from './lib/harness.mjs';
+import { PAGES } from './lib/pages.mjs';
+
+test('every page is accessible in French and English', async () => {
+  const dir = await tempDir();
+  const server = await startServer({ db: join(dir, 'db.sqlite') });
+  const browser = await launch();
+  try {
+    for (const locale of ['fr-FR', 'en-GB']) {
+      const context = await phoneContext(browser, { locale });
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      for (const p of PAGES) {
+        const res = await page.goto(server.url + p.path);
+        assert.equal(res.status(), p.status, p.path);
+        await waitHydrated(page);
+        assert.equal(await page.locator('html').getAttribute('lang'), locale.slice(0, 2), p.path);
+        await assertAccessible(page, `${p.name} (${locale})`);
+      }
+      assert.deepEqual(problems, [], locale);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+    await removeDir(dir);
+  }
+});
+
+test('the language switch changes the language and remembers it', async () => {
+  const dir = await tempDir();
+  const server = await startServer({ db: join(dir, 'db.sqlite') });
+  const browser = await launch();
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await waitHydrated(page);
+    assert.equal(await page.locator('h1').textContent(), 'Le territoire du Civraisien en Poitou');
+    await page.getByRole('link', { name: 'Read this page in English' }).click();
+    await page.waitForSelector('html[lang="en"][data-hydrated="true"]');
+    assert.equal(await page.locator('h1').textContent(), 'The Civraisien en Poitou territory');
+    assert.match(await page.getByTestId('territory-total').textContent(), /26,641/);
+    await page.goto(server.url + '/');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'the choice is remembered');
+    await page.getByRole('link', { name: 'Lire cette page en français' }).click();
+    await page.waitForSelector('html[lang="fr"][data-hydrated="true"]');
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.stop();
+    await removeDir(dir);
+  }
+});
+
+test('a browser too old for the app reads the page and sees the notice', async () => {
+  const dir = await tempDir();
+  const server = await startServer({ db: join(dir, 'db.sqlite') });
+  const browser = await launch();
+  try {
+    // A modern browser never shows the notice.
+    const modern = await phoneContext(browser);
+    const ok = await modern.newPage();
+    await ok.goto(server.url + '/');
+    await waitHydrated(ok);
+    assert.equal(await ok.locator('#old-browser').isVisible(), false);
+    await modern.close();
+
+    // Without WebAssembly reference types (Chrome < 96, Safari < 15) the module cannot run.
+    const old = await phoneContext(browser);
+    await old.addInitScript(() => {
+      const validate = WebAssembly.validate.bind(WebAssembly);
+      WebAssembly.validate = (bytes) => (bytes.length === 27 ? false : validate(bytes));
+    });
+    const page = await old.newPage();
+    await page.goto(server.url + '/');
+    const notice = page.locator('#old-browser');
+    await notice.waitFor({ state: 'visible' });
+    assert.match(await notice.textContent(), /Navigateur trop ancien/);
+    assert.equal(await page.locator('tbody tr').count(), 35, 'the server-rendered page stays readable');
+    await old.close();
+  } finally {
+    await browser.close();
+    await server.stop();
+    await removeDir(dir);
+  }
+});

@@ -1,0 +1,66 @@
+// Updates reach users: with build v1 loaded and cached, serving build v2 and reloading online
+// shows v2 and removes v1's caches; offline, the last cached version (v2) still opens.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheContents, copySite, waitForPage, launch, phoneContext, removeDir, startServer, tempDir, waitControlled, waitHydrated, watchPage } from './lib/harness.mjs';
+
+const buildOf = (page) => page.getByTestId('build').textContent();
+
+test('a new build replaces the old one, online and then offline', async () => {
+  const dir = await tempDir();
+  const v1 = await copySite(join(dir, 'site-v1'));
+  const v2 = await copySite(join(dir, 'site-v2'));
+  // Build v2 differs as a real release would: a changed shell file.
+  await appendFile(join(v2, 'style.css'), '\n/* v2 */\nfooter.site { letter-spacing: 0.01em; }\n');
+  const db = join(dir, 'db.sqlite');
+
+  let server = await startServer({ db, site: v1 });
+  const port = server.port;
+  const browser = await launch();
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await page.goto(server.url + '/');
+    await waitHydrated(page);
+    await waitControlled(page);
+    const buildV1 = await buildOf(page);
+    assert.deepEqual(Object.keys(await cacheContents(page)), [`monalisa-shell-${buildV1}`]);
+
+    await server.stop();
+    server = await startServer({ db, site: v2, port });
+    await page.reload();
+    await waitHydrated(page);
+    const buildV2 = await buildOf(page);
+    assert.notEqual(buildV2, buildV1, 'the reload shows the new build');
+    // The new worker installs, activates (no worker left waiting) and removes the old caches.
+    await waitForPage(page, async (v) => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      const names = await caches.keys();
+      return reg && reg.active && !reg.waiting && !reg.installing
+        && names.length === 1 && names[0] === `monalisa-shell-${v}`;
+    }, buildV2);
+    const contents = await cacheContents(page);
+    assert.deepEqual(Object.keys(contents), [`monalisa-shell-${buildV2}`]);
+    const css = await page.evaluate(async (v) => {
+      const hit = await (await caches.open(`monalisa-shell-${v}`)).match(`/style.css?v=${v.split('+')[1]}`);
+      return hit ? hit.text() : null;
+    }, buildV2);
+    assert.match(css ?? '', /\/\* v2 \*\//, `the cache holds v2's files: ${JSON.stringify(contents)}`);
+
+    // Offline: the last cached version opens.
+    await server.stop();
+    await context.setOffline(true);
+    await page.reload();
+    await waitHydrated(page);
+    assert.equal(await buildOf(page), buildV2);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.stop().catch(() => {});
+    await removeDir(dir);
+  }
+});
