@@ -24,6 +24,11 @@ SIZE_BUDGET := 307200
 ## make run: install what is missing, build in release mode, start on ./data/monalisa.db with the demo territory.
 run: tools build-release
 	@echo "Starting Monalisa Visites (demo territory on first start). Stop with Ctrl-C."
+	@echo "Demo logins (login / password):"
+	@echo "  admin        / monalisa-admin          administrator"
+	@echo "  coordination / monalisa-coordination   CTG coordinator"
+	@echo "  ambassadeur  / monalisa-ambassadeur    ambassador of the first scope"
+	@echo "  benevole     / monalisa-benevole       volunteer of that scope"
 	./target/release/monalisa serve --demo --site-root $(SITE)
 
 ## make test: install what is missing, run every test (Rust, then the browser tests on the shipped bundle).
@@ -67,7 +72,7 @@ site:
 	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
 	  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
 	  $(STAGE)/monalisa_bg.wasm -o $(STAGE)/monalisa_bg.wasm
-	rm -rf $(SITE) && mkdir -p $(SITE)/pkg && cp -r public/. $(SITE)/ && rm -f $(SITE)/icons/make_icons.py
+	rm -rf $(SITE) && mkdir -p $(SITE)/pkg && cp -r public/. $(SITE)/
 	hash=$$(cat $(STAGE)/monalisa.js $(STAGE)/monalisa_bg.wasm | sha256sum | cut -c1-10); \
 	cp $(STAGE)/monalisa.js $(SITE)/pkg/monalisa-$$hash.js; \
 	cp $(STAGE)/monalisa_bg.wasm $(SITE)/pkg/monalisa-$${hash}_bg.wasm; \

@@ -19,12 +19,20 @@ const SHELL_CACHE = CACHE_PREFIX + VERSION;
 /** After this long without an answer, a cached page is shown instead (if there is one). */
 const NAVIGATION_TIMEOUT_MS = 4000;
 
+async function precache() {
+  const cache = await caches.open(SHELL_CACHE);
+  await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })));
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(SHELL_CACHE);
-    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })));
-    await self.skipWaiting();
-  })());
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+// After the app wiped Cache Storage (logout, revoked device), download the public shell again.
+self.addEventListener('message', (event) => {
+  if (event.data === 'precache') {
+    event.waitUntil(precache());
+  }
 });
 
 self.addEventListener('activate', (event) => {

@@ -1,17 +1,25 @@
-//! Monalisa Visites: the pages and components (server-rendered, then hydrated on the phone),
-//! the domain model and rules, and the wire types shared by server and phone.
+//! Monalisa Visites: the pages and components, the domain model and rules, and the wire
+//! types shared by server and phone.
+//!
+//! Pages are rendered on the server; only *islands* (`#[island]` components: the forms, the
+//! device check, the session bar, later the offline round) hydrate in the browser. That keeps
+//! the phone's WebAssembly to what is interactive: a page an ambassador reads costs the
+//! volunteer's phone nothing.
 //!
 //! Features: `ssr` (server side: rendering, server-function bodies, the storage trait) and
 //! `hydrate` (browser side: the WebAssembly entry point, IndexedDB). The domain and i18n
 //! modules compile everywhere and do no I/O.
 
 pub mod api;
+pub mod auth;
+pub mod client;
 pub mod components;
 pub mod domain;
 pub mod env;
 pub mod i18n;
 pub mod local_store;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
@@ -20,7 +28,7 @@ use env::PageEnv;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -45,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=stylesheet/>
                 <script src=boot nonce=nonce defer></script>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -59,29 +67,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// serves (`leptos_axum::generate_route_list(App)`).
 #[component]
 pub fn App() -> impl IntoView {
+    use pages::*;
     provide_meta_context();
     let env = PageEnv::current();
     provide_context(env);
+    // Every page renders in full before it is sent (`Async`): headers (status, CSP) are set
+    // by then, and a page is never cached half-drawn.
     view! {
         <Router>
             <Layout>
-                <Routes fallback=pages::not_found::NotFound>
-                    <Route path=StaticSegment("") view=pages::territory::TerritoryPage ssr=SsrMode::Async/>
+                <Routes fallback=not_found::NotFound>
+                    <Route path=StaticSegment("") view=territory::TerritoryPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("connexion") view=login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("inscription") view=enrol::EnrolPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("accueil") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("comptes") view=accounts::AccountsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("comptes"), ParamSegment("id")) view=accounts::AccountPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("journal") view=journal::JournalPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
     }
 }
 
-/// The WebAssembly entry point: hydrates the server-rendered page, then marks the document
-/// so that tests (and the boot script) know the app is live.
+/// The WebAssembly entry point: prepares island hydration (the loader script then hydrates
+/// each island; each marks itself when live, see [`client::island_ready`]).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        // Best effort: only a marker.
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/monalisa.db";
@@ -21,12 +21,79 @@ pub enum Command {
     Serve(ServeArgs),
     /// Generate the synthetic demo population into a database (which must hold no population yet).
     DemoData(DemoArgs),
+    /// Manage accounts: add, list, disable, enable, reset-password.
+    User(UserArgs),
+}
+
+/// Settings of accounts and links, shared by the server and the `user` commands.
+#[derive(Args, Debug, Clone)]
+pub struct AccountArgs {
+    /// The address users reach the server at (used in enrolment and reset links).
+    #[arg(long, global = true, env = "MONALISA_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: String,
+    /// Days a session lasts without use (the app opens offline meanwhile).
+    #[arg(long, global = true, env = "MONALISA_SESSION_DAYS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=400))]
+    pub session_days: u32,
+    /// Hours an enrolment or reset link stays valid.
+    #[arg(long, global = true, env = "MONALISA_ENROLMENT_HOURS", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub enrolment_hours: u32,
+}
+
+impl AccountArgs {
+    pub fn settings(&self, secure_cookies: bool) -> monalisa_app::backend::Settings {
+        monalisa_app::backend::Settings {
+            session_days: self.session_days,
+            enrolment_hours: self.enrolment_hours,
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            secure_cookies: secure_cookies || self.public_url.starts_with("https://"),
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum UserAction {
+    /// Create an account and print its enrolment link.
+    Add {
+        /// Login (3-40 lowercase letters, digits, dots, hyphens).
+        #[arg(long)]
+        login: String,
+        /// volunteer, ambassador, coordinator or admin.
+        #[arg(long)]
+        role: String,
+        /// For a volunteer: the volunteer record's id.
+        #[arg(long)]
+        volunteer_id: Option<i64>,
+        /// For an ambassador: the ambassador record's id.
+        #[arg(long)]
+        ambassador_id: Option<i64>,
+        /// For a coordinator or an admin: the name to show.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List accounts (no passwords, no personal details beyond names).
+    List,
+    /// Disable an account: it can no longer log in and its sessions end.
+    Disable { login: String },
+    /// Enable a disabled account again.
+    Enable { login: String },
+    /// Print a single-use link to choose a new password.
+    ResetPassword { login: String },
 }
 
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
     /// Database URL (`sqlite://path/to/file.db`). Created and migrated if needed.
-    #[arg(long, env = "MONALISA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    #[arg(long, global = true, env = "MONALISA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 }
 
@@ -72,6 +139,16 @@ pub struct ServeArgs {
     pub demo_seed: u64,
     #[arg(long, env = "MONALISA_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+    /// (comma-separated addresses, e.g. `127.0.0.1,::1`).
+    #[arg(long, env = "MONALISA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Always mark cookies `Secure` (also implied by an https public URL, or by HTTPS
+    /// reported by a trusted proxy).
+    #[arg(long, env = "MONALISA_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Args, Debug, Clone)]

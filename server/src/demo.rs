@@ -8,7 +8,8 @@
 //! reserves for fiction (05 36 49 xx xx, 06 39 98 xx xx), streets are invented.
 
 use crate::territory::CommuneShape;
-use monalisa_app::backend::Population;
+use monalisa_app::auth::Role;
+use monalisa_app::backend::{NewUser, Population};
 use monalisa_app::domain::rules::next_due;
 use monalisa_app::domain::*;
 
@@ -199,6 +200,71 @@ fn slots(rng: &mut Rng, lo: i64, hi: i64) -> Vec<WeeklySlot> {
 
 fn reaches(v: &Volunteer, commune: &InseeCode, home: &Location) -> bool {
     v.reach.communes.contains(commune) || v.home.distance_km(home) <= v.reach.radius_km
+}
+
+/// The demo logins (printed by `make run`, listed in the README). Demo only: a real
+/// deployment creates accounts with `monalisa user add` and enrolment links.
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("admin", "monalisa-admin", "administrator"),
+    ("coordination", "monalisa-coordination", "CTG coordinator"),
+    ("ambassadeur", "monalisa-ambassadeur", "ambassador of the first scope"),
+    ("benevole", "monalisa-benevole", "volunteer of the first scope with the most residents"),
+];
+
+pub struct DemoAccount {
+    pub user: NewUser,
+    pub password: &'static str,
+}
+
+/// One account per role on a demo population: the ambassador of scope 1 and that scope's
+/// volunteer with the most residents.
+pub fn demo_accounts(p: &Population) -> Vec<DemoAccount> {
+    let mut out = vec![
+        DemoAccount {
+            user: NewUser { login: "admin".into(), display_name: "Admin Démo".into(), role: Role::Admin, volunteer: None, ambassador: None },
+            password: DEMO_ACCOUNTS[0].1,
+        },
+        DemoAccount {
+            user: NewUser {
+                login: "coordination".into(),
+                display_name: "Coordination CTG".into(),
+                role: Role::Coordinator,
+                volunteer: None,
+                ambassador: None,
+            },
+            password: DEMO_ACCOUNTS[1].1,
+        },
+    ];
+    if let Some(a) = p.ambassadors.first() {
+        out.push(DemoAccount {
+            user: NewUser {
+                login: "ambassadeur".into(),
+                display_name: format!("{} {}", a.first_name, a.last_name),
+                role: Role::Ambassador,
+                volunteer: None,
+                ambassador: Some(a.id),
+            },
+            password: DEMO_ACCOUNTS[2].1,
+        });
+        let busiest = p
+            .volunteers
+            .iter()
+            .filter(|v| v.scope == a.scope)
+            .max_by_key(|v| (p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id)));
+        if let Some(v) = busiest {
+            out.push(DemoAccount {
+                user: NewUser {
+                    login: "benevole".into(),
+                    display_name: format!("{} {}", v.first_name, v.last_name),
+                    role: Role::Volunteer,
+                    volunteer: Some(v.id),
+                    ambassador: None,
+                },
+                password: DEMO_ACCOUNTS[3].1,
+            });
+        }
+    }
+    out
 }
 
 /// Generates the demo population for `territory`.

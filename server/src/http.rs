@@ -6,17 +6,22 @@ use crate::assets::Site;
 use axum::{
     Router,
     body::Body,
-    extract::{FromRef, Path, Query, Request, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{ConnectInfo, FromRef, Path, Query, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use monalisa_app::api::ApiError;
+use monalisa_app::auth::{Access, Caching, RouteKind};
 use monalisa_app::backend::ServerContext;
+use monalisa_app::backend::auth::{Authentication, RequestMeta, authenticate};
 use monalisa_app::env::PageEnv;
-use monalisa_app::i18n::Lang;
-use monalisa_app::{App, shell};
+use monalisa_app::i18n::{Lang, Msg, t};
+use monalisa_app::{App, routes, shell};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tower_http::{
     compression::CompressionLayer,
@@ -32,11 +37,19 @@ pub const LANG_COOKIE: &str = "lang";
 /// `monalisa_app::backend::page_csp`).
 const DEFAULT_CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// How the server sits on the network: which reverse proxies it believes.
+#[derive(Clone, Debug, Default)]
+pub struct NetworkSettings {
+    /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are trusted.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub ctx: ServerContext,
     pub site: Arc<Site>,
+    pub network: Arc<NetworkSettings>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -45,16 +58,7 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Reads one cookie from the request headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(k, v)| (k == name).then_some(v))
-}
+pub use monalisa_app::backend::auth::cookie;
 
 /// The page language for a request: the switch's cookie, else the browser's languages.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
@@ -69,15 +73,19 @@ fn provide_request_context(ctx: &ServerContext) {
     provide_context(PageEnv { lang, build: ctx.build.clone() });
 }
 
-pub fn router(ctx: ServerContext, site: Site) -> Router {
+pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Router {
     let leptos = LeptosOptions::builder()
         .output_name(site.output_name.clone())
         .site_root(site.root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .build();
     let root = site.root.clone();
-    let state = AppState { leptos: leptos.clone(), ctx: ctx.clone(), site: Arc::new(site) };
+    let state = AppState { leptos: leptos.clone(), ctx: ctx.clone(), site: Arc::new(site), network: Arc::new(network) };
     let context = move || provide_request_context(&ctx);
+    let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), {
+        let leptos = leptos.clone();
+        move || shell(leptos.clone())
+    });
     let page_shell = {
         let leptos = leptos.clone();
         move || shell(leptos.clone())
@@ -91,21 +99,27 @@ pub fn router(ctx: ServerContext, site: Site) -> Router {
         ))
         .service(ServeDir::new(root.join("pkg")));
 
-    // Server functions are routed at their declared paths by `leptos_routes_with_context`;
-    // anything else under /api is a JSON 404 (an old client calling a removed endpoint gets a
-    // clear answer, not a page).
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/sw.js", get(service_worker))
-        .route("/lang/{code}", get(switch_language))
-        .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .nest_service("/pkg", pkg)
-        .nest_service("/icons", ServeDir::new(root.join("icons")))
-        .route_service("/style.css", ServeFile::new(root.join("style.css")))
-        .route_service("/boot.js", ServeFile::new(root.join("boot.js")))
-        .route_service("/manifest.webmanifest", ServeFile::new(root.join("manifest.webmanifest")))
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+    // Plain handlers and static files come from the route table (a table entry without a
+    // handler stops the server at start); pages and server functions are routed by Leptos.
+    // Paths outside the table never reach the router: `access_control` answers 404.
+    let mut router = Router::new();
+    for spec in routes::ROUTES {
+        router = match (spec.kind, spec.path) {
+            (RouteKind::Page | RouteKind::ServerFn, _) => router,
+            (_, "/healthz") => router.route(spec.path, get(healthz)),
+            (_, "/sw.js") => router.route(spec.path, get(service_worker)),
+            (_, "/lang/{code}") => router.route(spec.path, get(switch_language)),
+            (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
+            (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
+            (RouteKind::Static, file) => router.route_service(file, ServeFile::new(root.join(file.trim_start_matches('/')))),
+            (_, path) => panic!("route table entry {path} has no handler"),
+        };
+    }
+    router
+        .leptos_routes_with_context(&state, generate_route_list(App), context, page_shell)
+        // Unknown pages: the app's "page not found" (404), never a file from the site directory.
+        .fallback(move |req: Request<Body>| not_found(req))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), access_control))
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
@@ -127,8 +141,140 @@ pub fn router(ctx: ServerContext, site: Site) -> Router {
         )
 }
 
-async fn api_not_found() -> Response {
-    (StatusCode::NOT_FOUND, axum::Json(serde_json::json!({ "code": "not_found" }))).into_response()
+/// The client address: the connection's peer, or, behind a trusted proxy, the last address
+/// in `X-Forwarded-For` that is not a trusted proxy.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded.into_iter().rev().find(|a| !trusted.contains(a)).unwrap_or(peer)
+}
+
+/// A state-changing request must come from this site's own pages: its `Origin` (or, failing
+/// that, `Sec-Fetch-Site`) must say so. Requests without either come from non-browser
+/// clients, which carry no ambient cookies of a victim.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
+        return host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host));
+    }
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => site == "same-origin" || site == "none",
+        None => true,
+    }
+}
+
+fn wants_html(req: &Request<Body>) -> bool {
+    req.method() == Method::GET
+        && req.headers().get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+}
+
+fn error_json(e: &ApiError) -> Response {
+    let status = monalisa_app::backend::status_of(e);
+    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(e)).into_response()
+}
+
+/// The page a browser gets when a page needs a login it does not have (401) or a role it
+/// lacks (403): a short explanation with a link, sent to the login page at once for 401.
+fn error_page(status: StatusCode, lang: Lang, retour: &str) -> Response {
+    let (title, body) = if status == StatusCode::UNAUTHORIZED {
+        (t(lang, Msg::ErrNotLoggedIn), t(lang, Msg::NavLogin))
+    } else {
+        (t(lang, Msg::ErrForbidden), t(lang, Msg::BackHome))
+    };
+    let target = if status == StatusCode::UNAUTHORIZED {
+        format!("/connexion?retour={}", retour.replace('&', "%26").replace('#', "%23").replace('?', "%3F"))
+    } else {
+        "/".to_owned()
+    };
+    let refresh = if status == StatusCode::UNAUTHORIZED { format!("<meta http-equiv=\"refresh\" content=\"0; url={target}\">") } else { String::new() };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         {refresh}<title>{title} · Monalisa Visites</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\
+         <body><main><h1>{title}</h1><p><a href=\"{target}\">{body}</a></p></main></body></html>",
+        lang.code()
+    );
+    (status, [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// Access control from the route table (`monalisa_app::routes`): unknown routes are 404,
+/// state-changing requests must be same-origin, and each route's rule is enforced (401 not
+/// logged in, 403 wrong role). The caller is attached to the request for the handlers;
+/// responses of routes with personal data are marked `no-store`.
+async fn access_control(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let Some(spec) = routes::find(method.as_str(), &path) else {
+        if wants_html(&req) {
+            return next.run(req).await; // the app's 404 page
+        }
+        let status = if routes::path_known(&path) { StatusCode::METHOD_NOT_ALLOWED } else { StatusCode::NOT_FOUND };
+        return (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(serde_json::json!({ "code": "not_found" }))).into_response();
+    };
+
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
+    let from_proxy = state.network.trusted_proxies.contains(&peer);
+    let secure = from_proxy
+        && req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let meta = RequestMeta { client_ip: client_ip(peer, req.headers(), &state.network.trusted_proxies), secure };
+
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(req.headers()) {
+        return error_json(&ApiError::CrossOrigin);
+    }
+
+    let auth = match authenticate(&state.ctx, req.headers()).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "authentication: storage failure");
+            return error_json(&ApiError::Unavailable);
+        }
+    };
+    let page = spec.kind == RouteKind::Page;
+    let lang = request_lang(req.headers());
+    let refused = match (&spec.access, &auth) {
+        (Access::Public, _) => None,
+        (_, Authentication::Anonymous) => Some(ApiError::NotLoggedIn),
+        (_, Authentication::DeviceRevoked) => Some(ApiError::DeviceRevoked),
+        (_, Authentication::AccountDisabled) => Some(ApiError::AccountDisabled),
+        (access, Authentication::User(me)) if !access.allows(me.role()) => Some(ApiError::Forbidden),
+        _ => None,
+    };
+    if let Some(e) = refused {
+        return if page { error_page(monalisa_app::backend::status_of(&e), lang, &path) } else { error_json(&e) };
+    }
+    if let Authentication::User(me) = auth {
+        req.extensions_mut().insert(me);
+    }
+    req.extensions_mut().insert(meta);
+    let mut res = next.run(req).await;
+    if spec.kind == RouteKind::ServerFn && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        res = with_error_status(res).await;
+    }
+    if spec.caching == Caching::NoStore {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Server functions answer errors the framework itself raises (an undecodable body, say) with
+/// a 500; give them the status their error code means (a bad body is the caller's 400).
+async fn with_error_status(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return error_json(&ApiError::Unavailable);
+    };
+    if let Ok(e) = serde_json::from_slice::<ApiError>(&bytes) {
+        parts.status = monalisa_app::backend::status_of(&e);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

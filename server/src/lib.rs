@@ -8,7 +8,7 @@ pub mod http;
 pub mod store;
 pub mod territory;
 
-use monalisa_app::backend::{ServerContext, Store};
+use monalisa_app::backend::{ServerContext, Settings, Store};
 use std::sync::Arc;
 
 /// Opens the store and makes sure it holds the territory's communes (reference data, loaded
@@ -23,8 +23,9 @@ pub async fn open_store(database_url: &str) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
-/// Loads the demo population for `params` if the store holds no population yet.
-/// Returns whether it loaded anything.
+/// Loads the demo population for `params`, with one login per role (see
+/// [`demo::DEMO_ACCOUNTS`]), if the store holds no population yet. Returns whether it loaded
+/// anything.
 pub async fn load_demo(store: &dyn Store, params: &demo::DemoParams) -> anyhow::Result<bool> {
     if store.counts().await?.scopes > 0 {
         return Ok(false);
@@ -32,11 +33,17 @@ pub async fn load_demo(store: &dyn Store, params: &demo::DemoParams) -> anyhow::
     let shapes: Vec<_> = territory::load()?.into_iter().map(|(_, shape)| shape).collect();
     let population = demo::generate(&shapes, params)?;
     store.import_population(&population).await?;
+    let now = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms());
+    for account in demo::demo_accounts(&population) {
+        let id = store.create_user(&account.user, now).await?;
+        let hash = monalisa_app::backend::auth::hash_password(account.password).map_err(|e| anyhow::anyhow!("{e}"))?;
+        store.set_password(id, &hash).await?;
+    }
     Ok(true)
 }
 
 /// Builds the full application for a store and a site directory.
-pub fn app(store: Arc<dyn Store>, site: assets::Site) -> axum::Router {
-    let ctx = ServerContext { store, build: site.build.clone() };
-    http::router(ctx, site)
+pub fn app(store: Arc<dyn Store>, site: assets::Site, settings: Settings, network: http::NetworkSettings) -> axum::Router {
+    let ctx = ServerContext::new(store, site.build.clone(), settings);
+    http::router(ctx, site, network)
 }

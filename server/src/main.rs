@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use monalisa_app::domain::Date;
-use monalisa_server::config::{Cli, Command, DemoArgs, LogFormat, ServeArgs};
-use monalisa_server::{assets, demo};
+use monalisa_server::config::{Cli, Command, DemoArgs, LogFormat, ServeArgs, UserAction, UserArgs};
+use monalisa_server::{assets, demo, http::NetworkSettings};
 use std::io::Write;
 
 fn init_logs(format: LogFormat) {
@@ -32,6 +32,10 @@ async fn main() -> std::process::ExitCode {
             init_logs(LogFormat::Text);
             demo_data(args).await
         }
+        Command::User(args) => {
+            init_logs(LogFormat::Text);
+            user_command(args).await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -55,6 +59,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let counts = store.counts().await?;
     tracing::info!(communes = counts.communes, volunteers = counts.volunteers, residents = counts.residents, build = %site.build.label(), "store ready");
 
+    let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     // On stdout, for people and for the test harness (logs go to stderr).
@@ -62,39 +67,36 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
 
-    let app = monalisa_server::app(store.clone(), site);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let settings = args.accounts.settings(args.secure_cookies);
+    let network = NetworkSettings { trusted_proxies: args.trusted_proxies.clone() };
+    let app = monalisa_server::app(store.clone(), site, settings, network);
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
     tracing::info!("stopping: closing the database");
     store.close().await;
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM: in-flight requests finish, new ones are refused.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Resolves on Ctrl-C or SIGTERM: in-flight requests finish, new ones are refused. The
+/// handlers are installed when this is called (before the server announces itself), so a
+/// signal sent as soon as the address is printed is never lost.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = terminate.recv() => tracing::info!("SIGTERM received"),
+            _ = interrupt.recv() => tracing::info!("Ctrl-C received"),
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("Ctrl-C received"),
-        () = terminate => tracing::info!("SIGTERM received"),
-    }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::info!("Ctrl-C received");
+        }
+    })
 }
 
 async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
@@ -115,4 +117,75 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
     );
     store.close().await;
     Ok(())
+}
+
+async fn user_command(args: UserArgs) -> anyhow::Result<()> {
+    use monalisa_app::api::accounts::{AccountFor, imp};
+    use monalisa_app::auth::Role;
+    use monalisa_app::backend::ServerContext;
+    use monalisa_app::domain::{AmbassadorId, VolunteerId};
+
+    let store = monalisa_server::open_store(&args.db.database_url).await?;
+    let ctx = ServerContext::new(store.clone(), monalisa_app::env::BuildInfo::default(), args.accounts.settings(false));
+    let api = |e: monalisa_app::api::ApiError| anyhow::anyhow!("{}", e.message(monalisa_app::i18n::Lang::En));
+    let find = |login: String| {
+        let store = store.clone();
+        async move {
+            store.user_by_login(&login.trim().to_lowercase()).await?.ok_or_else(|| anyhow::anyhow!("no account with login {login:?}"))
+        }
+    };
+    let result = match args.action {
+        UserAction::Add { login, role, volunteer_id, ambassador_id, name } => {
+            let role = Role::from_code(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?} (volunteer, ambassador, coordinator, admin)"))?;
+            let person = match (role, volunteer_id, ambassador_id, name) {
+                (Role::Volunteer, Some(id), None, None) => AccountFor::Volunteer(VolunteerId(id)),
+                (Role::Ambassador, None, Some(id), None) => AccountFor::Ambassador(AmbassadorId(id)),
+                (Role::Coordinator | Role::Admin, None, None, Some(name)) => AccountFor::Staff { role, display_name: name },
+                (Role::Volunteer, ..) => anyhow::bail!("a volunteer account needs --volunteer-id (and nothing else)"),
+                (Role::Ambassador, ..) => anyhow::bail!("an ambassador account needs --ambassador-id (and nothing else)"),
+                _ => anyhow::bail!("a coordinator or admin account needs --name (and nothing else)"),
+            };
+            let (account, link) = imp::create_for(&ctx, None, &login, person).await.map_err(api)?;
+            println!("created account {} ({}, id {})", account.login, account.role, account.id);
+            println!("enrolment link (single use, until {} UTC): {}", fmt_ts(link.expires_at), link.url);
+            Ok(())
+        }
+        UserAction::List => {
+            println!("{:>5}  {:<24} {:<12} {:<10} {:>7}  name", "id", "login", "role", "status", "devices");
+            for a in store.list_accounts(None).await? {
+                let status = if a.disabled { "disabled" } else if a.enrolled { "active" } else { "pending" };
+                println!("{:>5}  {:<24} {:<12} {:<10} {:>7}  {}", a.id, a.login, a.role, status, a.active_devices, a.display_name);
+            }
+            Ok(())
+        }
+        UserAction::Disable { login } => {
+            let user = find(login).await?;
+            imp::set_disabled_for(&ctx, None, &user, true).await.map_err(api)?;
+            println!("account {} disabled; its sessions ended", user.login);
+            Ok(())
+        }
+        UserAction::Enable { login } => {
+            let user = find(login).await?;
+            imp::set_disabled_for(&ctx, None, &user, false).await.map_err(api)?;
+            println!("account {} enabled", user.login);
+            Ok(())
+        }
+        UserAction::ResetPassword { login } => {
+            let user = find(login).await?;
+            if user.disabled {
+                anyhow::bail!("account {} is disabled; enable it first", user.login);
+            }
+            let link = imp::make_link(&ctx, &user, None).await.map_err(api)?;
+            println!("password link for {} (single use, until {} UTC): {}", user.login, fmt_ts(link.expires_at), link.url);
+            Ok(())
+        }
+    };
+    store.close().await;
+    result
+}
+
+fn fmt_ts(t: monalisa_app::domain::Timestamp) -> String {
+    let day = Date::from_timestamp(t);
+    let minutes = t.0.rem_euclid(86_400_000) / 60_000;
+    format!("{day} {:02}:{:02}", minutes / 60, minutes % 60)
 }

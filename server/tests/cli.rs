@@ -58,3 +58,37 @@ fn missing_site_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("make build"));
 }
+
+#[test]
+fn user_commands_manage_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("users.db").display());
+    let run = |args: &[&str]| {
+        let out = monalisa().arg("user").args(args).args(["--database-url", &url, "--public-url", "https://visites.example.org"]).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, out, err) = run(&["add", "--login", "Claire.Admin", "--role", "admin", "--name", "Claire Martin"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("created account claire.admin (admin"), "{out}");
+    assert!(out.contains("https://visites.example.org/inscription#"), "{out}");
+
+    let (ok, _, err) = run(&["add", "--login", "x-benevole", "--role", "volunteer"]);
+    assert!(!ok && err.contains("--volunteer-id"), "{err}");
+    let (ok, _, err) = run(&["add", "--login", "claire.admin", "--role", "coordinator", "--name", "Autre"]);
+    assert!(!ok && err.contains("already taken"), "{err}");
+    let (ok, _, err) = run(&["add", "--login", "zz", "--role", "chef", "--name", "Z"]);
+    assert!(!ok && err.contains("unknown role"), "{err}");
+
+    let (ok, out, _) = run(&["list"]);
+    assert!(ok && out.contains("claire.admin") && out.contains("pending"), "{out}");
+    let (ok, out, _) = run(&["disable", "claire.admin"]);
+    assert!(ok && out.contains("disabled"), "{out}");
+    let (ok, _, err) = run(&["reset-password", "claire.admin"]);
+    assert!(!ok && err.contains("disabled"), "{err}");
+    let (ok, _, _) = run(&["enable", "claire.admin"]);
+    assert!(ok);
+    let (ok, out, _) = run(&["reset-password", "claire.admin"]);
+    assert!(ok && out.contains("/inscription#"), "{out}");
+    let (ok, _, err) = run(&["disable", "personne"]);
+    assert!(!ok && err.contains("no account"), "{err}");
+}

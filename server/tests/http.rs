@@ -2,13 +2,23 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, World};
+use monalisa_app::auth::RouteKind;
 use monalisa_app::i18n::{Lang, Msg, t};
-use monalisa_app::App;
+use monalisa_app::routes::ROUTES;
 
-/// Every page of the app with the title key it must show. The first test checks this list
-/// against the router, so a new page cannot be forgotten here.
-const PAGES: &[(&str, u16, Msg)] = &[("/", 200, Msg::TerritoryTitle), ("/page-qui-n-existe-pas", 404, Msg::NotFoundTitle)];
+/// Every page of the app (as the admin sees it) with the title key it must show. The first
+/// test checks this list against the route table, so a new page cannot be forgotten here.
+const PAGES: &[(&str, &str, u16, Msg)] = &[
+    ("/", "/", 200, Msg::TerritoryTitle),
+    ("/connexion", "/connexion", 200, Msg::LoginTitle),
+    ("/inscription", "/inscription", 200, Msg::EnrolTitle),
+    ("/accueil", "/accueil", 200, Msg::HomeTitle),
+    ("/comptes", "/comptes", 200, Msg::AccountsTitle),
+    ("/comptes/{id}", "/comptes/1", 200, Msg::AccountTitle),
+    ("/journal", "/journal", 200, Msg::JournalTitle),
+    ("", "/page-qui-n-existe-pas", 404, Msg::NotFoundTitle),
+];
 
 fn visible_text(html: &str) -> String {
     // Text outside tags and outside <script> elements.
@@ -35,19 +45,21 @@ fn visible_text(html: &str) -> String {
     text.replace("&#x27;", "'").replace("&amp;", "&").replace("&quot;", "\"")
 }
 
-#[tokio::test]
-async fn the_page_list_matches_the_router() {
-    let routes: Vec<String> = leptos_axum::generate_route_list(App).into_iter().map(|r| r.path().to_owned()).collect();
-    let listed: Vec<&str> = PAGES.iter().filter(|p| p.1 == 200).map(|p| p.0).collect();
-    assert_eq!(routes, listed, "add new pages to PAGES (and to tests/lib/pages.mjs)");
+#[test]
+fn the_page_list_matches_the_route_table() {
+    let table: Vec<&str> = ROUTES.iter().filter(|r| r.kind == RouteKind::Page).map(|r| r.path).collect();
+    let listed: Vec<&str> = PAGES.iter().filter(|p| !p.0.is_empty()).map(|p| p.0).collect();
+    assert_eq!(table, listed, "add new pages to PAGES (and to tests/lib/pages.mjs)");
 }
 
 #[tokio::test]
 async fn every_page_in_both_languages() {
-    let app = TestApp::spawn().await;
-    for &(path, status, title) in PAGES {
+    let world = World::new().await;
+    let admin = world.agent("admin").await;
+    let session = admin.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    for &(_, path, status, title) in PAGES {
         for lang in Lang::ALL {
-            let (s, _, html) = app.page(path, lang.code()).await;
+            let (s, _, html) = world.app.page_as(path, lang.code(), &session).await;
             assert_eq!(s.as_u16(), status, "{path} {lang:?}");
             assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{path} {lang:?}");
             let text = visible_text(&html);
@@ -109,6 +121,8 @@ async fn security_headers_on_every_kind_of_response() {
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
         assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
+        let cache = h["cache-control"].to_str().unwrap();
+        assert!(cache == "no-cache" || cache.contains("immutable") || cache == "no-store", "{path}: {cache}");
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
     }
 }
@@ -130,13 +144,19 @@ async fn health_check_and_server_functions() {
     let fields: Vec<&str> = body["communes"][0].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(fields, ["area_km2", "insee", "name", "population"]);
 
-    let res = app.client.post(format!("{}/api/v1/status", app.url)).send().await.unwrap();
+    let res = app.client.post(format!("{}/api/v1/status", app.url)).json(&serde_json::json!({})).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert!(body["build"].as_str().unwrap().starts_with(env!("CARGO_PKG_VERSION")));
     assert!(body["server_time_ms"].as_i64().unwrap() > 1_700_000_000_000);
 
     assert_eq!(app.client.post(format!("{}/api/v1/no-such-function", app.url)).send().await.unwrap().status(), 404);
+    assert_eq!(app.client.get(format!("{}/api/v1/status", app.url)).send().await.unwrap().status(), 405);
+    // Files of the site directory that are not in the route table are not served.
+    std::fs::write(app.dir.path().join("site/secret.txt"), "not for the web").unwrap();
+    assert_eq!(app.get("/secret.txt").await.status(), 404);
+    assert_eq!(app.client.get(format!("{}/secret.txt", app.url)).header("accept", "text/html").send().await.unwrap().status(), 404);
+    assert_eq!(app.get("/manifest.webmanifest").await.status(), 200);
 }
 
 #[tokio::test]

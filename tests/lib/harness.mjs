@@ -41,9 +41,11 @@ export async function copySite(dest) {
  * `port` 0 picks a free port; restart on the same port to keep the same origin (the service
  * worker and IndexedDB belong to the origin).
  */
-export async function startServer({ db, site = SITE, port = 0, args = [] } = {}) {
+export async function startServer({ db, site = SITE, port = 0, args = [], demo = false } = {}) {
+  // The demo population is generated afresh into this test's own database (fixed seed).
+  const demoArgs = demo ? ['--demo', '--demo-seed', '7'] : [];
   const child = spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--database-url', `sqlite://${db}`,
-    '--site-root', site, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MONALISA_LOG: 'warn' } });
+    '--site-root', site, ...demoArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MONALISA_LOG: 'warn' } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {
@@ -137,5 +139,60 @@ export async function cacheContents(page) {
       out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
     }
     return out;
+  });
+}
+
+/** Demo logins (server/src/demo.rs, README). */
+export const DEMO = {
+  admin: ['admin', 'monalisa-admin'],
+  ambassador: ['ambassadeur', 'monalisa-ambassadeur'],
+  volunteer: ['benevole', 'monalisa-benevole'],
+  coordinator: ['coordination', 'monalisa-coordination'],
+};
+
+/** Logs in through the login page, as a person would, and waits for the home page. */
+export async function logIn(page, baseUrl, [login, password]) {
+  await page.goto(baseUrl + '/connexion');
+  await waitHydrated(page);
+  await page.getByLabel('Identifiant').fill(login);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(baseUrl + '/accueil');
+  await waitHydrated(page);
+  await page.getByTestId('whoami').waitFor();
+}
+
+/** What the page's origin holds in IndexedDB: database names, and the device's session record. */
+export async function localData(page) {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name).sort();
+    const session = await new Promise((resolve) => {
+      const open = indexedDB.open('monalisa');
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('meta')) { db.close(); resolve(null); return; }
+        const get = db.transaction('meta').objectStore('meta').get('session');
+        get.onsuccess = () => { db.close(); resolve(get.result ? JSON.parse(get.result) : null); };
+        get.onerror = () => { db.close(); resolve(null); };
+      };
+      open.onerror = () => resolve(null);
+    });
+    return { names, session };
+  });
+}
+
+/** The text of every response in Cache Storage, to look for personal data. */
+export async function cachedText(page) {
+  return page.evaluate(async () => {
+    let all = '';
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) {
+        const res = await cache.match(req);
+        const type = res.headers.get('content-type') || '';
+        if (!type.includes('wasm') && !type.includes('image')) all += `\n--- ${req.url}\n` + await res.text();
+      }
+    }
+    return all;
   });
 }

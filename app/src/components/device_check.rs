@@ -1,6 +1,6 @@
-//! "Cet appareil": lets a volunteer check that the phone can keep data offline (IndexedDB)
-//! and reach the server. It only works once the WebAssembly runs: the button is disabled in
-//! the server-rendered HTML and enabled by hydration.
+//! "Cet appareil" (an island): lets a volunteer check that the phone can keep data offline
+//! (IndexedDB) and reach the server. It only works once the WebAssembly runs: the button is
+//! disabled in the server-rendered HTML and enabled by hydration.
 
 use crate::api::server_status;
 use crate::env::use_env;
@@ -15,8 +15,9 @@ struct CheckResult {
     server_reachable: bool,
 }
 
-#[component]
+#[island]
 pub fn DeviceCheck() -> impl IntoView {
+    crate::client::island_ready();
     let env = use_env();
     let hydrated = RwSignal::new(false);
     let result = RwSignal::new(None::<CheckResult>);

@@ -1,6 +1,8 @@
-//! The frame of every page: skip link, header with the language switch, the "browser too
-//! old" notice, main content, footer with the build.
+//! The frame of every page: skip link, header with the language switch, the session bar, the
+//! "browser too old" and offline notices, main content, footer with the build.
 
+use crate::auth::Access;
+use crate::components::session_bar::SessionBar;
 use crate::env::use_env;
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -12,6 +14,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Come back to the same page after switching language.
     let here = leptos_router::hooks::use_location().pathname.get_untracked();
     let switch_href = format!("/lang/{}?to={}", other.code(), encode_path(&here));
+    let needs_login = crate::routes::find("GET", &here).is_some_and(|r| r.access != Access::Public);
     view! {
         <a class="skip" href="#main">{env.t(Msg::SkipToContent)}</a>
         <header class="site">
@@ -26,13 +29,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                     hreflang=other.code()
                     lang=other.code()
                     aria-label=env.t(Msg::SwitchLanguageLabel)
-                    // A full page load: the language is chosen on the server (see i18n).
-                    rel="external nofollow"
+                    rel="nofollow"
                 >
                     {env.t(Msg::SwitchLanguage)}
                 </a>
             </nav>
         </header>
+        <SessionBar needs_login/>
         // Shown by /boot.js when the browser cannot run the app (see README, minimum browsers).
         <div id="old-browser" class="notice" role="alert" hidden>
             <strong>{env.t(Msg::OldBrowserTitle)}</strong>

@@ -1,3 +1,4 @@
 //! Components shared by pages.
 pub mod device_check;
 pub mod layout;
+pub mod session_bar;

@@ -243,6 +243,31 @@ impl<'de> Deserialize<'de> for Minute {
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
+impl Timestamp {
+    /// Day and time of day in metropolitan France (CET, CEST from the last Sunday of March
+    /// to the last Sunday of October, switching at 01:00 UTC): the same on server and phone.
+    pub fn paris_local(self) -> (Date, Minute) {
+        let utc_day = Date::from_timestamp(self);
+        let (year, _, _) = utc_day.ymd();
+        let last_sunday = |month: u32| {
+            let d = Date::from_ymd(year, month, 31).unwrap_or(Date(0));
+            d.add_days(-i32::from((d.weekday().index() + 1) % 7))
+        };
+        let switch = |d: Date| i64::from(d.days()) * 86_400_000 + 3_600_000;
+        let summer = self.0 >= switch(last_sunday(3)) && self.0 < switch(last_sunday(10));
+        let local = self.0 + if summer { 7_200_000 } else { 3_600_000 };
+        let day = Date::from_timestamp(Timestamp(local));
+        let minute = Minute((local.rem_euclid(86_400_000) / 60_000) as u16);
+        (day, minute)
+    }
+
+    /// `2026-11-29 14:05` in Paris time.
+    pub fn paris_text(self) -> String {
+        let (d, m) = self.paris_local();
+        format!("{d} {m}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +311,19 @@ mod tests {
         for bad in ["24:01", "12:60", "12", "ab:cd", "12:5"] {
             assert!(Minute::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn paris_time_follows_daylight_saving() {
+        let at = |s: &str, h: i64, m: i64| Timestamp(i64::from(Date::parse(s).unwrap().days()) * 86_400_000 + (h * 60 + m) * 60_000);
+        assert_eq!(at("2026-01-15", 12, 0).paris_text(), "2026-01-15 13:00");
+        assert_eq!(at("2026-07-15", 12, 0).paris_text(), "2026-07-15 14:00");
+        // 2026: summer time from Sunday 29 March 01:00 UTC to Sunday 25 October 01:00 UTC.
+        assert_eq!(at("2026-03-29", 0, 59).paris_text(), "2026-03-29 01:59");
+        assert_eq!(at("2026-03-29", 1, 0).paris_text(), "2026-03-29 03:00");
+        assert_eq!(at("2026-10-25", 0, 59).paris_text(), "2026-10-25 02:59");
+        assert_eq!(at("2026-10-25", 1, 0).paris_text(), "2026-10-25 02:00");
+        assert_eq!(at("2026-12-31", 23, 30).paris_text(), "2027-01-01 00:30");
     }
 
     #[test]

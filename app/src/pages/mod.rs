@@ -1,3 +1,8 @@
 //! One module per page.
+pub mod accounts;
+pub mod enrol;
+pub mod home;
+pub mod journal;
+pub mod login;
 pub mod not_found;
 pub mod territory;

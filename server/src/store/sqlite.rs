@@ -4,9 +4,19 @@
 //! on disk before it is acknowledged: DESIGN.md "acknowledges only after a durable commit"),
 //! foreign keys on, a busy timeout instead of immediate "database is locked" errors.
 
-use monalisa_app::backend::{CommuneRecord, Population, Store, StoreCounts, StoreError};
-use monalisa_app::domain::{Commune, FollowUp, InseeCode, Location, RoundStatus, VisitStatus, WeeklySlot};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use monalisa_app::api::accounts::AccountSummary;
+use monalisa_app::api::audit::{AuditEntry, AuditFilter};
+use monalisa_app::auth::{DeviceId, Role, UserId};
+use monalisa_app::backend::{
+    CommuneRecord, DeviceRecord, EnrolmentPurpose, EnrolmentRecord, LastContact, NewUser, Population, SessionRecord, Store,
+    StoreCounts, StoreError, UserRecord,
+};
+use monalisa_app::domain::{
+    Ambassador, AmbassadorId, Commune, Consent, ConsentMethod, Date, DayRange, FollowUp, InseeCode, IsolationLevel, Location,
+    Minute, Outcome, Reach, Resident, ResidentId, Rhythm, RoundStatus, ScopeId, Timestamp, VisitStatus, Volunteer, VolunteerId,
+    Weekday, WeeklySlot,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Row, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -39,6 +49,72 @@ impl SqliteStore {
         MIGRATIONS.run(&pool).await.map_err(other)?;
         Ok(SqliteStore { pool })
     }
+}
+
+fn bad(what: &str) -> StoreError {
+    StoreError::Invalid(format!("bad stored {what}"))
+}
+
+fn date(text: &str) -> Result<Date, StoreError> {
+    Date::parse(text).map_err(|_| bad("date"))
+}
+
+fn opt_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
+    text.as_deref().map(date).transpose()
+}
+
+fn ts(v: Option<i64>) -> Option<Timestamp> {
+    v.map(Timestamp)
+}
+
+/// A unique-constraint failure names the column that clashed.
+fn conflict_or_other(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let msg = db.message();
+            let what = if msg.contains("users.login") { "login" } else { "person" };
+            StoreError::Conflict(what.to_owned())
+        }
+        _ => other(e),
+    }
+}
+
+const USER_SELECT: &str = "u.id, u.login, u.display_name, u.role, u.password_hash, u.disabled, u.volunteer_id, \
+     u.ambassador_id, COALESCE(v.scope_id, a.scope_id) AS scope_id";
+const USER_FROM: &str = "users u LEFT JOIN volunteers v ON v.id = u.volunteer_id LEFT JOIN ambassadors a ON a.id = u.ambassador_id";
+
+fn user_from(row: &SqliteRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: UserId(row.get("id")),
+        login: row.get("login"),
+        display_name: row.get("display_name"),
+        role: Role::from_code(row.get::<&str, _>("role")).ok_or_else(|| bad("role"))?,
+        password_hash: row.get("password_hash"),
+        disabled: row.get::<i64, _>("disabled") != 0,
+        volunteer: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
+        ambassador: row.get::<Option<i64>, _>("ambassador_id").map(AmbassadorId),
+        scope: row.get::<Option<i64>, _>("scope_id").map(ScopeId),
+    })
+}
+
+const DEVICE_COLUMNS: &str = "id, user_id, label, first_seen, last_seen, last_sync, revoked_at";
+
+fn device_from(row: &SqliteRow) -> DeviceRecord {
+    DeviceRecord {
+        id: DeviceId(row.get("id")),
+        user: UserId(row.get("user_id")),
+        label: row.get("label"),
+        first_seen: Timestamp(row.get("first_seen")),
+        last_seen: Timestamp(row.get("last_seen")),
+        last_sync: ts(row.get("last_sync")),
+        revoked_at: ts(row.get("revoked_at")),
+    }
+}
+
+fn slot_from(row: &SqliteRow) -> Result<WeeklySlot, StoreError> {
+    let weekday = Weekday::from_index(u8::try_from(row.get::<i64, _>("weekday")).map_err(other)?).ok_or_else(|| bad("weekday"))?;
+    let minute = |c: &str| Minute::new(u16::try_from(row.get::<i64, _>(c)).unwrap_or(u16::MAX)).ok_or_else(|| bad("time"));
+    WeeklySlot::new(weekday, minute("start_min")?, minute("end_min")?).ok_or_else(|| bad("slot"))
 }
 
 fn weekday_index(slot: &WeeklySlot) -> i64 {
@@ -328,5 +404,488 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    // ---- accounts --------------------------------------------------------------------
+
+    async fn create_user(&self, user: &NewUser, now: Timestamp) -> Result<UserId, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO users (login, display_name, role, volunteer_id, ambassador_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&user.login)
+        .bind(&user.display_name)
+        .bind(user.role.code())
+        .bind(user.volunteer.map(|v| v.0))
+        .bind(user.ambassador.map(|a| a.0))
+        .bind(now.0)
+        .execute(&self.pool)
+        .await
+        .map_err(conflict_or_other)?
+        .last_insert_rowid();
+        Ok(UserId(id))
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.id = ?")).bind(id.0).fetch_optional(&self.pool).await.map_err(other)?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.login = ?")).bind(login).fetch_optional(&self.pool).await.map_err(other)?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn list_accounts(&self, scope: Option<ScopeId>) -> Result<Vec<AccountSummary>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_SELECT}, \
+             (SELECT count(*) FROM devices d WHERE d.user_id = u.id AND d.revoked_at IS NULL) AS active_devices, \
+             (SELECT max(last_seen) FROM devices d WHERE d.user_id = u.id) AS last_seen \
+             FROM {USER_FROM} WHERE ?1 IS NULL OR COALESCE(v.scope_id, a.scope_id) = ?1 ORDER BY u.display_name, u.id"
+        ))
+        .bind(scope.map(|s| s.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|row| {
+                let u = user_from(row)?;
+                Ok(AccountSummary {
+                    id: u.id,
+                    login: u.login,
+                    display_name: u.display_name,
+                    role: u.role,
+                    disabled: u.disabled,
+                    enrolled: u.password_hash.is_some(),
+                    scope: u.scope,
+                    active_devices: u32::try_from(row.get::<i64, _>("active_devices")).map_err(other)?,
+                    last_seen: ts(row.get("last_seen")),
+                })
+            })
+            .collect()
+    }
+
+    async fn account_candidates(&self, scope: Option<ScopeId>) -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT v.id FROM volunteers v WHERE v.active = 1 AND (?1 IS NULL OR v.scope_id = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) ORDER BY v.last_name, v.first_name, v.id",
+        )
+        .bind(scope.map(|s| s.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut volunteers = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(v) = self.volunteer(VolunteerId(id)).await? {
+                volunteers.push(v);
+            }
+        }
+        let mut ambassadors = Vec::new();
+        if scope.is_none() {
+            let rows = sqlx::query(
+                "SELECT id, first_name, last_name, phone, scope_id FROM ambassadors a \
+                 WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.ambassador_id = a.id) ORDER BY last_name, first_name, id",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+            ambassadors = rows.iter().map(ambassador_from).collect();
+        }
+        Ok((volunteers, ambassadors))
+    }
+
+    async fn set_password(&self, user: UserId, hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user.0).execute(&self.pool).await.map_err(other)?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    async fn set_user_disabled(&self, user: UserId, disabled: bool, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?").bind(disabled).bind(user.0).execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
+                .bind(now.0)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
+    // ---- enrolment and reset links ----------------------------------------------------
+
+    async fn create_enrolment(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        purpose: EnrolmentPurpose,
+        created_by: Option<UserId>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        // Only the newest link works: a lost QR code stops working once a new one is given.
+        sqlx::query("UPDATE enrolment_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+            .bind(now.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        sqlx::query(
+            "INSERT INTO enrolment_links (token_hash, user_id, purpose, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(purpose.code())
+        .bind(created_by.map(|u| u.0))
+        .bind(now.0)
+        .bind(expires_at.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn enrolment(&self, token_hash: &str) -> Result<Option<EnrolmentRecord>, StoreError> {
+        let row = sqlx::query("SELECT user_id, purpose, expires_at, used_at FROM enrolment_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(row.map(|row| EnrolmentRecord {
+            user: UserId(row.get("user_id")),
+            purpose: if row.get::<&str, _>("purpose") == "reset" { EnrolmentPurpose::Reset } else { EnrolmentPurpose::Enrol },
+            expires_at: Timestamp(row.get("expires_at")),
+            used_at: ts(row.get("used_at")),
+        }))
+    }
+
+    async fn use_enrolment(&self, token_hash: &str, password_hash: &str, now: Timestamp) -> Result<UserId, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        // The conditional update is the single-use guarantee: two concurrent uses cannot both match.
+        let user: Option<i64> = sqlx::query_scalar(
+            "UPDATE enrolment_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING user_id",
+        )
+        .bind(now.0)
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?;
+        let user = user.ok_or(StoreError::NotFound)?;
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(password_hash).bind(user).execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(UserId(user))
+    }
+
+    // ---- devices and sessions --------------------------------------------------------
+
+    async fn device_by_token(&self, token_hash: &str, user: UserId) -> Result<Option<DeviceRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ? AND user_id = ?"))
+            .bind(token_hash)
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(row.as_ref().map(device_from))
+    }
+
+    async fn create_device(&self, user: UserId, token_hash: &str, label: &str, now: Timestamp) -> Result<DeviceId, StoreError> {
+        let id = sqlx::query("INSERT INTO devices (user_id, token_hash, label, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
+            .bind(user.0)
+            .bind(token_hash)
+            .bind(label)
+            .bind(now.0)
+            .bind(now.0)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?
+            .last_insert_rowid();
+        Ok(DeviceId(id))
+    }
+
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?")).bind(id.0).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(row.as_ref().map(device_from))
+    }
+
+    async fn devices_of(&self, user: UserId) -> Result<Vec<DeviceRecord>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = ? ORDER BY id"))
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(rows.iter().map(device_from).collect())
+    }
+
+    async fn revoke_device(&self, id: DeviceId, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // Sessions stay (ended) so that the phone gets "device revoked", not "not logged in".
+        sqlx::query("UPDATE sessions SET ended_at = ? WHERE device_id = ? AND ended_at IS NULL")
+            .bind(now.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn create_session(&self, token_hash: &str, user: UserId, device: DeviceId, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, device_id, created_at, refreshed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(device.0)
+        .bind(now.0)
+        .bind(now.0)
+        .bind(expires_at.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?").bind(now.0).bind(device.0).execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query("SELECT user_id, device_id, expires_at, ended_at, refreshed_at FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        let Some(row) = row else { return Ok(None) };
+        let user = self.user(UserId(row.get("user_id"))).await?.ok_or_else(|| bad("session user"))?;
+        let device = self.device(DeviceId(row.get("device_id"))).await?.ok_or_else(|| bad("session device"))?;
+        Ok(Some(SessionRecord {
+            user,
+            device,
+            expires_at: Timestamp(row.get("expires_at")),
+            ended_at: ts(row.get("ended_at")),
+            refreshed_at: Timestamp(row.get("refreshed_at")),
+        }))
+    }
+
+    async fn refresh_session(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let device: Option<i64> = sqlx::query_scalar(
+            "UPDATE sessions SET refreshed_at = ?, expires_at = ? WHERE token_hash = ? AND ended_at IS NULL RETURNING device_id",
+        )
+        .bind(now.0)
+        .bind(expires_at.0)
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?;
+        if let Some(device) = device {
+            sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?").bind(now.0).bind(device).execute(&mut *tx).await.map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
+    async fn end_session(&self, token_hash: &str, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL")
+            .bind(now.0)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    // ---- audit trail -------------------------------------------------------------------
+
+    async fn append_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(e.at.0)
+            .bind(e.actor.map(|a| a.0))
+            .bind(e.device.map(|d| d.0))
+            .bind(&e.action)
+            .bind(&e.object_kind)
+            .bind(&e.object_id)
+            .bind(&e.detail)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let day_ms = 86_400_000i64;
+        let since = f.since.map(|d| i64::from(d.days()) * day_ms);
+        let until = f.until.map(|d| i64::from(d.days() + 1) * day_ms);
+        let rows = sqlx::query(
+            "SELECT l.id, l.at, l.actor_id, u.login AS actor_login, l.device_id, l.action, l.object_kind, l.object_id, l.detail \
+             FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id \
+             WHERE (?1 IS NULL OR l.actor_id = ?1) AND (?2 IS NULL OR l.object_kind = ?2) AND (?3 IS NULL OR l.object_id = ?3) \
+             AND (?4 IS NULL OR l.at >= ?4) AND (?5 IS NULL OR l.at < ?5) AND (?6 IS NULL OR l.id < ?6) \
+             ORDER BY l.id DESC LIMIT ?7",
+        )
+        .bind(f.actor.map(|a| a.0))
+        .bind(f.object_kind.as_deref())
+        .bind(f.object_id.as_deref())
+        .bind(since)
+        .bind(until)
+        .bind(f.before_id)
+        .bind(i64::from(f.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(rows
+            .iter()
+            .map(|row| AuditEntry {
+                id: row.get("id"),
+                at: Timestamp(row.get("at")),
+                actor: row.get::<Option<i64>, _>("actor_id").map(UserId),
+                actor_login: row.get("actor_login"),
+                device: row.get::<Option<i64>, _>("device_id").map(DeviceId),
+                action: row.get("action"),
+                object_kind: row.get("object_kind"),
+                object_id: row.get("object_id"),
+                detail: row.get("detail"),
+            })
+            .collect())
+    }
+
+    // ---- people --------------------------------------------------------------------------
+
+    async fn resident(&self, id: ResidentId) -> Result<Option<Resident>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM residents WHERE id = ?").bind(id.0).fetch_optional(&self.pool).await.map_err(other)? else {
+            return Ok(None);
+        };
+        let slots = sqlx::query("SELECT weekday, start_min, end_min FROM resident_slots WHERE resident_id = ? ORDER BY weekday, start_min")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        let since = date(row.get("status_since"))?;
+        let follow_up = match row.get::<&str, _>("follow_up_status") {
+            "active" => FollowUp::Active { since },
+            "paused" => FollowUp::Paused { since, until: opt_date(row.get("paused_until"))? },
+            _ => FollowUp::Ended { on: since },
+        };
+        Ok(Some(Resident {
+            id,
+            first_name: row.get("first_name"),
+            last_name: row.get("last_name"),
+            address: row.get("address"),
+            commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
+            home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+            phone: row.get("phone"),
+            access_notes: row.get("access_notes"),
+            likes: row.get("likes"),
+            rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
+            isolation: IsolationLevel::new(u8::try_from(row.get::<i64, _>("isolation")).unwrap_or(0)).ok_or_else(|| bad("isolation"))?,
+            preferred: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
+            consent: Consent {
+                given_on: date(row.get("consent_on"))?,
+                method: ConsentMethod::from_code(row.get("consent_method")).ok_or_else(|| bad("consent method"))?,
+                recorded_by: AmbassadorId(row.get("consent_recorded_by")),
+            },
+            follow_up_start: date(row.get("follow_up_start"))?,
+            follow_up,
+            volunteer: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
+        }))
+    }
+
+    async fn last_contact(&self, id: ResidentId) -> Result<Option<LastContact>, StoreError> {
+        let row = sqlx::query(
+            "SELECT day, outcome, (SELECT max(day) FROM reports WHERE resident_id = ?1 AND outcome = 'done') AS last_done \
+             FROM reports WHERE resident_id = ?1 ORDER BY day DESC, received_at DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        row.map(|row| {
+            Ok(LastContact {
+                day: date(row.get("day"))?,
+                outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
+                last_done: opt_date(row.get("last_done"))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError> {
+        let scope: Option<i64> =
+            sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?").bind(insee).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(scope.map(ScopeId))
+    }
+
+    async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM volunteers WHERE id = ?").bind(id.0).fetch_optional(&self.pool).await.map_err(other)? else {
+            return Ok(None);
+        };
+        let communes: Vec<String> = sqlx::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        let slots = sqlx::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        let absences = sqlx::query("SELECT first_day, last_day FROM volunteer_absences WHERE volunteer_id = ? ORDER BY first_day")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(Some(Volunteer {
+            id,
+            first_name: row.get("first_name"),
+            last_name: row.get("last_name"),
+            phone: row.get("phone"),
+            commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
+            home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+            scope: ScopeId(row.get("scope_id")),
+            has_car: row.get::<i64, _>("has_car") != 0,
+            reach: Reach {
+                communes: communes.iter().map(|c| InseeCode::parse(c).ok_or_else(|| bad("commune"))).collect::<Result<_, _>>()?,
+                radius_km: row.get("radius_km"),
+            },
+            weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
+            availability: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
+            absences: absences
+                .iter()
+                .map(|r| DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence")))
+                .collect::<Result<_, _>>()?,
+            active: row.get::<i64, _>("active") != 0,
+        }))
+    }
+
+    async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
+        let row = sqlx::query("SELECT id, first_name, last_name, phone, scope_id FROM ambassadors WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(row.as_ref().map(ambassador_from))
+    }
+
+    async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT name FROM communes WHERE insee = ?").bind(insee).fetch_optional(&self.pool).await.map_err(other)
+    }
+}
+
+fn ambassador_from(row: &SqliteRow) -> Ambassador {
+    Ambassador {
+        id: AmbassadorId(row.get("id")),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        phone: row.get("phone"),
+        scope: ScopeId(row.get("scope_id")),
     }
 }

@@ -44,11 +44,13 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = monalisa_server::open_store(&url).await.unwrap();
         let site = Site::load(&test_site(dir.path())).unwrap();
-        let app = monalisa_server::app(store.clone(), site);
+        let settings = monalisa_app::backend::Settings::default();
+        let network = monalisa_server::http::NetworkSettings { trusted_proxies: vec!["127.0.0.1".parse().unwrap()] };
+        let app = monalisa_server::app(store.clone(), site, settings, network);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         TestApp { url: format!("http://{addr}"), dir, store, client, task }
@@ -58,12 +60,18 @@ impl TestApp {
         self.client.get(format!("{}{path}", self.url)).send().await.unwrap()
     }
 
-    /// GET a page with a language chosen by the switch's cookie.
+    /// GET a page, as a browser would, with a language chosen by the switch's cookie.
     pub async fn page(&self, path: &str, lang: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+        self.page_as(path, lang, "").await
+    }
+
+    /// GET a page with extra cookies (a session).
+    pub async fn page_as(&self, path: &str, lang: &str, cookies: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
         let res = self
             .client
             .get(format!("{}{path}", self.url))
-            .header("cookie", format!("lang={lang}"))
+            .header("cookie", format!("lang={lang}; {cookies}"))
+            .header("accept", "text/html")
             .send()
             .await
             .unwrap();
@@ -76,5 +84,160 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+// ---- a populated world with one account per role in two scopes ------------------------------
+
+use monalisa_app::auth::{Role, UserId};
+use monalisa_app::backend::{NewUser, Population};
+use monalisa_app::domain::{Date, ResidentId, Timestamp, VolunteerId};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const PASSWORD: &str = "mot-de-passe-de-test";
+
+/// A browser-like client: keeps cookies, sends JSON to server functions.
+#[derive(Clone)]
+pub struct Agent {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl Agent {
+    pub fn new(app: &TestApp) -> Agent {
+        Agent { url: app.url.clone(), client: app.client.clone(), cookies: BTreeMap::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn absorb(&mut self, res: &reqwest::Response) {
+        for value in res.headers().get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
+            let (name, v) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), v.to_owned());
+            }
+        }
+    }
+
+    /// Calls a server function (POST, JSON body); returns the status and the JSON answer.
+    pub async fn call(&mut self, path: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("cookie", self.cookie_header())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        self.absorb(&res);
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// A GET as a browser navigation (asks for HTML).
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("cookie", self.cookie_header())
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        self.absorb(&res);
+        res
+    }
+
+    /// A GET server function; returns the status.
+    pub async fn get_json(&mut self, path: &str) -> u16 {
+        let res = self.client.get(format!("{}{path}", self.url)).header("cookie", self.cookie_header()).send().await.unwrap();
+        self.absorb(&res);
+        res.status().as_u16()
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> (u16, Value) {
+        self.call("/api/v1/login", serde_json::json!({ "login": login, "password": password, "device_label": "Test · Agent" })).await
+    }
+}
+
+/// The demo population (fixed seed and day) with accounts: `admin`, `coordination`,
+/// `ambassadeur` and `benevole` (scope 1, from the demo), `ambassadeur2` and `benevole2`
+/// (scope 2), and `cible` (another volunteer of scope 1, target of changes). All share
+/// [`PASSWORD`].
+pub struct World {
+    pub app: TestApp,
+    pub population: Population,
+    pub users: BTreeMap<&'static str, UserId>,
+    /// The volunteer record behind each volunteer account.
+    pub volunteers: BTreeMap<&'static str, VolunteerId>,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let app = TestApp::spawn().await;
+        let params = monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse("2026-11-25").unwrap() };
+        let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
+        let population = monalisa_server::demo::generate(&shapes, &params).unwrap();
+        app.store.import_population(&population).await.unwrap();
+        let hash = monalisa_app::backend::auth::hash_password(PASSWORD).unwrap();
+        let mut users = BTreeMap::new();
+        let mut volunteers = BTreeMap::new();
+        let busiest = |scope: i64, skip: Option<VolunteerId>| {
+            population
+                .volunteers
+                .iter()
+                .filter(|v| v.scope.0 == scope && Some(v.id) != skip)
+                .max_by_key(|v| (population.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id)))
+                .unwrap()
+                .id
+        };
+        let v1 = busiest(1, None);
+        let accounts: Vec<(&'static str, Role, Option<VolunteerId>, Option<i64>)> = vec![
+            ("admin", Role::Admin, None, None),
+            ("coordination", Role::Coordinator, None, None),
+            ("ambassadeur", Role::Ambassador, None, Some(1)),
+            ("ambassadeur2", Role::Ambassador, None, Some(2)),
+            ("benevole", Role::Volunteer, Some(v1), None),
+            ("benevole2", Role::Volunteer, Some(busiest(2, None)), None),
+            ("cible", Role::Volunteer, Some(busiest(1, Some(v1))), None),
+        ];
+        for (login, role, volunteer, ambassador) in accounts {
+            let user = NewUser {
+                login: login.to_owned(),
+                display_name: format!("Compte {login}"),
+                role,
+                volunteer,
+                ambassador: ambassador.map(monalisa_app::domain::AmbassadorId),
+            };
+            let id = app.store.create_user(&user, Timestamp(0)).await.unwrap();
+            app.store.set_password(id, &hash).await.unwrap();
+            users.insert(login, id);
+            if let Some(v) = volunteer {
+                volunteers.insert(login, v);
+            }
+        }
+        World { app, population, users, volunteers }
+    }
+
+    pub async fn agent(&self, login: &str) -> Agent {
+        let mut agent = Agent::new(&self.app);
+        let (status, body) = agent.login(login, PASSWORD).await;
+        assert_eq!(status, 200, "login {login}: {body}");
+        agent
+    }
+
+    /// A resident followed by this volunteer account.
+    pub fn resident_of(&self, login: &str) -> ResidentId {
+        let v = self.volunteers[login];
+        self.population.residents.iter().find(|r| r.volunteer == Some(v)).unwrap().id
     }
 }

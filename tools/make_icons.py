@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Draws the app icons (PNG, no image library needed): a white house with a heart on the
 app's teal. `icon-192.png` and `icon-512.png` have rounded corners ("any"); `maskable-512.png`
-is full-bleed with the drawing inside the 80 % safe zone. Run from this directory; the output
+is full-bleed with the drawing inside the 80 % safe zone. Writes into public/icons/; the output
 is committed, so this only runs when the design changes. icon.svg is the same drawing."""
+import os
 import struct
 import zlib
 
@@ -76,6 +77,7 @@ def draw(size, rounded, scale, samples=3):
 if __name__ == "__main__":
     for name, size, rounded, scale in [("icon-192.png", 192, True, 1.0), ("icon-512.png", 512, True, 1.0),
                                        ("maskable-512.png", 512, False, 0.8)]:
-        with open(name, "wb") as f:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "public", "icons", name)
+        with open(path, "wb") as f:
             f.write(draw(size, rounded, scale))
         print("wrote", name)

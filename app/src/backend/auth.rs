@@ -1,0 +1,494 @@
+//! Authentication on the server: passwords (argon2id), random tokens (sessions, devices,
+//! enrolment links: only their SHA-256 is stored), the caller of a request, sessions and
+//! devices, and login throttling.
+//!
+//! Throttling is designed so that an attacker cannot lock a volunteer out: failures are
+//! counted per client address and per account, but a device that already logged in to the
+//! account (it presents its device cookie) is never throttled for that account.
+
+use super::{EnrolmentPurpose, ServerContext, Settings, StoreError, UserRecord, internal, now_ms};
+use crate::api::ApiError;
+use crate::api::audit::AuditEntry;
+use crate::auth::{DeviceId, Role, SessionInfo, UserId};
+use crate::domain::Timestamp;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use leptos::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+pub const SESSION_COOKIE: &str = "monalisa_session";
+pub const DEVICE_COOKIE: &str = "monalisa_device";
+/// Device cookies outlive sessions (Chromium caps cookie lifetime at 400 days).
+const DEVICE_COOKIE_DAYS: u32 = 400;
+const DAY_MS: i64 = 86_400_000;
+/// A session is extended at most once an hour (not on every request).
+const REFRESH_EVERY_MS: i64 = 3_600_000;
+pub const MIN_PASSWORD_LEN: usize = 8;
+const MAX_PASSWORD_LEN: usize = 200;
+
+// ---- passwords and tokens ----------------------------------------------------------------
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::Unavailable
+    })
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Verifies against a fixed hash, so that an unknown login costs as much time as a known one.
+fn burn_verification_time(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
+    let _ = verify_password(hash, password);
+}
+
+pub fn check_new_password(password: &str) -> Result<(), ApiError> {
+    let len = password.chars().count();
+    if len == 0 {
+        Err(ApiError::invalid("password", "required"))
+    } else if len < MIN_PASSWORD_LEN {
+        Err(ApiError::invalid("password", "too_short"))
+    } else if len > MAX_PASSWORD_LEN {
+        Err(ApiError::invalid("password", "too_long"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A new random token (256 bits, URL-safe).
+pub fn new_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a token: its SHA-256, so a leaked database opens no session.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---- the caller of a request -------------------------------------------------------------
+
+/// Facts about the request set by the HTTP layer (from the connection and trusted proxies).
+#[derive(Clone, Debug)]
+pub struct RequestMeta {
+    pub client_ip: IpAddr,
+    /// Came over HTTPS (directly or through a trusted proxy): cookies get `Secure`.
+    pub secure: bool,
+}
+
+/// The logged-in caller, set by the HTTP layer from the session cookie.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user: UserRecord,
+    pub device: DeviceId,
+    pub session_hash: String,
+}
+
+impl CurrentUser {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    pub fn info(&self) -> SessionInfo {
+        SessionInfo { user: self.user.id, display_name: self.user.display_name.clone(), role: self.user.role, device: self.device }
+    }
+}
+
+/// The outcome of looking at a request's session cookie.
+#[derive(Clone, Debug)]
+pub enum Authentication {
+    Anonymous,
+    User(CurrentUser),
+    /// The session's device was revoked: the app must wipe its local data.
+    DeviceRevoked,
+    AccountDisabled,
+}
+
+/// Reads one cookie from request headers.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// Finds who is calling from the session cookie; extends a session in use.
+pub async fn authenticate(ctx: &ServerContext, headers: &axum::http::HeaderMap) -> Result<Authentication, StoreError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(Authentication::Anonymous) };
+    let hash = token_hash(token);
+    let Some(session) = ctx.store.session(&hash).await? else { return Ok(Authentication::Anonymous) };
+    let now = now_ms();
+    // Revoked and disabled come first: their sessions were ended too, but the phone must
+    // learn why, to wipe its data rather than ask to log in again.
+    if session.device.revoked_at.is_some() {
+        return Ok(Authentication::DeviceRevoked);
+    }
+    if session.user.disabled {
+        return Ok(Authentication::AccountDisabled);
+    }
+    if session.ended_at.is_some() || session.expires_at.0 <= now {
+        return Ok(Authentication::Anonymous);
+    }
+    if now - session.refreshed_at.0 > REFRESH_EVERY_MS {
+        ctx.store.refresh_session(&hash, Timestamp(now), Timestamp(now + session_ms(&ctx.settings))).await?;
+    }
+    Ok(Authentication::User(CurrentUser { user: session.user, device: session.device.id, session_hash: hash }))
+}
+
+fn session_ms(settings: &Settings) -> i64 {
+    i64::from(settings.session_days) * DAY_MS
+}
+
+fn request_parts() -> Option<axum::http::request::Parts> {
+    use_context::<axum::http::request::Parts>()
+}
+
+/// The logged-in caller of the current server function (the HTTP layer already refused
+/// anonymous calls to routes that need a login).
+pub fn current_user() -> Result<CurrentUser, ApiError> {
+    request_parts().and_then(|p| p.extensions.get::<CurrentUser>().cloned()).ok_or(ApiError::NotLoggedIn)
+}
+
+/// The caller if logged in (for public routes that behave differently when logged in).
+pub fn optional_user() -> Option<CurrentUser> {
+    request_parts().and_then(|p| p.extensions.get::<CurrentUser>().cloned())
+}
+
+pub fn request_meta() -> RequestMeta {
+    request_parts().and_then(|p| p.extensions.get::<RequestMeta>().cloned()).unwrap_or(RequestMeta {
+        client_ip: IpAddr::from([127, 0, 0, 1]),
+        secure: false,
+    })
+}
+
+/// Requires one of `roles` (the route table already checks; this guards reuse elsewhere).
+pub fn require(roles: &[Role]) -> Result<CurrentUser, ApiError> {
+    let me = current_user()?;
+    if roles.contains(&me.role()) { Ok(me) } else { Err(ApiError::Forbidden) }
+}
+
+// ---- cookies -------------------------------------------------------------------------------
+
+fn cookie_header(name: &str, value: &str, max_age_s: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+}
+
+fn set_cookie(header: String) {
+    if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&header)) {
+        response.append_header(axum::http::header::SET_COOKIE, value);
+    }
+}
+
+fn secure_cookies(ctx: &ServerContext) -> bool {
+    ctx.settings.secure_cookies || request_meta().secure
+}
+
+/// Clears the session cookie (logout, revoked device).
+pub fn clear_session_cookie(ctx: &ServerContext) {
+    set_cookie(cookie_header(SESSION_COOKIE, "", 0, secure_cookies(ctx)));
+}
+
+// ---- audit ---------------------------------------------------------------------------------
+
+/// Records an action in the audit trail (who, which device, what, when: never the personal
+/// data itself). A failure to record fails the request: nothing is read or changed unlogged.
+pub async fn audit(
+    ctx: &ServerContext,
+    actor: Option<&CurrentUser>,
+    action: &str,
+    object_kind: &str,
+    object_id: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
+    let entry = AuditEntry {
+        id: 0,
+        at: Timestamp(now_ms()),
+        actor: actor.map(|a| a.user.id),
+        actor_login: None,
+        device: actor.map(|a| a.device),
+        action: action.to_owned(),
+        object_kind: object_kind.to_owned(),
+        object_id: object_id.to_owned(),
+        detail: detail.to_owned(),
+    };
+    ctx.store.append_audit(&entry).await.map_err(internal)
+}
+
+// ---- login ---------------------------------------------------------------------------------
+
+/// Logs in: checks throttling and the password, registers (or reuses) this browser's device,
+/// opens a session and sets the cookies.
+pub async fn login(ctx: &ServerContext, login: &str, password: &str, device_label: &str) -> Result<SessionInfo, ApiError> {
+    let login = login.trim().to_lowercase();
+    if login.is_empty() {
+        return Err(ApiError::invalid("login", "required"));
+    }
+    if password.is_empty() {
+        return Err(ApiError::invalid("password", "required"));
+    }
+    let meta = request_meta();
+    let now = now_ms();
+    let user = ctx.store.user_by_login(&login).await.map_err(internal)?;
+    let device_token = request_parts().and_then(|p| cookie(&p.headers, DEVICE_COOKIE).map(str::to_owned));
+    let known_device = match (&user, &device_token) {
+        (Some(u), Some(t)) => ctx
+            .store
+            .device_by_token(&token_hash(t), u.id)
+            .await
+            .map_err(internal)?
+            .filter(|d| d.revoked_at.is_none()),
+        _ => None,
+    };
+    ctx.throttle.check(meta.client_ip, &login, known_device.is_some(), now)?;
+
+    let verified = match &user {
+        Some(u) => u.password_hash.as_deref().is_some_and(|h| verify_password(h, password)),
+        None => {
+            burn_verification_time(password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| verified) else {
+        ctx.throttle.record_failure(meta.client_ip, &login, now);
+        tracing::info!(client = %meta.client_ip, "login failed");
+        return Err(ApiError::InvalidCredentials);
+    };
+    if user.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
+    ctx.throttle.record_success(&login);
+    open_session(ctx, &user, known_device.map(|d| d.id), device_label, now).await
+}
+
+/// Registers the device if needed, creates the session and sets both cookies.
+async fn open_session(
+    ctx: &ServerContext,
+    user: &UserRecord,
+    known_device: Option<DeviceId>,
+    device_label: &str,
+    now: i64,
+) -> Result<SessionInfo, ApiError> {
+    let secure = secure_cookies(ctx);
+    let device = match known_device {
+        Some(d) => d,
+        None => {
+            let token = new_token();
+            let label: String = device_label.trim().chars().take(80).collect();
+            let label = if label.is_empty() { "Navigateur".to_owned() } else { label };
+            let id = ctx.store.create_device(user.id, &token_hash(&token), &label, Timestamp(now)).await.map_err(internal)?;
+            set_cookie(cookie_header(DEVICE_COOKIE, &token, i64::from(DEVICE_COOKIE_DAYS) * 86_400, secure));
+            id
+        }
+    };
+    let token = new_token();
+    let expires = now + session_ms(&ctx.settings);
+    ctx.store.create_session(&token_hash(&token), user.id, device, Timestamp(now), Timestamp(expires)).await.map_err(internal)?;
+    set_cookie(cookie_header(SESSION_COOKIE, &token, session_ms(&ctx.settings) / 1000, secure));
+    let info = SessionInfo { user: user.id, display_name: user.display_name.clone(), role: user.role, device };
+    let actor = CurrentUser { user: user.clone(), device, session_hash: String::new() };
+    audit(ctx, Some(&actor), "account.login", "account", &user.id.to_string(), "").await?;
+    Ok(info)
+}
+
+/// Ends the caller's session (if any) and clears the cookie.
+pub async fn logout(ctx: &ServerContext) -> Result<(), ApiError> {
+    if let Some(me) = optional_user() {
+        ctx.store.end_session(&me.session_hash, Timestamp(now_ms())).await.map_err(internal)?;
+        audit(ctx, Some(&me), "account.logout", "account", &me.user.id.to_string(), "").await?;
+    }
+    clear_session_cookie(ctx);
+    Ok(())
+}
+
+// ---- enrolment and reset links -------------------------------------------------------------
+
+/// A new single-use link for `user`; returns the token (only its hash is stored).
+pub async fn issue_link(ctx: &ServerContext, user: &UserRecord, by: Option<&CurrentUser>) -> Result<(String, EnrolmentPurpose, Timestamp), ApiError> {
+    let purpose = if user.password_hash.is_some() { EnrolmentPurpose::Reset } else { EnrolmentPurpose::Enrol };
+    let now = now_ms();
+    let expires = Timestamp(now + i64::from(ctx.settings.enrolment_hours) * 3_600_000);
+    let token = new_token();
+    ctx.store
+        .create_enrolment(&token_hash(&token), user.id, purpose, by.map(|b| b.user.id), Timestamp(now), expires)
+        .await
+        .map_err(internal)?;
+    audit(ctx, by, "account.link_issued", "account", &user.id.to_string(), purpose.code()).await?;
+    Ok((token, purpose, expires))
+}
+
+/// The link's address: the token travels in the fragment, which browsers never send to a
+/// server, so it appears in no request log or referrer.
+pub fn link_url(settings: &Settings, token: &str) -> String {
+    format!("{}/inscription#{token}", settings.public_url.trim_end_matches('/'))
+}
+
+/// The account a still-valid link is for.
+pub async fn link_user(ctx: &ServerContext, token: &str) -> Result<(UserRecord, EnrolmentPurpose), ApiError> {
+    let record = ctx.store.enrolment(&token_hash(token.trim())).await.map_err(internal)?.ok_or(ApiError::LinkInvalid)?;
+    if record.used_at.is_some() || record.expires_at.0 <= now_ms() {
+        return Err(ApiError::LinkInvalid);
+    }
+    let user = ctx.store.user(record.user).await.map_err(internal)?.ok_or(ApiError::LinkInvalid)?;
+    if user.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
+    Ok((user, record.purpose))
+}
+
+/// Sets the password from a link (once) and logs in on this browser.
+pub async fn complete_link(ctx: &ServerContext, token: &str, password: &str, device_label: &str) -> Result<SessionInfo, ApiError> {
+    check_new_password(password)?;
+    let (user, _) = link_user(ctx, token).await?;
+    let hash = hash_password(password)?;
+    let now = now_ms();
+    let id = ctx.store.use_enrolment(&token_hash(token.trim()), &hash, Timestamp(now)).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::LinkInvalid,
+        e => internal(e),
+    })?;
+    debug_assert_eq!(id, user.id);
+    let user = ctx.store.user(id).await.map_err(internal)?.ok_or(ApiError::LinkInvalid)?;
+    let actor = CurrentUser { user: user.clone(), device: DeviceId(0), session_hash: String::new() };
+    audit(ctx, Some(&actor), "account.password_set", "account", &id.to_string(), "").await?;
+    open_session(ctx, &user, None, device_label, now).await
+}
+
+// ---- throttling ----------------------------------------------------------------------------
+
+const WINDOW_MS: i64 = 15 * 60_000;
+/// Failures from one address within a window before it must wait.
+const IP_LIMIT: u32 = 20;
+/// Failures on one account (from devices it does not know) within a window.
+const ACCOUNT_LIMIT: u32 = 5;
+
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    start: i64,
+    failures: u32,
+}
+
+impl Window {
+    fn current(self, now: i64) -> Option<Window> {
+        (now - self.start < WINDOW_MS).then_some(self)
+    }
+}
+
+/// In-memory counters of failed logins (a restart forgets them, which errs on the side of
+/// letting people in).
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    state: Mutex<(HashMap<IpAddr, Window>, HashMap<String, Window>)>,
+}
+
+impl LoginThrottle {
+    /// Refuses an attempt from an address or on an account that failed too often. A device
+    /// the account already knows is never refused: that is what keeps its owner in.
+    pub fn check(&self, ip: IpAddr, login: &str, known_device: bool, now: i64) -> Result<(), ApiError> {
+        if known_device {
+            return Ok(());
+        }
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let blocked = |w: Option<&Window>, limit: u32| {
+            w.and_then(|w| w.current(now)).filter(|w| w.failures >= limit).map(|w| w.start + WINDOW_MS - now)
+        };
+        let wait = blocked(state.0.get(&ip), IP_LIMIT).into_iter().chain(blocked(state.1.get(login), ACCOUNT_LIMIT)).max();
+        match wait {
+            Some(ms) => Err(ApiError::TooManyAttempts { retry_after_minutes: ((ms + 59_999) / 60_000).max(1) as u32 }),
+            None => Ok(()),
+        }
+    }
+
+    pub fn record_failure(&self, ip: IpAddr, login: &str, now: i64) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let bump = |w: &mut Window| {
+            if w.current(now).is_none() {
+                *w = Window { start: now, failures: 0 };
+            }
+            w.failures += 1;
+        };
+        bump(state.0.entry(ip).or_insert(Window { start: now, failures: 0 }));
+        bump(state.1.entry(login.to_owned()).or_insert(Window { start: now, failures: 0 }));
+        // Bound memory under a flood of addresses or logins.
+        if state.0.len() + state.1.len() > 100_000 {
+            state.0.retain(|_, w| w.current(now).is_some());
+            state.1.retain(|_, w| w.current(now).is_some());
+        }
+    }
+
+    pub fn record_success(&self, login: &str) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1.remove(login);
+    }
+}
+
+/// The user an account id names, within what the caller may manage: ambassadors manage the
+/// volunteers of their scope, admins everyone. Anything else is "not found".
+pub async fn managed_user(ctx: &ServerContext, me: &CurrentUser, id: UserId) -> Result<UserRecord, ApiError> {
+    let user = ctx.store.user(id).await.map_err(internal)?.ok_or(ApiError::NotFound)?;
+    let allowed = match me.role() {
+        Role::Admin => true,
+        Role::Ambassador => user.role == Role::Volunteer && user.scope.is_some() && user.scope == me.user.scope,
+        _ => false,
+    };
+    if allowed { Ok(user) } else { Err(ApiError::NotFound) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "correct horse"));
+        assert!(!verify_password(&h, "wrong horse"));
+        assert!(!verify_password("garbage", "x"));
+        assert!(check_new_password("1234567").is_err());
+        assert!(check_new_password("12345678").is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = new_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, new_token());
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn throttle_blocks_addresses_and_accounts_but_not_known_devices() {
+        let t = LoginThrottle::default();
+        let attacker: IpAddr = [10, 0, 0, 1].into();
+        let now = 1_000_000;
+        for i in 0..ACCOUNT_LIMIT {
+            assert!(t.check(attacker, "jeannine", false, now + i64::from(i)).is_ok());
+            t.record_failure(attacker, "jeannine", now + i64::from(i));
+        }
+        // The account is now refused to unknown devices, from any address...
+        let other: IpAddr = [10, 0, 0, 2].into();
+        assert!(matches!(t.check(other, "jeannine", false, now + 10), Err(ApiError::TooManyAttempts { retry_after_minutes: 15 })));
+        // ...but never to her own phone.
+        assert!(t.check(attacker, "jeannine", true, now + 10).is_ok());
+        // Other accounts are unaffected; the window ends.
+        assert!(t.check(other, "marcel", false, now + 10).is_ok());
+        assert!(t.check(other, "jeannine", false, now + WINDOW_MS + 10).is_ok());
+        // An address that fails on many accounts is refused for all of them.
+        for i in 0..IP_LIMIT {
+            t.record_failure(other, &format!("user{i}"), now + 20);
+        }
+        assert!(t.check(other, "someone-else", false, now + 30).is_err());
+    }
+}

@@ -1,0 +1,374 @@
+//! Server-side pieces the app crate needs (feature `ssr`): the storage trait that server
+//! functions call, the per-request context (who is calling, from where), authentication
+//! ([`auth`]), and the page security headers.
+//!
+//! The store is a trait so handlers never see SQL: SQLite implements it today, PostgreSQL
+//! will implement the same trait later.
+
+pub mod auth;
+pub mod qr;
+
+use crate::api::ApiError;
+use crate::api::accounts::AccountSummary;
+use crate::api::audit::{AuditEntry, AuditFilter};
+use crate::auth::{DeviceId, Role, UserId};
+use crate::domain::{
+    Ambassador, AmbassadorId, Commune, Date, Outcome, Report, Resident, ResidentId, Round, Scope, ScopeId, Timestamp,
+    Visit, Volunteer, VolunteerId,
+};
+use crate::env::BuildInfo;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// What a caller can do something about: a missing record, a conflict with an existing one,
+/// invalid data; or anything else (logged, reported as "unavailable").
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid data: {0}")]
+    Invalid(String),
+    #[error("storage failure: {0}")]
+    Other(String),
+}
+
+/// A commune with its outline, as loaded from the territory file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommuneRecord {
+    pub commune: Commune,
+    /// GeoJSON geometry (Polygon or MultiPolygon), WGS84.
+    pub outline: String,
+}
+
+/// A whole population to import at once (the demo territory, test fixtures): scopes with
+/// their communes, people, rounds, visits and reports, with their ids already assigned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Population {
+    pub scopes: Vec<Scope>,
+    pub ambassadors: Vec<Ambassador>,
+    pub volunteers: Vec<Volunteer>,
+    pub residents: Vec<Resident>,
+    pub rounds: Vec<Round>,
+    pub visits: Vec<Visit>,
+    pub reports: Vec<Report>,
+}
+
+/// Counts of what a store holds, for operators (never per-person data).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreCounts {
+    pub communes: u64,
+    pub scopes: u64,
+    pub ambassadors: u64,
+    pub volunteers: u64,
+    pub residents: u64,
+    pub visits: u64,
+    pub reports: u64,
+}
+
+/// An account as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    /// Lowercase login name.
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    /// argon2id PHC string; `None` until the account is enrolled.
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub volunteer: Option<VolunteerId>,
+    pub ambassador: Option<AmbassadorId>,
+    /// The scope of the linked volunteer or ambassador.
+    pub scope: Option<ScopeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub volunteer: Option<VolunteerId>,
+    pub ambassador: Option<AmbassadorId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRecord {
+    pub id: DeviceId,
+    pub user: UserId,
+    pub label: String,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    pub last_sync: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A session with its account and device, as found from the session cookie.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub device: DeviceRecord,
+    pub expires_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub refreshed_at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnrolmentPurpose {
+    /// First password of a new account.
+    Enrol,
+    /// A forgotten password.
+    Reset,
+}
+
+impl EnrolmentPurpose {
+    pub const fn code(self) -> &'static str {
+        match self {
+            EnrolmentPurpose::Enrol => "enrol",
+            EnrolmentPurpose::Reset => "reset",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrolmentRecord {
+    pub user: UserId,
+    pub purpose: EnrolmentPurpose,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+/// What a volunteer's card needs about the last contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LastContact {
+    pub day: Date,
+    pub outcome: Outcome,
+    /// The last visit whose outcome was "done" (what resets the clock).
+    pub last_done: Option<Date>,
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Loads the territory's communes if the store has none; returns how many were added.
+    async fn ensure_communes(&self, communes: &[CommuneRecord]) -> Result<usize, StoreError>;
+    async fn communes(&self) -> Result<Vec<Commune>, StoreError>;
+    async fn counts(&self) -> Result<StoreCounts, StoreError>;
+    /// Imports a population in one transaction: all of it or nothing.
+    async fn import_population(&self, population: &Population) -> Result<(), StoreError>;
+    /// Closes connections cleanly (graceful shutdown).
+    async fn close(&self);
+
+    // ---- accounts --------------------------------------------------------------------
+    /// Creates an account; a login already taken is `StoreError::Conflict`.
+    async fn create_user(&self, user: &NewUser, now: Timestamp) -> Result<UserId, StoreError>;
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
+    async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError>;
+    /// Accounts, with their devices counted; `scope` limits to volunteers of that scope.
+    async fn list_accounts(&self, scope: Option<ScopeId>) -> Result<Vec<AccountSummary>, StoreError>;
+    /// Volunteers (of `scope`, or all) and, when `scope` is `None`, ambassadors that have no account yet.
+    async fn account_candidates(&self, scope: Option<ScopeId>) -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError>;
+    async fn set_password(&self, user: UserId, hash: &str) -> Result<(), StoreError>;
+    /// Disabling also ends every session of the account.
+    async fn set_user_disabled(&self, user: UserId, disabled: bool, now: Timestamp) -> Result<(), StoreError>;
+
+    // ---- enrolment and reset links ----------------------------------------------------
+    /// Stores a new link (by the hash of its token) and invalidates the user's unused ones.
+    async fn create_enrolment(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        purpose: EnrolmentPurpose,
+        created_by: Option<UserId>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn enrolment(&self, token_hash: &str) -> Result<Option<EnrolmentRecord>, StoreError>;
+    /// Atomically: the link is unused and unexpired, then it is marked used and the password
+    /// set. `NotFound` if the link cannot be used.
+    async fn use_enrolment(&self, token_hash: &str, password_hash: &str, now: Timestamp) -> Result<UserId, StoreError>;
+
+    // ---- devices and sessions --------------------------------------------------------
+    /// The device a device token names, if it belongs to `user`.
+    async fn device_by_token(&self, token_hash: &str, user: UserId) -> Result<Option<DeviceRecord>, StoreError>;
+    async fn create_device(&self, user: UserId, token_hash: &str, label: &str, now: Timestamp) -> Result<DeviceId, StoreError>;
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StoreError>;
+    async fn devices_of(&self, user: UserId) -> Result<Vec<DeviceRecord>, StoreError>;
+    /// Revokes a device and ends its sessions.
+    async fn revoke_device(&self, id: DeviceId, now: Timestamp) -> Result<(), StoreError>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        device: DeviceId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+    /// Extends a session and records the device as seen.
+    async fn refresh_session(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError>;
+    async fn end_session(&self, token_hash: &str, now: Timestamp) -> Result<(), StoreError>;
+
+    // ---- audit trail -------------------------------------------------------------------
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
+
+    // ---- people --------------------------------------------------------------------------
+    async fn resident(&self, id: ResidentId) -> Result<Option<Resident>, StoreError>;
+    async fn last_contact(&self, id: ResidentId) -> Result<Option<LastContact>, StoreError>;
+    async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError>;
+    async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError>;
+    async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError>;
+    async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError>;
+}
+
+/// Settings the server functions need.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How long a session lasts without use (the app opens offline meanwhile).
+    pub session_days: u32,
+    /// How long an enrolment or reset link stays valid.
+    pub enrolment_hours: u32,
+    /// The address users reach the server at, for links (`https://visites.example.org`).
+    pub public_url: String,
+    /// Force the `Secure` cookie attribute (else set when the request came over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { session_days: 60, enrolment_hours: 48, public_url: "http://127.0.0.1:3000".into(), secure_cookies: false }
+    }
+}
+
+/// What every request handler and server function can reach.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub store: Arc<dyn Store>,
+    pub build: BuildInfo,
+    pub settings: Arc<Settings>,
+    pub throttle: Arc<auth::LoginThrottle>,
+}
+
+impl ServerContext {
+    pub fn new(store: Arc<dyn Store>, build: BuildInfo, settings: Settings) -> ServerContext {
+        ServerContext { store, build, settings: Arc::new(settings), throttle: Arc::new(auth::LoginThrottle::default()) }
+    }
+}
+
+/// The request's server context (provided by the server for every page and server function).
+pub fn server_context() -> Result<ServerContext, ApiError> {
+    use_context::<ServerContext>().ok_or_else(|| {
+        tracing::error!("server context missing from the request");
+        ApiError::Unavailable
+    })
+}
+
+/// Logs a storage failure and turns it into the error the client sees.
+pub fn internal(e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound => ApiError::NotFound,
+        e => {
+            tracing::error!(error = %e, "storage failure");
+            ApiError::Unavailable
+        }
+    }
+}
+
+/// The HTTP status of an error answer (the status rule: 401 not logged in, 403 role not
+/// allowed, 404 outside the caller's scope or absent).
+pub fn status_of(e: &ApiError) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    match e {
+        ApiError::NotLoggedIn | ApiError::DeviceRevoked | ApiError::AccountDisabled => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden | ApiError::CrossOrigin => StatusCode::FORBIDDEN,
+        ApiError::NotFound => StatusCode::NOT_FOUND,
+        ApiError::InvalidCredentials | ApiError::LinkInvalid => StatusCode::UNAUTHORIZED,
+        ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::BadRequest(_) | ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::Unavailable | ApiError::Network | ApiError::Protocol => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// Ends a server function: on error, the response gets the error's HTTP status.
+pub fn reply<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(e) = &result {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status_of(e));
+        }
+    }
+    result
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Orders names as a French reader expects (accents fold onto their letter, case ignored).
+pub fn collate_fr(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => 'a',
+                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+                'î' | 'ï' | 'Î' | 'Ï' => 'i',
+                'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
+                'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
+                'ç' | 'Ç' => 'c',
+                '-' | '\'' | '’' => ' ',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect()
+    }
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
+/// The Content-Security-Policy of an HTML page: scripts only from this origin or inline with
+/// this response's nonce (Leptos' hydration script), WebAssembly compilation allowed, no
+/// inline styles, no framing.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Puts the page CSP, with the nonce Leptos generated for this response, on the response.
+pub fn set_page_security_headers() {
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(value) = axum::http::HeaderValue::from_str(&page_csp(&nonce)) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_collation() {
+        let mut names = vec!["Élan", "Champniers", "Chatain", "Château-Garnier", "Civray", "Anché"];
+        names.sort_by(|a, b| collate_fr(a, b));
+        assert_eq!(names, ["Anché", "Champniers", "Chatain", "Château-Garnier", "Civray", "Élan"]);
+    }
+
+    #[test]
+    fn csp_has_no_unsafe_inline() {
+        let csp = page_csp("abc");
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("'nonce-abc'"));
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+}

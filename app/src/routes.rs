@@ -1,0 +1,110 @@
+//! Every route the server answers, in one table: method, stable path, handler kind, who may
+//! call it, and whether a response may be cached. The server builds its access control from
+//! this table (a request that matches no entry is a 404), and a test checks that the table
+//! and the routes the server actually serves are the same set, so a route cannot be added
+//! without a rule.
+
+use crate::auth::{Access, Caching, Role, RouteKind, RouteSpec};
+
+const AMBASSADOR_OR_ADMIN: &[Role] = &[Role::Ambassador, Role::Admin];
+const ADMIN: &[Role] = &[Role::Admin];
+const CARD_READERS: &[Role] = &[Role::Volunteer, Role::Ambassador];
+
+const fn route(method: &'static str, path: &'static str, kind: RouteKind, access: Access) -> RouteSpec {
+    let caching = match access {
+        Access::Public => Caching::Public,
+        _ => Caching::NoStore,
+    };
+    RouteSpec { method, path, kind, access, caching }
+}
+
+const fn page(path: &'static str, access: Access) -> RouteSpec {
+    route("GET", path, RouteKind::Page, access)
+}
+
+const fn server_fn(path: &'static str, access: Access) -> RouteSpec {
+    route("POST", path, RouteKind::ServerFn, access)
+}
+
+const fn public_file(path: &'static str) -> RouteSpec {
+    route("GET", path, RouteKind::Static, Access::Public)
+}
+
+pub const ROUTES: &[RouteSpec] = &[
+    // Plain handlers and the offline shell's files.
+    route("GET", "/healthz", RouteKind::Handler, Access::Public),
+    route("GET", "/sw.js", RouteKind::Handler, Access::Public),
+    route("GET", "/lang/{code}", RouteKind::Handler, Access::Public),
+    public_file("/style.css"),
+    public_file("/boot.js"),
+    public_file("/manifest.webmanifest"),
+    public_file("/pkg/{*path}"),
+    public_file("/icons/{*path}"),
+    // Pages.
+    page("/", Access::Public),
+    page("/connexion", Access::Public),
+    page("/inscription", Access::Public),
+    page("/accueil", Access::AnyUser),
+    page("/comptes", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    page("/comptes/{id}", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    page("/journal", Access::Roles(ADMIN)),
+    // Server functions.
+    route("GET", "/api/v1/territory", RouteKind::ServerFn, Access::Public),
+    server_fn("/api/v1/status", Access::Public),
+    server_fn("/api/v1/login", Access::Public),
+    server_fn("/api/v1/logout", Access::Public),
+    server_fn("/api/v1/session", Access::AnyUser),
+    server_fn("/api/v1/enrolment/info", Access::Public),
+    server_fn("/api/v1/enrolment/complete", Access::Public),
+    server_fn("/api/v1/accounts/list", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/accounts/candidates", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/accounts/create", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/accounts/get", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/accounts/set-disabled", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/accounts/enrolment-link", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/devices/revoke", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
+    server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
+];
+
+/// The entry that answers `method` `path`, if any.
+pub fn find(method: &str, path: &str) -> Option<&'static RouteSpec> {
+    ROUTES.iter().find(|r| r.matches(method, path))
+}
+
+/// Whether some entry has this path with another method (for 405 answers).
+pub fn path_known(path: &str) -> bool {
+    ROUTES.iter().any(|r| crate::auth::path_matches(r.path, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_entries_overlap() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{} {} twice", a.method, a.path);
+            }
+        }
+    }
+
+    #[test]
+    fn personal_routes_are_never_cached() {
+        for r in ROUTES {
+            if r.access != Access::Public {
+                assert_eq!(r.caching, Caching::NoStore, "{}", r.path);
+            }
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        assert_eq!(find("GET", "/comptes/3").map(|r| r.path), Some("/comptes/{id}"));
+        assert_eq!(find("HEAD", "/").map(|r| r.path), Some("/"));
+        assert!(find("POST", "/").is_none());
+        assert!(path_known("/"));
+        assert!(find("GET", "/nope").is_none());
+    }
+}
