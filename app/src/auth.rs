@@ -80,13 +80,16 @@ pub enum Access {
     AnyUser,
     /// Logged-in accounts with one of these roles.
     Roles(&'static [Role]),
+    /// Like `Roles`, and also the session of a revoked device (whose last push goes to
+    /// quarantine: nothing recorded is lost).
+    RolesOrRevoked(&'static [Role]),
 }
 
 impl Access {
     pub fn allows(self, role: Role) -> bool {
         match self {
             Access::Public | Access::AnyUser => true,
-            Access::Roles(roles) => roles.contains(&role),
+            Access::Roles(roles) | Access::RolesOrRevoked(roles) => roles.contains(&role),
         }
     }
 }

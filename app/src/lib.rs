@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod local_store;
 pub mod pages;
 pub mod routes;
+pub mod sync;
 #[cfg(feature = "ssr")]
 pub mod backend;
 

@@ -9,6 +9,7 @@ use crate::auth::{Access, Caching, Role, RouteKind, RouteSpec};
 const AMBASSADOR_OR_ADMIN: &[Role] = &[Role::Ambassador, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
 const CARD_READERS: &[Role] = &[Role::Volunteer, Role::Ambassador];
+const VOLUNTEER: &[Role] = &[Role::Volunteer];
 
 const fn route(method: &'static str, path: &'static str, kind: RouteKind, access: Access) -> RouteSpec {
     let caching = match access {
@@ -65,6 +66,9 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/devices/revoke", Access::Roles(AMBASSADOR_OR_ADMIN)),
     server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
+    // Sync (stable, versioned paths: phones with an old cached build call them).
+    server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
+    server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),
 ];
 
 /// The entry that answers `method` `path`, if any.

@@ -242,7 +242,8 @@ async fn access_control(State(state): State<AppState>, mut req: Request<Body>, n
     let refused = match (&spec.access, &auth) {
         (Access::Public, _) => None,
         (_, Authentication::Anonymous) => Some(ApiError::NotLoggedIn),
-        (_, Authentication::DeviceRevoked) => Some(ApiError::DeviceRevoked),
+        (Access::RolesOrRevoked(roles), Authentication::DeviceRevoked(r)) if roles.contains(&r.user.role) => None,
+        (_, Authentication::DeviceRevoked(_)) => Some(ApiError::DeviceRevoked),
         (_, Authentication::AccountDisabled) => Some(ApiError::AccountDisabled),
         (access, Authentication::User(me)) if !access.allows(me.role()) => Some(ApiError::Forbidden),
         _ => None,
@@ -250,8 +251,14 @@ async fn access_control(State(state): State<AppState>, mut req: Request<Body>, n
     if let Some(e) = refused {
         return if page { error_page(monalisa_app::backend::status_of(&e), lang, &path) } else { error_json(&e) };
     }
-    if let Authentication::User(me) = auth {
-        req.extensions_mut().insert(me);
+    match auth {
+        Authentication::User(me) => {
+            req.extensions_mut().insert(me);
+        }
+        Authentication::DeviceRevoked(revoked) => {
+            req.extensions_mut().insert(revoked);
+        }
+        _ => {}
     }
     req.extensions_mut().insert(meta);
     let mut res = next.run(req).await;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod sync;
 pub mod residents;
 
 use leptos::prelude::*;

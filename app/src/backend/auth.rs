@@ -104,13 +104,21 @@ impl CurrentUser {
     }
 }
 
+/// The caller of a request from a revoked device (only sync push accepts it).
+#[derive(Clone, Debug)]
+pub struct RevokedDevice {
+    pub user: UserRecord,
+    pub device: DeviceId,
+}
+
 /// The outcome of looking at a request's session cookie.
 #[derive(Clone, Debug)]
 pub enum Authentication {
     Anonymous,
     User(CurrentUser),
-    /// The session's device was revoked: the app must wipe its local data.
-    DeviceRevoked,
+    /// The session's device was revoked: the app must wipe its local data (after its last push,
+    /// which goes to quarantine).
+    DeviceRevoked(RevokedDevice),
     AccountDisabled,
 }
 
@@ -134,7 +142,7 @@ pub async fn authenticate(ctx: &ServerContext, headers: &axum::http::HeaderMap) 
     // Revoked and disabled come first: their sessions were ended too, but the phone must
     // learn why, to wipe its data rather than ask to log in again.
     if session.device.revoked_at.is_some() {
-        return Ok(Authentication::DeviceRevoked);
+        return Ok(Authentication::DeviceRevoked(RevokedDevice { user: session.user, device: session.device.id }));
     }
     if session.user.disabled {
         return Ok(Authentication::AccountDisabled);
@@ -165,6 +173,11 @@ pub fn current_user() -> Result<CurrentUser, ApiError> {
 /// The caller if logged in (for public routes that behave differently when logged in).
 pub fn optional_user() -> Option<CurrentUser> {
     request_parts().and_then(|p| p.extensions.get::<CurrentUser>().cloned())
+}
+
+/// The revoked device calling (sync push only).
+pub fn revoked_device() -> Option<RevokedDevice> {
+    request_parts().and_then(|p| p.extensions.get::<RevokedDevice>().cloned())
 }
 
 pub fn request_meta() -> RequestMeta {

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod qr;
+pub mod sync;
 
 use crate::api::ApiError;
 use crate::api::accounts::AccountSummary;
@@ -139,6 +140,24 @@ pub struct EnrolmentRecord {
     pub used_at: Option<Timestamp>,
 }
 
+/// Who is syncing: the account, its device, its volunteer record; a revoked device may still
+/// push (into quarantine) but sees nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncCaller {
+    pub user: UserId,
+    pub device: DeviceId,
+    pub volunteer: Option<VolunteerId>,
+    pub revoked: bool,
+}
+
+/// One page of a pull, before the server adds its clock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PullPage {
+    pub changes: Vec<crate::sync::Change>,
+    pub cursor: crate::sync::Cursor,
+    pub more: bool,
+}
+
 /// What a volunteer's card needs about the last contact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LastContact {
@@ -222,6 +241,16 @@ pub trait Store: Send + Sync + 'static {
     async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError>;
     async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError>;
     async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError>;
+    /// A resident's card (the fields a volunteer needs at the door).
+    async fn resident_card(&self, id: ResidentId) -> Result<Option<crate::api::residents::ResidentCard>, StoreError>;
+
+    // ---- sync ----------------------------------------------------------------------------
+    /// Applies a push in one transaction, durably committed before returning: each mutation at
+    /// most once (a resend gets the first answer), a revoked device's into quarantine.
+    async fn apply_push(&self, caller: &SyncCaller, request: &crate::sync::PushRequest, now: Timestamp)
+    -> Result<Vec<crate::sync::Ack>, StoreError>;
+    /// The next page of what `caller` may see, from `cursor` (`None`: a fresh phone, snapshot).
+    async fn pull(&self, caller: &SyncCaller, cursor: Option<&crate::sync::Cursor>, limit: u32, today: Date) -> Result<PullPage, StoreError>;
 }
 
 /// Settings the server functions need.

@@ -2,6 +2,7 @@
 //! migrations; the rest of the server only sees the trait.
 
 pub mod sqlite;
+mod sqlite_sync;
 
 use monalisa_app::backend::{Store, StoreError};
 use std::sync::Arc;

@@ -24,10 +24,10 @@ use std::time::Duration;
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
-fn other(e: impl std::fmt::Display) -> StoreError {
+pub(super) fn other(e: impl std::fmt::Display) -> StoreError {
     StoreError::Other(e.to_string())
 }
 
@@ -51,11 +51,11 @@ impl SqliteStore {
     }
 }
 
-fn bad(what: &str) -> StoreError {
+pub(super) fn bad(what: &str) -> StoreError {
     StoreError::Invalid(format!("bad stored {what}"))
 }
 
-fn date(text: &str) -> Result<Date, StoreError> {
+pub(super) fn date(text: &str) -> Result<Date, StoreError> {
     Date::parse(text).map_err(|_| bad("date"))
 }
 
@@ -403,6 +403,11 @@ impl Store for SqliteStore {
     }
 
     async fn close(&self) {
+        // Fold the write-ahead log into the database file, so the file alone is complete
+        // (backups, copies) after a clean stop.
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+            tracing::warn!(error = %e, "checkpoint at close failed");
+        }
         self.pool.close().await;
     }
 
@@ -877,6 +882,29 @@ impl Store for SqliteStore {
 
     async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError> {
         sqlx::query_scalar("SELECT name FROM communes WHERE insee = ?").bind(insee).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn resident_card(&self, id: ResidentId) -> Result<Option<monalisa_app::api::residents::ResidentCard>, StoreError> {
+        self.card(id).await
+    }
+
+    async fn apply_push(
+        &self,
+        caller: &monalisa_app::backend::SyncCaller,
+        request: &monalisa_app::sync::PushRequest,
+        now: Timestamp,
+    ) -> Result<Vec<monalisa_app::sync::Ack>, StoreError> {
+        self.push(caller, request, now).await
+    }
+
+    async fn pull(
+        &self,
+        caller: &monalisa_app::backend::SyncCaller,
+        cursor: Option<&monalisa_app::sync::Cursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<monalisa_app::backend::PullPage, StoreError> {
+        self.pull_page(caller, cursor, limit, today).await
     }
 }
 

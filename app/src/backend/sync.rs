@@ -1,0 +1,60 @@
+//! The server's side of sync: who is syncing, protocol checks, and the calls into the store
+//! (which applies pushes and serves pulls transactionally).
+
+use super::auth::{current_user, revoked_device};
+use super::{ServerContext, SyncCaller, internal, now_ms};
+use crate::api::ApiError;
+use crate::auth::Role;
+use crate::domain::{Date, Timestamp};
+use crate::sync::{MAX_BATCH, PullRequest, PullResponse, PushRequest, PushResponse, SUPPORTED_PROTOCOLS};
+
+/// The syncing volunteer (or revoked device) of the current request.
+pub fn caller() -> Result<SyncCaller, ApiError> {
+    if let Ok(me) = current_user() {
+        if me.role() != Role::Volunteer {
+            return Err(ApiError::Forbidden);
+        }
+        return Ok(SyncCaller { user: me.user.id, device: me.device, volunteer: me.user.volunteer, revoked: false });
+    }
+    let revoked = revoked_device().ok_or(ApiError::NotLoggedIn)?;
+    Ok(SyncCaller { user: revoked.user.id, device: revoked.device, volunteer: revoked.user.volunteer, revoked: true })
+}
+
+fn check_protocol(version: u16) -> Result<(), ApiError> {
+    if SUPPORTED_PROTOCOLS.contains(&version) {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!("unsupported protocol version {version}")))
+    }
+}
+
+pub async fn push(ctx: &ServerContext, request: &PushRequest) -> Result<PushResponse, ApiError> {
+    check_protocol(request.protocol)?;
+    if request.mutations.len() > MAX_BATCH {
+        return Err(ApiError::BadRequest(format!("at most {MAX_BATCH} mutations per push")));
+    }
+    let caller = caller()?;
+    push_as(ctx, &caller, request, Timestamp(now_ms())).await
+}
+
+/// Applies a push for `caller` at `now` (the HTTP layer, the property tests and the
+/// benchmark all come through here).
+pub async fn push_as(ctx: &ServerContext, caller: &SyncCaller, request: &PushRequest, now: Timestamp) -> Result<PushResponse, ApiError> {
+    let acks = ctx.store.apply_push(caller, request, now).await.map_err(internal)?;
+    Ok(PushResponse { acks, server_time: now, device_revoked: caller.revoked })
+}
+
+pub async fn pull(ctx: &ServerContext, request: &PullRequest) -> Result<PullResponse, ApiError> {
+    check_protocol(request.protocol)?;
+    let caller = caller()?;
+    if caller.revoked {
+        return Err(ApiError::DeviceRevoked);
+    }
+    let now = Timestamp(now_ms());
+    pull_as(ctx, &caller, request, now, Date::from_timestamp(now)).await
+}
+
+pub async fn pull_as(ctx: &ServerContext, caller: &SyncCaller, request: &PullRequest, now: Timestamp, today: Date) -> Result<PullResponse, ApiError> {
+    let page = ctx.store.pull(caller, request.cursor.as_ref(), request.limit, today).await.map_err(internal)?;
+    Ok(PullResponse { changes: page.changes, cursor: page.cursor, more: page.more, server_time: now })
+}

@@ -1,0 +1,577 @@
+//! The sync protocol on SQLite: applying pushes (at most once, durably) and serving pulls from
+//! the change log with per-device tombstones. See `monalisa_app::sync` for the protocol and
+//! migration 0003 for the tables and triggers.
+
+use super::sqlite::{SqliteStore, bad, date, other};
+use monalisa_app::api::residents::{LastVisit, ResidentCard};
+use monalisa_app::backend::{PullPage, StoreError, SyncCaller};
+use monalisa_app::domain::{
+    ClientId, ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, Rhythm, Timestamp, VisitId,
+};
+use monalisa_app::sync::{
+    Ack, AckStatus, Change, Cursor, Flag, Mutation, MutationBody, PushRequest, RecordKind, ReportInput, ReportRecord,
+    SnapshotPosition, VisitRecord,
+};
+use sqlx::{Row, Sqlite, Transaction};
+
+/// Visits older than this many days leave the phone (last week stays, for late reports).
+const VISIT_WINDOW_DAYS: i32 = 7;
+/// Reports the phone keeps showing (with their concerns' follow-up).
+const REPORT_WINDOW_DAYS: i32 = 90;
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+
+fn kind_code(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Resident => "resident",
+        RecordKind::Visit => "visit",
+        RecordKind::Report => "report",
+    }
+}
+
+fn kind_of(code: &str) -> Option<RecordKind> {
+    match code {
+        "resident" => Some(RecordKind::Resident),
+        "visit" => Some(RecordKind::Visit),
+        "report" => Some(RecordKind::Report),
+        _ => None,
+    }
+}
+
+const SNAPSHOT_KINDS: [RecordKind; 3] = [RecordKind::Resident, RecordKind::Visit, RecordKind::Report];
+
+/// The conditions under which a volunteer (?v) sees a record, given the visit window start
+/// (?w) and the report window start (?r).
+const RESIDENT_VISIBLE: &str = "r.follow_up_status <> 'ended' AND (r.volunteer_id = ?v OR EXISTS (\
+     SELECT 1 FROM visits v JOIN rounds ro ON ro.id = v.round_id WHERE v.resident_id = r.id AND v.volunteer_id = ?v \
+     AND ro.status = 'published' AND v.status <> 'cancelled' AND v.day >= ?w))";
+const VISIT_VISIBLE: &str =
+    "v.volunteer_id = ?v AND v.status <> 'cancelled' AND v.day >= ?w AND EXISTS (SELECT 1 FROM rounds ro WHERE ro.id = v.round_id AND ro.status = 'published')";
+const REPORT_VISIBLE: &str = "p.volunteer_id = ?v AND p.day >= ?r";
+
+/// SQLite numbers positional parameters `?NNN`; the conditions above use named markers,
+/// replaced here for the snapshot queries: ?2 the volunteer, ?3 the visit window, ?4 the report
+/// window (?1 the position, ?5 the limit).
+fn numbered(sql: &str) -> String {
+    sql.replace("?v", "?2").replace("?w", "?3").replace("?r", "?4")
+}
+
+struct Window {
+    user: i64,
+    device: i64,
+    now: Timestamp,
+    volunteer: i64,
+    visits_from: String,
+    reports_from: String,
+}
+
+impl SqliteStore {
+    pub(super) async fn push(&self, caller: &SyncCaller, request: &PushRequest, now: Timestamp) -> Result<Vec<Ack>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let mut acks = Vec::with_capacity(request.mutations.len());
+        for m in &request.mutations {
+            let previous: Option<String> =
+                sqlx::query_scalar("SELECT ack FROM applied_mutations WHERE id = ?").bind(m.id.as_str()).fetch_optional(&mut *tx).await.map_err(other)?;
+            if let Some(previous) = previous {
+                let status = match serde_json::from_str::<AckStatus>(&previous).map_err(other)? {
+                    AckStatus::Applied { flag } => AckStatus::AlreadyApplied { flag },
+                    status => status,
+                };
+                acks.push(Ack { id: m.id.clone(), status });
+                continue;
+            }
+            let status = if caller.revoked {
+                quarantine(&mut tx, caller, m, "device_revoked", now).await?
+            } else {
+                match caller.volunteer {
+                    None => AckStatus::Rejected { reason: "not_a_volunteer".into() },
+                    Some(v) => apply_one(&mut tx, caller, v.0, m, now).await?,
+                }
+            };
+            sqlx::query(
+                "INSERT INTO applied_mutations (id, user_id, device_id, protocol, ack, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(m.id.as_str())
+            .bind(caller.user.0)
+            .bind(caller.device.0)
+            .bind(i64::from(request.protocol))
+            .bind(serde_json::to_string(&status).map_err(other)?)
+            .bind(m.recorded_at.0)
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+            acks.push(Ack { id: m.id.clone(), status });
+        }
+        sqlx::query("UPDATE devices SET last_sync = ?, last_seen = max(last_seen, ?) WHERE id = ?")
+            .bind(now.0)
+            .bind(now.0)
+            .bind(caller.device.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        // With `synchronous = FULL` the commit is on disk when this returns: only then is any
+        // mutation acknowledged.
+        tx.commit().await.map_err(other)?;
+        Ok(acks)
+    }
+
+    pub(super) async fn pull_page(&self, caller: &SyncCaller, cursor: Option<&Cursor>, limit: u32, today: Date) -> Result<PullPage, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let limit = limit.clamp(1, monalisa_app::sync::MAX_PAGE) as usize;
+        let device = caller.device.0;
+        let Some(volunteer) = caller.volunteer.filter(|_| !caller.revoked) else {
+            // Nothing to see: an empty, final page.
+            let seq = max_seq(&mut tx).await?;
+            return Ok(PullPage { changes: Vec::new(), cursor: Cursor { seq, snapshot: None }, more: false });
+        };
+        let window = Window {
+            user: caller.user.0,
+            device,
+            now: Timestamp(monalisa_app::backend::now_ms()),
+            volunteer: volunteer.0,
+            visits_from: today.add_days(-VISIT_WINDOW_DAYS).to_string(),
+            reports_from: today.add_days(-REPORT_WINDOW_DAYS).to_string(),
+        };
+        let page = match cursor {
+            None => {
+                // A phone with nothing: forget what this device was thought to hold, snapshot.
+                sqlx::query("DELETE FROM device_records WHERE device_id = ?").bind(device).execute(&mut *tx).await.map_err(other)?;
+                let seq = max_seq(&mut tx).await?;
+                snapshot(&mut tx, &window, seq, 0, String::new(), limit).await?
+            }
+            Some(Cursor { seq, snapshot: Some(pos) }) => snapshot(&mut tx, &window, *seq, pos.kind, pos.after_id.clone(), limit).await?,
+            Some(Cursor { seq, snapshot: None }) => {
+                // The phone applied everything up to `seq`: its tombstones up to there are done.
+                sqlx::query("DELETE FROM device_records WHERE device_id = ? AND gone_seq IS NOT NULL AND gone_seq <= ?")
+                    .bind(device)
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+                changes_since(&mut tx, &window, *seq, limit).await?
+            }
+        };
+        tx.commit().await.map_err(other)?;
+        Ok(page)
+    }
+
+    pub(super) async fn card(&self, id: ResidentId) -> Result<Option<ResidentCard>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(other)?;
+        load_card(&mut conn, id.0).await
+    }
+}
+
+/// The audit trail, written in the same transaction as what it records.
+async fn audit(tx: &mut Tx<'_>, user: i64, device: i64, action: &str, kind: &str, id: &str, detail: &str, now: Timestamp) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(now.0)
+        .bind(user)
+        .bind(device)
+        .bind(action)
+        .bind(kind)
+        .bind(id)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
+    Ok(())
+}
+
+async fn max_seq(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await.map_err(other)
+}
+
+async fn quarantine(tx: &mut Tx<'_>, caller: &SyncCaller, m: &Mutation, reason: &str, now: Timestamp) -> Result<AckStatus, StoreError> {
+    sqlx::query("INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(m.id.as_str())
+        .bind(caller.user.0)
+        .bind(caller.device.0)
+        .bind(reason)
+        .bind(serde_json::to_string(m).map_err(other)?)
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
+    audit(tx, caller.user.0, caller.device.0, "mutation.quarantine", "report", m.id.as_str(), reason, now).await?;
+    Ok(AckStatus::Quarantined)
+}
+
+async fn apply_one(tx: &mut Tx<'_>, caller: &SyncCaller, volunteer: i64, m: &Mutation, now: Timestamp) -> Result<AckStatus, StoreError> {
+    match &m.body {
+        MutationBody::Report(r) => apply_report(tx, caller, volunteer, m, r, now).await,
+        MutationBody::Absence { first, last } => {
+            if first > last || last.days_since(*first) > 366 {
+                return Ok(AckStatus::Rejected { reason: "absence_dates".into() });
+            }
+            sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
+                .bind(volunteer)
+                .bind(first.to_string())
+                .bind(last.to_string())
+                .execute(&mut **tx)
+                .await
+                .map_err(other)?;
+            Ok(AckStatus::Applied { flag: None })
+        }
+        MutationBody::DeclineVisit { visit, reason } => {
+            if reason.chars().count() > 500 {
+                return Ok(AckStatus::Rejected { reason: "reason_too_long".into() });
+            }
+            let owner: Option<i64> = sqlx::query_scalar("SELECT volunteer_id FROM visits WHERE id = ?")
+                .bind(visit.0)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(other)?;
+            match owner {
+                Some(v) if v == volunteer => {
+                    sqlx::query("INSERT INTO visit_declines (mutation_id, visit_id, volunteer_id, reason, received_at) VALUES (?, ?, ?, ?, ?)")
+                        .bind(m.id.as_str())
+                        .bind(visit.0)
+                        .bind(volunteer)
+                        .bind(reason)
+                        .bind(now.0)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(other)?;
+                    Ok(AckStatus::Applied { flag: None })
+                }
+                // Already someone else's visit, or gone: nothing to decline, nothing lost.
+                Some(_) => Ok(AckStatus::Applied { flag: Some(Flag::VisitReassigned) }),
+                None => Ok(AckStatus::Applied { flag: Some(Flag::VisitCancelled) }),
+            }
+        }
+    }
+}
+
+async fn apply_report(
+    tx: &mut Tx<'_>,
+    caller: &SyncCaller,
+    volunteer: i64,
+    m: &Mutation,
+    r: &ReportInput,
+    now: Timestamp,
+) -> Result<AckStatus, StoreError> {
+    if let Err(reason) = r.validate() {
+        return Ok(AckStatus::Rejected { reason: reason.into() });
+    }
+    let resident: Option<Option<i64>> = sqlx::query_scalar("SELECT volunteer_id FROM residents WHERE id = ?")
+        .bind(r.resident.0)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(other)?;
+    let Some(resident_volunteer) = resident else {
+        // A fact about someone the server does not know (erased since?): kept aside, not lost.
+        return quarantine(tx, caller, m, "unknown_resident", now).await;
+    };
+    let mut visit_id = None;
+    let flag = match r.visit {
+        Some(visit) => {
+            let row = sqlx::query("SELECT volunteer_id, status, resident_id FROM visits WHERE id = ?")
+                .bind(visit.0)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(other)?;
+            match row {
+                None => Some(Flag::NotAssigned),
+                Some(row) => {
+                    visit_id = Some(visit.0);
+                    let (owner, status, res): (i64, String, i64) = (row.get(0), row.get(1), row.get(2));
+                    if res != r.resident.0 {
+                        visit_id = None;
+                        Some(Flag::NotAssigned)
+                    } else if status == "cancelled" {
+                        Some(Flag::VisitCancelled)
+                    } else if owner != volunteer {
+                        Some(Flag::VisitReassigned)
+                    } else {
+                        sqlx::query("UPDATE visits SET status = 'reported' WHERE id = ? AND status = 'planned'")
+                            .bind(visit.0)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(other)?;
+                        None
+                    }
+                }
+            }
+        }
+        None => (resident_volunteer != Some(volunteer)).then_some(Flag::NotAssigned),
+    };
+    sqlx::query(
+        "INSERT INTO reports (id, visit_id, resident_id, volunteer_id, day, outcome, duration_min, mood, note, proposed_next, \
+         recorded_at, received_at, flag, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(m.id.as_str())
+    .bind(visit_id)
+    .bind(r.resident.0)
+    .bind(volunteer)
+    .bind(r.day.to_string())
+    .bind(r.outcome.code())
+    .bind(r.duration_minutes.map(i64::from))
+    .bind(r.mood.map(|x| i64::from(x.get())))
+    .bind(&r.note)
+    .bind(r.proposed_next.map(|d| d.to_string()))
+    .bind(m.recorded_at.0)
+    .bind(now.0)
+    .bind(flag.map(Flag::code))
+    .bind(caller.device.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(other)?;
+    audit(tx, caller.user.0, caller.device.0, "report.create", "report", m.id.as_str(), flag.map_or("", Flag::code), now).await?;
+    for kind in &r.concerns {
+        sqlx::query("INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)")
+            .bind(m.id.as_str())
+            .bind(kind.code())
+            .bind(r.resident.0)
+            .bind(now.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(other)?;
+    }
+    Ok(AckStatus::Applied { flag })
+}
+
+// ---- pull ------------------------------------------------------------------------------------
+
+async fn visible(tx: &mut Tx<'_>, w: &Window, kind: RecordKind, id: &str) -> Result<bool, StoreError> {
+    let sql = match kind {
+        RecordKind::Resident => format!("SELECT 1 FROM residents r WHERE r.id = ?1 AND {RESIDENT_VISIBLE}"),
+        RecordKind::Visit => format!("SELECT 1 FROM visits v WHERE v.id = ?1 AND {VISIT_VISIBLE}"),
+        RecordKind::Report => format!("SELECT 1 FROM reports p WHERE p.id = ?1 AND {REPORT_VISIBLE}"),
+    };
+    // Exactly the parameters the statement numbers: ?1 id, ?2 volunteer, ?3 the window.
+    let (sql, window) = match kind {
+        RecordKind::Report => (sql.replace("?r", "?3").replace("?v", "?2"), &w.reports_from),
+        _ => (sql.replace("?w", "?3").replace("?v", "?2"), &w.visits_from),
+    };
+    let q = sqlx::query(&sql);
+    let q = if kind == RecordKind::Report { q.bind(id.to_owned()) } else { q.bind(id.parse::<i64>().map_err(|_| bad("id"))?) };
+    let row = q.bind(w.volunteer).bind(window).fetch_optional(&mut **tx).await.map_err(other)?;
+    Ok(row.is_some())
+}
+
+async fn load(tx: &mut Tx<'_>, kind: RecordKind, id: &str) -> Result<Option<Change>, StoreError> {
+    Ok(match kind {
+        RecordKind::Resident => load_card(&mut **tx, id.parse().map_err(|_| bad("id"))?).await?.map(Change::Resident),
+        RecordKind::Visit => load_visit(tx, id.parse().map_err(|_| bad("id"))?).await?.map(Change::Visit),
+        RecordKind::Report => load_report(tx, id).await?.map(Change::Report),
+    })
+}
+
+pub(super) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ResidentCard>, StoreError> {
+    let row = sqlx::query(
+        "SELECT r.id, r.first_name, r.last_name, r.address, c.name AS commune_name, r.phone, r.home_lat, r.home_lon, \
+         r.access_notes, r.likes, r.rhythm, r.follow_up_start, \
+         (SELECT max(day) FROM reports WHERE resident_id = r.id AND outcome = 'done') AS last_done, \
+         (SELECT day FROM reports WHERE resident_id = r.id ORDER BY day DESC, received_at DESC LIMIT 1) AS last_day, \
+         (SELECT outcome FROM reports WHERE resident_id = r.id ORDER BY day DESC, received_at DESC LIMIT 1) AS last_outcome \
+         FROM residents r JOIN communes c ON c.insee = r.commune WHERE r.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .map_err(other)?;
+    let Some(row) = row else { return Ok(None) };
+    let rhythm = Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?;
+    let last_done = row.get::<Option<String>, _>("last_done").as_deref().map(date).transpose()?;
+    let last_visit = match (row.get::<Option<String>, _>("last_day"), row.get::<Option<String>, _>("last_outcome")) {
+        (Some(d), Some(o)) => Some(LastVisit { day: date(&d)?, outcome: Outcome::from_code(&o).ok_or_else(|| bad("outcome"))? }),
+        _ => None,
+    };
+    Ok(Some(ResidentCard {
+        id: ResidentId(row.get("id")),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        address: row.get("address"),
+        commune_name: row.get("commune_name"),
+        phone: row.get("phone"),
+        home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+        access_notes: row.get("access_notes"),
+        likes: row.get("likes"),
+        rhythm,
+        next_due: monalisa_app::domain::rules::next_due(rhythm, date(row.get("follow_up_start"))?, last_done),
+        last_visit,
+    }))
+}
+
+async fn load_visit(tx: &mut Tx<'_>, id: i64) -> Result<Option<VisitRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT v.id, v.resident_id, v.day, v.start_min, v.seq, ro.week_start, v.status FROM visits v \
+         JOIN rounds ro ON ro.id = v.round_id WHERE v.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(other)?;
+    row.map(|row| {
+        Ok(VisitRecord {
+            id: VisitId(row.get("id")),
+            resident: ResidentId(row.get("resident_id")),
+            day: date(row.get("day"))?,
+            start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX)).ok_or_else(|| bad("time"))?,
+            order: u32::try_from(row.get::<i64, _>("seq")).unwrap_or(0),
+            week_start: date(row.get("week_start"))?,
+            reported: row.get::<&str, _>("status") == "reported",
+        })
+    })
+    .transpose()
+}
+
+async fn load_report(tx: &mut Tx<'_>, id: &str) -> Result<Option<ReportRecord>, StoreError> {
+    let Some(row) = sqlx::query("SELECT id, visit_id, resident_id, day, outcome, flag, received_at FROM reports WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(other)?
+    else {
+        return Ok(None);
+    };
+    let concerns = sqlx::query("SELECT kind, status FROM concerns WHERE report_id = ? ORDER BY kind").bind(id).fetch_all(&mut **tx).await.map_err(other)?;
+    Ok(Some(ReportRecord {
+        id: ClientId::parse(row.get("id")).ok_or_else(|| bad("report id"))?,
+        visit: row.get::<Option<i64>, _>("visit_id").map(VisitId),
+        resident: ResidentId(row.get("resident_id")),
+        day: date(row.get("day"))?,
+        outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
+        flag: row.get::<Option<String>, _>("flag").as_deref().and_then(Flag::from_code),
+        concerns: concerns
+            .iter()
+            .map(|c| {
+                let kind = ConcernKind::from_code(c.get("kind")).ok_or_else(|| bad("concern"))?;
+                let status = match c.get::<&str, _>("status") {
+                    "acknowledged" => ConcernStatus::Acknowledged,
+                    "resolved" => ConcernStatus::Resolved,
+                    _ => ConcernStatus::Open,
+                };
+                Ok((kind, status))
+            })
+            .collect::<Result<_, StoreError>>()?,
+        received_at: Timestamp(row.get("received_at")),
+    }))
+}
+
+/// Records that the device now holds a record (and, for a resident, the read in the audit trail).
+async fn deliver(tx: &mut Tx<'_>, w: &Window, kind: RecordKind, id: &str) -> Result<(), StoreError> {
+    mark_held(tx, w.device, kind, id).await?;
+    if kind == RecordKind::Resident {
+        audit(tx, w.user, w.device, "resident.read", "resident", id, "sync", w.now).await?;
+    }
+    Ok(())
+}
+
+async fn mark_held(tx: &mut Tx<'_>, device: i64, kind: RecordKind, id: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO device_records (device_id, kind, entity_id, gone_seq) VALUES (?, ?, ?, NULL) \
+         ON CONFLICT (device_id, kind, entity_id) DO UPDATE SET gone_seq = NULL",
+    )
+    .bind(device)
+    .bind(kind_code(kind))
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(other)?;
+    Ok(())
+}
+
+async fn snapshot(
+    tx: &mut Tx<'_>,
+    w: &Window,
+    seq: i64,
+    mut kind_index: u8,
+    mut after: String,
+    limit: usize,
+) -> Result<PullPage, StoreError> {
+    let mut changes = Vec::new();
+    while let Some(&kind) = SNAPSHOT_KINDS.get(usize::from(kind_index)) {
+        let want = (limit - changes.len()) as i64;
+        let (sql, text_ids) = match kind {
+            RecordKind::Resident => (format!("SELECT r.id AS id FROM residents r WHERE r.id > ?1 AND {RESIDENT_VISIBLE} ORDER BY r.id LIMIT ?5"), false),
+            RecordKind::Visit => (format!("SELECT v.id AS id FROM visits v WHERE v.id > ?1 AND {VISIT_VISIBLE} ORDER BY v.id LIMIT ?5"), false),
+            RecordKind::Report => (format!("SELECT p.id AS id FROM reports p WHERE p.id > ?1 AND {REPORT_VISIBLE} ORDER BY p.id LIMIT ?5"), true),
+        };
+        let sql = numbered(&sql);
+        let q = sqlx::query(&sql);
+        let q = if text_ids { q.bind(after.clone()) } else { q.bind(after.parse::<i64>().unwrap_or(0)) };
+        let rows = q.bind(w.volunteer).bind(&w.visits_from).bind(&w.reports_from).bind(want).fetch_all(&mut **tx).await.map_err(other)?;
+        let ids: Vec<String> =
+            rows.iter().map(|r| if text_ids { r.get::<String, _>("id") } else { r.get::<i64, _>("id").to_string() }).collect();
+        for id in &ids {
+            if let Some(change) = load(tx, kind, id).await? {
+                deliver(tx, w, kind, id).await?;
+                changes.push(change);
+            }
+        }
+        if ids.len() as i64 == want {
+            let last = ids.last().cloned().unwrap_or_default();
+            return Ok(PullPage { changes, cursor: Cursor { seq, snapshot: Some(SnapshotPosition { kind: kind_index, after_id: last }) }, more: true });
+        }
+        kind_index += 1;
+        after = String::new();
+    }
+    let more: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM change_log WHERE seq > ?)").bind(seq).fetch_one(&mut **tx).await.map_err(other)?;
+    Ok(PullPage { changes, cursor: Cursor { seq, snapshot: None }, more })
+}
+
+async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) -> Result<PullPage, StoreError> {
+    let rows = sqlx::query("SELECT seq, kind, entity_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?")
+        .bind(since)
+        .bind(limit as i64)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(other)?;
+    let mut changes = Vec::new();
+    let mut done: std::collections::HashSet<(RecordKind, String)> = std::collections::HashSet::new();
+    let mut last = since;
+    for row in &rows {
+        let seq: i64 = row.get("seq");
+        last = seq;
+        let Some(kind) = kind_of(row.get("kind")) else { continue };
+        let id: String = row.get("entity_id");
+        let mut todo = vec![(kind, id)];
+        // A visit's change can make its resident visible (or not) to this volunteer.
+        if kind == RecordKind::Visit {
+            let resident: Option<i64> = sqlx::query_scalar("SELECT resident_id FROM visits WHERE id = ?")
+                .bind(todo[0].1.parse::<i64>().unwrap_or(0))
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(other)?;
+            todo.extend(resident.map(|r| (RecordKind::Resident, r.to_string())));
+        }
+        for (kind, id) in todo {
+            if !done.insert((kind, id.clone())) {
+                continue;
+            }
+            if visible(tx, w, kind, &id).await? {
+                if let Some(change) = load(tx, kind, &id).await? {
+                    deliver(tx, w, kind, &id).await?;
+                    changes.push(change);
+                }
+            } else {
+                let held: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT gone_seq FROM device_records WHERE device_id = ? AND kind = ? AND entity_id = ?",
+                )
+                .bind(w.device)
+                .bind(kind_code(kind))
+                .bind(&id)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(other)?;
+                if let Some(gone) = held {
+                    if gone.is_none() {
+                        sqlx::query("UPDATE device_records SET gone_seq = ? WHERE device_id = ? AND kind = ? AND entity_id = ?")
+                            .bind(seq)
+                            .bind(w.device)
+                            .bind(kind_code(kind))
+                            .bind(&id)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(other)?;
+                    }
+                    changes.push(Change::Removed { record: kind, id });
+                }
+            }
+        }
+    }
+    let more = rows.len() == limit;
+    Ok(PullPage { changes, cursor: Cursor { seq: last, snapshot: None }, more })
+}
