@@ -69,7 +69,7 @@ site:
 	cargo build -p monalisa-app --lib --target $(WASM_TARGET) --features hydrate --profile wasm-release
 	rm -rf $(STAGE) && mkdir -p $(STAGE)
 	wasm-bindgen --target web --no-typescript --out-dir $(STAGE) --out-name monalisa $(WASM_IN)
-	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+	wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
 	  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
 	  $(STAGE)/monalisa_bg.wasm -o $(STAGE)/monalisa_bg.wasm
 	rm -rf $(SITE) && mkdir -p $(SITE)/pkg && cp -r public/. $(SITE)/
@@ -94,6 +94,7 @@ size:
 rust-tests:
 	cargo test -p monalisa-app --features ssr
 	cargo test -p monalisa-server
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 
 browser-tests:
 	cd tests && MONALISA_BIN=$(CURDIR)/target/debug/monalisa MONALISA_SITE=$(CURDIR)/$(SITE) npm test

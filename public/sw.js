@@ -28,10 +28,24 @@ self.addEventListener('install', (event) => {
   event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 
-// After the app wiped Cache Storage (logout, revoked device), download the public shell again.
+async function keep(paths) {
+  const cache = await caches.open(SHELL_CACHE);
+  await Promise.all(paths.filter((p) => typeof p === 'string' && p.startsWith('/')).map(async (path) => {
+    const response = await fetch(new Request(path, { credentials: 'same-origin', cache: 'reload' }));
+    if (mayCache(response)) {
+      await cache.put(new URL(path, self.location.origin).href, response);
+    }
+  }));
+}
+
 self.addEventListener('message', (event) => {
+  // After the app wiped Cache Storage (logout, revoked device): download the public shell again.
   if (event.data === 'precache') {
     event.waitUntil(precache());
+  }
+  // After a volunteer logs in: keep the offline pages (shells with no personal data).
+  if (event.data && Array.isArray(event.data.keep)) {
+    event.waitUntil(keep(event.data.keep));
   }
 });
 

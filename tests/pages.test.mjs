@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DEMO, assertAccessible, launch, phoneContext, removeDir, startServer, tempDir, waitHydrated, watchPage } from './lib/harness.mjs';
+import { DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitHydrated, watchPage } from './lib/harness.mjs';
 import { PAGES } from './lib/pages.mjs';
 
 test('every page is accessible in French and English', async () => {
@@ -13,23 +13,38 @@ test('every page is accessible in French and English', async () => {
   const browser = await launch();
   try {
     for (const locale of ['fr-FR', 'en-GB']) {
-      const context = await phoneContext(browser, { locale });
-      const page = await context.newPage();
-      const problems = watchPage(page);
-      // The pages that need a login are seen as the admin (who may see all of them).
-      const login = await context.request.post(server.url + '/api/v1/login', {
-        data: { login: DEMO.admin[0], password: DEMO.admin[1], device_label: 'test' },
-      });
-      assert.equal(login.status(), 200);
+      // One browser profile per account: each page is seen by an account that may see it.
+      const pages = {};
+      const problems = [];
+      for (const who of [undefined, 'admin', 'ambassador', 'volunteer']) {
+        const context = await phoneContext(browser, { locale });
+        const page = await context.newPage();
+        problems.push(watchPage(page));
+        if (who) {
+          if (locale.startsWith('fr')) {
+            await logIn(page, server.url, DEMO[who]);
+          } else {
+            const res = await context.request.post(server.url + '/api/v1/login', {
+              data: { login: DEMO[who][0], password: DEMO[who][1], device_label: 'test' },
+            });
+            assert.equal(res.status(), 200);
+            await page.goto(server.url + '/accueil');
+            await waitHydrated(page);
+          }
+        }
+        pages[who ?? 'public'] = page;
+      }
       for (const p of PAGES) {
+        const page = pages[p.as ?? 'public'];
         const res = await page.goto(server.url + p.path);
         assert.equal(res.status(), p.status, p.path);
         await waitHydrated(page);
+        if (p.ready) await page.locator(p.ready).first().waitFor();
         assert.equal(await page.locator('html').getAttribute('lang'), locale.slice(0, 2), p.path);
         await assertAccessible(page, `${p.name} (${locale})`);
       }
-      assert.deepEqual(problems, [], locale);
-      await context.close();
+      assert.deepEqual(problems.flat(), [], locale);
+      for (const page of Object.values(pages)) await page.context().close();
     }
   } finally {
     await browser.close();

@@ -114,6 +114,9 @@ pub enum Caching {
     Public,
     /// Never stored anywhere (`Cache-Control: no-store`): it holds personal data.
     NoStore,
+    /// A page shell: the server renders no personal data in it (the app fills it on the
+    /// phone from local data), so the service worker keeps it for offline use.
+    Shell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

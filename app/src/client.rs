@@ -63,6 +63,7 @@ pub fn island_ready() {
 pub fn start_session_guard(state: SessionState, must_be_logged_in: bool) {
     let check = move || {
         leptos::task::spawn_local(async move {
+            let _ = local_store::finish_pending_wipe().await;
             let local = local_store::load_session().await.ok().flatten();
             if local.is_some() {
                 state.info.set(local.clone());
@@ -88,6 +89,11 @@ async fn verify(state: SessionState) {
             state.info.set(Some(info));
         }
         Err(ApiError::DeviceRevoked | ApiError::AccountDisabled) => {
+            // Deliver what waits first (the server keeps it in quarantine), then wipe.
+            if let Some(info) = state.info.get_untracked() {
+                let store = crate::local_store::UserStore::new(info.user);
+                let _ = crate::sync::engine::push_outbox(&store, &crate::sync::runner::HttpTransport, crate::sync::runner::now()).await;
+            }
             wipe_and_leave(state, "revoque").await;
         }
         Err(ApiError::NotLoggedIn) => {
@@ -100,8 +106,15 @@ async fn verify(state: SessionState) {
     }
 }
 
-/// Erases this user's data from the phone and goes to the login page.
-async fn wipe_and_leave(state: SessionState, reason: &str) {
+/// Erases this user's data from the phone and goes to the login page (once: the session check
+/// and a sync may both learn of a revocation).
+pub async fn wipe_and_leave(state: SessionState, reason: &str) {
+    thread_local! {
+        static WIPING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if WIPING.with(|w| w.replace(true)) {
+        return;
+    }
     if let Some(info) = state.info.get_untracked() {
         let _ = local_store::wipe_user(info.user).await;
     } else if let Ok(Some(info)) = local_store::load_session().await {
@@ -112,20 +125,68 @@ async fn wipe_and_leave(state: SessionState, reason: &str) {
     go_to(&format!("/connexion?motif={reason}"));
 }
 
-/// Logs out: ends the session on the server, then wipes the phone's data for this user.
-/// Needs the network (the server must end the session); offline it says so and keeps everything.
+/// Logs out: sends what waits in the outbox, ends the session on the server, then wipes the
+/// phone's data for this user. Needs the network; offline it says so and keeps everything. If
+/// reports could not be sent, it says how many would be lost and asks first.
 pub async fn log_out(state: SessionState) -> Result<(), ApiError> {
+    if let Some(info) = state.info.get_untracked() {
+        let store = crate::local_store::UserStore::new(info.user);
+        let pushed = crate::sync::engine::push_outbox(&store, &crate::sync::runner::HttpTransport, crate::sync::runner::now()).await;
+        if matches!(pushed, Err(crate::sync::engine::SyncError::Offline)) {
+            return Err(ApiError::Network);
+        }
+        let waiting = store.view().await.map(|v| v.outbox.len()).unwrap_or(0);
+        if waiting > 0 && !confirm(&crate::i18n::tf(crate::env::PageEnv::current().lang, crate::i18n::Msg::LogoutLoses, &[("n", &waiting.to_string())])) {
+            return Ok(());
+        }
+    }
     logout().await?;
     wipe_and_leave(state, "deconnecte").await;
     Ok(())
 }
 
-/// After a successful login or enrolment: keep the session on the phone, open the app.
+/// Asks the user a yes/no question.
+fn confirm(question: &str) -> bool {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    return web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false);
+    #[allow(unreachable_code)]
+    {
+        let _ = question;
+        false
+    }
+}
+
+/// After a successful login or enrolment: keep the session on the phone; for a volunteer, ask
+/// the browser to keep the data (persistent storage) and the service worker to keep the
+/// offline pages; open the app.
 pub async fn logged_in(state: SessionState, info: SessionInfo, next: &str) {
     let _ = local_store::save_session(&info).await;
+    if info.role == crate::auth::Role::Volunteer {
+        prepare_offline().await;
+    }
     state.expired.set(false);
     state.info.set(Some(info));
     go_to(next);
+}
+
+/// Persistent storage (the browser will not evict the outbox under pressure) and the offline
+/// page shells in the service worker's cache.
+async fn prepare_offline() {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    if let Some(window) = web_sys::window() {
+        if let Ok(promise) = window.navigator().storage().persist() {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+        if let Some(worker) = window.navigator().service_worker().controller() {
+            let urls = js_sys::Array::new();
+            for path in crate::routes::VOLUNTEER_SHELLS {
+                urls.push(&wasm_bindgen::JsValue::from_str(path));
+            }
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"keep".into(), &urls);
+            let _ = worker.post_message(&message);
+        }
+    }
 }
 
 /// A full page load (the server renders the next page for the new session).
@@ -145,6 +206,21 @@ pub fn server_role() -> Option<crate::auth::Role> {
     return crate::backend::auth::optional_user().map(|u| u.role());
     #[cfg(not(feature = "ssr"))]
     None
+}
+
+/// The `data-action` of the clicked element (islands drawn as HTML text delegate clicks).
+pub fn clicked_action(ev: &leptos::ev::MouseEvent) -> Option<String> {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        return target.closest("[data-action]").ok()??.get_attribute("data-action");
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = ev;
+        None
+    }
 }
 
 /// A short description of this browser for the device list ("Android · Chrome").

@@ -10,6 +10,9 @@
 //! `hydrate` (browser side: the WebAssembly entry point, IndexedDB). The domain and i18n
 //! modules compile everywhere and do no I/O.
 
+// Deeply nested views (the volunteer screens) exceed the default type-query depth.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod client;
@@ -85,6 +88,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("comptes") view=accounts::AccountsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("comptes"), ParamSegment("id")) view=accounts::AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("journal") view=journal::JournalPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("a-verifier") view=review::ReviewPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("personne") view=volunteer::CardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("compte-rendu") view=volunteer::ReportPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("absences") view=volunteer::AbsencesPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

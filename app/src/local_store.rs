@@ -1,25 +1,37 @@
 //! The phone's local store: every IndexedDB access of the app lives in this module (so that
 //! encryption and schema upgrades have one place to go).
 //!
-//! - Database `monalisa` (the device), schema version 1: store `meta`, small key-value records
-//!   (`device_checks`, and `session`: who is logged in on this phone).
-//! - Database `monalisa-user-<id>` (one per account that logged in here), schema version 1:
-//!   store `meta` (`profile`). Everything a user's work leaves on the phone lives in their own
-//!   database, so another user logging in on the same phone never sees or sends it, and the
-//!   same user logging back in after an expired session finds it intact.
+//! - Database `monalisa` (the device), schema 1: store `meta` (`device_checks`, and `session`:
+//!   who is logged in on this phone).
+//! - Database `monalisa-user-<id>` (one per account that logged in here). Everything a user's
+//!   work leaves on the phone lives in their own database, so another user logging in on the
+//!   same phone never sees or sends it, and the same user logging back in after an expired
+//!   session finds it (and its outbox) intact. Schema history:
+//!   - 1 (accounts): `meta` (`profile`).
+//!   - 2 (offline round): + `outbox`, `sent`, `residents`, `visits`, `reports`, `drafts`,
+//!     `notices`; `meta` gains `cursor`, `sync`, `outbox_next`.
+//!
+//! Upgrades: IndexedDB's builder (idb, under rexie) deletes every store a new version does not
+//! declare, so [`USER_STORES`] always lists all of them; records that need transforming are
+//! migrated after opening, by [`upgrade_data`], from the `data_version` kept in `meta`.
+//! Values are JSON strings (one place to encrypt them later).
 //!
 //! On the server (and in native tests) there is no IndexedDB: the functions exist with the
 //! same signatures and answer [`LocalStoreError::Unavailable`].
 
 use crate::auth::{SessionInfo, UserId};
+use serde::{Deserialize, Serialize};
 
-/// Name of the IndexedDB database.
+/// Name of the device database.
 pub const DB_NAME: &str = "monalisa";
-/// Current schema version. Raising it requires an upgrade path that keeps existing records.
+/// Schema of the device database.
 pub const SCHEMA_VERSION: u32 = 1;
-/// The key-value store for device metadata.
+/// Schema of each user database.
+pub const USER_SCHEMA_VERSION: u32 = 2;
+/// The key-value store for metadata.
 pub const META_STORE: &str = "meta";
-
+/// Every store of a user database at [`USER_SCHEMA_VERSION`].
+pub const USER_STORES: &[&str] = &[META_STORE, "outbox", "sent", "residents", "visits", "reports", "drafts", "notices"];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LocalStoreError {
@@ -29,9 +41,36 @@ pub enum LocalStoreError {
     Failed(String),
 }
 
+impl From<LocalStoreError> for crate::sync::engine::SyncError {
+    fn from(e: LocalStoreError) -> Self {
+        crate::sync::engine::SyncError::Local(e.to_string())
+    }
+}
+
 /// The database of one account's data on this phone.
 pub fn user_db_name(user: UserId) -> String {
     format!("{DB_NAME}-user-{}", user.0)
+}
+
+/// Sync status kept on the phone (shown after a reload offline).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncMeta {
+    /// The phone's clock at the last successful sync.
+    pub last_success: Option<crate::domain::Timestamp>,
+    /// What went wrong at the last attempt, if it failed (a message key).
+    pub last_error: Option<String>,
+}
+
+/// Everything the volunteer's screens show, read in one go.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocalView {
+    pub residents: Vec<crate::sync::ResidentRecord>,
+    pub visits: Vec<crate::sync::VisitRecord>,
+    pub reports: Vec<crate::sync::ReportRecord>,
+    pub outbox: Vec<crate::sync::engine::OutboxEntry>,
+    pub sent: Vec<crate::sync::engine::SentRecord>,
+    pub notices: Vec<crate::sync::engine::RoundNotice>,
+    pub sync: SyncMeta,
 }
 
 /// Counts a device check in IndexedDB (one read-write transaction), reads the count back in a
@@ -52,9 +91,15 @@ pub async fn load_session() -> Result<Option<SessionInfo>, LocalStoreError> {
 }
 
 /// Erases everything stored for `user` on this phone (their database and, if they are the
-/// current user, the session record).
+/// current user, the session record). The intent is written first: if the page is closed
+/// before the database is gone, [`finish_pending_wipe`] completes it at the next start.
 pub async fn wipe_user(user: UserId) -> Result<(), LocalStoreError> {
     imp::wipe_user(user).await
+}
+
+/// Completes a wipe that was interrupted (the app calls this at every start).
+pub async fn finish_pending_wipe() -> Result<(), LocalStoreError> {
+    imp::finish_pending_wipe().await
 }
 
 /// Empties the browser's Cache Storage (the service worker downloads the public shell again).
@@ -62,16 +107,107 @@ pub async fn wipe_caches() -> Result<(), LocalStoreError> {
     imp::wipe_caches().await
 }
 
+/// One user's data on this phone: the sync engine's [`crate::sync::engine::LocalDb`] and what
+/// the screens read and write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserStore {
+    pub user: UserId,
+}
+
+impl UserStore {
+    pub fn new(user: UserId) -> UserStore {
+        UserStore { user }
+    }
+
+    pub async fn view(&self) -> Result<LocalView, LocalStoreError> {
+        imp::view(self.user).await
+    }
+
+    /// Saves a draft (a report being typed), under `key`.
+    pub async fn save_draft(&self, key: &str, json: &str) -> Result<(), LocalStoreError> {
+        imp::save_draft(self.user, key, json).await
+    }
+
+    pub async fn draft(&self, key: &str) -> Result<Option<String>, LocalStoreError> {
+        imp::draft(self.user, key).await
+    }
+
+    /// Puts a mutation in the outbox and removes the draft it came from, in one transaction.
+    pub async fn submit(&self, entry: &crate::sync::engine::OutboxEntry, draft_key: Option<&str>) -> Result<(), LocalStoreError> {
+        imp::submit(self.user, entry, draft_key).await
+    }
+
+    pub async fn clear_notices(&self) -> Result<(), LocalStoreError> {
+        imp::clear_notices(self.user).await
+    }
+
+    pub async fn set_sync_meta(&self, meta: &SyncMeta) -> Result<(), LocalStoreError> {
+        imp::set_sync_meta(self.user, meta).await
+    }
+
+    /// Applies a pull page; with `fail_after`, aborts the transaction after that many changes
+    /// (fault injection for the tests: nothing may be written, the cursor may not move).
+    #[doc(hidden)]
+    pub async fn apply_page_failing(&self, page: &crate::sync::PullResponse, fail_after: Option<usize>) -> Result<(), LocalStoreError> {
+        imp::apply_page(self.user, page, fail_after).await
+    }
+}
+
+impl crate::sync::engine::LocalDb for UserStore {
+    async fn enqueue(&self, entry: crate::sync::engine::OutboxEntry) -> Result<(), crate::sync::engine::SyncError> {
+        Ok(imp::submit(self.user, &entry, None).await?)
+    }
+
+    async fn outbox(&self, limit: usize) -> Result<Vec<crate::sync::engine::OutboxEntry>, crate::sync::engine::SyncError> {
+        let mut all = imp::outbox(self.user).await?;
+        all.truncate(limit);
+        Ok(all)
+    }
+
+    async fn settle(&self, acks: &[crate::sync::Ack], now: crate::domain::Timestamp) -> Result<(), crate::sync::engine::SyncError> {
+        Ok(imp::settle(self.user, acks, now).await?)
+    }
+
+    async fn cursor(&self) -> Result<Option<crate::sync::Cursor>, crate::sync::engine::SyncError> {
+        Ok(imp::cursor(self.user).await?)
+    }
+
+    async fn apply_page(&self, page: &crate::sync::PullResponse) -> Result<(), crate::sync::engine::SyncError> {
+        Ok(imp::apply_page(self.user, page, None).await?)
+    }
+}
+
 #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
 mod imp {
     use super::*;
-    use rexie::{ObjectStore, Rexie, TransactionMode};
+    use crate::sync::engine::{OutboxEntry, RoundNotice, SentRecord, round_notices};
+    use crate::sync::{Ack, Change, Cursor, PullResponse, RecordKind, ReportRecord, ResidentRecord, VisitRecord};
+    use rexie::{ObjectStore, Rexie, Store, TransactionMode};
     use wasm_bindgen::JsValue;
 
     const DEVICE_CHECKS_KEY: &str = "device_checks";
+    const SESSION_KEY: &str = "session";
+    const PROFILE_KEY: &str = "profile";
+    const CURSOR_KEY: &str = "cursor";
+    const SYNC_KEY: &str = "sync";
+    const OUTBOX_NEXT_KEY: &str = "outbox_next";
+    const DATA_VERSION_KEY: &str = "data_version";
 
     fn failed(e: impl std::fmt::Display) -> LocalStoreError {
         LocalStoreError::Failed(e.to_string())
+    }
+
+    fn js(s: &str) -> JsValue {
+        JsValue::from_str(s)
+    }
+
+    fn to_json<T: Serialize>(v: &T) -> Result<JsValue, LocalStoreError> {
+        serde_json::to_string(v).map(|s| JsValue::from_str(&s)).map_err(failed)
+    }
+
+    fn from_json<T: for<'de> Deserialize<'de>>(v: &JsValue) -> Option<T> {
+        // `from_slice`, as the server functions do: one set of decoders in the bundle, not two.
+        v.as_string().and_then(|s| serde_json::from_slice(s.as_bytes()).ok())
     }
 
     pub(super) async fn open() -> Result<Rexie, LocalStoreError> {
@@ -83,36 +219,61 @@ mod imp {
             .map_err(failed)
     }
 
-    const SESSION_KEY: &str = "session";
-    const PROFILE_KEY: &str = "profile";
+    thread_local! {
+        /// Users wiped in this page: their database must not be opened (which would create it
+        /// again) by work still in flight, such as a sync.
+        static WIPED: std::cell::RefCell<Vec<UserId>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
 
+    /// Opens a user's database at the current schema, then migrates its records if needed.
     async fn open_user(user: UserId) -> Result<Rexie, LocalStoreError> {
-        Rexie::builder(&user_db_name(user))
-            .version(SCHEMA_VERSION)
-            .add_object_store(ObjectStore::new(META_STORE))
-            .build()
-            .await
-            .map_err(failed)
+        if WIPED.with(|w| w.borrow().contains(&user)) {
+            return Err(LocalStoreError::Failed("this user's data was wiped".into()));
+        }
+        let mut builder = Rexie::builder(&user_db_name(user)).version(USER_SCHEMA_VERSION);
+        for store in USER_STORES {
+            builder = builder.add_object_store(ObjectStore::new(store));
+        }
+        let db = builder.build().await.map_err(failed)?;
+        upgrade_data(&db).await?;
+        Ok(db)
+    }
+
+    /// Record migrations after a structural upgrade. 1 → 2 only added stores (the profile
+    /// stays as it is); a future change of a record's shape goes here, inside one transaction.
+    async fn upgrade_data(db: &Rexie) -> Result<(), LocalStoreError> {
+        let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        let meta = tx.store(META_STORE).map_err(failed)?;
+        let version = meta.get(js(DATA_VERSION_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0) as u32;
+        if version < USER_SCHEMA_VERSION {
+            meta.put(&JsValue::from_f64(f64::from(USER_SCHEMA_VERSION)), Some(&js(DATA_VERSION_KEY))).await.map_err(failed)?;
+        }
+        tx.done().await.map_err(failed)?;
+        Ok(())
     }
 
     async fn put_meta(db: &Rexie, key: &str, value: &JsValue) -> Result<(), LocalStoreError> {
         let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
-        let store = tx.store(META_STORE).map_err(failed)?;
-        store.put(value, Some(&JsValue::from_str(key))).await.map_err(failed)?;
+        tx.store(META_STORE).map_err(failed)?.put(value, Some(&js(key))).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;
         Ok(())
     }
 
     async fn get_meta(db: &Rexie, key: &str) -> Result<Option<JsValue>, LocalStoreError> {
         let tx = db.transaction(&[META_STORE], TransactionMode::ReadOnly).map_err(failed)?;
-        let store = tx.store(META_STORE).map_err(failed)?;
-        let value = store.get(JsValue::from_str(key)).await.map_err(failed)?;
+        let value = tx.store(META_STORE).map_err(failed)?.get(js(key)).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;
         Ok(value)
     }
 
+    async fn all<T: for<'de> Deserialize<'de>>(store: &Store) -> Result<Vec<T>, LocalStoreError> {
+        Ok(store.get_all(None, None).await.map_err(failed)?.iter().filter_map(from_json).collect())
+    }
+
     pub(super) async fn save_session(info: &SessionInfo) -> Result<(), LocalStoreError> {
-        let json = JsValue::from_str(&serde_json::to_string(info).map_err(failed)?);
+        // Logging in again after a wipe in this same page is allowed.
+        WIPED.with(|w| w.borrow_mut().retain(|u| *u != info.user));
+        let json = to_json(info)?;
         let user = open_user(info.user).await?;
         put_meta(&user, PROFILE_KEY, &json).await?;
         user.close();
@@ -126,22 +287,63 @@ mod imp {
         let db = open().await?;
         let value = get_meta(&db, SESSION_KEY).await?;
         db.close();
-        Ok(value.and_then(|v| v.as_string()).and_then(|s| serde_json::from_str(&s).ok()))
+        Ok(value.as_ref().and_then(from_json))
     }
 
+    const WIPE_KEY: &str = "wipe_pending";
+
     pub(super) async fn wipe_user(user: UserId) -> Result<(), LocalStoreError> {
+        WIPED.with(|w| w.borrow_mut().push(user));
         let db = open().await?;
-        let current = get_meta(&db, SESSION_KEY)
-            .await?
-            .and_then(|v| v.as_string())
-            .and_then(|s| serde_json::from_str::<SessionInfo>(&s).ok());
+        let current: Option<SessionInfo> = get_meta(&db, SESSION_KEY).await?.as_ref().and_then(from_json);
+        let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        let meta = tx.store(META_STORE).map_err(failed)?;
+        meta.put(&JsValue::from_f64(user.0 as f64), Some(&js(WIPE_KEY))).await.map_err(failed)?;
         if current.is_none_or(|c| c.user == user) {
-            let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
-            tx.store(META_STORE).map_err(failed)?.delete(JsValue::from_str(SESSION_KEY)).await.map_err(failed)?;
-            tx.done().await.map_err(failed)?;
+            meta.delete(js(SESSION_KEY)).await.map_err(failed)?;
         }
+        tx.done().await.map_err(failed)?;
         db.close();
-        Rexie::delete(&user_db_name(user)).await.map_err(failed)
+        delete_user_db(user).await
+    }
+
+    /// Deletes a user's database, retrying while another connection (a sync in flight) is
+    /// still closing; then clears the pending-wipe mark.
+    async fn delete_user_db(user: UserId) -> Result<(), LocalStoreError> {
+        let mut last = Ok(());
+        for attempt in 0..20 {
+            last = Rexie::delete(&user_db_name(user)).await.map_err(failed);
+            if last.is_ok() {
+                break;
+            }
+            sleep_ms(100 * (attempt + 1)).await;
+        }
+        last?;
+        let db = open().await?;
+        let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        tx.store(META_STORE).map_err(failed)?.delete(js(WIPE_KEY)).await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(())
+    }
+
+    async fn sleep_ms(ms: u32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+
+    pub(super) async fn finish_pending_wipe() -> Result<(), LocalStoreError> {
+        let db = open().await?;
+        let pending = get_meta(&db, WIPE_KEY).await?.and_then(|v| v.as_f64());
+        db.close();
+        match pending {
+            Some(user) => delete_user_db(UserId(user as i64)).await,
+            None => Ok(()),
+        }
     }
 
     pub(super) async fn wipe_caches() -> Result<(), LocalStoreError> {
@@ -157,14 +359,14 @@ mod imp {
         // Ask the service worker to download the (public) shell again, so the app still
         // opens offline after the wipe.
         if let Some(worker) = window.navigator().service_worker().controller() {
-            let _ = worker.post_message(&JsValue::from_str("precache"));
+            let _ = worker.post_message(&js("precache"));
         }
         Ok(())
     }
 
     pub(super) async fn record_device_check() -> Result<u32, LocalStoreError> {
         let db = open().await?;
-        let key = JsValue::from_str(DEVICE_CHECKS_KEY);
+        let key = js(DEVICE_CHECKS_KEY);
         let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
         let store = tx.store(META_STORE).map_err(failed)?;
         let previous = store.get(key.clone()).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(0.0);
@@ -182,29 +384,210 @@ mod imp {
             _ => Err(LocalStoreError::Failed("read back a different value".into())),
         }
     }
+
+    pub(super) async fn view(user: UserId) -> Result<LocalView, LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(USER_STORES, TransactionMode::ReadOnly).map_err(failed)?;
+        let view = LocalView {
+            residents: all::<ResidentRecord>(&tx.store("residents").map_err(failed)?).await?,
+            visits: all::<VisitRecord>(&tx.store("visits").map_err(failed)?).await?,
+            reports: all::<ReportRecord>(&tx.store("reports").map_err(failed)?).await?,
+            outbox: all::<OutboxEntry>(&tx.store("outbox").map_err(failed)?).await?,
+            sent: all::<SentRecord>(&tx.store("sent").map_err(failed)?).await?,
+            notices: all::<RoundNotice>(&tx.store("notices").map_err(failed)?).await?,
+            sync: tx.store(META_STORE).map_err(failed)?.get(js(SYNC_KEY)).await.map_err(failed)?.as_ref().and_then(from_json).unwrap_or_default(),
+        };
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(view)
+    }
+
+    pub(super) async fn save_draft(user: UserId, key: &str, json: &str) -> Result<(), LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["drafts"], TransactionMode::ReadWrite).map_err(failed)?;
+        tx.store("drafts").map_err(failed)?.put(&js(json), Some(&js(key))).await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(())
+    }
+
+    pub(super) async fn draft(user: UserId, key: &str) -> Result<Option<String>, LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["drafts"], TransactionMode::ReadOnly).map_err(failed)?;
+        let value = tx.store("drafts").map_err(failed)?.get(js(key)).await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(value.and_then(|v| v.as_string()))
+    }
+
+    pub(super) async fn submit(user: UserId, entry: &OutboxEntry, draft_key: Option<&str>) -> Result<(), LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["outbox", "drafts", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        let meta = tx.store(META_STORE).map_err(failed)?;
+        let next = meta.get(js(OUTBOX_NEXT_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0);
+        tx.store("outbox").map_err(failed)?.put(&to_json(entry)?, Some(&JsValue::from_f64(next))).await.map_err(failed)?;
+        meta.put(&JsValue::from_f64(next + 1.0), Some(&js(OUTBOX_NEXT_KEY))).await.map_err(failed)?;
+        if let Some(key) = draft_key {
+            tx.store("drafts").map_err(failed)?.delete(js(key)).await.map_err(failed)?;
+        }
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(())
+    }
+
+    pub(super) async fn outbox(user: UserId) -> Result<Vec<OutboxEntry>, LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["outbox"], TransactionMode::ReadOnly).map_err(failed)?;
+        let entries = all::<OutboxEntry>(&tx.store("outbox").map_err(failed)?).await?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(entries)
+    }
+
+    pub(super) async fn settle(user: UserId, acks: &[Ack], now: crate::domain::Timestamp) -> Result<(), LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["outbox", "sent"], TransactionMode::ReadWrite).map_err(failed)?;
+        let outbox = tx.store("outbox").map_err(failed)?;
+        let sent = tx.store("sent").map_err(failed)?;
+        for (key, value) in outbox.scan(None, None, None, None).await.map_err(failed)? {
+            let Some(entry) = from_json::<OutboxEntry>(&value) else { continue };
+            if let Some(ack) = acks.iter().find(|a| a.id == entry.mutation.id) {
+                let record = SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now };
+                sent.put(&to_json(&record)?, Some(&js(ack.id.as_str()))).await.map_err(failed)?;
+                outbox.delete(key).await.map_err(failed)?;
+            }
+        }
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(())
+    }
+
+    pub(super) async fn cursor(user: UserId) -> Result<Option<Cursor>, LocalStoreError> {
+        let db = open_user(user).await?;
+        let value = get_meta(&db, CURSOR_KEY).await?;
+        db.close();
+        Ok(value.as_ref().and_then(from_json))
+    }
+
+    pub(super) async fn apply_page(user: UserId, page: &PullResponse, fail_after: Option<usize>) -> Result<(), LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["residents", "visits", "reports", "notices", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        let meta = tx.store(META_STORE).map_err(failed)?;
+        let visits = tx.store("visits").map_err(failed)?;
+        let cursor: Option<Cursor> = meta.get(js(CURSOR_KEY)).await.map_err(failed)?.as_ref().and_then(from_json);
+        let first = cursor.as_ref().is_none_or(|c| c.snapshot.is_some());
+        let before: Vec<VisitRecord> = all(&visits).await?;
+        for (n, change) in page.changes.iter().enumerate() {
+            if fail_after == Some(n) {
+                // Abandon the transaction: nothing of this page may remain.
+                tx.abort().await.map_err(failed)?;
+                db.close();
+                return Err(LocalStoreError::Failed("injected failure".into()));
+            }
+            let (store, key, value) = match change {
+                Change::Resident(r) => ("residents", r.id.0.to_string(), Some(to_json(r)?)),
+                Change::Visit(v) => ("visits", v.id.0.to_string(), Some(to_json(v)?)),
+                Change::Report(r) => ("reports", r.id.to_string(), Some(to_json(r)?)),
+                Change::Removed { record, id } => {
+                    let store = match record {
+                        RecordKind::Resident => "residents",
+                        RecordKind::Visit => "visits",
+                        RecordKind::Report => "reports",
+                    };
+                    (store, id.clone(), None)
+                }
+            };
+            let store = tx.store(store).map_err(failed)?;
+            match value {
+                Some(v) => store.put(&v, Some(&js(&key))).await.map_err(failed)?,
+                None => {
+                    store.delete(js(&key)).await.map_err(failed)?;
+                    JsValue::UNDEFINED
+                }
+            };
+        }
+        let notices = tx.store("notices").map_err(failed)?;
+        for notice in round_notices(&before, &page.changes, first) {
+            notices.add(&to_json(&notice)?, Some(&JsValue::from_f64(js_sys::Date::now() + js_sys::Math::random()))).await.map_err(failed)?;
+        }
+        meta.put(&to_json(&page.cursor)?, Some(&js(CURSOR_KEY))).await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(())
+    }
+
+    pub(super) async fn clear_notices(user: UserId) -> Result<(), LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["notices"], TransactionMode::ReadWrite).map_err(failed)?;
+        tx.store("notices").map_err(failed)?.clear().await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(())
+    }
+
+    pub(super) async fn set_sync_meta(user: UserId, meta: &SyncMeta) -> Result<(), LocalStoreError> {
+        let db = open_user(user).await?;
+        put_meta(&db, SYNC_KEY, &to_json(meta)?).await?;
+        db.close();
+        Ok(())
+    }
 }
 
 #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
 mod imp {
+    //! No IndexedDB outside the browser.
     use super::*;
+    use crate::sync::engine::OutboxEntry;
+    use crate::sync::{Ack, Cursor, PullResponse};
+
+    const NONE: LocalStoreError = LocalStoreError::Unavailable;
 
     pub(super) async fn record_device_check() -> Result<u32, LocalStoreError> {
-        Err(LocalStoreError::Unavailable)
+        Err(NONE)
     }
-
     pub(super) async fn save_session(_: &SessionInfo) -> Result<(), LocalStoreError> {
-        Err(LocalStoreError::Unavailable)
+        Err(NONE)
     }
-
     pub(super) async fn load_session() -> Result<Option<SessionInfo>, LocalStoreError> {
-        Err(LocalStoreError::Unavailable)
+        Err(NONE)
     }
-
     pub(super) async fn wipe_user(_: UserId) -> Result<(), LocalStoreError> {
-        Err(LocalStoreError::Unavailable)
+        Err(NONE)
     }
-
+    pub(super) async fn finish_pending_wipe() -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
     pub(super) async fn wipe_caches() -> Result<(), LocalStoreError> {
-        Err(LocalStoreError::Unavailable)
+        Err(NONE)
+    }
+    pub(super) async fn view(_: UserId) -> Result<LocalView, LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn save_draft(_: UserId, _: &str, _: &str) -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn draft(_: UserId, _: &str) -> Result<Option<String>, LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn submit(_: UserId, _: &OutboxEntry, _: Option<&str>) -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn outbox(_: UserId) -> Result<Vec<OutboxEntry>, LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn settle(_: UserId, _: &[Ack], _: crate::domain::Timestamp) -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn cursor(_: UserId) -> Result<Option<Cursor>, LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn apply_page(_: UserId, _: &PullResponse, _: Option<usize>) -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn clear_notices(_: UserId) -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn set_sync_meta(_: UserId, _: &SyncMeta) -> Result<(), LocalStoreError> {
+        Err(NONE)
     }
 }

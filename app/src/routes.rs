@@ -10,6 +10,7 @@ const AMBASSADOR_OR_ADMIN: &[Role] = &[Role::Ambassador, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
 const CARD_READERS: &[Role] = &[Role::Volunteer, Role::Ambassador];
 const VOLUNTEER: &[Role] = &[Role::Volunteer];
+const AMBASSADOR: &[Role] = &[Role::Ambassador];
 
 const fn route(method: &'static str, path: &'static str, kind: RouteKind, access: Access) -> RouteSpec {
     let caching = match access {
@@ -21,6 +22,11 @@ const fn route(method: &'static str, path: &'static str, kind: RouteKind, access
 
 const fn page(path: &'static str, access: Access) -> RouteSpec {
     route("GET", path, RouteKind::Page, access)
+}
+
+/// A volunteer page that must open offline: its HTML holds no personal data.
+const fn volunteer_shell(path: &'static str) -> RouteSpec {
+    RouteSpec { method: "GET", path, kind: RouteKind::Page, access: Access::Roles(VOLUNTEER), caching: Caching::Shell }
 }
 
 const fn server_fn(path: &'static str, access: Access) -> RouteSpec {
@@ -49,6 +55,11 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/comptes", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/comptes/{id}", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/journal", Access::Roles(ADMIN)),
+    page("/a-verifier", Access::Roles(AMBASSADOR)),
+    volunteer_shell("/tournee"),
+    volunteer_shell("/personne"),
+    volunteer_shell("/compte-rendu"),
+    volunteer_shell("/absences"),
     // Server functions.
     route("GET", "/api/v1/territory", RouteKind::ServerFn, Access::Public),
     server_fn("/api/v1/status", Access::Public),
@@ -66,10 +77,15 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/devices/revoke", Access::Roles(AMBASSADOR_OR_ADMIN)),
     server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
+    server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
     server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),
 ];
+
+/// The pages a volunteer's phone keeps for offline use (warmed into the service worker's cache
+/// after login).
+pub const VOLUNTEER_SHELLS: &[&str] = &["/tournee", "/personne", "/compte-rendu", "/absences"];
 
 /// The entry that answers `method` `path`, if any.
 pub fn find(method: &str, path: &str) -> Option<&'static RouteSpec> {
@@ -98,9 +114,17 @@ mod tests {
     fn personal_routes_are_never_cached() {
         for r in ROUTES {
             if r.access != Access::Public {
-                assert_eq!(r.caching, Caching::NoStore, "{}", r.path);
+                // Only page shells (no personal data in their HTML) may be kept offline.
+                assert!(r.caching == Caching::NoStore || (r.caching == Caching::Shell && r.kind == RouteKind::Page), "{}", r.path);
             }
         }
+    }
+
+    /// The offline pages of a volunteer, which the app asks the service worker to keep.
+    #[test]
+    fn shells_are_the_volunteer_pages() {
+        let shells: Vec<&str> = ROUTES.iter().filter(|r| r.caching == Caching::Shell).map(|r| r.path).collect();
+        assert_eq!(shells, VOLUNTEER_SHELLS);
     }
 
     #[test]

@@ -129,6 +129,9 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/devices/revoke" => (json!({ "id": target_device.unwrap() }), Expect::Scoped),
         "/api/v1/audit/list" => (json!({ "filter": { "limit": 10 } }), Expect::Ok),
         "/api/v1/residents/card" => (json!({ "id": resident }), Expect::Scoped),
+        "/api/v1/review/list" => (json!({}), Expect::Ok),
+        "/api/sync/v1/push" => (json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [] } }), Expect::Ok),
+        "/api/sync/v1/pull" => (json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } }), Expect::Ok),
         "/comptes/{id}" => return (agent.get(&format!("/comptes/{}", u("cible"))).await.status().as_u16(), Expect::Scoped),
         "/lang/{code}" => {
             let res = agent.get("/lang/fr?to=/").await;

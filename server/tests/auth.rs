@@ -32,7 +32,7 @@ async fn enrolment_link_is_single_use_and_expires() {
     // The same login cannot be taken twice.
     let other = candidates[1]["Volunteer"]["id"].as_i64().unwrap();
     let (status, err) = amb.call("/api/v1/accounts/create", json!({ "login": "jeannine.c", "person": { "Volunteer": other } })).await;
-    assert_eq!((status, err["code"].as_str(), err["detail"]["reason"].as_str()), (400, Some("invalid"), Some("taken")));
+    assert_eq!((status, err["code"].as_str(), err["reason"].as_str()), (400, Some("invalid"), Some("taken")));
 
     // The volunteer opens the link on her phone.
     let mut phone = Agent::new(&world.app);
@@ -40,7 +40,7 @@ async fn enrolment_link_is_single_use_and_expires() {
     assert_eq!(status, 200);
     assert_eq!((info["login"].as_str(), info["reset"].as_bool()), (Some("jeannine.c"), Some(false)));
     let (status, err) = phone.call("/api/v1/enrolment/complete", json!({ "token": token, "password": "court", "device_label": "Android" })).await;
-    assert_eq!((status, err["detail"]["reason"].as_str()), (400, Some("too_short")), "a bad password changes nothing");
+    assert_eq!((status, err["reason"].as_str()), (400, Some("too_short")), "a bad password changes nothing");
     let (status, session) =
         phone.call("/api/v1/enrolment/complete", json!({ "token": token, "password": "ma phrase secrète", "device_label": "Android" })).await;
     assert_eq!(status, 200, "{session}");
@@ -113,7 +113,7 @@ async fn throttling_never_locks_a_volunteer_out_of_her_own_phone() {
     // The account is now refused to unknown devices, even with the right password...
     let (status, err) = attacker.login("benevole", PASSWORD).await;
     assert_eq!((status, err["code"].as_str()), (429, Some("too_many_attempts")));
-    assert_eq!(err["detail"]["retry_after_minutes"], 15);
+    assert_eq!(err["retry_after_minutes"], 15);
     let mut new_phone = forwarded(&Agent::new(&world.app), "198.51.100.7");
     assert_eq!(new_phone.login("benevole", PASSWORD).await.0, 429);
     // ...but her own phone logs in, from the same address as the attacker too.

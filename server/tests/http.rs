@@ -7,17 +7,23 @@ use monalisa_app::auth::RouteKind;
 use monalisa_app::i18n::{Lang, Msg, t};
 use monalisa_app::routes::ROUTES;
 
-/// Every page of the app (as the admin sees it) with the title key it must show. The first
-/// test checks this list against the route table, so a new page cannot be forgotten here.
-const PAGES: &[(&str, &str, u16, Msg)] = &[
-    ("/", "/", 200, Msg::TerritoryTitle),
-    ("/connexion", "/connexion", 200, Msg::LoginTitle),
-    ("/inscription", "/inscription", 200, Msg::EnrolTitle),
-    ("/accueil", "/accueil", 200, Msg::HomeTitle),
-    ("/comptes", "/comptes", 200, Msg::AccountsTitle),
-    ("/comptes/{id}", "/comptes/1", 200, Msg::AccountTitle),
-    ("/journal", "/journal", 200, Msg::JournalTitle),
-    ("", "/page-qui-n-existe-pas", 404, Msg::NotFoundTitle),
+/// Every page of the app with the title key it must show, seen by an account that may (the
+/// admin, or a volunteer for the volunteer's pages). The first test checks this list against
+/// the route table, so a new page cannot be forgotten here.
+const PAGES: &[(&str, &str, u16, Msg, &str)] = &[
+    ("/", "/", 200, Msg::TerritoryTitle, "admin"),
+    ("/connexion", "/connexion", 200, Msg::LoginTitle, "admin"),
+    ("/inscription", "/inscription", 200, Msg::EnrolTitle, "admin"),
+    ("/accueil", "/accueil", 200, Msg::HomeTitle, "admin"),
+    ("/comptes", "/comptes", 200, Msg::AccountsTitle, "admin"),
+    ("/comptes/{id}", "/comptes/1", 200, Msg::AccountTitle, "admin"),
+    ("/journal", "/journal", 200, Msg::JournalTitle, "admin"),
+    ("/a-verifier", "/a-verifier", 200, Msg::ReviewTitle, "ambassadeur"),
+    ("/tournee", "/tournee", 200, Msg::RoundTitle, "benevole"),
+    ("/personne", "/personne?id=1", 200, Msg::CardTitle, "benevole"),
+    ("/compte-rendu", "/compte-rendu?personne=1", 200, Msg::ReportTitle, "benevole"),
+    ("/absences", "/absences", 200, Msg::AbsencesTitle, "benevole"),
+    ("", "/page-qui-n-existe-pas", 404, Msg::NotFoundTitle, "admin"),
 ];
 
 fn visible_text(html: &str) -> String {
@@ -55,11 +61,22 @@ fn the_page_list_matches_the_route_table() {
 #[tokio::test]
 async fn every_page_in_both_languages() {
     let world = World::new().await;
-    let admin = world.agent("admin").await;
-    let session = admin.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-    for &(_, path, status, title) in PAGES {
+    let mut sessions = std::collections::BTreeMap::new();
+    for login in ["admin", "benevole", "ambassadeur"] {
+        let agent = world.agent(login).await;
+        sessions.insert(login, agent.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "));
+    }
+    for &(_, path, status, title, login) in PAGES {
+        let session = &sessions[login];
         for lang in Lang::ALL {
-            let (s, _, html) = world.app.page_as(path, lang.code(), &session).await;
+            let (s, headers, html) = world.app.page_as(path, lang.code(), session).await;
+            // A page with personal data is never stored; an offline shell holds none.
+            let cache = headers["cache-control"].to_str().unwrap();
+            let spec = monalisa_app::routes::find("GET", path.split('?').next().unwrap());
+            match spec.map(|r| r.caching) {
+                Some(monalisa_app::auth::Caching::NoStore) => assert_eq!(cache, "no-store", "{path}"),
+                _ => assert_eq!(cache, "no-cache", "{path}"),
+            }
             assert_eq!(s.as_u16(), status, "{path} {lang:?}");
             assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{path} {lang:?}");
             let text = visible_text(&html);

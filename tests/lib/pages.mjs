@@ -1,14 +1,20 @@
 // Every page of the app, for the checks that must cover all of them (accessibility, language).
 // Keep in step with the routes of app/src/lib.rs; the Rust test `every_page_in_both_languages`
 // covers the same list on the server side.
-// `login`: the page needs a logged-in account (the tests use the demo admin, who may see all).
+// `as`: the demo account that may see the page (`admin`, `ambassador`, `volunteer`); a page
+// without it is public. `ready`: what to wait for before checking (islands fill some pages).
 export const PAGES = [
   { path: '/', name: 'territory', status: 200 },
   { path: '/connexion', name: 'login', status: 200 },
   { path: '/inscription', name: 'enrolment', status: 200 },
-  { path: '/accueil', name: 'home', status: 200, login: true },
-  { path: '/comptes', name: 'accounts', status: 200, login: true },
-  { path: '/comptes/1', name: 'account', status: 200, login: true },
-  { path: '/journal', name: 'audit log', status: 200, login: true },
+  { path: '/accueil', name: 'home', status: 200, as: 'admin', ready: '[data-testid="home-hello"]' },
+  { path: '/comptes', name: 'accounts', status: 200, as: 'admin' },
+  { path: '/comptes/1', name: 'account', status: 200, as: 'admin' },
+  { path: '/journal', name: 'audit log', status: 200, as: 'admin' },
+  { path: '/a-verifier', name: 'review', status: 200, as: 'ambassador' },
+  { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },
+  { path: '/personne?id=1', name: 'card', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] p' },
+  { path: '/compte-rendu?personne=1', name: 'report', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] :is(form, p)' },
+  { path: '/absences', name: 'absences', status: 200, as: 'volunteer', ready: '[data-testid="absence-form"]' },
   { path: '/page-qui-n-existe-pas', name: 'not found', status: 404 },
 ];

@@ -7,16 +7,18 @@ pub mod audit;
 pub mod auth;
 pub mod sync;
 pub mod residents;
+pub mod review;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// The errors a page can get back from the server, with stable codes (the JSON is
-/// `{"code": "...", "detail": ...}`). Internal details are logged on the server, never sent.
+/// The errors a page can get back from the server, with stable codes. The JSON is flat:
+/// `{"code": "invalid", "field": "login", "reason": "taken"}` (see [`WireError`]). Internal
+/// details are logged on the server, never sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
+#[serde(from = "WireError", into = "WireError")]
 pub enum ApiError {
     #[error("the service is temporarily unavailable")]
     Unavailable,
@@ -48,6 +50,67 @@ pub enum ApiError {
     Invalid { field: String, reason: String },
     #[error("conflict: {0}")]
     Conflict(String),
+}
+
+/// [`ApiError`] on the wire: a plain struct, which (unlike a tagged enum) serde reads without
+/// buffering, keeping the phone's bundle small.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireError {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_minutes: Option<u32>,
+}
+
+impl From<ApiError> for WireError {
+    fn from(e: ApiError) -> WireError {
+        let code = |c: &str| WireError { code: c.to_owned(), ..WireError::default() };
+        match e {
+            ApiError::Unavailable => code("unavailable"),
+            ApiError::Network => code("network"),
+            ApiError::BadRequest(m) => WireError { message: Some(m), ..code("bad_request") },
+            ApiError::Protocol => code("protocol"),
+            ApiError::NotLoggedIn => code("not_logged_in"),
+            ApiError::DeviceRevoked => code("device_revoked"),
+            ApiError::AccountDisabled => code("account_disabled"),
+            ApiError::Forbidden => code("forbidden"),
+            ApiError::NotFound => code("not_found"),
+            ApiError::CrossOrigin => code("cross_origin"),
+            ApiError::InvalidCredentials => code("invalid_credentials"),
+            ApiError::LinkInvalid => code("link_invalid"),
+            ApiError::TooManyAttempts { retry_after_minutes } => WireError { retry_after_minutes: Some(retry_after_minutes), ..code("too_many_attempts") },
+            ApiError::Invalid { field, reason } => WireError { field: Some(field), reason: Some(reason), ..code("invalid") },
+            ApiError::Conflict(m) => WireError { message: Some(m), ..code("conflict") },
+        }
+    }
+}
+
+impl From<WireError> for ApiError {
+    fn from(w: WireError) -> ApiError {
+        match w.code.as_str() {
+            "unavailable" => ApiError::Unavailable,
+            "network" => ApiError::Network,
+            "bad_request" => ApiError::BadRequest(w.message.unwrap_or_default()),
+            "not_logged_in" => ApiError::NotLoggedIn,
+            "device_revoked" => ApiError::DeviceRevoked,
+            "account_disabled" => ApiError::AccountDisabled,
+            "forbidden" => ApiError::Forbidden,
+            "not_found" => ApiError::NotFound,
+            "cross_origin" => ApiError::CrossOrigin,
+            "invalid_credentials" => ApiError::InvalidCredentials,
+            "link_invalid" => ApiError::LinkInvalid,
+            "too_many_attempts" => ApiError::TooManyAttempts { retry_after_minutes: w.retry_after_minutes.unwrap_or(15) },
+            "invalid" => ApiError::Invalid { field: w.field.unwrap_or_default(), reason: w.reason.unwrap_or_default() },
+            "conflict" => ApiError::Conflict(w.message.unwrap_or_default()),
+            // An answer this build does not know (a newer server): say "unexpected".
+            _ => ApiError::Protocol,
+        }
+    }
 }
 
 impl ApiError {
@@ -194,4 +257,36 @@ pub async fn server_status() -> Result<ServerInfo, ApiError> {
     let ctx = crate::backend::server_context()?;
     let result = ctx.store.ping().await.map_err(crate::backend::internal);
     crate::backend::reply(result.map(|()| ServerInfo { build: ctx.build.label(), server_time_ms: crate::backend::now_ms() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_the_wire_form() {
+        let all = [
+            ApiError::Unavailable,
+            ApiError::Network,
+            ApiError::BadRequest("x".into()),
+            ApiError::Protocol,
+            ApiError::NotLoggedIn,
+            ApiError::DeviceRevoked,
+            ApiError::AccountDisabled,
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::CrossOrigin,
+            ApiError::InvalidCredentials,
+            ApiError::LinkInvalid,
+            ApiError::TooManyAttempts { retry_after_minutes: 7 },
+            ApiError::invalid("login", "taken"),
+            ApiError::Conflict("c".into()),
+        ];
+        for e in all {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), e, "{json}");
+        }
+        assert_eq!(serde_json::to_string(&ApiError::invalid("login", "taken")).unwrap(), r#"{"code":"invalid","field":"login","reason":"taken"}"#);
+        assert_eq!(serde_json::from_str::<ApiError>(r#"{"code":"something_new"}"#).unwrap(), ApiError::Protocol);
+    }
 }

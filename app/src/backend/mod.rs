@@ -249,6 +249,8 @@ pub trait Store: Send + Sync + 'static {
     /// most once (a resend gets the first answer), a revoked device's into quarantine.
     async fn apply_push(&self, caller: &SyncCaller, request: &crate::sync::PushRequest, now: Timestamp)
     -> Result<Vec<crate::sync::Ack>, StoreError>;
+    /// Reports flagged at sync, and pushes set aside in quarantine, for a scope's ambassador.
+    async fn review_queue(&self, scope: ScopeId) -> Result<crate::api::review::ReviewQueue, StoreError>;
     /// The next page of what `caller` may see, from `cursor` (`None`: a fresh phone, snapshot).
     async fn pull(&self, caller: &SyncCaller, cursor: Option<&crate::sync::Cursor>, limit: u32, today: Date) -> Result<PullPage, StoreError>;
 }

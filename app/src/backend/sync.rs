@@ -34,7 +34,21 @@ pub async fn push(ctx: &ServerContext, request: &PushRequest) -> Result<PushResp
         return Err(ApiError::BadRequest(format!("at most {MAX_BATCH} mutations per push")));
     }
     let caller = caller()?;
-    push_as(ctx, &caller, request, Timestamp(now_ms())).await
+    let response = push_as(ctx, &caller, request, Timestamp(now_ms())).await?;
+    crash_after_commit_if_testing();
+    Ok(response)
+}
+
+/// Test hook (`MONALISA_TEST_KILL_AFTER_COMMIT=1`): the process kills itself with SIGKILL right
+/// after a push committed and before it answers, the worst moment for a crash. The crash test
+/// uses it to check that the retried push is applied exactly once.
+fn crash_after_commit_if_testing() {
+    static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ARMED.get_or_init(|| std::env::var("MONALISA_TEST_KILL_AFTER_COMMIT").is_ok_and(|v| v == "1")) {
+        tracing::warn!("test hook: killing the server between commit and answer");
+        let _ = std::process::Command::new("kill").args(["-KILL", &std::process::id().to_string()]).status();
+        std::process::abort();
+    }
 }
 
 /// Applies a push for `caller` at `now` (the HTTP layer, the property tests and the

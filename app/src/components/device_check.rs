@@ -4,7 +4,7 @@
 
 use crate::api::server_status;
 use crate::env::use_env;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, t, tf};
 use crate::local_store;
 use leptos::prelude::*;
 
@@ -35,33 +35,29 @@ pub fn DeviceCheck() -> impl IntoView {
         });
     };
 
+    // The result is drawn as HTML text (small in the phone's bundle).
     let status = move || {
-        let env = use_env();
+        let lang = use_env().lang;
         if !hydrated.get() {
-            return view! { <p>{env.t(Msg::DeviceWaitingForApp)}</p> }.into_any();
+            return format!("<p>{}</p>", t(lang, Msg::DeviceWaitingForApp));
         }
         match result.get() {
-            None => view! { <p data-testid="device-ready">{env.t(Msg::DeviceReady)}</p> }.into_any(),
+            None => format!("<p data-testid=\"device-ready\">{}</p>", t(lang, Msg::DeviceReady)),
             Some(r) => {
                 let storage = match r.stored_checks {
-                    Some(n) => view! {
-                        <li data-testid="device-storage" data-ok="true">{env.t(Msg::DeviceStorageOk)}</li>
-                        <li data-testid="device-count">{env.tf(Msg::DeviceCheckCount, &[("n", &n.to_string())])}</li>
-                    }
-                    .into_any(),
-                    None => view! {
-                        <li data-testid="device-storage" data-ok="false">{env.t(Msg::DeviceStorageFailed)}</li>
-                    }
-                    .into_any(),
+                    Some(n) => format!(
+                        "<li data-testid=\"device-storage\" data-ok=\"true\">{}</li><li data-testid=\"device-count\">{}</li>",
+                        t(lang, Msg::DeviceStorageOk),
+                        tf(lang, Msg::DeviceCheckCount, &[("n", &n.to_string())])
+                    ),
+                    None => format!("<li data-testid=\"device-storage\" data-ok=\"false\">{}</li>", t(lang, Msg::DeviceStorageFailed)),
                 };
                 let server = if r.server_reachable { Msg::DeviceServerOk } else { Msg::DeviceServerUnreachable };
-                view! {
-                    <ul class="checks">
-                        {storage}
-                        <li data-testid="device-server" data-ok=r.server_reachable.to_string()>{env.t(server)}</li>
-                    </ul>
-                }
-                .into_any()
+                format!(
+                    "<ul class=\"checks\">{storage}<li data-testid=\"device-server\" data-ok=\"{}\">{}</li></ul>",
+                    r.server_reachable,
+                    t(lang, server)
+                )
             }
         }
     };
@@ -79,7 +75,7 @@ pub fn DeviceCheck() -> impl IntoView {
             >
                 {env.t(Msg::DeviceCheckButton)}
             </button>
-            <div role="status" aria-live="polite">{status}</div>
+            <div role="status" aria-live="polite" inner_html=status></div>
         </section>
     }
 }

@@ -3,10 +3,12 @@
 //! (pages hold no personal data); the phone fills it from its local session, and checks that
 //! session with the server at start and whenever it comes back online.
 
-use crate::auth::Role;
-use crate::client::{island_ready, log_out, start_session_guard, use_session};
+use crate::auth::{Role, UserId};
+use crate::client::{island_ready, log_out, start_session_guard, use_session, wipe_and_leave};
 use crate::env::use_env;
-use crate::i18n::{Msg, t, tf};
+use crate::i18n::{Lang, Msg, t, tf};
+use crate::pages::volunteer::esc;
+use crate::sync::runner::{AfterSync, SyncState, refresh, run, use_sync};
 use leptos::prelude::*;
 
 #[island]
@@ -18,39 +20,153 @@ pub fn SessionBar(
     island_ready();
     let lang = use_env().lang;
     let session = use_session();
+    let sync = use_sync();
     // Effects run only in the browser.
     Effect::new(move |_| start_session_guard(session, needs_login));
+    // A volunteer's phone syncs: now, when the network returns, when the app is shown again,
+    // and on a timer (with back-off after failures).
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(info) = session.info.get() {
+            if info.role == Role::Volunteer && !started.get_value() {
+                started.set_value(true);
+                start_sync(sync, info.user);
+            }
+        }
+    });
     let logout_error = RwSignal::new(None::<String>);
-    let do_logout = move |_| {
-        leptos::task::spawn_local(async move {
+    // Drawn as HTML text, buttons handled by delegation: small in the phone's bundle.
+    let html = move || {
+        let mut out = String::from("<nav class=\"session\" aria-label=\"");
+        out.push_str(t(lang, Msg::NavHome));
+        out.push_str("\">");
+        match session.info.get() {
+            Some(info) => {
+                out.push_str(&format!("<span data-testid=\"whoami\">{}</span> ", esc(&tf(lang, Msg::LoggedInAs, &[("name", &info.display_name)]))));
+                out.push_str(&format!("<a href=\"/accueil\">{}</a> ", t(lang, Msg::NavHome)));
+                if info.role == Role::Volunteer {
+                    out.push_str(&format!("<a href=\"/tournee\">{}</a> ", t(lang, Msg::NavRound)));
+                }
+                if matches!(info.role, Role::Ambassador | Role::Admin) {
+                    out.push_str(&format!("<a href=\"/comptes\">{}</a> ", t(lang, Msg::NavAccounts)));
+                }
+                if info.role == Role::Admin {
+                    out.push_str(&format!("<a href=\"/journal\">{}</a> ", t(lang, Msg::NavJournal)));
+                }
+                out.push_str(&format!("<button type=\"button\" class=\"link\" data-action=\"logout\" data-testid=\"logout\">{}</button></nav>", t(lang, Msg::Logout)));
+                if info.role == Role::Volunteer {
+                    out.push_str(&sync_bar(lang, sync));
+                }
+            }
+            None => out.push_str(&format!("<a href=\"/connexion\">{}</a></nav>", t(lang, Msg::NavLogin))),
+        }
+        if session.expired.get() {
+            out.push_str(&format!(
+                "<div class=\"notice\" role=\"alert\" data-testid=\"session-expired\">{} <a href=\"/connexion\">{}</a></div>",
+                t(lang, Msg::SessionExpired),
+                t(lang, Msg::NavLogin)
+            ));
+        }
+        if let Some(e) = logout_error.get() {
+            out.push_str(&format!("<div class=\"notice\" role=\"alert\">{}</div>", esc(&e)));
+        }
+        out
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| match crate::client::clicked_action(&ev).as_deref() {
+        Some("logout") => leptos::task::spawn_local(async move {
             if let Err(e) = log_out(session).await {
                 logout_error.set(Some(e.message(lang)));
             }
-        });
+        }),
+        Some("sync") => {
+            if let Some(info) = session.info.get_untracked() {
+                sync_now(sync, info.user);
+            }
+        }
+        _ => {}
     };
-    view! {
-        <nav class="session" aria-label=t(lang, Msg::NavHome)>
-            {move || match session.info.get() {
-                Some(info) => {
-                    let manage = matches!(info.role, Role::Ambassador | Role::Admin);
-                    let admin = info.role == Role::Admin;
-                    view! {
-                        <span data-testid="whoami">{tf(lang, Msg::LoggedInAs, &[("name", &info.display_name)])}</span>
-                        <a href="/accueil">{t(lang, Msg::NavHome)}</a>
-                        {manage.then(|| view! { <a href="/comptes">{t(lang, Msg::NavAccounts)}</a> })}
-                        {admin.then(|| view! { <a href="/journal">{t(lang, Msg::NavJournal)}</a> })}
-                        <button type="button" class="link" on:click=do_logout data-testid="logout">{t(lang, Msg::Logout)}</button>
-                    }
-                    .into_any()
-                }
-                None => view! { <a href="/connexion">{t(lang, Msg::NavLogin)}</a> }.into_any(),
-            }}
-        </nav>
-        {move || session.expired.get().then(|| view! {
-            <div class="notice" role="alert" data-testid="session-expired">
-                {t(lang, Msg::SessionExpired)} " " <a href="/connexion">{t(lang, Msg::NavLogin)}</a>
-            </div>
-        })}
-        {move || logout_error.get().map(|e| view! { <div class="notice" role="alert">{e}</div> })}
+    view! { <div class="sessionbar" inner_html=html on:click=on_click></div> }
+}
+
+fn sync_now(sync: SyncState, user: UserId) {
+    leptos::task::spawn_local(async move {
+        match run(sync, user).await {
+            AfterSync::Done => {}
+            AfterSync::LogIn => use_session().expired.set(true),
+            AfterSync::Wipe => wipe_and_leave(use_session(), "revoque").await,
+        }
+    });
+}
+
+fn start_sync(sync: SyncState, user: UserId) {
+    leptos::task::spawn_local(async move { refresh(sync, user).await });
+    sync_now(sync, user);
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        sync.online.set(web_sys::window().is_none_or(|w| w.navigator().on_line()));
+        let online = window_event_listener(leptos::ev::online, move |_| {
+            sync.online.set(true);
+            sync_now(sync, user);
+        });
+        let offline = window_event_listener(leptos::ev::offline, move |_| sync.online.set(false));
+        let visible = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible) {
+                sync_now(sync, user);
+            }
+        });
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            let _ = doc.add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
+        }
+        visible.forget();
+        std::mem::forget((online, offline));
+        schedule(sync, user);
     }
+}
+
+/// The timer: the next sync after the usual period, or after a back-off when it failed.
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+fn schedule(sync: SyncState, user: UserId) {
+    set_timeout(
+        move || {
+            sync_now(sync, user);
+            schedule(sync, user);
+        },
+        std::time::Duration::from_millis(crate::sync::runner::next_delay(sync)),
+    );
+}
+
+/// The sync state of a volunteer's phone, in words.
+fn sync_bar(lang: Lang, sync: SyncState) -> String {
+    let online = sync.online.get();
+    let pending = sync.pending.get();
+    let state = t(lang, if online { Msg::SyncOnline } else { Msg::SyncOffline });
+    let waiting = if pending == 0 { t(lang, Msg::SyncAllSent).to_owned() } else { tf(lang, Msg::SyncPending, &[("n", &pending.to_string())]) };
+    let last = match sync.last_success.get() {
+        Some(ts) => tf(lang, Msg::SyncLast, &[("when", &ts.paris_text())]),
+        None => t(lang, Msg::SyncNever).to_owned(),
+    };
+    let running = sync.running.get();
+    let problem = match sync.error.get() {
+        Some("offline") => Some(Msg::SyncErrOffline),
+        Some("server") => Some(Msg::SyncErrServer),
+        Some("session") => Some(Msg::SyncErrSession),
+        Some("storage") => Some(Msg::SyncErrStorage),
+        _ => None,
+    }
+    .map(|m| format!("<p class=\"sync-error\" data-testid=\"sync-error\">{}</p>", t(lang, m)))
+    .unwrap_or_default();
+    let stale = sync.stale.get();
+    let stale = if stale > 0 {
+        format!("<p class=\"notice\" role=\"alert\" data-testid=\"sync-stale\">{}</p>", tf(lang, Msg::SyncStale, &[("n", &stale.to_string())]))
+    } else {
+        String::new()
+    };
+    format!(
+        "<div class=\"syncbar\" role=\"status\" aria-live=\"polite\" data-testid=\"sync-bar\">\
+         <span data-testid=\"sync-status\" data-pending=\"{pending}\">{state} · {waiting} · {last}</span> \
+         <button type=\"button\" class=\"link\" data-action=\"sync\"{disabled}>{label}</button>{problem}{stale}</div>",
+        disabled = if running { " disabled" } else { "" },
+        label = t(lang, if running { Msg::SyncRunning } else { Msg::SyncNow }),
+    )
 }

@@ -265,7 +265,7 @@ pub struct Consent {
 
 /// Where a resident's follow-up stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FollowUp {
     Active { since: Date },
     Paused { since: Date, until: Option<Date> },

@@ -95,7 +95,7 @@ pub fn is_overdue(rhythm: Rhythm, due: Date, today: Date) -> bool {
 
 /// What a badge on the phone or a row in the coverage view says about a resident today.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum DueState {
     /// Before the tolerance window opens.
     NotYetDue { days_until_due: i32 },

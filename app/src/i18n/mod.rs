@@ -227,6 +227,110 @@ messages! {
     JournalEmpty,
     LoadMore,
     Working,
+    NavRound,
+    NavAbsences,
+    RoundTitle,
+    RoundIntro,
+    RoundEmpty,
+    RoundNotLoaded,
+    NotLoggedInHere,
+    Today,
+    BadgeDue,
+    BadgeOverdue,
+    BadgeNotDue,
+    BadgeReported,
+    LastVisit,
+    NoVisitYet,
+    OpenCard,
+    WriteReport,
+    Decline,
+    DeclineReason,
+    DeclineSend,
+    DeclineSaved,
+    NoticesTitle,
+    NoticeAdded,
+    NoticeMoved,
+    NoticeRemoved,
+    NoticesSeen,
+    CardTitle,
+    Call,
+    Navigate,
+    AccessNotes,
+    Likes,
+    RhythmWeekly,
+    RhythmTwoWeekly,
+    RhythmMonthly,
+    NextDue,
+    History,
+    ReportOnPhone,
+    ReportReceived,
+    ReportFlagged,
+    ReportQuarantined,
+    ReportRejected,
+    ConcernOnPhone,
+    ConcernReceived,
+    ConcernAcknowledged,
+    ConcernResolved,
+    UnknownPerson,
+    ReportTitle,
+    FieldOutcome,
+    OutcomeDone,
+    OutcomeNobodyHome,
+    OutcomeRefused,
+    OutcomePostponed,
+    FieldDay,
+    FieldDuration,
+    FieldMood,
+    Mood1,
+    Mood2,
+    Mood3,
+    Mood4,
+    FieldConcerns,
+    ConcernFall,
+    ConcernHealth,
+    ConcernFood,
+    ConcernHeating,
+    ConcernLoneliness,
+    ConcernOther,
+    EmergencyReminder,
+    FieldNote,
+    FieldNextDate,
+    SaveReport,
+    ReportSaved,
+    DraftKept,
+    ReportInvalid,
+    AbsencesTitle,
+    AbsencesIntro,
+    AbsenceFirst,
+    AbsenceLast,
+    AbsenceDeclare,
+    AbsenceSaved,
+    AbsenceInvalid,
+    SyncOnline,
+    SyncOffline,
+    SyncPending,
+    SyncAllSent,
+    SyncLast,
+    SyncNever,
+    SyncNow,
+    SyncRunning,
+    SyncErrOffline,
+    SyncErrServer,
+    SyncErrSession,
+    SyncErrStorage,
+    SyncStale,
+    LogoutLoses,
+    Back,
+    NavReview,
+    ReviewTitle,
+    ReviewIntro,
+    ReviewFlagged,
+    ReviewQuarantine,
+    ReviewNothing,
+    FlagReassigned,
+    FlagCancelled,
+    FlagNotAssigned,
+    ColReceived,
 }
 
 /// The text of `msg` in `lang`.
@@ -346,4 +450,44 @@ pub fn role_label(lang: Lang, role: crate::auth::Role) -> &'static str {
             Role::Admin => Msg::RoleAdmin,
         },
     )
+}
+
+/// A day as people read it: `lun. 23/11` in French, `Mon 23/11` in English.
+pub fn fmt_day(lang: Lang, day: crate::domain::Date) -> String {
+    const FR: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let (_, m, d) = day.ymd();
+    let names = if lang == Lang::Fr { FR } else { EN };
+    format!("{} {d:02}/{m:02}", names[usize::from(day.weekday().index())])
+}
+
+/// The full name of a day: `lundi 23 novembre` / `Monday 23 November`.
+pub fn fmt_day_long(lang: Lang, day: crate::domain::Date) -> String {
+    const FR_DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+    const EN_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const FR_MONTHS: [&str; 12] =
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+    const EN_MONTHS: [&str; 12] =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    let (_, m, d) = day.ymd();
+    let w = usize::from(day.weekday().index());
+    let m = m as usize - 1;
+    match lang {
+        Lang::Fr => format!("{} {d} {}", FR_DAYS[w], FR_MONTHS[m]),
+        Lang::En => format!("{} {d} {}", EN_DAYS[w], EN_MONTHS[m]),
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+
+    #[test]
+    fn days_in_both_languages() {
+        let d = crate::domain::Date::parse("2026-11-23").unwrap();
+        assert_eq!(fmt_day(Lang::Fr, d), "lun. 23/11");
+        assert_eq!(fmt_day(Lang::En, d), "Mon 23/11");
+        assert_eq!(fmt_day_long(Lang::Fr, d), "lundi 23 novembre");
+        assert_eq!(fmt_day_long(Lang::En, d), "Monday 23 November");
+    }
 }

@@ -12,6 +12,7 @@ use crate::client::island_ready;
 use crate::domain::Timestamp;
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, role_label, t, tf};
+use crate::pages::volunteer::esc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -30,19 +31,19 @@ fn status_label(lang: Lang, a: &AccountSummary) -> &'static str {
     }
 }
 
-/// An enrolment link with its QR code (drawn by the server).
-#[component]
-fn LinkView(link: EnrolmentLink) -> impl IntoView {
-    let env = use_env();
+/// An enrolment link with its QR code (the SVG is drawn by our server from the URL).
+fn render_link(lang: Lang, link: &EnrolmentLink) -> String {
     let until = link.expires_at.paris_text();
-    view! {
-        <section class="card link" aria-labelledby="link-title" data-testid="enrolment-link">
-            <h2 id="link-title">{env.t(Msg::LinkTitle)}</h2>
-            <p>{env.tf(Msg::LinkIntro, &[("until", &until)])}</p>
-            <figure class="qr" role="img" aria-label=env.t(Msg::QrLabel) inner_html=link.qr_svg></figure>
-            <p class="url"><a href=link.url.clone() data-testid="link-url">{link.url.clone()}</a></p>
-        </section>
-    }
+    format!(
+        "<section class=\"card link\" aria-labelledby=\"link-title\" data-testid=\"enrolment-link\"><h2 id=\"link-title\">{title}</h2>\
+         <p>{intro}</p><figure class=\"qr\" role=\"img\" aria-label=\"{qr_label}\">{svg}</figure>\
+         <p class=\"url\"><a href=\"{url}\" data-testid=\"link-url\">{url}</a></p></section>",
+        title = t(lang, Msg::LinkTitle),
+        intro = esc(&tf(lang, Msg::LinkIntro, &[("until", &until)])),
+        qr_label = t(lang, Msg::QrLabel),
+        svg = link.qr_svg,
+        url = esc(&link.url),
+    )
 }
 
 #[component]
@@ -112,88 +113,130 @@ fn AccountTable(list: Vec<AccountSummary>) -> impl IntoView {
     }
 }
 
-/// The creation form (an island); shows the new account's enrolment link once created.
+/// The creation form (an island, drawn as HTML text with delegated events to keep the phone's
+/// bundle small); shows the new account's enrolment link once created.
 #[island]
 fn CreateAccount(candidates: Vec<Candidate>, is_admin: bool) -> impl IntoView {
     island_ready();
-    let env = use_env();
-    let lang = env.lang;
-    let created = RwSignal::new(None::<(AccountSummary, EnrolmentLink)>);
-    let person = RwSignal::new(String::new());
-    let login = RwSignal::new(String::new());
-    let staff_name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let lang = use_env().lang;
+    let outcome = RwSignal::new(None::<Result<(AccountSummary, EnrolmentLink), String>>);
     let busy = RwSignal::new(false);
-    let options = candidates
-        .iter()
-        .map(|c| {
+    let form = {
+        let mut options = format!("<option value=\"\">{}</option>", t(lang, Msg::ChoosePerson));
+        for c in &candidates {
             let (value, label) = match c {
                 Candidate::Volunteer { id, name } => (format!("v{}", id.0), format!("{name} ({})", role_label(lang, Role::Volunteer))),
                 Candidate::Ambassador { id, name } => (format!("a{}", id.0), format!("{name} ({})", role_label(lang, Role::Ambassador))),
             };
-            view! { <option value=value>{label}</option> }
-        })
-        .collect_view();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+            options.push_str(&format!("<option value=\"{value}\">{}</option>", esc(&label)));
+        }
+        if is_admin {
+            options.push_str(&format!("<option value=\"c\">{}</option><option value=\"d\">{}</option>", role_label(lang, Role::Coordinator), role_label(lang, Role::Admin)));
+        }
+        let none = if candidates.is_empty() { format!("<p class=\"note\">{}</p>", t(lang, Msg::NoCandidates)) } else { String::new() };
+        format!(
+            "<section class=\"card\" aria-labelledby=\"create-title\"><h2 id=\"create-title\">{title}</h2>{none}\
+             <form class=\"form\" data-testid=\"create-account\"><label for=\"person\">{person}</label>\
+             <select id=\"person\" name=\"person\" required>{options}</select>\
+             <div class=\"staff-only\" hidden><label for=\"staff-name\">{name}</label><input id=\"staff-name\" name=\"name\" type=\"text\" maxlength=\"80\"></div>\
+             <label for=\"new-login\">{login}</label><input id=\"new-login\" name=\"login\" type=\"text\" autocapitalize=\"none\" spellcheck=\"false\" minlength=\"3\" maxlength=\"40\" required>\
+             <button type=\"submit\" class=\"primary\">{create}</button></form></section>",
+            title = t(lang, Msg::CreateAccountTitle),
+            person = t(lang, Msg::FieldPerson),
+            name = t(lang, Msg::FieldDisplayName),
+            login = t(lang, Msg::FieldLogin),
+            create = t(lang, Msg::CreateAccountButton),
+        )
+    };
+    let result = move || match outcome.get() {
+        None => String::new(),
+        Some(Err(e)) => format!("<p class=\"error\" role=\"alert\">{}</p>", esc(&e)),
+        Some(Ok((account, link))) => format!(
+            "<p role=\"status\" data-testid=\"account-created\"><a href=\"/comptes/{}\">{}</a> ({})</p>{}",
+            account.id,
+            esc(&account.display_name),
+            esc(&account.login),
+            render_link(lang, &link)
+        ),
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(f) = read_form(&ev) {
+            show_in_form(&ev, ".staff-only", matches!(f.get("person").as_str(), "c" | "d"));
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let choice = person.get_untracked();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(f) = read_form(&ev) else { return };
+        let choice = f.get("person");
         let target = match choice.split_at(choice.len().min(1)) {
             ("v", id) => id.parse().ok().map(|id| AccountFor::Volunteer(crate::domain::VolunteerId(id))),
             ("a", id) => id.parse().ok().map(|id| AccountFor::Ambassador(crate::domain::AmbassadorId(id))),
-            ("c", _) => Some(AccountFor::Staff { role: Role::Coordinator, display_name: staff_name.get_untracked() }),
-            ("d", _) => Some(AccountFor::Staff { role: Role::Admin, display_name: staff_name.get_untracked() }),
+            ("c", _) => Some(AccountFor::Staff { role: Role::Coordinator, display_name: f.get("name") }),
+            ("d", _) => Some(AccountFor::Staff { role: Role::Admin, display_name: f.get("name") }),
             _ => None,
         };
         let Some(target) = target else {
-            error.set(Some(crate::api::ApiError::invalid("person", "required").message(lang)));
+            outcome.set(Some(Err(crate::api::ApiError::invalid("person", "required").message(lang))));
             return;
         };
         busy.set(true);
-        error.set(None);
+        let login = f.get("login");
         leptos::task::spawn_local(async move {
-            match create_account(login.get_untracked(), target).await {
-                Ok(done) => {
-                    login.set(String::new());
-                    person.set(String::new());
-                    created.set(Some(done));
-                }
-                Err(e) => error.set(Some(e.message(lang))),
-            }
+            outcome.set(Some(create_account(login, target).await.map_err(|e| e.message(lang))));
             busy.set(false);
         });
     };
-    let needs_name = move || matches!(person.get().as_str(), "c" | "d");
     view! {
-        <section class="card" aria-labelledby="create-title">
-            <h2 id="create-title">{env.t(Msg::CreateAccountTitle)}</h2>
-            {candidates.is_empty().then(|| view! { <p class="note">{t(lang, Msg::NoCandidates)}</p> })}
-            <form class="form" on:submit=submit data-testid="create-account">
-                <label for="person">{env.t(Msg::FieldPerson)}</label>
-                <select id="person" bind:value=person required>
-                    <option value="">{env.t(Msg::ChoosePerson)}</option>
-                    {options}
-                    {is_admin.then(|| view! {
-                        <option value="c">{role_label(lang, Role::Coordinator)}</option>
-                        <option value="d">{role_label(lang, Role::Admin)}</option>
-                    })}
-                </select>
-                <Show when=needs_name>
-                    <label for="staff-name">{t(lang, Msg::FieldDisplayName)}</label>
-                    <input id="staff-name" type="text" maxlength="80" bind:value=staff_name/>
-                </Show>
-                <label for="new-login">{env.t(Msg::FieldLogin)}</label>
-                <input id="new-login" type="text" autocapitalize="none" spellcheck="false" minlength="3" maxlength="40" required bind:value=login/>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button type="submit" class="primary" disabled=move || busy.get()>{env.t(Msg::CreateAccountButton)}</button>
-            </form>
-        </section>
-        {move || created.get().map(|(account, link)| view! {
-            <p role="status" data-testid="account-created">
-                <a href=format!("/comptes/{}", account.id)>{account.display_name}</a> " (" {account.login} ")"
-            </p>
-            <LinkView link/>
-        })}
+        <div inner_html=form on:change=on_change on:submit=on_submit></div>
+        <div inner_html=result></div>
     }
+}
+
+/// The fields of the form an event happened in.
+struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+}
+
+fn read_form(ev: &leptos::ev::Event) -> Option<FormFields> {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let form: web_sys::HtmlFormElement = target.closest("form").ok()??.dyn_into().ok()?;
+        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        let mut fields = Vec::new();
+        for name in ["person", "name", "login"] {
+            fields.push((name.to_owned(), data.get(name).as_string().unwrap_or_default()));
+        }
+        return Some(FormFields(fields));
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+fn show_in_form(ev: &leptos::ev::Event, selector: &str, shown: bool) {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("form").ok().flatten()) else {
+            return;
+        };
+        if let Ok(Some(el)) = form.query_selector(selector) {
+            let _ = if shown { el.remove_attribute("hidden") } else { el.set_attribute("hidden", "") };
+        }
+    }
+    #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+    let _ = (ev, selector, shown);
 }
 
 #[component]
@@ -220,112 +263,119 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// One account with its actions (an island).
+/// One account with its actions (an island, drawn as HTML text with delegated events).
 #[island]
 fn AccountView(initial: AccountDetail) -> impl IntoView {
     island_ready();
-    let env = use_env();
-    let lang = env.lang;
+    let lang = use_env().lang;
     let detail = RwSignal::new(initial);
     let link = RwSignal::new(None::<EnrolmentLink>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let run = move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<AccountDetail>, crate::api::ApiError>>>>| {
+    let html = move || {
+        let d = detail.get();
+        let a = &d.account;
+        let busy_attr = if busy.get() { " disabled" } else { "" };
+        let link_disabled = if busy.get() || a.disabled { " disabled" } else { "" };
+        let devices = if d.devices.is_empty() {
+            format!("<p>{}</p>", t(lang, Msg::NoDevices))
+        } else {
+            let rows: String = d
+                .devices
+                .iter()
+                .map(|dv| {
+                    let state = match dv.revoked_at {
+                        Some(at) => esc(&tf(lang, Msg::RevokedOn, &[("when", &at.paris_text())])),
+                        None => format!(
+                            "<button type=\"button\" class=\"danger\" data-action=\"revoke\" data-device=\"{}\" data-testid=\"revoke-{}\"{busy_attr}>{}</button>",
+                            dv.id, dv.id, t(lang, Msg::Revoke)
+                        ),
+                    };
+                    format!(
+                        "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{state}</td></tr>",
+                        esc(&dv.label),
+                        dv.first_seen.paris_text(),
+                        dv.last_seen.paris_text(),
+                        when(lang, dv.last_sync)
+                    )
+                })
+                .collect();
+            format!(
+                "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"devices-title\" tabindex=\"0\"><table data-testid=\"devices\">\
+                 <thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\
+                 <tbody>{rows}</tbody></table></div>",
+                t(lang, Msg::ColDevice),
+                t(lang, Msg::ColFirstSeen),
+                t(lang, Msg::ColLastSeen),
+                t(lang, Msg::ColLastSync),
+                t(lang, Msg::ColStatus)
+            )
+        };
+        format!(
+            "<h1>{name}</h1><dl class=\"facts\"><dt>{l_login}</dt><dd data-testid=\"account-login\">{login}</dd><dt>{l_role}</dt><dd>{role}</dd>\
+             <dt>{l_status}</dt><dd data-testid=\"account-status\">{status}</dd></dl>\
+             <p class=\"actions\"><button type=\"button\" data-action=\"link\" data-testid=\"give-link\"{link_disabled}>{give}</button> \
+             <button type=\"button\" data-action=\"toggle\" data-testid=\"toggle-disabled\"{busy_attr}>{toggle}</button></p>{error}{link}\
+             <div class=\"devices\"><h2 id=\"devices-title\">{l_devices}</h2>{devices}</div>",
+            name = esc(&a.display_name),
+            l_login = t(lang, Msg::ColLogin),
+            login = esc(&a.login),
+            l_role = t(lang, Msg::ColRole),
+            role = role_label(lang, a.role),
+            l_status = t(lang, Msg::ColStatus),
+            status = status_label(lang, a),
+            give = t(lang, Msg::IssueLink),
+            toggle = t(lang, if a.disabled { Msg::Enable } else { Msg::Disable }),
+            error = error.get().map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(&e))).unwrap_or_default(),
+            link = link.get().map(|l| render_link(lang, &l)).unwrap_or_default(),
+            l_devices = t(lang, Msg::DevicesTitle),
+        )
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some((action, device)) = clicked(&ev) else { return };
+        if busy.get_untracked() {
+            return;
+        }
+        let d = detail.get_untracked();
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match job.await {
-                Ok(Some(d)) => detail.set(d),
+            let result = match action.as_str() {
+                "toggle" => set_account_disabled(d.account.id, !d.account.disabled).await.map(Some),
+                "revoke" => match device {
+                    Some(id) => revoke_device(crate::auth::DeviceId(id)).await.map(Some),
+                    None => Ok(None),
+                },
+                "link" => issue_enrolment_link(d.account.id).await.map(|l| {
+                    link.set(Some(l));
+                    None
+                }),
+                _ => Ok(None),
+            };
+            match result {
+                Ok(Some(new)) => detail.set(new),
                 Ok(None) => {}
                 Err(e) => error.set(Some(e.message(lang))),
             }
             busy.set(false);
         });
     };
-    let toggle = move |_| {
-        let d = detail.get_untracked();
-        run(Box::pin(async move { set_account_disabled(d.account.id, !d.account.disabled).await.map(Some) }));
-    };
-    let give_link = move |_| {
-        let id = detail.get_untracked().account.id;
-        run(Box::pin(async move {
-            let l = issue_enrolment_link(id).await?;
-            link.set(Some(l));
-            Ok(None)
-        }));
-    };
-    view! {
-        {move || {
-            let d = detail.get();
-            let a = d.account.clone();
-            view! {
-                <h1>{a.display_name.clone()}</h1>
-                <dl class="facts">
-                    <dt>{t(lang, Msg::ColLogin)}</dt><dd data-testid="account-login">{a.login.clone()}</dd>
-                    <dt>{t(lang, Msg::ColRole)}</dt><dd>{role_label(lang, a.role)}</dd>
-                    <dt>{t(lang, Msg::ColStatus)}</dt><dd data-testid="account-status">{status_label(lang, &a)}</dd>
-                </dl>
-            }
-        }}
-        <p class="actions">
-            <button type="button" on:click=give_link disabled=move || busy.get() || detail.get().account.disabled data-testid="give-link">
-                {env.t(Msg::IssueLink)}
-            </button>
-            <button type="button" on:click=toggle disabled=move || busy.get() data-testid="toggle-disabled">
-                {move || if detail.get().account.disabled { t(lang, Msg::Enable) } else { t(lang, Msg::Disable) }}
-            </button>
-        </p>
-        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        {move || link.get().map(|link| view! { <LinkView link/> })}
-        <div class="devices">
-            <h2 id="devices-title">{env.t(Msg::DevicesTitle)}</h2>
-            {move || {
-                let devices = detail.get().devices;
-                if devices.is_empty() {
-                    return view! { <p>{t(lang, Msg::NoDevices)}</p> }.into_any();
-                }
-                let rows = devices
-                    .into_iter()
-                    .map(|dv| {
-                        let revoke = move |_| {
-                            run(Box::pin(async move { revoke_device(dv.id).await.map(Some) }));
-                        };
-                        let state = match dv.revoked_at {
-                            Some(at) => view! { <span>{tf(lang, Msg::RevokedOn, &[("when", &at.paris_text())])}</span> }.into_any(),
-                            None => view! {
-                                <button type="button" class="danger" on:click=revoke disabled=move || busy.get()
-                                    data-testid=format!("revoke-{}", dv.id)>{t(lang, Msg::Revoke)}</button>
-                            }.into_any(),
-                        };
-                        view! {
-                            <tr>
-                                <th scope="row">{dv.label.clone()}</th>
-                                <td>{dv.first_seen.paris_text()}</td>
-                                <td>{dv.last_seen.paris_text()}</td>
-                                <td>{when(lang, dv.last_sync)}</td>
-                                <td>{state}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="table-scroll" role="region" aria-labelledby="devices-title" tabindex="0">
-                        <table data-testid="devices">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(lang, Msg::ColDevice)}</th>
-                                    <th scope="col">{t(lang, Msg::ColFirstSeen)}</th>
-                                    <th scope="col">{t(lang, Msg::ColLastSeen)}</th>
-                                    <th scope="col">{t(lang, Msg::ColLastSync)}</th>
-                                    <th scope="col">{t(lang, Msg::ColStatus)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-                .into_any()
-            }}
-        </div>
+    view! { <div inner_html=html on:click=on_click></div> }
+}
+
+/// The `data-action` of the clicked button, and its `data-device` if any.
+fn clicked(ev: &leptos::ev::MouseEvent) -> Option<(String, Option<i64>)> {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let el = target.closest("[data-action]").ok()??;
+        let device = el.get_attribute("data-device").and_then(|d| d.parse().ok());
+        return Some((el.get_attribute("data-action")?, device));
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = ev;
+        None
     }
 }

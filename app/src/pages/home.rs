@@ -5,6 +5,7 @@ use crate::auth::Role;
 use crate::client::{island_ready, use_session};
 use crate::env::use_env;
 use crate::i18n::{Msg, t, tf};
+use crate::pages::volunteer::esc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,35 +19,27 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// What the logged-in user can do, from the session kept on the phone (an island).
+/// What the logged-in user can do, from the session kept on the phone (an island, drawn as
+/// HTML text).
 #[island]
 fn HomeContent() -> impl IntoView {
     island_ready();
     let lang = use_env().lang;
     let session = use_session();
-    view! {
-        {move || {
-            session
-                .info
-                .get()
-                .map(|info| {
-                    let (text, links): (Msg, Vec<(&str, Msg)>) = match info.role {
-                        Role::Volunteer => (Msg::HomeVolunteer, vec![]),
-                        Role::Ambassador => (Msg::HomeAmbassador, vec![("/comptes", Msg::NavAccounts)]),
-                        Role::Coordinator => (Msg::HomeCoordinator, vec![]),
-                        Role::Admin => (Msg::HomeAdmin, vec![("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)]),
-                    };
-                    view! {
-                        <p data-testid="home-hello">{tf(lang, Msg::HomeHello, &[("name", &info.display_name)])}</p>
-                        <p>{t(lang, text)}</p>
-                        <ul class="actions">
-                            {links
-                                .into_iter()
-                                .map(|(href, label)| view! { <li><a class="button" href=href>{t(lang, label)}</a></li> })
-                                .collect_view()}
-                        </ul>
-                    }
-                })
-        }}
-    }
+    let html = move || {
+        let Some(info) = session.info.get() else { return String::new() };
+        let (text, links): (Msg, &[(&str, Msg)]) = match info.role {
+            Role::Volunteer => (Msg::HomeVolunteer, &[("/tournee", Msg::NavRound), ("/absences", Msg::NavAbsences)]),
+            Role::Ambassador => (Msg::HomeAmbassador, &[("/comptes", Msg::NavAccounts), ("/a-verifier", Msg::NavReview)]),
+            Role::Coordinator => (Msg::HomeCoordinator, &[]),
+            Role::Admin => (Msg::HomeAdmin, &[("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)]),
+        };
+        let links: String = links.iter().map(|(href, label)| format!("<li><a class=\"button\" href=\"{href}\">{}</a></li>", t(lang, *label))).collect();
+        format!(
+            "<p data-testid=\"home-hello\">{}</p><p>{}</p><ul class=\"actions\">{links}</ul>",
+            esc(&tf(lang, Msg::HomeHello, &[("name", &info.display_name)])),
+            t(lang, text)
+        )
+    };
+    view! { <div inner_html=html></div> }
 }

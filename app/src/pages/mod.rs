@@ -5,4 +5,6 @@ pub mod home;
 pub mod journal;
 pub mod login;
 pub mod not_found;
+pub mod review;
 pub mod territory;
+pub mod volunteer;

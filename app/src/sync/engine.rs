@@ -27,7 +27,7 @@ pub struct SentRecord {
 
 /// What changed in the volunteer's published rounds (shown until seen).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "change", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RoundNotice {
     Added { visit: VisitId, resident: ResidentId, day: Date, start: Minute },
     Moved { visit: VisitId, resident: ResidentId, from: (Date, Minute), to: (Date, Minute) },
@@ -183,7 +183,7 @@ pub fn apply_to<R: RecordStore>(store: &mut R, changes: &[Change]) {
 
 /// One record the phone keeps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Record {
     Resident(ResidentRecord),
     Visit(VisitRecord),

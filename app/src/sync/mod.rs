@@ -13,8 +13,12 @@
 //! Paths are stable and versioned (`/api/sync/v1/...`); each request carries its protocol
 //! version, and the server keeps accepting the previous one so that a phone offline across an
 //! upgrade still syncs.
+//!
+//! Enums are externally tagged on the wire (`{"report": {...}}`): serde's internally tagged
+//! form buffers every value and costs the phone's bundle tens of kilobytes.
 
 pub mod engine;
+pub mod runner;
 
 use crate::domain::{ClientId, ConcernKind, ConcernStatus, Date, Minute, Mood, Outcome, ResidentId, Timestamp, VisitId};
 use serde::{Deserialize, Serialize};
@@ -73,7 +77,7 @@ impl ReportInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum MutationBody {
     Report(ReportInput),
     /// The volunteer will not be available on these days (inclusive).
@@ -126,7 +130,7 @@ impl Flag {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AckStatus {
     /// Durably recorded now (possibly flagged for the ambassador).
     Applied { flag: Option<Flag> },
@@ -142,7 +146,6 @@ pub enum AckStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ack {
     pub id: ClientId,
-    #[serde(flatten)]
     pub status: AckStatus,
 }
 
@@ -217,7 +220,7 @@ pub enum RecordKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Change {
     Resident(ResidentRecord),
     Visit(VisitRecord),
@@ -283,11 +286,12 @@ mod tests {
         let ack = Ack { id: ClientId::from_bytes([1; 16]), status: AckStatus::Applied { flag: Some(Flag::VisitReassigned) } };
         assert_eq!(
             serde_json::to_string(&ack).unwrap(),
-            r#"{"id":"01010101010101010101010101010101","status":"applied","flag":"visit_reassigned"}"#
+            r#"{"id":"01010101010101010101010101010101","status":{"applied":{"flag":"visit_reassigned"}}}"#
         );
         let body = MutationBody::Absence { first: Date::parse("2026-12-01").unwrap(), last: Date::parse("2026-12-03").unwrap() };
-        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"type":"absence","first":"2026-12-01","last":"2026-12-03"}"#);
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"absence":{"first":"2026-12-01","last":"2026-12-03"}}"#);
         let removed = Change::Removed { record: RecordKind::Visit, id: "12".into() };
-        assert_eq!(serde_json::to_string(&removed).unwrap(), r#"{"kind":"removed","record":"visit","id":"12"}"#);
+        assert_eq!(serde_json::to_string(&removed).unwrap(), r#"{"removed":{"record":"visit","id":"12"}}"#);
+        assert_eq!(serde_json::to_string(&AckStatus::Quarantined).unwrap(), r#""quarantined""#);
     }
 }

@@ -897,6 +897,10 @@ impl Store for SqliteStore {
         self.push(caller, request, now).await
     }
 
+    async fn review_queue(&self, scope: ScopeId) -> Result<monalisa_app::api::review::ReviewQueue, StoreError> {
+        self.review(scope.0).await
+    }
+
     async fn pull(
         &self,
         caller: &monalisa_app::backend::SyncCaller,

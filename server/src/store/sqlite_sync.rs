@@ -156,6 +156,58 @@ impl SqliteStore {
         Ok(page)
     }
 
+    pub(super) async fn review(&self, scope: i64) -> Result<monalisa_app::api::review::ReviewQueue, StoreError> {
+        use monalisa_app::api::review::{FlaggedReport, QuarantinedPush, ReviewQueue};
+        let flagged = sqlx::query(
+            "SELECT p.id, p.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
+             v.first_name || ' ' || v.last_name AS volunteer_name, p.day, p.outcome, p.flag, p.received_at \
+             FROM reports p JOIN residents r ON r.id = p.resident_id JOIN volunteers v ON v.id = p.volunteer_id \
+             JOIN scope_communes sc ON sc.commune = r.commune \
+             WHERE p.flag IS NOT NULL AND sc.scope_id = ? ORDER BY p.received_at DESC LIMIT 500",
+        )
+        .bind(scope)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let quarantined = sqlx::query(
+            "SELECT q.mutation_id, COALESCE(v.first_name || ' ' || v.last_name, u.display_name) AS volunteer_name, q.reason, q.received_at \
+             FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
+             WHERE q.reviewed_at IS NULL AND v.scope_id = ? ORDER BY q.received_at DESC LIMIT 500",
+        )
+        .bind(scope)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(ReviewQueue {
+            flagged: flagged
+                .iter()
+                .map(|row| {
+                    Ok(FlaggedReport {
+                        report: ClientId::parse(row.get("id")).ok_or_else(|| bad("report id"))?,
+                        resident: ResidentId(row.get("resident_id")),
+                        resident_name: row.get("resident_name"),
+                        volunteer_name: row.get("volunteer_name"),
+                        day: date(row.get("day"))?,
+                        outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
+                        flag: Flag::from_code(row.get("flag")).ok_or_else(|| bad("flag"))?,
+                        received_at: Timestamp(row.get("received_at")),
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            quarantined: quarantined
+                .iter()
+                .map(|row| {
+                    Ok(QuarantinedPush {
+                        mutation: ClientId::parse(row.get("mutation_id")).ok_or_else(|| bad("mutation id"))?,
+                        volunteer_name: row.get("volunteer_name"),
+                        reason: row.get("reason"),
+                        received_at: Timestamp(row.get("received_at")),
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+        })
+    }
+
     pub(super) async fn card(&self, id: ResidentId) -> Result<Option<ResidentCard>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(other)?;
         load_card(&mut conn, id.0).await

@@ -1,0 +1,772 @@
+//! The volunteer's offline screens: "Ma tournée", a resident's card, the visit report, and
+//! absences. The server sends the same empty shell to everyone (no personal data, so the
+//! service worker may keep it); one island fills it from the phone's IndexedDB, so everything
+//! works with no network. What the volunteer records goes to the outbox and leaves with the
+//! next sync.
+
+use crate::auth::UserId;
+use crate::client::{island_ready, query_param, use_session};
+use crate::domain::{ClientId, ConcernKind, ConcernStatus, Date, DueState, Mood, Outcome, ResidentId, Rhythm, VisitId};
+use crate::env::use_env;
+use crate::i18n::{Lang, Msg, fmt_day, fmt_day_long, t, tf};
+use crate::local_store::{LocalView, UserStore};
+use crate::sync::engine::{OutboxEntry, RoundNotice};
+use crate::sync::runner::{now, use_sync};
+use crate::sync::{AckStatus, Mutation, MutationBody, ReportInput, ResidentRecord, VisitRecord};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VolunteerPage {
+    Round,
+    Card,
+    Report,
+    Absences,
+}
+
+fn page(title: Msg, which: VolunteerPage) -> impl IntoView {
+    let env = use_env();
+    view! {
+        <Title text=format!("{} · {}", env.t(title), env.t(Msg::AppName))/>
+        <h1>{env.t(title)}</h1>
+        <VolunteerApp page=which/>
+    }
+}
+
+#[component]
+pub fn RoundPage() -> impl IntoView {
+    page(Msg::RoundTitle, VolunteerPage::Round)
+}
+
+#[component]
+pub fn CardPage() -> impl IntoView {
+    page(Msg::CardTitle, VolunteerPage::Card)
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    page(Msg::ReportTitle, VolunteerPage::Report)
+}
+
+#[component]
+pub fn AbsencesPage() -> impl IntoView {
+    page(Msg::AbsencesTitle, VolunteerPage::Absences)
+}
+
+/// Today on the phone, in French local time.
+fn today() -> Date {
+    now().paris_local().0
+}
+
+/// A new client id (128 random bits from the browser's cryptographic generator).
+fn new_id() -> ClientId {
+    #[cfg_attr(not(all(feature = "hydrate", target_arch = "wasm32")), expect(unused_mut, reason = "filled in the browser only"))]
+    let mut bytes = [0u8; 16];
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    ClientId::from_bytes(bytes)
+}
+
+fn rhythm_label(lang: Lang, r: Rhythm) -> &'static str {
+    t(lang, match r {
+        Rhythm::Weekly => Msg::RhythmWeekly,
+        Rhythm::TwoWeekly => Msg::RhythmTwoWeekly,
+        Rhythm::Monthly => Msg::RhythmMonthly,
+    })
+}
+
+fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
+    t(lang, match o {
+        Outcome::Done => Msg::OutcomeDone,
+        Outcome::NobodyHome => Msg::OutcomeNobodyHome,
+        Outcome::Refused => Msg::OutcomeRefused,
+        Outcome::Postponed => Msg::OutcomePostponed,
+    })
+}
+
+fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
+    t(lang, match k {
+        ConcernKind::Fall => Msg::ConcernFall,
+        ConcernKind::Health => Msg::ConcernHealth,
+        ConcernKind::Food => Msg::ConcernFood,
+        ConcernKind::HeatingOrHousing => Msg::ConcernHeating,
+        ConcernKind::Loneliness => Msg::ConcernLoneliness,
+        ConcernKind::Other => Msg::ConcernOther,
+    })
+}
+
+fn name_of(view: &LocalView, id: ResidentId) -> String {
+    view.residents.iter().find(|r| r.id == id).map_or_else(|| format!("#{}", id.0), |r| format!("{} {}", r.first_name, r.last_name))
+}
+
+/// The badge of a visit: reported, or where the resident stands today against their rhythm.
+fn badge(lang: Lang, resident: Option<&ResidentRecord>, visit: &VisitRecord, today: Date) -> (String, &'static str) {
+    if visit.reported {
+        return (t(lang, Msg::BadgeReported).to_owned(), "badge done");
+    }
+    let Some(r) = resident else { return (String::new(), "badge") };
+    match crate::domain::rules::due_state(r.rhythm, r.next_due, today) {
+        DueState::Overdue { days_late } => (tf(lang, Msg::BadgeOverdue, &[("n", &days_late.to_string())]), "badge late"),
+        DueState::Due { .. } => (t(lang, Msg::BadgeDue).to_owned(), "badge due"),
+        DueState::NotYetDue { days_until_due } => (tf(lang, Msg::BadgeNotDue, &[("n", &days_until_due.to_string())]), "badge"),
+    }
+}
+
+/// Escapes text for HTML (every value from the data goes through here).
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message shown after an action.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Flash {
+    Saved(Msg),
+    Error(Msg),
+}
+
+/// The island. Its screens are drawn as HTML text from the local data (escaped), and its
+/// buttons and forms handled by delegation on the container: this keeps the phone's bundle far
+/// smaller than a typed view per element (see README, "Size budget").
+#[island]
+fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
+    island_ready();
+    let lang = use_env().lang;
+    let session = use_session();
+    let sync = use_sync();
+    let data = RwSignal::new(None::<LocalView>);
+    let flash = RwSignal::new(None::<Flash>);
+    let decline_open = RwSignal::new(None::<VisitId>);
+    // Forms are drawn once (redrawing would lose what is being typed); lists follow the data.
+    let form_drawn = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let user = session.info.get().map(|i| i.user);
+        sync.generation.track();
+        if let Some(user) = user {
+            leptos::task::spawn_local(async move {
+                if let Ok(view) = UserStore::new(user).view().await {
+                    data.set(Some(view));
+                }
+            });
+        }
+    });
+    // The report form starts from the saved draft, if any.
+    Effect::new(move |_| {
+        let (Some(info), Some(view)) = (session.info.get(), data.get()) else { return };
+        if !matches!(page, VolunteerPage::Report | VolunteerPage::Absences) || form_drawn.get_untracked().is_some() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let html = match page {
+                VolunteerPage::Report => {
+                    let target = report_target();
+                    let draft = match &target {
+                        Some((key, ..)) => UserStore::new(info.user).draft(key).await.ok().flatten().and_then(|j| serde_json::from_slice::<Draft>(j.as_bytes()).ok()),
+                        None => None,
+                    };
+                    render_report_form(lang, &view, target, draft)
+                }
+                _ => render_absences(lang, &view),
+            };
+            form_drawn.set(Some(html));
+        });
+    });
+    let html = move || {
+        let Some(info) = session.info.get() else {
+            return format!("<p>{} <a href=\"/connexion\">{}</a></p>", t(lang, Msg::NotLoggedInHere), t(lang, Msg::NavLogin));
+        };
+        let _ = info;
+        let flash_html = match flash.get() {
+            Some(Flash::Saved(m)) => format!("<div class=\"card\" role=\"status\" data-testid=\"flash\"><p>{}</p><p><a class=\"button\" href=\"/tournee\">{}</a></p></div>", t(lang, m), t(lang, Msg::NavRound)),
+            Some(Flash::Error(m)) => format!("<p class=\"error\" role=\"alert\" data-testid=\"flash-error\">{}</p>", t(lang, m)),
+            None => String::new(),
+        };
+        let Some(view) = data.get() else { return format!("<p>{}</p>", t(lang, Msg::Loading)) };
+        let body = match page {
+            VolunteerPage::Round => render_round(lang, &view, today(), decline_open.get()),
+            VolunteerPage::Card => render_card(lang, &view, query_param("id").and_then(|s| s.parse().ok()).map(ResidentId)),
+            VolunteerPage::Report | VolunteerPage::Absences => {
+                if matches!(flash.get(), Some(Flash::Saved(_))) && page == VolunteerPage::Report {
+                    String::new()
+                } else {
+                    form_drawn.get().unwrap_or_default()
+                }
+            }
+        };
+        format!("{flash_html}{body}")
+    };
+
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some((action, el)) = action_of(&ev) else { return };
+        let Some(user) = session.info.get_untracked().map(|i| i.user) else { return };
+        match action.as_str() {
+            "decline" => decline_open.set(attr(&el, "data-visit").and_then(|v| v.parse().ok()).map(VisitId)),
+            "decline-cancel" => decline_open.set(None),
+            "notices-seen" => leptos::task::spawn_local(async move {
+                let store = UserStore::new(user);
+                let _ = store.clear_notices().await;
+                if let Ok(v) = store.view().await {
+                    data.set(Some(v));
+                }
+            }),
+            _ => {}
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(user) = session.info.get_untracked().map(|i| i.user) else { return };
+        let Some(form) = form_of(&ev) else { return };
+        let (body, draft_key) = match form.kind.as_str() {
+            "report" => {
+                let Some((key, resident, visit)) = report_target() else { return };
+                match form.draft.to_input(resident, visit) {
+                    Some(input) => (MutationBody::Report(input), Some(key)),
+                    None => return flash.set(Some(Flash::Error(Msg::ReportInvalid))),
+                }
+            }
+            "absence" => match (Date::parse(&form.draft.day), Date::parse(&form.draft.next)) {
+                (Ok(a), Ok(b)) if a <= b && b.days_since(a) <= 366 => (MutationBody::Absence { first: a, last: b }, None),
+                _ => return flash.set(Some(Flash::Error(Msg::AbsenceInvalid))),
+            },
+            "decline" => {
+                let Some(visit) = decline_open.get_untracked() else { return };
+                (MutationBody::DeclineVisit { visit, reason: form.draft.note.trim().to_owned() }, None)
+            }
+            _ => return,
+        };
+        let saved_msg = match body {
+            MutationBody::Report(_) => Msg::ReportSaved,
+            MutationBody::Absence { .. } => Msg::AbsenceSaved,
+            MutationBody::DeclineVisit { .. } => Msg::DeclineSaved,
+        };
+        let entry = OutboxEntry { mutation: Mutation { id: new_id(), recorded_at: now(), body }, queued_at: now() };
+        leptos::task::spawn_local(async move {
+            match UserStore::new(user).submit(&entry, draft_key.as_deref()).await {
+                Ok(()) => {
+                    decline_open.set(None);
+                    flash.set(Some(Flash::Saved(saved_msg)));
+                    if page == VolunteerPage::Absences {
+                        form_drawn.set(None);
+                    }
+                    after_change(user);
+                }
+                Err(_) => flash.set(Some(Flash::Error(Msg::SyncErrStorage))),
+            }
+        });
+    };
+    // Every change to the report form: keep the draft, show the fields that apply.
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(user) = session.info.get_untracked().map(|i| i.user) else { return };
+        let Some(form) = form_of(&ev) else { return };
+        if form.kind != "report" {
+            return;
+        }
+        adjust_report_form(&ev, &form.draft);
+        let Some((key, ..)) = report_target() else { return };
+        if let Ok(json) = serde_json::to_string(&form.draft) {
+            leptos::task::spawn_local(async move {
+                let _ = UserStore::new(user).save_draft(&key, &json).await;
+            });
+        }
+    };
+    view! {
+        <div class="volunteer" data-testid="volunteer-app" inner_html=html on:click=on_click on:submit=on_submit on:input=on_input
+            on:change=on_input></div>
+    }
+}
+
+/// Reads the local data again (after the volunteer changed something) and syncs.
+fn after_change(user: UserId) {
+    let sync = use_sync();
+    leptos::task::spawn_local(async move {
+        crate::sync::runner::refresh(sync, user).await;
+        let _ = crate::sync::runner::run(sync, user).await;
+    });
+}
+
+/// The report page's subject, from its address: (draft key, resident, visit).
+fn report_target() -> Option<(String, ResidentId, Option<VisitId>)> {
+    let resident = query_param("personne").and_then(|s| s.parse::<i64>().ok()).map(ResidentId)?;
+    let visit = query_param("visite").and_then(|s| s.parse::<i64>().ok()).map(VisitId);
+    let key = match visit {
+        Some(v) => format!("visit:{}", v.0),
+        None => format!("resident:{}", resident.0),
+    };
+    Some((key, resident, visit))
+}
+
+/// What is being typed in a form (the report's fields; other forms reuse `day`, `next` and
+/// `note`), kept on the phone as it is typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub outcome: String,
+    pub day: String,
+    pub duration: String,
+    pub mood: String,
+    pub concerns: Vec<ConcernKind>,
+    pub note: String,
+    pub next: String,
+}
+
+impl Draft {
+    /// The report this draft describes, if it is valid (the same checks the server makes).
+    pub fn to_input(&self, resident: ResidentId, visit: Option<VisitId>) -> Option<ReportInput> {
+        let outcome = Outcome::from_code(&self.outcome)?;
+        let done = outcome == Outcome::Done;
+        let input = ReportInput {
+            visit,
+            resident,
+            day: Date::parse(&self.day).ok()?,
+            outcome,
+            duration_minutes: if done && !self.duration.trim().is_empty() { Some(self.duration.trim().parse().ok()?) } else { None },
+            mood: if done { self.mood.parse().ok().and_then(Mood::new) } else { None },
+            concerns: self.concerns.clone(),
+            note: self.note.trim().to_owned(),
+            proposed_next: if self.next.is_empty() { None } else { Some(Date::parse(&self.next).ok()?) },
+        };
+        input.validate().ok().map(|()| input)
+    }
+}
+
+struct FormRead {
+    kind: String,
+    draft: Draft,
+}
+
+/// The form an event happened in, with its fields.
+fn form_of(ev: &leptos::ev::Event) -> Option<FormRead> {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let form: web_sys::HtmlFormElement = target.closest("form").ok()??.dyn_into().ok()?;
+        let kind = form.get_attribute("data-form")?;
+        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        let get = |name: &str| data.get(name).as_string().unwrap_or_default();
+        let concerns = data.get_all("concerns").iter().filter_map(|v| v.as_string()).filter_map(|c| ConcernKind::from_code(&c)).collect();
+        return Some(FormRead {
+            kind,
+            draft: Draft { outcome: get("outcome"), day: get("day"), duration: get("duration"), mood: get("mood"), concerns, note: get("note"), next: get("next") },
+        });
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// The clicked element's `data-action`, if any.
+fn action_of(ev: &leptos::ev::MouseEvent) -> Option<(String, leptos::web_sys::Element)> {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let el = target.closest("[data-action]").ok()??;
+        return Some((el.get_attribute("data-action")?, el));
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+fn attr(el: &leptos::web_sys::Element, name: &str) -> Option<String> {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    return el.get_attribute(name);
+    #[allow(unreachable_code)]
+    {
+        let _ = (el, name);
+        None
+    }
+}
+
+/// Shows the details of a visit that happened only when it happened, and the emergency
+/// reminder as soon as a concern is ticked.
+fn adjust_report_form(ev: &leptos::ev::Event, draft: &Draft) {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("form").ok().flatten()) else {
+            return;
+        };
+        let show = |selector: &str, shown: bool| {
+            if let Ok(Some(el)) = form.query_selector(selector) {
+                let _ = if shown { el.remove_attribute("hidden") } else { el.set_attribute("hidden", "") };
+            }
+        };
+        show(".done-only", draft.outcome == "done");
+        show("#emergency", !draft.concerns.is_empty());
+    }
+    #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+    let _ = (ev, draft);
+}
+
+fn render_notices(lang: Lang, view: &LocalView) -> String {
+    if view.notices.is_empty() {
+        return String::new();
+    }
+    let mut items = String::new();
+    for n in &view.notices {
+        let text = match n {
+            RoundNotice::Added { resident, day, start, .. } => {
+                tf(lang, Msg::NoticeAdded, &[("name", &name_of(view, *resident)), ("day", &fmt_day(lang, *day)), ("time", &start.to_string())])
+            }
+            RoundNotice::Moved { resident, from, to, .. } => tf(
+                lang,
+                Msg::NoticeMoved,
+                &[
+                    ("name", &name_of(view, *resident)),
+                    ("from", &format!("{} {}", fmt_day(lang, from.0), from.1)),
+                    ("to", &format!("{} {}", fmt_day(lang, to.0), to.1)),
+                ],
+            ),
+            RoundNotice::Removed { resident, day, .. } => tf(lang, Msg::NoticeRemoved, &[("name", &name_of(view, *resident)), ("day", &fmt_day(lang, *day))]),
+        };
+        items.push_str(&format!("<li>{}</li>", esc(&text)));
+    }
+    format!(
+        "<section class=\"card notices\" role=\"status\" aria-labelledby=\"notices-title\" data-testid=\"round-notices\">\
+         <h2 id=\"notices-title\">{}</h2><ul>{items}</ul><button type=\"button\" data-action=\"notices-seen\">{}</button></section>",
+        t(lang, Msg::NoticesTitle),
+        t(lang, Msg::NoticesSeen)
+    )
+}
+
+fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<VisitId>) -> String {
+    let mut out = render_notices(lang, view);
+    if view.residents.is_empty() && view.visits.is_empty() && view.sync.last_success.is_none() {
+        out.push_str(&format!("<p data-testid=\"round-not-loaded\">{}</p>", t(lang, Msg::RoundNotLoaded)));
+        return out;
+    }
+    out.push_str(&format!("<p>{}</p>", t(lang, Msg::RoundIntro)));
+    let mut visits = view.visits.clone();
+    visits.retain(|v| v.day >= today.week_start() || !v.reported);
+    visits.sort_by_key(|v| (v.day, v.order, v.start));
+    if visits.is_empty() {
+        out.push_str(&format!("<p data-testid=\"round-empty\">{}</p>", t(lang, Msg::RoundEmpty)));
+        return out;
+    }
+    out.push_str("<div data-testid=\"round\">");
+    let mut day: Option<Date> = None;
+    for v in &visits {
+        if day != Some(v.day) {
+            if day.is_some() {
+                out.push_str("</ol></section>");
+            }
+            day = Some(v.day);
+            let title = if v.day == today { format!("{} ({})", fmt_day_long(lang, v.day), t(lang, Msg::Today)) } else { fmt_day_long(lang, v.day) };
+            out.push_str(&format!("<section class=\"day\"><h2>{}</h2><ol class=\"visits\">", esc(&title)));
+        }
+        out.push_str(&render_visit(lang, view, v, today, decline_open == Some(v.id)));
+    }
+    out.push_str("</ol></section></div>");
+    out
+}
+
+fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, declining: bool) -> String {
+    let resident = view.residents.iter().find(|r| r.id == v.resident);
+    let (badge_text, badge_class) = badge(lang, resident, v, today);
+    let last = resident.map(|r| match &r.last_visit {
+        Some(l) => tf(lang, Msg::LastVisit, &[("date", &fmt_day(lang, l.day)), ("outcome", outcome_label(lang, l.outcome))]),
+        None => t(lang, Msg::NoVisitYet).to_owned(),
+    });
+    let decline_button = if v.reported {
+        String::new()
+    } else {
+        format!("<button type=\"button\" class=\"link\" data-action=\"decline\" data-visit=\"{}\">{}</button>", v.id.0, t(lang, Msg::Decline))
+    };
+    let decline_form = if declining {
+        format!(
+            "<form class=\"form\" data-form=\"decline\"><label for=\"why\">{}</label><input id=\"why\" name=\"note\" type=\"text\" maxlength=\"500\">\
+             <button type=\"submit\">{}</button> <button type=\"button\" class=\"link\" data-action=\"decline-cancel\">{}</button></form>",
+            t(lang, Msg::DeclineReason),
+            t(lang, Msg::DeclineSend),
+            t(lang, Msg::Back)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<li class=\"visit\" data-testid=\"visit\"><p class=\"when\"><strong>{start}</strong> · <span class=\"{badge_class}\">{badge}</span></p>\
+         <p class=\"who\"><strong>{name}</strong> — {place}</p>{last}\
+         <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a> \
+         <a class=\"button primary\" href=\"/compte-rendu?visite={vid}&amp;personne={rid}\">{report}</a> {decline_button}</p>{decline_form}</li>",
+        start = v.start,
+        badge = esc(&badge_text),
+        name = esc(&name_of(view, v.resident)),
+        place = esc(&resident.map(|r| r.commune_name.clone()).unwrap_or_default()),
+        last = last.map(|l| format!("<p class=\"note\">{}</p>", esc(&l))).unwrap_or_default(),
+        rid = v.resident.0,
+        vid = v.id.0,
+        card = t(lang, Msg::OpenCard),
+        report = t(lang, Msg::WriteReport),
+    )
+}
+
+fn render_card(lang: Lang, view: &LocalView, id: Option<ResidentId>) -> String {
+    let Some(r) = id.and_then(|id| view.residents.iter().find(|r| r.id == id)) else {
+        return format!("<p data-testid=\"unknown-person\">{}</p>", t(lang, Msg::UnknownPerson));
+    };
+    let phone = r
+        .phone
+        .as_ref()
+        .map(|p| format!("<a class=\"button\" href=\"tel:{}\">{} {}</a> ", esc(&p.replace(' ', "")), t(lang, Msg::Call), esc(p)))
+        .unwrap_or_default();
+    let section = |title: Msg, text: &str| {
+        if text.is_empty() { String::new() } else { format!("<h3>{}</h3><p>{}</p>", t(lang, title), esc(text)) }
+    };
+    format!(
+        "<section class=\"card person\" data-testid=\"resident-card\"><h2>{name}</h2><p>{address}<br>{commune}</p>\
+         <p class=\"actions\">{phone}<a class=\"button\" href=\"geo:{lat},{lon}\">{navigate}</a></p><p>{due}</p>{access}{likes}\
+         <p><a class=\"button primary\" href=\"/compte-rendu?personne={id}\">{report}</a></p></section>\
+         <section aria-labelledby=\"history-title\"><h2 id=\"history-title\">{history_title}</h2>{history}</section>",
+        name = esc(&format!("{} {}", r.first_name, r.last_name)),
+        address = esc(&r.address),
+        commune = esc(&r.commune_name),
+        lat = micro_degrees(r.home.lat),
+        lon = micro_degrees(r.home.lon),
+        navigate = t(lang, Msg::Navigate),
+        due = esc(&tf(lang, Msg::NextDue, &[("date", &fmt_day(lang, r.next_due)), ("rhythm", rhythm_label(lang, r.rhythm))])),
+        access = section(Msg::AccessNotes, &r.access_notes),
+        likes = section(Msg::Likes, &r.likes),
+        id = r.id.0,
+        report = t(lang, Msg::WriteReport),
+        history_title = t(lang, Msg::History),
+        history = render_history(lang, view, r.id),
+    )
+}
+
+/// A resident's reports: waiting on the phone, then what the server holds, with each concern's
+/// follow-up (on the phone, received, acknowledged, resolved).
+/// A coordinate with 6 decimals, by integer arithmetic (float formatting would add kilobytes
+/// of code to the phone's bundle).
+fn micro_degrees(x: f64) -> String {
+    let micro = (x * 1e6).round() as i64;
+    let sign = if micro < 0 { "-" } else { "" };
+    let micro = micro.unsigned_abs();
+    format!("{sign}{}.{:06}", micro / 1_000_000, micro % 1_000_000)
+}
+
+fn render_history(lang: Lang, view: &LocalView, resident: ResidentId) -> String {
+    let mut rows: Vec<(Date, String, Msg, Vec<String>)> = Vec::new();
+    for e in &view.outbox {
+        if let MutationBody::Report(r) = &e.mutation.body {
+            if r.resident == resident {
+                let concerns = r.concerns.iter().map(|k| format!("{} — {}", concern_label(lang, *k), t(lang, Msg::ConcernOnPhone))).collect();
+                rows.push((r.day, outcome_label(lang, r.outcome).to_owned(), Msg::ReportOnPhone, concerns));
+            }
+        }
+    }
+    for r in view.reports.iter().filter(|r| r.resident == resident) {
+        let concerns = r
+            .concerns
+            .iter()
+            .map(|(k, s)| {
+                let status = match s {
+                    ConcernStatus::Open => Msg::ConcernReceived,
+                    ConcernStatus::Acknowledged => Msg::ConcernAcknowledged,
+                    ConcernStatus::Resolved => Msg::ConcernResolved,
+                };
+                format!("{} — {}", concern_label(lang, *k), t(lang, status))
+            })
+            .collect();
+        let state = if r.flag.is_some() { Msg::ReportFlagged } else { Msg::ReportReceived };
+        rows.push((r.day, outcome_label(lang, r.outcome).to_owned(), state, concerns));
+    }
+    // Acknowledged but not in the pulled reports: set aside or refused.
+    for s in &view.sent {
+        let state = match &s.status {
+            AckStatus::Quarantined => Msg::ReportQuarantined,
+            AckStatus::Rejected { .. } => Msg::ReportRejected,
+            _ => continue,
+        };
+        rows.push((Date::from_timestamp(s.acked_at), String::new(), state, Vec::new()));
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut out = String::from("<ul class=\"history\">");
+    for (day, outcome, state, concerns) in rows {
+        let concerns = if concerns.is_empty() {
+            String::new()
+        } else {
+            format!("<ul>{}</ul>", concerns.iter().map(|c| format!("<li>{}</li>", esc(c))).collect::<String>())
+        };
+        out.push_str(&format!(
+            "<li data-testid=\"history-item\"><strong>{}</strong> {} — <span class=\"state\">{}</span>{concerns}</li>",
+            fmt_day(lang, day),
+            esc(&outcome),
+            t(lang, state)
+        ));
+    }
+    out.push_str("</ul>");
+    out
+}
+
+fn render_report_form(lang: Lang, view: &LocalView, target: Option<(String, ResidentId, Option<VisitId>)>, draft: Option<Draft>) -> String {
+    let Some((_, resident, _)) = target else {
+        return format!("<p data-testid=\"unknown-person\">{}</p>", t(lang, Msg::UnknownPerson));
+    };
+    let d = draft.unwrap_or_else(|| Draft { outcome: "done".into(), day: today().to_string(), ..Draft::default() });
+    let checked = |yes: bool| if yes { " checked" } else { "" };
+    let hidden = |yes: bool| if yes { " hidden" } else { "" };
+    let outcomes: String = Outcome::ALL
+        .iter()
+        .map(|o| {
+            format!(
+                "<label class=\"choice\"><input type=\"radio\" name=\"outcome\" value=\"{}\"{}> {}</label>",
+                o.code(),
+                checked(d.outcome == o.code()),
+                outcome_label(lang, *o)
+            )
+        })
+        .collect();
+    let moods: String = [(1, Msg::Mood1), (2, Msg::Mood2), (3, Msg::Mood3), (4, Msg::Mood4)]
+        .iter()
+        .map(|(m, label)| {
+            format!("<label class=\"choice\"><input type=\"radio\" name=\"mood\" value=\"{m}\"{}> {}</label>", checked(d.mood == m.to_string()), t(lang, *label))
+        })
+        .collect();
+    let concerns: String = ConcernKind::ALL
+        .iter()
+        .map(|k| {
+            format!(
+                "<label class=\"choice\"><input type=\"checkbox\" name=\"concerns\" value=\"{}\"{}> {}</label>",
+                k.code(),
+                checked(d.concerns.contains(k)),
+                concern_label(lang, *k)
+            )
+        })
+        .collect();
+    format!(
+        "<form class=\"card form report\" data-form=\"report\" data-testid=\"report-form\">\
+         <p class=\"person\"><strong>{name}</strong></p>\
+         <fieldset><legend>{l_outcome}</legend>{outcomes}</fieldset>\
+         <label for=\"r-day\">{l_day}</label><input id=\"r-day\" name=\"day\" type=\"date\" value=\"{day}\" required>\
+         <div class=\"done-only\"{done_hidden}>\
+         <label for=\"r-duration\">{l_duration}</label><input id=\"r-duration\" name=\"duration\" type=\"number\" min=\"1\" max=\"600\" inputmode=\"numeric\" value=\"{duration}\">\
+         <fieldset><legend>{l_mood}</legend>{moods}</fieldset></div>\
+         <fieldset><legend>{l_concerns}</legend>{concerns}</fieldset>\
+         <p id=\"emergency\" class=\"notice\" role=\"alert\" data-testid=\"emergency-reminder\"{emergency_hidden}>{emergency}</p>\
+         <label for=\"r-note\">{l_note}</label><textarea id=\"r-note\" name=\"note\" maxlength=\"2000\" rows=\"3\">{note}</textarea>\
+         <label for=\"r-next\">{l_next}</label><input id=\"r-next\" name=\"next\" type=\"date\" value=\"{next}\">\
+         <button type=\"submit\" class=\"primary\">{save}</button><p class=\"note\">{kept}</p></form>",
+        name = esc(&name_of(view, resident)),
+        l_outcome = t(lang, Msg::FieldOutcome),
+        l_day = t(lang, Msg::FieldDay),
+        day = esc(&d.day),
+        done_hidden = hidden(d.outcome != "done"),
+        l_duration = t(lang, Msg::FieldDuration),
+        duration = esc(&d.duration),
+        l_mood = t(lang, Msg::FieldMood),
+        l_concerns = t(lang, Msg::FieldConcerns),
+        emergency_hidden = hidden(d.concerns.is_empty()),
+        emergency = t(lang, Msg::EmergencyReminder),
+        l_note = t(lang, Msg::FieldNote),
+        note = esc(&d.note),
+        l_next = t(lang, Msg::FieldNextDate),
+        next = esc(&d.next),
+        save = t(lang, Msg::SaveReport),
+        kept = t(lang, Msg::DraftKept),
+    )
+}
+
+fn render_absences(lang: Lang, view: &LocalView) -> String {
+    let pending: String = view
+        .outbox
+        .iter()
+        .filter_map(|e| match e.mutation.body {
+            MutationBody::Absence { first, last } => {
+                Some(format!("<li>{} → {} ({})</li>", fmt_day(lang, first), fmt_day(lang, last), t(lang, Msg::ReportOnPhone)))
+            }
+            _ => None,
+        })
+        .collect();
+    format!(
+        "<p>{intro}</p><form class=\"card form\" data-form=\"absence\" data-testid=\"absence-form\">\
+         <label for=\"a-first\">{first}</label><input id=\"a-first\" name=\"day\" type=\"date\" required>\
+         <label for=\"a-last\">{last}</label><input id=\"a-last\" name=\"next\" type=\"date\" required>\
+         <button type=\"submit\" class=\"primary\">{declare}</button></form><ul>{pending}</ul>",
+        intro = t(lang, Msg::AbsencesIntro),
+        first = t(lang, Msg::AbsenceFirst),
+        last = t(lang, Msg::AbsenceLast),
+        declare = t(lang, Msg::AbsenceDeclare),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_for_the_maps_link() {
+        assert_eq!(micro_degrees(46.148_123_4), "46.148123");
+        assert_eq!(micro_degrees(-0.000_000_6), "-0.000001");
+        assert_eq!(micro_degrees(0.3), "0.300000");
+    }
+
+    #[test]
+    fn everything_from_the_data_is_escaped() {
+        assert_eq!(esc("<script>alert('x')</script> & \"y\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
+    }
+
+    #[test]
+    fn drafts_become_valid_reports_or_nothing() {
+        let d = Draft { outcome: "done".into(), day: "2026-11-25".into(), duration: "45".into(), mood: "3".into(), ..Draft::default() };
+        let r = d.to_input(ResidentId(1), None).unwrap();
+        assert_eq!((r.duration_minutes, r.mood.map(Mood::get)), (Some(45), Some(3)));
+        assert!(Draft { duration: "0".into(), ..d.clone() }.to_input(ResidentId(1), None).is_none());
+        assert!(Draft { duration: "abc".into(), ..d.clone() }.to_input(ResidentId(1), None).is_none());
+        let away = Draft { outcome: "nobody_home".into(), ..d.clone() }.to_input(ResidentId(1), None).unwrap();
+        assert_eq!((away.duration_minutes, away.mood), (None, None), "details only for a visit that happened");
+        assert!(Draft { day: "hier".into(), ..d }.to_input(ResidentId(1), None).is_none());
+    }
+    use crate::api::residents::LastVisit;
+    use crate::domain::{Location, Minute};
+
+    #[test]
+    fn badges_follow_the_shared_rules() {
+        let resident = ResidentRecord {
+            id: ResidentId(1),
+            first_name: "A".into(),
+            last_name: "B".into(),
+            address: String::new(),
+            commune_name: String::new(),
+            phone: None,
+            home: Location { lat: 46.0, lon: 0.3 },
+            access_notes: String::new(),
+            likes: String::new(),
+            rhythm: Rhythm::Weekly,
+            next_due: Date::parse("2026-11-20").unwrap(),
+            last_visit: Some(LastVisit { day: Date::parse("2026-11-13").unwrap(), outcome: Outcome::Done }),
+        };
+        let visit = VisitRecord {
+            id: VisitId(1),
+            resident: ResidentId(1),
+            day: Date::parse("2026-11-26").unwrap(),
+            start: Minute::hm(14, 0).unwrap(),
+            order: 0,
+            week_start: Date::parse("2026-11-23").unwrap(),
+            reported: false,
+        };
+        let today = Date::parse("2026-11-25").unwrap();
+        assert_eq!(badge(Lang::Fr, Some(&resident), &visit, today), ("en retard de 5 j".to_owned(), "badge late"));
+        let due = ResidentRecord { next_due: today, ..resident.clone() };
+        assert_eq!(badge(Lang::Fr, Some(&due), &visit, today).1, "badge due");
+        let reported = VisitRecord { reported: true, ..visit };
+        assert_eq!(badge(Lang::En, Some(&resident), &reported, today).0, "report done");
+    }
+}

@@ -1,0 +1,158 @@
+//! Running sync in the browser: when (at start, when the network comes back, when the app is
+//! shown again, on a timer with back-off and jitter), over HTTP, and what the screens show of it.
+
+use super::engine::{self, SyncError, Transport};
+use super::{PullRequest, PullResponse, PushRequest, PushResponse};
+use crate::api::ApiError;
+use crate::api::sync::{sync_pull, sync_push};
+use crate::auth::UserId;
+use crate::domain::Timestamp;
+use crate::local_store::{SyncMeta, UserStore};
+use leptos::prelude::*;
+
+/// The server over HTTP (the sync server functions).
+pub struct HttpTransport;
+
+fn sync_error(e: ApiError) -> SyncError {
+    match e {
+        ApiError::Network => SyncError::Offline,
+        ApiError::NotLoggedIn => SyncError::NotLoggedIn,
+        ApiError::DeviceRevoked | ApiError::AccountDisabled => SyncError::DeviceRevoked,
+        other => SyncError::Server(other.to_string()),
+    }
+}
+
+impl Transport for HttpTransport {
+    async fn push(&self, request: PushRequest) -> Result<PushResponse, SyncError> {
+        sync_push(request).await.map_err(sync_error)
+    }
+
+    async fn pull(&self, request: PullRequest) -> Result<PullResponse, SyncError> {
+        sync_pull(request).await.map_err(sync_error)
+    }
+}
+
+/// What the sync bar shows, shared by the page's islands.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub online: RwSignal<bool>,
+    pub running: RwSignal<bool>,
+    /// Mutations waiting on the phone.
+    pub pending: RwSignal<usize>,
+    /// Of those, how many waited more than 3 days.
+    pub stale: RwSignal<usize>,
+    pub last_success: RwSignal<Option<Timestamp>>,
+    /// The last failure, as a message key (`offline`, `server`, `session`, `storage`).
+    pub error: RwSignal<Option<&'static str>>,
+    /// Bumped after each change to the local data (the screens reload).
+    pub generation: RwSignal<u32>,
+    failures: RwSignal<u32>,
+}
+
+pub fn use_sync() -> SyncState {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        thread_local! {
+            static STATE: SyncState = SyncState::new();
+        }
+        STATE.with(|s| *s)
+    }
+    #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+    SyncState::new()
+}
+
+impl SyncState {
+    fn new() -> SyncState {
+        SyncState {
+            online: RwSignal::new(true),
+            running: RwSignal::new(false),
+            pending: RwSignal::new(0),
+            stale: RwSignal::new(0),
+            last_success: RwSignal::new(None),
+            error: RwSignal::new(None),
+            generation: RwSignal::new(0),
+            failures: RwSignal::new(0),
+        }
+    }
+}
+
+/// The phone's clock.
+pub fn now() -> Timestamp {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    return Timestamp(js_sys::Date::now() as i64);
+    #[allow(unreachable_code)]
+    Timestamp(0)
+}
+
+/// Refreshes the counters from the local data.
+pub async fn refresh(state: SyncState, user: UserId) {
+    if let Ok(view) = UserStore::new(user).view().await {
+        state.pending.set(view.outbox.len());
+        state.stale.set(engine::stale_count(&view.outbox, now()));
+        state.last_success.set(view.sync.last_success);
+        if state.error.get_untracked().is_none() {
+            state.error.set(view.sync.last_error.as_deref().and_then(error_key));
+        }
+    }
+    state.generation.update(|g| *g += 1);
+}
+
+fn error_key(code: &str) -> Option<&'static str> {
+    ["offline", "server", "session", "storage"].into_iter().find(|k| *k == code)
+}
+
+/// What to do after a sync.
+pub enum AfterSync {
+    Done,
+    /// The session expired: log in again (the data stays).
+    LogIn,
+    /// The device was revoked: its pending data went to quarantine; wipe.
+    Wipe,
+}
+
+/// One sync now (unless one is running): push the outbox, pull changes, record the outcome.
+pub async fn run(state: SyncState, user: UserId) -> AfterSync {
+    if state.running.get_untracked() {
+        return AfterSync::Done;
+    }
+    state.running.set(true);
+    let store = UserStore::new(user);
+    let result = engine::sync(&store, &HttpTransport, now()).await;
+    if matches!(result, Err(SyncError::DeviceRevoked)) {
+        // What waited went to quarantine; the data must go, not be written to.
+        state.running.set(false);
+        return AfterSync::Wipe;
+    }
+    let (error, after) = match &result {
+        Ok(_) => (None, AfterSync::Done),
+        Err(SyncError::Offline) => (Some("offline"), AfterSync::Done),
+        Err(SyncError::NotLoggedIn) => (Some("session"), AfterSync::LogIn),
+        Err(SyncError::DeviceRevoked) => (None, AfterSync::Wipe),
+        Err(SyncError::Server(_)) => (Some("server"), AfterSync::Done),
+        Err(SyncError::Local(_)) => (Some("storage"), AfterSync::Done),
+    };
+    let previous = store.view().await.map(|v| v.sync).unwrap_or_default();
+    let meta = SyncMeta {
+        last_success: if result.is_ok() { Some(now()) } else { previous.last_success },
+        last_error: error.map(str::to_owned),
+    };
+    let _ = store.set_sync_meta(&meta).await;
+    state.online.set(error != Some("offline"));
+    state.error.set(error);
+    state.failures.update(|f| if result.is_ok() { *f = 0 } else { *f += 1 });
+    state.running.set(false);
+    refresh(state, user).await;
+    after
+}
+
+/// The delay before the next automatic sync.
+pub fn next_delay(state: SyncState) -> u64 {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    let random = js_sys::Math::random();
+    #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+    let random = 0.5;
+    match state.failures.get_untracked() {
+        0 => engine::SYNC_EVERY_MS,
+        n => engine::retry_delay_ms(n - 1, random),
+    }
+}

@@ -1,0 +1,137 @@
+//! The sync protocol through the real HTTP interface: a first sync brings only the volunteer's
+//! own round and residents; reports are acknowledged and come back with their concerns; a
+//! report for a visit reassigned meanwhile is kept, flagged, and shown to the ambassador; a
+//! revoked device's last push goes to quarantine; old or unknown protocols get a clear answer;
+//! the offline page shells hold no personal data.
+
+mod common;
+
+use common::World;
+use serde_json::{Value, json};
+
+fn report(id: &str, resident: i64, visit: Option<i64>, concerns: &[&str]) -> Value {
+    json!({ "id": id, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
+        "visit": visit, "resident": resident, "day": "2026-11-25", "outcome": "done", "duration_minutes": 45,
+        "mood": 3, "concerns": concerns, "note": "Bonne visite", "proposed_next": null } } })
+}
+
+/// Pulls every page from `cursor`; returns the changes and the final cursor.
+async fn pull_all(agent: &mut common::Agent, mut cursor: Value) -> (Vec<Value>, Value) {
+    let mut changes = Vec::new();
+    loop {
+        let (status, page) = agent.call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 7 } })).await;
+        assert_eq!(status, 200, "{page}");
+        changes.extend(page["changes"].as_array().unwrap().iter().cloned());
+        cursor = page["cursor"].clone();
+        if page["more"] == false {
+            return (changes, cursor);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_sync_story_over_http() {
+    let world = World::new().await;
+    let mut phone = world.agent("benevole").await;
+    let me = world.volunteers["benevole"];
+
+    // First sync, in pages of 7: exactly the volunteer's residents, and visits of their rounds.
+    let (changes, cursor) = pull_all(&mut phone, Value::Null).await;
+    let mut residents: Vec<i64> = changes.iter().filter_map(|c| c["resident"]["id"].as_i64()).collect();
+    residents.sort();
+    let mut own: Vec<i64> = world.population.residents.iter().filter(|r| r.volunteer == Some(me)).map(|r| r.id.0).collect();
+    own.sort();
+    assert_eq!(residents, own);
+    let visits: Vec<&Value> = changes.iter().filter_map(|c| c.get("visit")).collect();
+    assert!(!visits.is_empty());
+    for v in &visits {
+        let visit = world.population.visits.iter().find(|x| Some(x.id.0) == v["id"].as_i64()).unwrap();
+        assert_eq!(visit.volunteer, me);
+    }
+
+    // Two reports, one with a concern; sent twice (the second is "already applied").
+    let resident = own[0];
+    let visit = visits[0]["id"].as_i64().unwrap();
+    let visit_resident = visits[0]["resident"].as_i64().unwrap();
+    let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [
+        report("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", resident, None, &["heating_or_housing"]),
+        report("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", visit_resident, Some(visit), &[]) ] } });
+    let (status, answer) = phone.call("/api/sync/v1/push", push.clone()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["acks"][0]["status"], json!({ "applied": { "flag": null } }));
+    assert_eq!(answer["acks"][1]["status"], json!({ "applied": { "flag": null } }));
+    let (_, again) = phone.call("/api/sync/v1/push", push).await;
+    assert_eq!(again["acks"][0]["status"], json!({ "already_applied": { "flag": null } }));
+
+    // The phone gets the reports back with their concern's state, and the visit as reported.
+    let (back, cursor) = pull_all(&mut phone, cursor).await;
+    let first = back.iter().find(|c| c["report"]["id"] == "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1").unwrap();
+    assert_eq!(first["report"]["concerns"], json!([["heating_or_housing", "open"]]));
+    assert!(back.iter().any(|c| c["visit"]["id"] == visit && c["visit"]["reported"] == true));
+
+    // A visit reassigned meanwhile: the report is kept, flagged, and reaches the ambassador.
+    let other_visit = visits.iter().find(|v| v["id"] != visit).unwrap();
+    let (ov, or) = (other_visit["id"].as_i64().unwrap(), other_visit["resident"].as_i64().unwrap());
+    let someone_else = world.population.volunteers.iter().find(|v| v.id != me && v.scope.0 == 1).unwrap().id.0;
+    {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE visits SET volunteer_id = ? WHERE id = ?").bind(someone_else).bind(ov).execute(&mut conn).await.unwrap();
+    }
+    let (_, flagged) = phone
+        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [report("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3", or, Some(ov), &[])] } }))
+        .await;
+    assert_eq!(flagged["acks"][0]["status"], json!({ "applied": { "flag": "visit_reassigned" } }));
+    let mut amb = world.agent("ambassadeur").await;
+    let (status, queue) = amb.call("/api/v1/review/list", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(queue["flagged"][0]["report"], "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3");
+    assert_eq!(queue["flagged"][0]["flag"], "visit_reassigned");
+    // ...and the reassigned visit leaves the phone at the next pull (a tombstone).
+    let (after, _) = pull_all(&mut phone, cursor).await;
+    assert!(after.iter().any(|c| c["removed"]["record"] == "visit" && c["removed"]["id"] == ov.to_string()));
+
+    // Protocol versions: unknown ones are refused clearly, nothing applied.
+    let (status, err) = phone.call("/api/sync/v1/push", json!({ "request": { "protocol": 99, "sent_at": 0, "mutations": [] } })).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
+
+    // A revoked device: its last push goes to quarantine, then it may not pull.
+    let device = world.app.store.devices_of(world.users["benevole"]).await.unwrap()[0].id.0;
+    assert_eq!(amb.call("/api/v1/devices/revoke", json!({ "id": device })).await.0, 200);
+    let (status, last) = phone
+        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [report("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4", resident, None, &["fall"])] } }))
+        .await;
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(last["acks"][0]["status"], "quarantined");
+    assert_eq!(last["device_revoked"], true);
+    let (status, err) = phone.call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } })).await;
+    assert_eq!((status, err["code"].as_str()), (401, Some("device_revoked")));
+    let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
+    assert_eq!(queue["quarantined"][0]["mutation"], "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4");
+    assert_eq!(queue["quarantined"][0]["reason"], "device_revoked");
+    let n: i64 = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4'").fetch_one(&mut conn).await.unwrap()
+    };
+    assert_eq!(n, 0, "quarantined, never in the record");
+}
+
+#[tokio::test]
+async fn offline_page_shells_hold_no_personal_data() {
+    let world = World::new().await;
+    let phone = world.agent("benevole").await;
+    let cookie = phone.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let me = world.volunteers["benevole"];
+    for path in monalisa_app::routes::VOLUNTEER_SHELLS {
+        let (status, headers, html) = world.app.page_as(path, "fr", &cookie).await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["cache-control"], "no-cache", "{path} may be kept offline");
+        for r in world.population.residents.iter().filter(|r| r.volunteer == Some(me)) {
+            assert!(!html.contains(&r.last_name) && !html.contains(&r.address), "{path} shows {}", r.last_name);
+        }
+        assert!(!html.contains("Compte benevole"), "{path} shows the volunteer's name");
+    }
+}

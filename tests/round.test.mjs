@@ -1,0 +1,147 @@
+// The volunteer's offline round, end to end: log in online, then with the server stopped and
+// the network cut, record three reports and leave a draft; reload while still offline (round,
+// draft and the three pending reports are all there); bring the server and the network back:
+// the server holds exactly those three reports, and a second sync doubles nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  DEMO, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitControlled, waitForPage,
+  waitHydrated, watchPage,
+} from './lib/harness.mjs';
+
+const pending = (page) => page.getByTestId('sync-status').getAttribute('data-pending');
+
+async function reportsOnServer(server) {
+  const admin = await fetch(server.url + '/api/v1/login', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: DEMO.admin[0], password: DEMO.admin[1], device_label: 'test' }),
+  });
+  const cookie = admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const res = await fetch(server.url + '/api/v1/audit/list', {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ filter: { object_kind: 'report', limit: 200 } }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).filter((e) => e.action === 'report.create').map((e) => e.object_id);
+}
+
+/** The note of a draft, read from the user's IndexedDB database (runs in the page). */
+async function readDraftNote(key) {
+  {
+    const session = await new Promise((resolve) => {
+      const open = indexedDB.open('monalisa');
+      open.onsuccess = () => {
+        const get = open.result.transaction('meta').objectStore('meta').get('session');
+        get.onsuccess = () => { open.result.close(); resolve(JSON.parse(get.result)); };
+      };
+    });
+    return new Promise((resolve) => {
+      const open = indexedDB.open(`monalisa-user-${session.user}`);
+      open.onsuccess = () => {
+        const get = open.result.transaction('drafts').objectStore('drafts').get(key);
+        get.onsuccess = () => { open.result.close(); resolve(get.result ? JSON.parse(get.result).note : null); };
+      };
+    });
+  }
+}
+
+test('three reports recorded offline reach the server exactly once', async () => {
+  const dir = await tempDir();
+  const db = join(dir, 'db.sqlite');
+  let server = await startServer({ db, demo: true });
+  const port = server.port;
+  const browser = await launch();
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await logIn(page, server.url, DEMO.volunteer);
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await waitControlled(page);
+    await page.getByTestId('visit').first().waitFor();
+    assert.equal(await pending(page), '0');
+    // The offline pages are kept by the service worker after login.
+    await waitForPage(page, async () => {
+      const urls = Object.values(await (async () => {
+        const out = {};
+        for (const n of await caches.keys()) out[n] = (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname);
+        return out;
+      })()).flat();
+      return ['/tournee', '/compte-rendu', '/personne'].every((p) => urls.includes(p));
+    });
+    const links = await page.locator('[data-testid="visit"] a.primary').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length >= 1, 'a round to work with');
+
+    // No signal at the door.
+    await server.stop();
+    await context.setOffline(true);
+    const targets = [0, 1, 2].map((i) => links[i % links.length]);
+    for (const [i, href] of targets.entries()) {
+      // Three reports: on distinct visits when the round has them, else a second on a card.
+      const url = i < links.length ? href : href.replace(/visite=\d+&/, '');
+      await page.goto(server.url + url);
+      await waitHydrated(page);
+      const form = page.getByTestId('report-form');
+      await form.waitFor();
+      await page.getByLabel('Durée (minutes)').fill(String(30 + i * 10));
+      await page.getByLabel('Plutôt bien').check();
+      if (i === 0) {
+        await page.getByLabel('Une chute').check();
+        await page.getByTestId('emergency-reminder').waitFor({ state: 'visible' });
+      }
+      await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
+      await page.getByText('Enregistré sur le téléphone').waitFor();
+    }
+    await page.getByTestId('sync-status').waitFor();
+    assert.equal(await pending(page), '3');
+
+    // A draft left half-typed (the phone locks, the app reloads).
+    const draftUrl = links[0].replace(/visite=\d+&/, '');
+    const draftKey = `resident:${new URL(server.url + draftUrl).searchParams.get('personne')}`;
+    await page.goto(server.url + draftUrl);
+    await waitHydrated(page);
+    await page.getByLabel('Remarque (courte)').fill('brouillon en cours');
+    // Saved as it is typed: wait until the draft is in IndexedDB.
+    await waitForPage(page, readDraftNote, draftKey).then(async () => {
+      assert.equal(await page.evaluate(readDraftNote, draftKey), 'brouillon en cours');
+    });
+
+    // Reload, still offline: the round, the draft and the pending reports are all there.
+    await page.reload();
+    await waitHydrated(page);
+    assert.equal(await page.getByLabel('Remarque (courte)').inputValue(), 'brouillon en cours');
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await page.getByTestId('visit').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '3');
+
+    // The server and the network come back: the app syncs by itself.
+    server = await startServer({ db, port });
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    const first = await reportsOnServer(server);
+    assert.equal(first.length, 3, 'exactly the three reports');
+    assert.equal(new Set(first).size, 3, 'none doubled');
+
+    // A second sync changes nothing.
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.getByRole('button', { name: 'Synchroniser' }).waitFor();
+    assert.deepEqual((await reportsOnServer(server)).sort(), first.sort());
+    // The reports show as received on the resident's card, with the concern's state.
+    await page.goto(server.url + links[0].replace('/compte-rendu?visite=', '/personne?x=').replace(/x=\d+&personne=/, 'id='));
+    await waitHydrated(page);
+    await page.getByTestId('history-item').first().waitFor();
+    assert.match(await page.getByTestId('resident-card').textContent(), /\S/);
+    assert.match(await page.locator('.history').textContent(), /reçu par l'équipe/);
+    assert.match(await page.locator('.history').textContent(), /Une chute — signalement reçu par l'équipe/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.stop().catch(() => {});
+    await removeDir(dir);
+  }
+
+});
