@@ -46,8 +46,12 @@ pub fn island_ready() {
     Effect::new(move |_| {
         #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
         {
-            let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-            let Some(root) = doc.document_element() else { return };
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let Some(root) = doc.document_element() else {
+                return;
+            };
             let ready = root.get_attribute("data-islands-ready").and_then(|v| v.parse::<u32>().ok()).unwrap_or(0) + 1;
             let _ = root.set_attribute("data-islands-ready", &ready.to_string());
             let total = doc.query_selector_all("leptos-island").map(|l| l.length()).unwrap_or(0);
@@ -92,7 +96,12 @@ async fn verify(state: SessionState) {
             // Deliver what waits first (the server keeps it in quarantine), then wipe.
             if let Some(info) = state.info.get_untracked() {
                 let store = crate::local_store::UserStore::new(info.user);
-                let _ = crate::sync::engine::push_outbox(&store, &crate::sync::runner::HttpTransport, crate::sync::runner::now()).await;
+                let _ = crate::sync::engine::push_outbox(
+                    &store,
+                    &crate::sync::runner::HttpTransport,
+                    crate::sync::runner::now(),
+                )
+                .await;
             }
             wipe_and_leave(state, "revoque").await;
         }
@@ -131,12 +140,20 @@ pub async fn wipe_and_leave(state: SessionState, reason: &str) {
 pub async fn log_out(state: SessionState) -> Result<(), ApiError> {
     if let Some(info) = state.info.get_untracked() {
         let store = crate::local_store::UserStore::new(info.user);
-        let pushed = crate::sync::engine::push_outbox(&store, &crate::sync::runner::HttpTransport, crate::sync::runner::now()).await;
+        let pushed =
+            crate::sync::engine::push_outbox(&store, &crate::sync::runner::HttpTransport, crate::sync::runner::now())
+                .await;
         if matches!(pushed, Err(crate::sync::engine::SyncError::Offline)) {
             return Err(ApiError::Network);
         }
         let waiting = store.view().await.map(|v| v.outbox.len()).unwrap_or(0);
-        if waiting > 0 && !confirm(&crate::i18n::tf(crate::env::PageEnv::current().lang, crate::i18n::Msg::LogoutLoses, &[("n", &waiting.to_string())])) {
+        if waiting > 0
+            && !confirm(&crate::i18n::tf(
+                crate::env::PageEnv::current().lang,
+                crate::i18n::Msg::LogoutLoses,
+                &[("n", &waiting.to_string())],
+            ))
+        {
             return Ok(());
         }
     }
@@ -296,10 +313,15 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(
-            describe_user_agent("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"),
+            describe_user_agent(
+                "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+            ),
             "Android · Chrome"
         );
-        assert_eq!(describe_user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) Version/15.0 Safari/604.1"), "iOS · Safari");
+        assert_eq!(
+            describe_user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) Version/15.0 Safari/604.1"),
+            "iOS · Safari"
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@
 
 pub mod api;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod backend;
 pub mod client;
 pub mod components;
 pub mod domain;
@@ -24,8 +26,6 @@ pub mod local_store;
 pub mod pages;
 pub mod routes;
 pub mod sync;
-#[cfg(feature = "ssr")]
-pub mod backend;
 
 use components::layout::Layout;
 use env::PageEnv;

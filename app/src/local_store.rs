@@ -133,7 +133,11 @@ impl UserStore {
     }
 
     /// Puts a mutation in the outbox and removes the draft it came from, in one transaction.
-    pub async fn submit(&self, entry: &crate::sync::engine::OutboxEntry, draft_key: Option<&str>) -> Result<(), LocalStoreError> {
+    pub async fn submit(
+        &self,
+        entry: &crate::sync::engine::OutboxEntry,
+        draft_key: Option<&str>,
+    ) -> Result<(), LocalStoreError> {
         imp::submit(self.user, entry, draft_key).await
     }
 
@@ -148,7 +152,11 @@ impl UserStore {
     /// Applies a pull page; with `fail_after`, aborts the transaction after that many changes
     /// (fault injection for the tests: nothing may be written, the cursor may not move).
     #[doc(hidden)]
-    pub async fn apply_page_failing(&self, page: &crate::sync::PullResponse, fail_after: Option<usize>) -> Result<(), LocalStoreError> {
+    pub async fn apply_page_failing(
+        &self,
+        page: &crate::sync::PullResponse,
+        fail_after: Option<usize>,
+    ) -> Result<(), LocalStoreError> {
         imp::apply_page(self.user, page, fail_after).await
     }
 }
@@ -158,13 +166,20 @@ impl crate::sync::engine::LocalDb for UserStore {
         Ok(imp::submit(self.user, &entry, None).await?)
     }
 
-    async fn outbox(&self, limit: usize) -> Result<Vec<crate::sync::engine::OutboxEntry>, crate::sync::engine::SyncError> {
+    async fn outbox(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<crate::sync::engine::OutboxEntry>, crate::sync::engine::SyncError> {
         let mut all = imp::outbox(self.user).await?;
         all.truncate(limit);
         Ok(all)
     }
 
-    async fn settle(&self, acks: &[crate::sync::Ack], now: crate::domain::Timestamp) -> Result<(), crate::sync::engine::SyncError> {
+    async fn settle(
+        &self,
+        acks: &[crate::sync::Ack],
+        now: crate::domain::Timestamp,
+    ) -> Result<(), crate::sync::engine::SyncError> {
         Ok(imp::settle(self.user, acks, now).await?)
     }
 
@@ -244,9 +259,12 @@ mod imp {
     async fn upgrade_data(db: &Rexie) -> Result<(), LocalStoreError> {
         let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
         let meta = tx.store(META_STORE).map_err(failed)?;
-        let version = meta.get(js(DATA_VERSION_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0) as u32;
+        let version =
+            meta.get(js(DATA_VERSION_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0) as u32;
         if version < USER_SCHEMA_VERSION {
-            meta.put(&JsValue::from_f64(f64::from(USER_SCHEMA_VERSION)), Some(&js(DATA_VERSION_KEY))).await.map_err(failed)?;
+            meta.put(&JsValue::from_f64(f64::from(USER_SCHEMA_VERSION)), Some(&js(DATA_VERSION_KEY)))
+                .await
+                .map_err(failed)?;
         }
         tx.done().await.map_err(failed)?;
         Ok(())
@@ -395,7 +413,15 @@ mod imp {
             outbox: all::<OutboxEntry>(&tx.store("outbox").map_err(failed)?).await?,
             sent: all::<SentRecord>(&tx.store("sent").map_err(failed)?).await?,
             notices: all::<RoundNotice>(&tx.store("notices").map_err(failed)?).await?,
-            sync: tx.store(META_STORE).map_err(failed)?.get(js(SYNC_KEY)).await.map_err(failed)?.as_ref().and_then(from_json).unwrap_or_default(),
+            sync: tx
+                .store(META_STORE)
+                .map_err(failed)?
+                .get(js(SYNC_KEY))
+                .await
+                .map_err(failed)?
+                .as_ref()
+                .and_then(from_json)
+                .unwrap_or_default(),
         };
         tx.done().await.map_err(failed)?;
         db.close();
@@ -420,12 +446,20 @@ mod imp {
         Ok(value.and_then(|v| v.as_string()))
     }
 
-    pub(super) async fn submit(user: UserId, entry: &OutboxEntry, draft_key: Option<&str>) -> Result<(), LocalStoreError> {
+    pub(super) async fn submit(
+        user: UserId,
+        entry: &OutboxEntry,
+        draft_key: Option<&str>,
+    ) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
         let tx = db.transaction(&["outbox", "drafts", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
         let meta = tx.store(META_STORE).map_err(failed)?;
         let next = meta.get(js(OUTBOX_NEXT_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0);
-        tx.store("outbox").map_err(failed)?.put(&to_json(entry)?, Some(&JsValue::from_f64(next))).await.map_err(failed)?;
+        tx.store("outbox")
+            .map_err(failed)?
+            .put(&to_json(entry)?, Some(&JsValue::from_f64(next)))
+            .await
+            .map_err(failed)?;
         meta.put(&JsValue::from_f64(next + 1.0), Some(&js(OUTBOX_NEXT_KEY))).await.map_err(failed)?;
         if let Some(key) = draft_key {
             tx.store("drafts").map_err(failed)?.delete(js(key)).await.map_err(failed)?;
@@ -444,13 +478,19 @@ mod imp {
         Ok(entries)
     }
 
-    pub(super) async fn settle(user: UserId, acks: &[Ack], now: crate::domain::Timestamp) -> Result<(), LocalStoreError> {
+    pub(super) async fn settle(
+        user: UserId,
+        acks: &[Ack],
+        now: crate::domain::Timestamp,
+    ) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
         let tx = db.transaction(&["outbox", "sent"], TransactionMode::ReadWrite).map_err(failed)?;
         let outbox = tx.store("outbox").map_err(failed)?;
         let sent = tx.store("sent").map_err(failed)?;
         for (key, value) in outbox.scan(None, None, None, None).await.map_err(failed)? {
-            let Some(entry) = from_json::<OutboxEntry>(&value) else { continue };
+            let Some(entry) = from_json::<OutboxEntry>(&value) else {
+                continue;
+            };
             if let Some(ack) = acks.iter().find(|a| a.id == entry.mutation.id) {
                 let record = SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now };
                 sent.put(&to_json(&record)?, Some(&js(ack.id.as_str()))).await.map_err(failed)?;
@@ -469,9 +509,15 @@ mod imp {
         Ok(value.as_ref().and_then(from_json))
     }
 
-    pub(super) async fn apply_page(user: UserId, page: &PullResponse, fail_after: Option<usize>) -> Result<(), LocalStoreError> {
+    pub(super) async fn apply_page(
+        user: UserId,
+        page: &PullResponse,
+        fail_after: Option<usize>,
+    ) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
-        let tx = db.transaction(&["residents", "visits", "reports", "notices", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        let tx = db
+            .transaction(&["residents", "visits", "reports", "notices", META_STORE], TransactionMode::ReadWrite)
+            .map_err(failed)?;
         let meta = tx.store(META_STORE).map_err(failed)?;
         let visits = tx.store("visits").map_err(failed)?;
         let cursor: Option<Cursor> = meta.get(js(CURSOR_KEY)).await.map_err(failed)?.as_ref().and_then(from_json);
@@ -508,7 +554,10 @@ mod imp {
         }
         let notices = tx.store("notices").map_err(failed)?;
         for notice in round_notices(&before, &page.changes, first) {
-            notices.add(&to_json(&notice)?, Some(&JsValue::from_f64(js_sys::Date::now() + js_sys::Math::random()))).await.map_err(failed)?;
+            notices
+                .add(&to_json(&notice)?, Some(&JsValue::from_f64(js_sys::Date::now() + js_sys::Math::random())))
+                .await
+                .map_err(failed)?;
         }
         meta.put(&to_json(&page.cursor)?, Some(&js(CURSOR_KEY))).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;

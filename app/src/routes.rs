@@ -115,7 +115,11 @@ mod tests {
         for r in ROUTES {
             if r.access != Access::Public {
                 // Only page shells (no personal data in their HTML) may be kept offline.
-                assert!(r.caching == Caching::NoStore || (r.caching == Caching::Shell && r.kind == RouteKind::Page), "{}", r.path);
+                assert!(
+                    r.caching == Caching::NoStore || (r.caching == Caching::Shell && r.kind == RouteKind::Page),
+                    "{}",
+                    r.path
+                );
             }
         }
     }

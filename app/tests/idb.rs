@@ -9,7 +9,9 @@ use monalisa_app::auth::{DeviceId, Role, SessionInfo, UserId};
 use monalisa_app::domain::{ClientId, Date, Minute, ResidentId, Timestamp, VisitId};
 use monalisa_app::local_store::{UserStore, user_db_name, wipe_user};
 use monalisa_app::sync::engine::{LocalDb, OutboxEntry};
-use monalisa_app::sync::{Ack, AckStatus, Change, Cursor, Mutation, MutationBody, PullResponse, RecordKind, VisitRecord};
+use monalisa_app::sync::{
+    Ack, AckStatus, Change, Cursor, Mutation, MutationBody, PullResponse, RecordKind, VisitRecord,
+};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -37,7 +39,10 @@ fn entry(n: u8) -> OutboxEntry {
         mutation: Mutation {
             id: ClientId::from_bytes([n; 16]),
             recorded_at: Timestamp(i64::from(n)),
-            body: MutationBody::Absence { first: Date::parse("2026-12-01").unwrap(), last: Date::parse("2026-12-02").unwrap() },
+            body: MutationBody::Absence {
+                first: Date::parse("2026-12-01").unwrap(),
+                last: Date::parse("2026-12-02").unwrap(),
+            },
         },
         queued_at: Timestamp(i64::from(n)),
     }
@@ -55,7 +60,14 @@ async fn a_failed_page_writes_nothing_and_keeps_the_cursor() {
     let store = fresh(9001).await;
     store.apply_page(&page(vec![Change::Visit(visit(1))], 5)).await.unwrap();
 
-    let second = page(vec![Change::Visit(visit(2)), Change::Visit(visit(3)), Change::Removed { record: RecordKind::Visit, id: "1".into() }], 9);
+    let second = page(
+        vec![
+            Change::Visit(visit(2)),
+            Change::Visit(visit(3)),
+            Change::Removed { record: RecordKind::Visit, id: "1".into() },
+        ],
+        9,
+    );
     assert!(store.apply_page_failing(&second, Some(2)).await.is_err(), "the injected failure is reported");
     let view = store.view().await.unwrap();
     assert_eq!(view.visits.iter().map(|v| v.id.0).collect::<Vec<_>>(), [1], "nothing of the failed page was written");
@@ -87,11 +99,17 @@ async fn the_outbox_survives_reopening_and_leaves_only_when_acknowledged() {
 }
 
 fn profile(user: i64) -> SessionInfo {
-    SessionInfo { user: UserId(user), display_name: "Odette Pervenche".into(), role: Role::Volunteer, device: DeviceId(1) }
+    SessionInfo {
+        user: UserId(user),
+        display_name: "Odette Pervenche".into(),
+        role: Role::Volunteer,
+        device: DeviceId(1),
+    }
 }
 
 async fn read_meta(user: i64, key: &str) -> Option<JsValue> {
-    let mut builder = Rexie::builder(&user_db_name(UserId(user))).version(monalisa_app::local_store::USER_SCHEMA_VERSION);
+    let mut builder =
+        Rexie::builder(&user_db_name(UserId(user))).version(monalisa_app::local_store::USER_SCHEMA_VERSION);
     for store in monalisa_app::local_store::USER_STORES {
         builder = builder.add_object_store(ObjectStore::new(store));
     }
@@ -108,7 +126,12 @@ async fn read_meta(user: i64, key: &str) -> Option<JsValue> {
 async fn a_schema_1_database_upgrades_with_its_profile() {
     let user = 9003;
     fresh(user).await;
-    let v1 = Rexie::builder(&user_db_name(UserId(user))).version(1).add_object_store(ObjectStore::new("meta")).build().await.unwrap();
+    let v1 = Rexie::builder(&user_db_name(UserId(user)))
+        .version(1)
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap();
     let tx = v1.transaction(&["meta"], TransactionMode::ReadWrite).unwrap();
     let json = serde_json::to_string(&profile(user)).unwrap();
     tx.store("meta").unwrap().put(&JsValue::from_str(&json), Some(&JsValue::from_str("profile"))).await.unwrap();
@@ -118,8 +141,16 @@ async fn a_schema_1_database_upgrades_with_its_profile() {
     let store = UserStore::new(UserId(user));
     store.enqueue(entry(7)).await.unwrap();
     assert_eq!(store.outbox(10).await.unwrap(), vec![entry(7)]);
-    assert_eq!(read_meta(user, "profile").await.and_then(|v| v.as_string()), Some(json), "the profile survived the upgrade");
-    assert_eq!(read_meta(user, "data_version").await.and_then(|v| v.as_f64()), Some(2.0), "records migrated to schema 2");
+    assert_eq!(
+        read_meta(user, "profile").await.and_then(|v| v.as_string()),
+        Some(json),
+        "the profile survived the upgrade"
+    );
+    assert_eq!(
+        read_meta(user, "data_version").await.and_then(|v| v.as_f64()),
+        Some(2.0),
+        "records migrated to schema 2"
+    );
 }
 
 /// Schema 2 as released (offline round), with a non-empty outbox: opening it with the current
@@ -136,7 +167,11 @@ async fn a_schema_2_database_keeps_its_outbox() {
     let tx = v2.transaction(&["outbox", "meta"], TransactionMode::ReadWrite).unwrap();
     for n in 1..=2u8 {
         let json = serde_json::to_string(&entry(n)).unwrap();
-        tx.store("outbox").unwrap().put(&JsValue::from_str(&json), Some(&JsValue::from_f64(f64::from(n)))).await.unwrap();
+        tx.store("outbox")
+            .unwrap()
+            .put(&JsValue::from_str(&json), Some(&JsValue::from_f64(f64::from(n))))
+            .await
+            .unwrap();
     }
     tx.store("meta").unwrap().put(&JsValue::from_f64(3.0), Some(&JsValue::from_str("outbox_next"))).await.unwrap();
     tx.done().await.unwrap();

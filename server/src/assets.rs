@@ -62,7 +62,9 @@ impl Site {
             .iter()
             .filter(|p| p.parent() == Some(Path::new("pkg")))
             .filter_map(|p| p.file_name()?.to_str()?.strip_suffix(".js").map(str::to_owned))
-            .filter(|stem| stem.starts_with("monalisa") && files.contains(&PathBuf::from(format!("pkg/{stem}_bg.wasm"))))
+            .filter(|stem| {
+                stem.starts_with("monalisa") && files.contains(&PathBuf::from(format!("pkg/{stem}_bg.wasm")))
+            })
             .collect();
         let output_name = match bundles.as_slice() {
             [] => return Err(AssetsError::NoBundle(root.to_path_buf())),
@@ -75,7 +77,10 @@ impl Site {
             fnv1a(&mut hash, f.to_string_lossy().as_bytes());
             fnv1a(&mut hash, &std::fs::read(root.join(f)).map_err(io)?);
         }
-        let build = BuildInfo { version: env!("CARGO_PKG_VERSION").to_owned(), assets: format!("{hash:016x}")[..12].to_owned() };
+        let build = BuildInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            assets: format!("{hash:016x}")[..12].to_owned(),
+        };
 
         let mut precache = vec![
             "/".to_owned(),
@@ -111,7 +116,11 @@ mod tests {
         std::fs::write(dir.join("pkg/monalisa-abc_bg.wasm"), "wasm").unwrap();
         std::fs::write(dir.join("icons/icon-192.png"), "png").unwrap();
         std::fs::write(dir.join("style.css"), css).unwrap();
-        std::fs::write(dir.join("sw.js"), "const VERSION = \"__MONALISA_VERSION__\"; const PRECACHE = \"__MONALISA_PRECACHE__\";").unwrap();
+        std::fs::write(
+            dir.join("sw.js"),
+            "const VERSION = \"__MONALISA_VERSION__\"; const PRECACHE = \"__MONALISA_PRECACHE__\";",
+        )
+        .unwrap();
     }
 
     #[test]

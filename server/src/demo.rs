@@ -86,26 +86,118 @@ impl Rng {
 }
 
 const FIRST_NAMES_OLDER: &[&str] = &[
-    "Jeannine", "Marcel", "Odette", "Lucien", "Simone", "René", "Paulette", "Roger", "Germaine", "Raymond", "Yvette",
-    "Maurice", "Huguette", "Gilbert", "Ginette", "Albert", "Josette", "Fernand", "Colette", "Émile", "Marguerite",
-    "Léon", "Solange", "Gaston", "Madeleine", "Henri", "Denise", "Armand", "Lucienne", "Robert",
+    "Jeannine",
+    "Marcel",
+    "Odette",
+    "Lucien",
+    "Simone",
+    "René",
+    "Paulette",
+    "Roger",
+    "Germaine",
+    "Raymond",
+    "Yvette",
+    "Maurice",
+    "Huguette",
+    "Gilbert",
+    "Ginette",
+    "Albert",
+    "Josette",
+    "Fernand",
+    "Colette",
+    "Émile",
+    "Marguerite",
+    "Léon",
+    "Solange",
+    "Gaston",
+    "Madeleine",
+    "Henri",
+    "Denise",
+    "Armand",
+    "Lucienne",
+    "Robert",
 ];
 const FIRST_NAMES_VOLUNTEER: &[&str] = &[
-    "Chantal", "Bernard", "Martine", "Alain", "Sylvie", "Patrick", "Nathalie", "Philippe", "Isabelle", "Thierry",
-    "Catherine", "Didier", "Véronique", "Pascal", "Brigitte", "Gérard", "Agnès", "Jacky", "Françoise", "Dominique",
-    "Léa", "Hugo", "Camille", "Karim", "Inès", "Mathis", "Sophie", "Yannick",
+    "Chantal",
+    "Bernard",
+    "Martine",
+    "Alain",
+    "Sylvie",
+    "Patrick",
+    "Nathalie",
+    "Philippe",
+    "Isabelle",
+    "Thierry",
+    "Catherine",
+    "Didier",
+    "Véronique",
+    "Pascal",
+    "Brigitte",
+    "Gérard",
+    "Agnès",
+    "Jacky",
+    "Françoise",
+    "Dominique",
+    "Léa",
+    "Hugo",
+    "Camille",
+    "Karim",
+    "Inès",
+    "Mathis",
+    "Sophie",
+    "Yannick",
 ];
 /// Plant and bird names: clearly not real family names in these combinations.
 const SURNAMES: &[&str] = &[
-    "Coquelicot", "Tournesol", "Pervenche", "Mésange", "Tilleul", "Bergeronnette", "Noisetier", "Campanule",
-    "Rossignol", "Églantine", "Myrtille", "Chèvrefeuille", "Pâquerette", "Rouge-Gorge", "Aubépine", "Sureau",
-    "Hirondelle", "Bouton-d'Or", "Marronnier", "Primevère", "Fauvette", "Liseron", "Bruyère", "Pinson", "Genêt",
-    "Capucine", "Verdier", "Jonquille", "Alouette", "Serpolet", "Mirabelle", "Chardonneret",
+    "Coquelicot",
+    "Tournesol",
+    "Pervenche",
+    "Mésange",
+    "Tilleul",
+    "Bergeronnette",
+    "Noisetier",
+    "Campanule",
+    "Rossignol",
+    "Églantine",
+    "Myrtille",
+    "Chèvrefeuille",
+    "Pâquerette",
+    "Rouge-Gorge",
+    "Aubépine",
+    "Sureau",
+    "Hirondelle",
+    "Bouton-d'Or",
+    "Marronnier",
+    "Primevère",
+    "Fauvette",
+    "Liseron",
+    "Bruyère",
+    "Pinson",
+    "Genêt",
+    "Capucine",
+    "Verdier",
+    "Jonquille",
+    "Alouette",
+    "Serpolet",
+    "Mirabelle",
+    "Chardonneret",
 ];
 const STREETS: &[&str] = &[
-    "rue des Lilas", "chemin de la Fontaine", "impasse du Moulin", "rue du Lavoir", "route des Vignes",
-    "rue de l'Église", "chemin des Noyers", "allée des Tilleuls", "rue du Four à Pain", "place de la Mairie",
-    "chemin du Puits", "rue des Écoles", "lieu-dit Les Ouches", "lieu-dit La Garenne", "rue de la Charente",
+    "rue des Lilas",
+    "chemin de la Fontaine",
+    "impasse du Moulin",
+    "rue du Lavoir",
+    "route des Vignes",
+    "rue de l'Église",
+    "chemin des Noyers",
+    "allée des Tilleuls",
+    "rue du Four à Pain",
+    "place de la Mairie",
+    "chemin du Puits",
+    "rue des Écoles",
+    "lieu-dit Les Ouches",
+    "lieu-dit La Garenne",
+    "rue de la Charente",
 ];
 const ACCESS_NOTES: &[&str] = &[
     "Sonner deux fois, elle entend mal.",
@@ -160,7 +252,10 @@ pub fn cluster_scopes(communes: &[Commune], k: usize) -> Vec<Vec<usize>> {
             }
         }
     }
-    (0..k).map(|j| (0..communes.len()).filter(|&i| assign[i] == j).collect()).filter(|g: &Vec<usize>| !g.is_empty()).collect()
+    (0..k)
+        .map(|j| (0..communes.len()).filter(|&i| assign[i] == j).collect())
+        .filter(|g: &Vec<usize>| !g.is_empty())
+        .collect()
 }
 
 fn random_point_in(rng: &mut Rng, shape: &CommuneShape) -> Location {
@@ -221,7 +316,13 @@ pub struct DemoAccount {
 pub fn demo_accounts(p: &Population) -> Vec<DemoAccount> {
     let mut out = vec![
         DemoAccount {
-            user: NewUser { login: "admin".into(), display_name: "Admin Démo".into(), role: Role::Admin, volunteer: None, ambassador: None },
+            user: NewUser {
+                login: "admin".into(),
+                display_name: "Admin Démo".into(),
+                role: Role::Admin,
+                volunteer: None,
+                ambassador: None,
+            },
             password: DEMO_ACCOUNTS[0].1,
         },
         DemoAccount {
@@ -246,11 +347,9 @@ pub fn demo_accounts(p: &Population) -> Vec<DemoAccount> {
             },
             password: DEMO_ACCOUNTS[2].1,
         });
-        let busiest = p
-            .volunteers
-            .iter()
-            .filter(|v| v.scope == a.scope)
-            .max_by_key(|v| (p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id)));
+        let busiest = p.volunteers.iter().filter(|v| v.scope == a.scope).max_by_key(|v| {
+            (p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id))
+        });
         if let Some(v) = busiest {
             out.push(DemoAccount {
                 user: NewUser {
@@ -368,7 +467,9 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
                 .iter()
                 .enumerate()
                 .filter(|(i, v)| {
-                    v.scope == scope && reaches(v, &commune, &home) && load[*i] + rhythm.weekly_load() <= f64::from(v.weekly_capacity)
+                    v.scope == scope
+                        && reaches(v, &commune, &home)
+                        && load[*i] + rhythm.weekly_load() <= f64::from(v.weekly_capacity)
                 })
                 .min_by(|(_, a), (_, b)| a.home.distance_km(&home).total_cmp(&b.home.distance_km(&home)))
                 .map(|(i, v)| (i, v.id))
@@ -399,7 +500,8 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
             preferred: slots(&mut rng, 1, 3),
             consent: Consent {
                 given_on: consent_on,
-                method: [ConsentMethod::Written, ConsentMethod::Oral, ConsentMethod::Representative][rng.weighted(&[0.6, 0.3, 0.1])],
+                method: [ConsentMethod::Written, ConsentMethod::Oral, ConsentMethod::Representative]
+                    [rng.weighted(&[0.6, 0.3, 0.1])],
                 recorded_by: ambassador_of(scope),
             },
             follow_up_start,
@@ -419,7 +521,9 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
     let noon_ms = |d: Date, minute: i64| Timestamp(i64::from(d.days()) * 86_400_000 + minute * 60_000);
     let mut last_done: Vec<Option<Date>> = vec![None; p.residents.len()];
     for (ri, r) in p.residents.iter().enumerate() {
-        let Some(volunteer) = r.volunteer else { continue };
+        let Some(volunteer) = r.volunteer else {
+            continue;
+        };
         let interval = r.rhythm.interval_days();
         let last = today.add_days(-(rng.range(1, i64::from(interval) * 16 / 10) as i32));
         if last < r.follow_up_start {
@@ -438,7 +542,15 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
             let start = Minute::hm(rng.range(9, 16) as u16, 0).unwrap_or(Minute::MIDNIGHT);
             let visit = VisitId(next_visit);
             next_visit += 1;
-            p.visits.push(Visit { id: visit, resident: r.id, volunteer, round: None, day, start, status: VisitStatus::Reported });
+            p.visits.push(Visit {
+                id: visit,
+                resident: r.id,
+                volunteer,
+                round: None,
+                day,
+                start,
+                status: VisitStatus::Reported,
+            });
             let mut bytes = [0u8; 16];
             bytes[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
             bytes[8..].copy_from_slice(&rng.next_u64().to_le_bytes());
@@ -487,7 +599,9 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
             // The first remaining day the volunteer is available, preferring the resident's slots.
             let candidates = (0..7).map(|k| week_start.add_days(k)).filter(|d| *d >= first_day);
             let chosen = candidates
-                .flat_map(|day| v.availability.iter().filter(move |s| s.weekday == day.weekday()).map(move |s| (day, *s)))
+                .flat_map(|day| {
+                    v.availability.iter().filter(move |s| s.weekday == day.weekday()).map(move |s| (day, *s))
+                })
                 .filter(|(day, _)| !v.absences.iter().any(|a| a.contains(*day)))
                 .map(|(day, slot)| {
                     let preferred = r.preferred.iter().any(|p| p.overlap_minutes(&slot) > 0);
@@ -495,7 +609,8 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
                 })
                 .filter_map(|(not_pref, day, slot)| {
                     // 75 minutes per visit within the slot.
-                    let taken = used.iter().filter(|(d, m)| *d == day && *m >= slot.start && *m < slot.end).count() as u16;
+                    let taken =
+                        used.iter().filter(|(d, m)| *d == day && *m >= slot.start && *m < slot.end).count() as u16;
                     let start = slot.start.get() + taken * 75;
                     (start + 60 <= slot.end.get()).then(|| (not_pref, day, Minute::new(start).unwrap_or(slot.start)))
                 })
@@ -519,7 +634,15 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
             let id = VisitId(next_visit);
             next_visit += 1;
             ids.push(id);
-            p.visits.push(Visit { id, resident, volunteer: v.id, round: Some(round), day, start, status: VisitStatus::Planned });
+            p.visits.push(Visit {
+                id,
+                resident,
+                volunteer: v.id,
+                round: Some(round),
+                day,
+                start,
+                status: VisitStatus::Planned,
+            });
         }
         p.rounds.push(Round { id: round, volunteer: v.id, week_start, status: RoundStatus::Published, visits: ids });
     }
@@ -581,7 +704,8 @@ mod tests {
         }
         for v in &p.volunteers {
             assert!(shape(&v.commune).contains(&v.home));
-            let load: f64 = p.residents.iter().filter(|r| r.volunteer == Some(v.id)).map(|r| r.rhythm.weekly_load()).sum();
+            let load: f64 =
+                p.residents.iter().filter(|r| r.volunteer == Some(v.id)).map(|r| r.rhythm.weekly_load()).sum();
             assert!(load <= f64::from(v.weekly_capacity) + 1e-9);
         }
         let paired = p.residents.iter().filter(|r| r.volunteer.is_some()).count();
@@ -612,8 +736,12 @@ mod tests {
                 assert!(visit.day >= today && visit.day.days_since(round.week_start) < 7);
                 let resident = p.residents.iter().find(|r| r.id == visit.resident).unwrap();
                 assert_eq!(resident.volunteer, Some(round.volunteer), "round keeps the pair");
-                assert!(volunteer.availability.iter().any(|s| s.weekday == visit.day.weekday()
-                    && s.start <= visit.start && visit.start < s.end));
+                assert!(
+                    volunteer
+                        .availability
+                        .iter()
+                        .any(|s| s.weekday == visit.day.weekday() && s.start <= visit.start && visit.start < s.end)
+                );
             }
         }
         for report in &p.reports {

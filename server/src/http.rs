@@ -111,7 +111,9 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/lang/{code}") => router.route(spec.path, get(switch_language)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
-            (RouteKind::Static, file) => router.route_service(file, ServeFile::new(root.join(file.trim_start_matches('/')))),
+            (RouteKind::Static, file) => {
+                router.route_service(file, ServeFile::new(root.join(file.trim_start_matches('/'))))
+            }
             (_, path) => panic!("route table entry {path} has no handler"),
         };
     }
@@ -121,7 +123,10 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
         .fallback(move |req: Request<Body>| not_found(req))
         .layer(axum::middleware::from_fn_with_state(state.clone(), access_control))
         .with_state(state)
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
@@ -134,9 +139,9 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
         .layer(
             TraceLayer::new_for_http()
                 // Paths only: query strings may carry tokens, and no personal data goes in paths.
-                .make_span_with(|req: &Request<Body>| {
-                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-                })
+                .make_span_with(
+                    |req: &Request<Body>| tracing::info_span!("http", method = %req.method(), path = %req.uri().path()),
+                )
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
 }
@@ -195,14 +200,19 @@ fn error_page(status: StatusCode, lang: Lang, retour: &str) -> Response {
     } else {
         "/".to_owned()
     };
-    let refresh = if status == StatusCode::UNAUTHORIZED { format!("<meta http-equiv=\"refresh\" content=\"0; url={target}\">") } else { String::new() };
+    let refresh = if status == StatusCode::UNAUTHORIZED {
+        format!("<meta http-equiv=\"refresh\" content=\"0; url={target}\">")
+    } else {
+        String::new()
+    };
     let html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          {refresh}<title>{title} · Monalisa Visites</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\
          <body><main><h1>{title}</h1><p><a href=\"{target}\">{body}</a></p></main></body></html>",
         lang.code()
     );
-    (status, [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    (status, [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
+        .into_response()
 }
 
 /// Access control from the route table (`monalisa_app::routes`): unknown routes are 404,
@@ -217,13 +227,18 @@ async fn access_control(State(state): State<AppState>, mut req: Request<Body>, n
             return next.run(req).await; // the app's 404 page
         }
         let status = if routes::path_known(&path) { StatusCode::METHOD_NOT_ALLOWED } else { StatusCode::NOT_FOUND };
-        return (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(serde_json::json!({ "code": "not_found" }))).into_response();
+        return (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(serde_json::json!({ "code": "not_found" })))
+            .into_response();
     };
 
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
     let from_proxy = state.network.trusted_proxies.contains(&peer);
     let secure = from_proxy
-        && req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
+        && req
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"));
     let meta = RequestMeta { client_ip: client_ip(peer, req.headers(), &state.network.trusted_proxies), secure };
 
     if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(req.headers()) {
@@ -289,7 +304,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
         Ok(()) => axum::Json(serde_json::json!({ "status": "ok", "build": state.ctx.build.label() })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" })))
+                .into_response()
         }
     }
 }
@@ -314,7 +330,11 @@ struct SwitchQuery {
 /// Only a path on this site: no scheme, no other host (`//evil`), no backslash tricks.
 fn safe_return_path(to: Option<&str>) -> &str {
     match to {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) => p,
+        Some(p)
+            if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) =>
+        {
+            p
+        }
         _ => "/",
     }
 }

@@ -43,7 +43,12 @@ pub async fn load_demo(store: &dyn Store, params: &demo::DemoParams) -> anyhow::
 }
 
 /// Builds the full application for a store and a site directory.
-pub fn app(store: Arc<dyn Store>, site: assets::Site, settings: Settings, network: http::NetworkSettings) -> axum::Router {
+pub fn app(
+    store: Arc<dyn Store>,
+    site: assets::Site,
+    settings: Settings,
+    network: http::NetworkSettings,
+) -> axum::Router {
     let ctx = ServerContext::new(store, site.build.clone(), settings);
     http::router(ctx, site, network)
 }

@@ -131,19 +131,31 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
     let find = |login: String| {
         let store = store.clone();
         async move {
-            store.user_by_login(&login.trim().to_lowercase()).await?.ok_or_else(|| anyhow::anyhow!("no account with login {login:?}"))
+            store
+                .user_by_login(&login.trim().to_lowercase())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account with login {login:?}"))
         }
     };
     let result = match args.action {
         UserAction::Add { login, role, volunteer_id, ambassador_id, name } => {
-            let role = Role::from_code(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?} (volunteer, ambassador, coordinator, admin)"))?;
+            let role = Role::from_code(&role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role {role:?} (volunteer, ambassador, coordinator, admin)"))?;
             let person = match (role, volunteer_id, ambassador_id, name) {
                 (Role::Volunteer, Some(id), None, None) => AccountFor::Volunteer(VolunteerId(id)),
                 (Role::Ambassador, None, Some(id), None) => AccountFor::Ambassador(AmbassadorId(id)),
-                (Role::Coordinator | Role::Admin, None, None, Some(name)) => AccountFor::Staff { role, display_name: name },
-                (Role::Volunteer, ..) => anyhow::bail!("a volunteer account needs --volunteer-id (and nothing else)"),
-                (Role::Ambassador, ..) => anyhow::bail!("an ambassador account needs --ambassador-id (and nothing else)"),
-                _ => anyhow::bail!("a coordinator or admin account needs --name (and nothing else)"),
+                (Role::Coordinator | Role::Admin, None, None, Some(name)) => {
+                    AccountFor::Staff { role, display_name: name }
+                }
+                (Role::Volunteer, ..) => {
+                    anyhow::bail!("a volunteer account needs --volunteer-id (and nothing else)")
+                }
+                (Role::Ambassador, ..) => {
+                    anyhow::bail!("an ambassador account needs --ambassador-id (and nothing else)")
+                }
+                _ => {
+                    anyhow::bail!("a coordinator or admin account needs --name (and nothing else)")
+                }
             };
             let (account, link) = imp::create_for(&ctx, None, &login, person).await.map_err(api)?;
             println!("created account {} ({}, id {})", account.login, account.role, account.id);
@@ -153,8 +165,17 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
         UserAction::List => {
             println!("{:>5}  {:<24} {:<12} {:<10} {:>7}  name", "id", "login", "role", "status", "devices");
             for a in store.list_accounts(None).await? {
-                let status = if a.disabled { "disabled" } else if a.enrolled { "active" } else { "pending" };
-                println!("{:>5}  {:<24} {:<12} {:<10} {:>7}  {}", a.id, a.login, a.role, status, a.active_devices, a.display_name);
+                let status = if a.disabled {
+                    "disabled"
+                } else if a.enrolled {
+                    "active"
+                } else {
+                    "pending"
+                };
+                println!(
+                    "{:>5}  {:<24} {:<12} {:<10} {:>7}  {}",
+                    a.id, a.login, a.role, status, a.active_devices, a.display_name
+                );
             }
             Ok(())
         }
@@ -176,7 +197,12 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
                 anyhow::bail!("account {} is disabled; enable it first", user.login);
             }
             let link = imp::make_link(&ctx, &user, None).await.map_err(api)?;
-            println!("password link for {} (single use, until {} UTC): {}", user.login, fmt_ts(link.expires_at), link.url);
+            println!(
+                "password link for {} (single use, until {} UTC): {}",
+                user.login,
+                fmt_ts(link.expires_at),
+                link.url
+            );
             Ok(())
         }
     };

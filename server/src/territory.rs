@@ -67,10 +67,7 @@ impl CommuneShape {
 
     /// (min_lon, min_lat, max_lon, max_lat).
     pub fn bounds(&self) -> (f64, f64, f64, f64) {
-        self.shape
-            .bounding_rect()
-            .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
-            .unwrap_or((0.0, 0.0, 0.0, 0.0))
+        self.shape.bounding_rect().map(|r| (r.min().x, r.min().y, r.max().x, r.max().y)).unwrap_or((0.0, 0.0, 0.0, 0.0))
     }
 }
 

@@ -17,7 +17,8 @@ use std::collections::BTreeSet;
 fn the_route_table_is_exactly_what_the_server_answers() {
     let declared_pages: BTreeSet<String> =
         ROUTES.iter().filter(|r| r.kind == RouteKind::Page).map(|r| r.path.to_owned()).collect();
-    let served_pages: BTreeSet<String> = leptos_axum::generate_route_list(App).into_iter().map(|r| r.path().to_owned()).collect();
+    let served_pages: BTreeSet<String> =
+        leptos_axum::generate_route_list(App).into_iter().map(|r| r.path().to_owned()).collect();
     assert_eq!(declared_pages, served_pages, "pages: route table vs router");
 
     let declared_fns: BTreeSet<(String, String)> = ROUTES
@@ -113,14 +114,18 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/logout" => (json!({}), Expect::Ok),
         "/api/v1/session" => (json!({}), Expect::Ok),
         "/api/v1/enrolment/info" => (json!({ "token": "pas-un-jeton" }), Expect::Status(401)),
-        "/api/v1/enrolment/complete" => (json!({ "token": "pas-un-jeton", "password": "assez-long", "device_label": "x" }), Expect::Status(401)),
+        "/api/v1/enrolment/complete" => {
+            (json!({ "token": "pas-un-jeton", "password": "assez-long", "device_label": "x" }), Expect::Status(401))
+        }
         "/api/v1/accounts/list" | "/api/v1/accounts/candidates" => (json!({}), Expect::Ok),
         "/api/v1/accounts/create" => {
             // A scope-1 volunteer without an account, different for each call.
             let (_, body) = world.agent("admin").await.call("/api/v1/accounts/candidates", json!({})).await;
-            let volunteer = body.as_array().unwrap().iter().find_map(|c| c["Volunteer"]["id"].as_i64().filter(|id| {
-                world.population.volunteers.iter().any(|v| v.id.0 == *id && v.scope.0 == 1)
-            }));
+            let volunteer = body.as_array().unwrap().iter().find_map(|c| {
+                c["Volunteer"]["id"]
+                    .as_i64()
+                    .filter(|id| world.population.volunteers.iter().any(|v| v.id.0 == *id && v.scope.0 == 1))
+            });
             let login = format!("nouveau-{:?}", actor).to_lowercase();
             (json!({ "login": login, "person": { "Volunteer": volunteer.unwrap() } }), Expect::Scoped)
         }
@@ -132,13 +137,19 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/review/list" => (json!({}), Expect::Ok),
         "/api/sync/v1/push" => (json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [] } }), Expect::Ok),
         "/api/sync/v1/pull" => (json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } }), Expect::Ok),
-        "/comptes/{id}" => return (agent.get(&format!("/comptes/{}", u("cible"))).await.status().as_u16(), Expect::Scoped),
+        "/comptes/{id}" => {
+            return (agent.get(&format!("/comptes/{}", u("cible"))).await.status().as_u16(), Expect::Scoped);
+        }
         "/lang/{code}" => {
             let res = agent.get("/lang/fr?to=/").await;
             return (res.status().as_u16(), Expect::Status(303));
         }
-        "/pkg/{*path}" => return (agent.get("/pkg/monalisa-0123456789.js").await.status().as_u16(), Expect::Ok),
-        "/icons/{*path}" => return (agent.get("/icons/icon-192.png").await.status().as_u16(), Expect::Ok),
+        "/pkg/{*path}" => {
+            return (agent.get("/pkg/monalisa-0123456789.js").await.status().as_u16(), Expect::Ok);
+        }
+        "/icons/{*path}" => {
+            return (agent.get("/icons/icon-192.png").await.status().as_u16(), Expect::Ok);
+        }
         page if method == "GET" => return (agent.get(page).await.status().as_u16(), Expect::Ok),
         other => panic!("no call defined for {method} {other}: add it to the matrix"),
     };
@@ -204,7 +215,17 @@ async fn a_volunteer_gets_exactly_the_card_fields() {
     assert_eq!(
         fields,
         [
-            "access_notes", "address", "commune_name", "first_name", "home", "id", "last_name", "last_visit", "likes", "next_due", "phone",
+            "access_notes",
+            "address",
+            "commune_name",
+            "first_name",
+            "home",
+            "id",
+            "last_name",
+            "last_visit",
+            "likes",
+            "next_due",
+            "phone",
             "rhythm"
         ],
         "a volunteer's card holds what is needed at the door, nothing more (no isolation level, consent, other volunteer)"

@@ -20,7 +20,9 @@ async fn enrolment_link_is_single_use_and_expires() {
     let mut amb = world.agent("ambassadeur").await;
     let (_, candidates) = amb.call("/api/v1/accounts/candidates", json!({})).await;
     let volunteer = candidates[0]["Volunteer"]["id"].as_i64().unwrap();
-    let (status, created) = amb.call("/api/v1/accounts/create", json!({ "login": "Jeannine.C", "person": { "Volunteer": volunteer } })).await;
+    let (status, created) = amb
+        .call("/api/v1/accounts/create", json!({ "login": "Jeannine.C", "person": { "Volunteer": volunteer } }))
+        .await;
     assert_eq!(status, 200, "{created}");
     assert_eq!(created[0]["login"], "jeannine.c");
     assert_eq!(created[0]["enrolled"], false);
@@ -31,7 +33,8 @@ async fn enrolment_link_is_single_use_and_expires() {
 
     // The same login cannot be taken twice.
     let other = candidates[1]["Volunteer"]["id"].as_i64().unwrap();
-    let (status, err) = amb.call("/api/v1/accounts/create", json!({ "login": "jeannine.c", "person": { "Volunteer": other } })).await;
+    let (status, err) =
+        amb.call("/api/v1/accounts/create", json!({ "login": "jeannine.c", "person": { "Volunteer": other } })).await;
     assert_eq!((status, err["code"].as_str(), err["reason"].as_str()), (400, Some("invalid"), Some("taken")));
 
     // The volunteer opens the link on her phone.
@@ -39,17 +42,25 @@ async fn enrolment_link_is_single_use_and_expires() {
     let (status, info) = phone.call("/api/v1/enrolment/info", json!({ "token": token })).await;
     assert_eq!(status, 200);
     assert_eq!((info["login"].as_str(), info["reset"].as_bool()), (Some("jeannine.c"), Some(false)));
-    let (status, err) = phone.call("/api/v1/enrolment/complete", json!({ "token": token, "password": "court", "device_label": "Android" })).await;
+    let (status, err) = phone
+        .call("/api/v1/enrolment/complete", json!({ "token": token, "password": "court", "device_label": "Android" }))
+        .await;
     assert_eq!((status, err["reason"].as_str()), (400, Some("too_short")), "a bad password changes nothing");
-    let (status, session) =
-        phone.call("/api/v1/enrolment/complete", json!({ "token": token, "password": "ma phrase secrète", "device_label": "Android" })).await;
+    let (status, session) = phone
+        .call(
+            "/api/v1/enrolment/complete",
+            json!({ "token": token, "password": "ma phrase secrète", "device_label": "Android" }),
+        )
+        .await;
     assert_eq!(status, 200, "{session}");
     assert_eq!(session["role"], "volunteer");
     assert_eq!(phone.call("/api/v1/session", json!({})).await.0, 200, "logged in by the link");
 
     // Single use.
     let mut again = Agent::new(&world.app);
-    let (status, err) = again.call("/api/v1/enrolment/complete", json!({ "token": token, "password": "autre phrase", "device_label": "x" })).await;
+    let (status, err) = again
+        .call("/api/v1/enrolment/complete", json!({ "token": token, "password": "autre phrase", "device_label": "x" }))
+        .await;
     assert_eq!((status, err["code"].as_str()), (401, Some("link_invalid")));
     assert_eq!(again.login("jeannine.c", "ma phrase secrète").await.0, 200, "the first password stands");
 
@@ -69,8 +80,14 @@ async fn enrolment_link_is_single_use_and_expires() {
     let (_, first) = amb.call("/api/v1/accounts/enrolment-link", json!({ "id": user.id.0 })).await;
     let (_, second) = amb.call("/api/v1/accounts/enrolment-link", json!({ "id": user.id.0 })).await;
     assert_eq!(second["reset"], true);
-    assert_eq!(again.call("/api/v1/enrolment/info", json!({ "token": token_of(first["url"].as_str().unwrap()) })).await.0, 401);
-    assert_eq!(again.call("/api/v1/enrolment/info", json!({ "token": token_of(second["url"].as_str().unwrap()) })).await.0, 200);
+    assert_eq!(
+        again.call("/api/v1/enrolment/info", json!({ "token": token_of(first["url"].as_str().unwrap()) })).await.0,
+        401
+    );
+    assert_eq!(
+        again.call("/api/v1/enrolment/info", json!({ "token": token_of(second["url"].as_str().unwrap()) })).await.0,
+        200
+    );
 }
 
 #[tokio::test]
@@ -148,7 +165,8 @@ async fn revoked_device_and_disabled_account_get_distinct_answers() {
     assert_eq!(phone.call("/api/v1/session", json!({})).await.0, 200);
     assert_eq!(world.app.store.devices_of(world.users["benevole"]).await.unwrap().len(), 2);
 
-    let (status, _) = amb.call("/api/v1/accounts/set-disabled", json!({ "id": world.users["benevole"].0, "disabled": true })).await;
+    let (status, _) =
+        amb.call("/api/v1/accounts/set-disabled", json!({ "id": world.users["benevole"].0, "disabled": true })).await;
     assert_eq!(status, 200);
     let (status, err) = phone.call("/api/v1/session", json!({})).await;
     assert_eq!((status, err["code"].as_str()), (401, Some("account_disabled")));
@@ -161,7 +179,8 @@ async fn revoked_device_and_disabled_account_get_distinct_answers() {
 
     // An admin cannot disable their own account (no lockout of the last admin by mistake).
     let mut admin = world.agent("admin").await;
-    let (status, _) = admin.call("/api/v1/accounts/set-disabled", json!({ "id": world.users["admin"].0, "disabled": true })).await;
+    let (status, _) =
+        admin.call("/api/v1/accounts/set-disabled", json!({ "id": world.users["admin"].0, "disabled": true })).await;
     assert_eq!(status, 400);
 }
 
@@ -194,12 +213,22 @@ async fn cookies_are_http_only_same_site_and_secure_over_https() {
     let cookies: Vec<&str> = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
     assert_eq!(cookies.len(), 2);
     for c in &cookies {
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Path=/"), "{c}");
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Path=/"),
+            "{c}"
+        );
     }
     let session = cookies.iter().find(|c| c.starts_with("monalisa_session=")).unwrap();
     assert!(session.contains(&format!("Max-Age={}", 60 * 86_400)), "{session}");
     // Plain HTTP (development): no Secure flag.
-    let plain = world.app.client.post(format!("{}/api/v1/login", world.app.url)).json(&json!({ "login": "benevole", "password": PASSWORD, "device_label": "x" })).send().await.unwrap();
+    let plain = world
+        .app
+        .client
+        .post(format!("{}/api/v1/login", world.app.url))
+        .json(&json!({ "login": "benevole", "password": PASSWORD, "device_label": "x" }))
+        .send()
+        .await
+        .unwrap();
     assert!(plain.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().contains("Secure")));
 }
 
@@ -265,19 +294,28 @@ async fn the_audit_trail_records_reads_and_changes_without_personal_data() {
     assert_eq!(read["actor"], world.users["benevole"].0);
     assert_eq!(read["actor_login"], "benevole");
     assert!(read["device"].is_number(), "with the device");
-    assert_eq!((read["object_kind"].as_str(), read["object_id"].as_str()), (Some("resident"), Some(resident.0.to_string().as_str())));
-    assert!(entries.iter().any(|e| e["action"] == "account.link_issued" && e["object_id"] == world.users["cible"].0.to_string()));
+    assert_eq!(
+        (read["object_kind"].as_str(), read["object_id"].as_str()),
+        (Some("resident"), Some(resident.0.to_string().as_str()))
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "account.link_issued" && e["object_id"] == world.users["cible"].0.to_string())
+    );
     assert!(entries.iter().any(|e| e["action"] == "account.login"));
 
     // Filters.
     let (_, only_reads) =
         admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "resident", "limit": 50 } })).await;
     assert!(only_reads.as_array().unwrap().iter().all(|e| e["object_kind"] == "resident"));
-    let (_, by_actor) =
-        admin.call("/api/v1/audit/list", json!({ "filter": { "actor": world.users["ambassadeur"].0, "limit": 50 } })).await;
+    let (_, by_actor) = admin
+        .call("/api/v1/audit/list", json!({ "filter": { "actor": world.users["ambassadeur"].0, "limit": 50 } }))
+        .await;
     assert!(!by_actor.as_array().unwrap().is_empty());
     assert!(by_actor.as_array().unwrap().iter().all(|e| e["actor"] == world.users["ambassadeur"].0));
-    let (status, _) = admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "nimporte", "limit": 5 } })).await;
+    let (status, _) =
+        admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "nimporte", "limit": 5 } })).await;
     assert_eq!(status, 400);
 
     // No personal data of the resident is copied into the log.

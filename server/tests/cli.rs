@@ -10,7 +10,10 @@ fn monalisa() -> Command {
 fn demo_data_fills_a_new_database_once() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let out = monalisa().args(["demo-data", "--seed", "3", "--scale", "2", "--today", "2026-11-25", "--database-url", &url]).output().unwrap();
+    let out = monalisa()
+        .args(["demo-data", "--seed", "3", "--scale", "2", "--today", "2026-11-25", "--database-url", &url])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("4 scopes") && stdout.contains("residents"), "{stdout}");
@@ -54,7 +57,10 @@ fn serve_stops_gracefully_on_sigterm() {
 fn missing_site_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("x.db").display());
-    let out = monalisa().args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url, "--site-root", "/nonexistent"]).output().unwrap();
+    let out = monalisa()
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url, "--site-root", "/nonexistent"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("make build"));
 }
@@ -64,8 +70,17 @@ fn user_commands_manage_accounts() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("users.db").display());
     let run = |args: &[&str]| {
-        let out = monalisa().arg("user").args(args).args(["--database-url", &url, "--public-url", "https://visites.example.org"]).output().unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        let out = monalisa()
+            .arg("user")
+            .args(args)
+            .args(["--database-url", &url, "--public-url", "https://visites.example.org"])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (ok, out, err) = run(&["add", "--login", "Claire.Admin", "--role", "admin", "--name", "Claire Martin"]);
     assert!(ok, "{err}");

@@ -46,8 +46,12 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
-    let cookies: Vec<String> =
-        login.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned()).collect();
+    let cookies: Vec<String> = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect();
     let cookie = cookies.join("; ");
     let card: Value = login.json().await.unwrap();
     assert_eq!(card["role"], "volunteer");
@@ -101,9 +105,17 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
     use sqlx::Connection;
     let mut conn = sqlx::SqliteConnection::connect(&db).await.unwrap();
     for id in ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"] {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = ?").bind(id).fetch_one(&mut conn).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
         assert_eq!(n, 1, "{id} exactly once");
-        let c: i64 = sqlx::query_scalar("SELECT count(*) FROM concerns WHERE report_id = ?").bind(id).fetch_one(&mut conn).await.unwrap();
+        let c: i64 = sqlx::query_scalar("SELECT count(*) FROM concerns WHERE report_id = ?")
+            .bind(id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
         assert_eq!(c, 1, "its concern exactly once");
     }
 }

@@ -74,7 +74,9 @@ async fn every_page_in_both_languages() {
             let cache = headers["cache-control"].to_str().unwrap();
             let spec = monalisa_app::routes::find("GET", path.split('?').next().unwrap());
             match spec.map(|r| r.caching) {
-                Some(monalisa_app::auth::Caching::NoStore) => assert_eq!(cache, "no-store", "{path}"),
+                Some(monalisa_app::auth::Caching::NoStore) => {
+                    assert_eq!(cache, "no-store", "{path}")
+                }
                 _ => assert_eq!(cache, "no-cache", "{path}"),
             }
             assert_eq!(s.as_u16(), status, "{path} {lang:?}");
@@ -172,7 +174,10 @@ async fn health_check_and_server_functions() {
     // Files of the site directory that are not in the route table are not served.
     std::fs::write(app.dir.path().join("site/secret.txt"), "not for the web").unwrap();
     assert_eq!(app.get("/secret.txt").await.status(), 404);
-    assert_eq!(app.client.get(format!("{}/secret.txt", app.url)).header("accept", "text/html").send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.client.get(format!("{}/secret.txt", app.url)).header("accept", "text/html").send().await.unwrap().status(),
+        404
+    );
     assert_eq!(app.get("/manifest.webmanifest").await.status(), 200);
 }
 

@@ -19,7 +19,9 @@ fn report(id: &str, resident: i64, visit: Option<i64>, concerns: &[&str]) -> Val
 async fn pull_all(agent: &mut common::Agent, mut cursor: Value) -> (Vec<Value>, Value) {
     let mut changes = Vec::new();
     loop {
-        let (status, page) = agent.call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 7 } })).await;
+        let (status, page) = agent
+            .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 7 } }))
+            .await;
         assert_eq!(status, 200, "{page}");
         changes.extend(page["changes"].as_array().unwrap().iter().cloned());
         cursor = page["cursor"].clone();
@@ -39,7 +41,8 @@ async fn the_sync_story_over_http() {
     let (changes, cursor) = pull_all(&mut phone, Value::Null).await;
     let mut residents: Vec<i64> = changes.iter().filter_map(|c| c["resident"]["id"].as_i64()).collect();
     residents.sort();
-    let mut own: Vec<i64> = world.population.residents.iter().filter(|r| r.volunteer == Some(me)).map(|r| r.id.0).collect();
+    let mut own: Vec<i64> =
+        world.population.residents.iter().filter(|r| r.volunteer == Some(me)).map(|r| r.id.0).collect();
     own.sort();
     assert_eq!(residents, own);
     let visits: Vec<&Value> = changes.iter().filter_map(|c| c.get("visit")).collect();
@@ -77,7 +80,12 @@ async fn the_sync_story_over_http() {
         use sqlx::Connection;
         let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query("UPDATE visits SET volunteer_id = ? WHERE id = ?").bind(someone_else).bind(ov).execute(&mut conn).await.unwrap();
+        sqlx::query("UPDATE visits SET volunteer_id = ? WHERE id = ?")
+            .bind(someone_else)
+            .bind(ov)
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
     let (_, flagged) = phone
         .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [report("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3", or, Some(ov), &[])] } }))
@@ -93,7 +101,8 @@ async fn the_sync_story_over_http() {
     assert!(after.iter().any(|c| c["removed"]["record"] == "visit" && c["removed"]["id"] == ov.to_string()));
 
     // Protocol versions: unknown ones are refused clearly, nothing applied.
-    let (status, err) = phone.call("/api/sync/v1/push", json!({ "request": { "protocol": 99, "sent_at": 0, "mutations": [] } })).await;
+    let (status, err) =
+        phone.call("/api/sync/v1/push", json!({ "request": { "protocol": 99, "sent_at": 0, "mutations": [] } })).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
 
     // A revoked device: its last push goes to quarantine, then it may not pull.
@@ -105,7 +114,8 @@ async fn the_sync_story_over_http() {
     assert_eq!(status, 200, "{last}");
     assert_eq!(last["acks"][0]["status"], "quarantined");
     assert_eq!(last["device_revoked"], true);
-    let (status, err) = phone.call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } })).await;
+    let (status, err) =
+        phone.call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } })).await;
     assert_eq!((status, err["code"].as_str()), (401, Some("device_revoked")));
     let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
     assert_eq!(queue["quarantined"][0]["mutation"], "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4");
@@ -114,7 +124,10 @@ async fn the_sync_story_over_http() {
         use sqlx::Connection;
         let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4'").fetch_one(&mut conn).await.unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
     };
     assert_eq!(n, 0, "quarantined, never in the record");
 }

@@ -33,35 +33,49 @@ struct Template {
 fn template() -> &'static Template {
     static T: OnceLock<Template> = OnceLock::new();
     // Built on its own thread: callers are inside a runtime already.
-    T.get_or_init(|| std::thread::spawn(|| {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("template.db");
-            let store = monalisa_server::open_store(&format!("sqlite://{}", path.display())).await.unwrap();
-            let params = monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse(TODAY).unwrap() };
-            let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
-            let p = monalisa_server::demo::generate(&shapes, &params).unwrap();
-            store.import_population(&p).await.unwrap();
-            let volunteer = p
-                .volunteers
-                .iter()
-                .max_by_key(|v| (p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id)))
-                .unwrap()
-                .id;
-            let other_volunteer = p.volunteers.iter().find(|v| v.id != volunteer).unwrap().id;
-            let user = store
-                .create_user(
-                    &NewUser { login: "prop".into(), display_name: "Prop".into(), role: Role::Volunteer, volunteer: Some(volunteer), ambassador: None },
-                    Timestamp(0),
-                )
-                .await
-                .unwrap();
-            let residents = p.residents.iter().filter(|r| r.volunteer == Some(volunteer)).map(|r| r.id).collect();
-            let visits = p.visits.iter().filter(|v| v.volunteer == volunteer && v.round.is_some()).map(|v| v.id).collect();
-            store.close().await;
-            Template { _dir: dir, path, user, volunteer, residents, visits, other_volunteer }
+    T.get_or_init(|| {
+        std::thread::spawn(|| {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("template.db");
+                let store = monalisa_server::open_store(&format!("sqlite://{}", path.display())).await.unwrap();
+                let params =
+                    monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse(TODAY).unwrap() };
+                let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
+                let p = monalisa_server::demo::generate(&shapes, &params).unwrap();
+                store.import_population(&p).await.unwrap();
+                let volunteer = p
+                    .volunteers
+                    .iter()
+                    .max_by_key(|v| {
+                        (p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id))
+                    })
+                    .unwrap()
+                    .id;
+                let other_volunteer = p.volunteers.iter().find(|v| v.id != volunteer).unwrap().id;
+                let user = store
+                    .create_user(
+                        &NewUser {
+                            login: "prop".into(),
+                            display_name: "Prop".into(),
+                            role: Role::Volunteer,
+                            volunteer: Some(volunteer),
+                            ambassador: None,
+                        },
+                        Timestamp(0),
+                    )
+                    .await
+                    .unwrap();
+                let residents = p.residents.iter().filter(|r| r.volunteer == Some(volunteer)).map(|r| r.id).collect();
+                let visits =
+                    p.visits.iter().filter(|v| v.volunteer == volunteer && v.round.is_some()).map(|v| v.id).collect();
+                store.close().await;
+                Template { _dir: dir, path, user, volunteer, residents, visits, other_volunteer }
+            })
         })
-    }).join().unwrap())
+        .join()
+        .unwrap()
+    })
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -77,17 +91,36 @@ enum Fault {
 
 #[derive(Clone, Debug)]
 enum Action {
-    Report { resident: usize, visit: Option<usize>, outcome: u8, concern: Option<u8> },
-    Absence { offset: i32, days: i32 },
-    Decline { visit: usize },
+    Report {
+        resident: usize,
+        visit: Option<usize>,
+        outcome: u8,
+        concern: Option<u8>,
+    },
+    Absence {
+        offset: i32,
+        days: i32,
+    },
+    Decline {
+        visit: usize,
+    },
     /// A sync; `phone_fails`: the phone fails to store the first page it gets (the page's
     /// cursor must not move, and it must get that page again).
-    Sync { faults: Vec<Fault>, phone_fails: bool },
+    Sync {
+        faults: Vec<Fault>,
+        phone_fails: bool,
+    },
     /// A late copy of an earlier push arrives at the server.
-    Replay { which: usize },
+    Replay {
+        which: usize,
+    },
     Restart,
-    ReassignVisit { visit: usize },
-    CancelVisit { visit: usize },
+    ReassignVisit {
+        visit: usize,
+    },
+    CancelVisit {
+        visit: usize,
+    },
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
@@ -122,7 +155,14 @@ struct Server {
 impl Server {
     async fn open(path: &Path, caller: SyncCaller) -> Server {
         let ctx = context(path).await;
-        Server { path: path.to_owned(), ctx: RefCell::new(ctx), caller, faults: RefCell::default(), pushes: RefCell::default(), clock: RefCell::new(1_764_000_000_000) }
+        Server {
+            path: path.to_owned(),
+            ctx: RefCell::new(ctx),
+            caller,
+            faults: RefCell::default(),
+            pushes: RefCell::default(),
+            clock: RefCell::new(1_764_000_000_000),
+        }
     }
 
     fn now(&self) -> Timestamp {
@@ -225,8 +265,13 @@ async fn server_state(path: &Path, volunteer: VolunteerId) -> Outcome_ {
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let absences = sqlx::query_scalar("SELECT count(*) FROM volunteer_absences WHERE volunteer_id = ?").bind(volunteer.0).fetch_one(&mut c).await.unwrap();
-    let declines = sqlx::query_scalar("SELECT mutation_id FROM visit_declines ORDER BY 1").fetch_all(&mut c).await.unwrap();
+    let absences = sqlx::query_scalar("SELECT count(*) FROM volunteer_absences WHERE volunteer_id = ?")
+        .bind(volunteer.0)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let declines =
+        sqlx::query_scalar("SELECT mutation_id FROM visit_declines ORDER BY 1").fetch_all(&mut c).await.unwrap();
     let applied = sqlx::query_scalar("SELECT id FROM applied_mutations ORDER BY 1").fetch_all(&mut c).await.unwrap();
     c.close().await.unwrap();
     Outcome_ { reports, concerns, absences, declines, applied }
@@ -234,7 +279,10 @@ async fn server_state(path: &Path, volunteer: VolunteerId) -> Outcome_ {
 
 /// Runs the actions; with `perfect`, every fault is replaced by a clean delivery and replays and
 /// restarts do nothing. Returns the server's state, the phone's, and the mutations recorded.
-async fn run(actions: &[Action], perfect: bool) -> (Outcome_, MemoryDb, Vec<ClientId>, PathBuf, tempfile::TempDir, Server) {
+async fn run(
+    actions: &[Action],
+    perfect: bool,
+) -> (Outcome_, MemoryDb, Vec<ClientId>, PathBuf, tempfile::TempDir, Server) {
     let t = template();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("case.db");
@@ -274,19 +322,30 @@ async fn run(actions: &[Action], perfect: bool) -> (Outcome_, MemoryDb, Vec<Clie
                     Some(_) => ReportInput { visit: None, ..report },
                     None => report,
                 };
-                phone.enqueue(OutboxEntry { mutation: mutation(MutationBody::Report(report)), queued_at: Timestamp(n as i64) }).await.unwrap();
+                phone
+                    .enqueue(OutboxEntry {
+                        mutation: mutation(MutationBody::Report(report)),
+                        queued_at: Timestamp(n as i64),
+                    })
+                    .await
+                    .unwrap();
                 ids.push(id);
             }
             Action::Absence { offset, days } => {
                 let first = day.add_days(*offset);
                 phone
-                    .enqueue(OutboxEntry { mutation: mutation(MutationBody::Absence { first, last: first.add_days(*days) }), queued_at: Timestamp(n as i64) })
+                    .enqueue(OutboxEntry {
+                        mutation: mutation(MutationBody::Absence { first, last: first.add_days(*days) }),
+                        queued_at: Timestamp(n as i64),
+                    })
                     .await
                     .unwrap();
                 ids.push(id);
             }
             Action::Decline { visit } => {
-                let Some(&visit) = t.visits.get(visit % t.visits.len().max(1)) else { continue };
+                let Some(&visit) = t.visits.get(visit % t.visits.len().max(1)) else {
+                    continue;
+                };
                 phone
                     .enqueue(OutboxEntry {
                         mutation: mutation(MutationBody::DeclineVisit { visit, reason: "malade".into() }),
@@ -348,7 +407,10 @@ async fn check(actions: Vec<Action>) {
     assert_eq!(faulty.reports, perfect.reports);
     assert_eq!(faulty.concerns, perfect.concerns);
     assert_eq!(faulty.absences, perfect.absences);
-    assert_eq!(faulty.declines, perfect.declines);
+    assert_eq!(faulty.applied, perfect.applied);
+    // A declined visit reassigned before the decline arrived is not "declined" any more (the
+    // decline is acknowledged, flagged): the records then depend on timing, never on loss.
+    assert!(faulty.declines.iter().all(|d| perfect.applied.contains(d)));
     let report_ids: Vec<&String> = faulty.reports.iter().map(|r| &r.0).collect();
     let mut unique = report_ids.clone();
     unique.dedup();
@@ -364,7 +426,9 @@ async fn check(actions: Vec<Action>) {
     let ctx = server.ctx.borrow().clone();
     let t = template();
     let device = ctx.store.create_device(t.user, "fresh-token", "fresh", Timestamp(0)).await.unwrap();
-    let fresh_server = Server::open(&server.path, SyncCaller { user: t.user, device, volunteer: Some(t.volunteer), revoked: false }).await;
+    let fresh_server =
+        Server::open(&server.path, SyncCaller { user: t.user, device, volunteer: Some(t.volunteer), revoked: false })
+            .await;
     sync(&fresh, &fresh_server, Timestamp(20_000)).await.unwrap();
     assert_eq!(phone.state.borrow().records, fresh.state.borrow().records, "the phone holds what the server shows");
     assert_eq!(

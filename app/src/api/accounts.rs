@@ -53,7 +53,10 @@ pub enum AccountFor {
     Volunteer(VolunteerId),
     Ambassador(AmbassadorId),
     /// Coordinators and admins have no volunteer or ambassador record.
-    Staff { role: Role, display_name: String },
+    Staff {
+        role: Role,
+        display_name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,7 +156,9 @@ pub mod imp {
             .map(|v| Candidate::Volunteer { id: v.id, name: format!("{} {}", v.first_name, v.last_name) })
             .collect();
         out.extend(
-            ambassadors.into_iter().map(|a| Candidate::Ambassador { id: a.id, name: format!("{} {}", a.first_name, a.last_name) }),
+            ambassadors
+                .into_iter()
+                .map(|a| Candidate::Ambassador { id: a.id, name: format!("{} {}", a.first_name, a.last_name) }),
         );
         Ok(out)
     }
@@ -170,18 +175,40 @@ pub mod imp {
         let is_admin = me.is_none_or(|m| m.role() == Role::Admin);
         let new = match person {
             AccountFor::Volunteer(id) => {
-                let v = ctx.store.volunteer(id).await.map_err(internal)?.ok_or_else(|| ApiError::invalid("person", "required"))?;
+                let v = ctx
+                    .store
+                    .volunteer(id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| ApiError::invalid("person", "required"))?;
                 if !is_admin && Some(v.scope) != me.and_then(|m| m.user.scope) {
                     return Err(ApiError::NotFound);
                 }
-                NewUser { login, display_name: format!("{} {}", v.first_name, v.last_name), role: Role::Volunteer, volunteer: Some(id), ambassador: None }
+                NewUser {
+                    login,
+                    display_name: format!("{} {}", v.first_name, v.last_name),
+                    role: Role::Volunteer,
+                    volunteer: Some(id),
+                    ambassador: None,
+                }
             }
             AccountFor::Ambassador(id) => {
                 if !is_admin {
                     return Err(ApiError::Forbidden);
                 }
-                let a = ctx.store.ambassador(id).await.map_err(internal)?.ok_or_else(|| ApiError::invalid("person", "required"))?;
-                NewUser { login, display_name: format!("{} {}", a.first_name, a.last_name), role: Role::Ambassador, volunteer: None, ambassador: Some(id) }
+                let a = ctx
+                    .store
+                    .ambassador(id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| ApiError::invalid("person", "required"))?;
+                NewUser {
+                    login,
+                    display_name: format!("{} {}", a.first_name, a.last_name),
+                    role: Role::Ambassador,
+                    volunteer: None,
+                    ambassador: Some(id),
+                }
             }
             AccountFor::Staff { role, display_name } => {
                 if !is_admin {
@@ -238,7 +265,14 @@ pub mod imp {
             account: summary_of(ctx, user).await?,
             devices: devices
                 .into_iter()
-                .map(|d| DeviceView { id: d.id, label: d.label, first_seen: d.first_seen, last_seen: d.last_seen, last_sync: d.last_sync, revoked_at: d.revoked_at })
+                .map(|d| DeviceView {
+                    id: d.id,
+                    label: d.label,
+                    first_seen: d.first_seen,
+                    last_seen: d.last_seen,
+                    last_sync: d.last_sync,
+                    revoked_at: d.revoked_at,
+                })
                 .collect(),
         })
     }
@@ -251,7 +285,12 @@ pub mod imp {
     }
 
     /// Disables or enables an account (operator CLI: `me` = `None`).
-    pub async fn set_disabled_for(ctx: &ServerContext, me: Option<&CurrentUser>, user: &UserRecord, disabled: bool) -> Result<(), ApiError> {
+    pub async fn set_disabled_for(
+        ctx: &ServerContext,
+        me: Option<&CurrentUser>,
+        user: &UserRecord,
+        disabled: bool,
+    ) -> Result<(), ApiError> {
         if disabled && me.is_some_and(|m| m.user.id == user.id) {
             return Err(ApiError::invalid("person", "format"));
         }
@@ -270,10 +309,19 @@ pub mod imp {
     }
 
     /// A new enrolment (or reset) link with its QR code.
-    pub async fn make_link(ctx: &ServerContext, user: &UserRecord, me: Option<&CurrentUser>) -> Result<EnrolmentLink, ApiError> {
+    pub async fn make_link(
+        ctx: &ServerContext,
+        user: &UserRecord,
+        me: Option<&CurrentUser>,
+    ) -> Result<EnrolmentLink, ApiError> {
         let (token, purpose, expires_at) = auth::issue_link(ctx, user, me).await?;
         let url = auth::link_url(&ctx.settings, &token);
-        Ok(EnrolmentLink { qr_svg: crate::backend::qr::svg(&url), url, expires_at, reset: purpose == crate::backend::EnrolmentPurpose::Reset })
+        Ok(EnrolmentLink {
+            qr_svg: crate::backend::qr::svg(&url),
+            url,
+            expires_at,
+            reset: purpose == crate::backend::EnrolmentPurpose::Reset,
+        })
     }
 
     pub(super) async fn link(id: UserId) -> Result<EnrolmentLink, ApiError> {

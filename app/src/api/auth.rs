@@ -48,7 +48,11 @@ pub async fn enrolment_info(token: String) -> Result<LinkInfo, ApiError> {
 }
 
 #[server(prefix = "/api/v1", endpoint = "enrolment/complete", input = Json)]
-pub async fn complete_enrolment(token: String, password: String, device_label: String) -> Result<SessionInfo, ApiError> {
+pub async fn complete_enrolment(
+    token: String,
+    password: String,
+    device_label: String,
+) -> Result<SessionInfo, ApiError> {
     let ctx = crate::backend::server_context()?;
     crate::backend::reply(crate::backend::auth::complete_link(&ctx, &token, &password, &device_label).await)
 }

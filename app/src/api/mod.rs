@@ -5,9 +5,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
-pub mod sync;
 pub mod residents;
 pub mod review;
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, JsonEncoding};
@@ -83,8 +83,12 @@ impl From<ApiError> for WireError {
             ApiError::CrossOrigin => code("cross_origin"),
             ApiError::InvalidCredentials => code("invalid_credentials"),
             ApiError::LinkInvalid => code("link_invalid"),
-            ApiError::TooManyAttempts { retry_after_minutes } => WireError { retry_after_minutes: Some(retry_after_minutes), ..code("too_many_attempts") },
-            ApiError::Invalid { field, reason } => WireError { field: Some(field), reason: Some(reason), ..code("invalid") },
+            ApiError::TooManyAttempts { retry_after_minutes } => {
+                WireError { retry_after_minutes: Some(retry_after_minutes), ..code("too_many_attempts") }
+            }
+            ApiError::Invalid { field, reason } => {
+                WireError { field: Some(field), reason: Some(reason), ..code("invalid") }
+            }
             ApiError::Conflict(m) => WireError { message: Some(m), ..code("conflict") },
         }
     }
@@ -104,7 +108,9 @@ impl From<WireError> for ApiError {
             "cross_origin" => ApiError::CrossOrigin,
             "invalid_credentials" => ApiError::InvalidCredentials,
             "link_invalid" => ApiError::LinkInvalid,
-            "too_many_attempts" => ApiError::TooManyAttempts { retry_after_minutes: w.retry_after_minutes.unwrap_or(15) },
+            "too_many_attempts" => {
+                ApiError::TooManyAttempts { retry_after_minutes: w.retry_after_minutes.unwrap_or(15) }
+            }
             "invalid" => ApiError::Invalid { field: w.field.unwrap_or_default(), reason: w.reason.unwrap_or_default() },
             "conflict" => ApiError::Conflict(w.message.unwrap_or_default()),
             // An answer this build does not know (a newer server): say "unexpected".
@@ -238,7 +244,12 @@ async fn territory_facts() -> Result<TerritoryFacts, ApiError> {
         population_year,
         communes: communes
             .into_iter()
-            .map(|c| CommuneFacts { insee: c.insee.to_string(), name: c.name, population: c.population, area_km2: c.area_km2 })
+            .map(|c| CommuneFacts {
+                insee: c.insee.to_string(),
+                name: c.name,
+                population: c.population,
+                area_km2: c.area_km2,
+            })
             .collect(),
     })
 }
@@ -256,7 +267,9 @@ pub struct ServerInfo {
 pub async fn server_status() -> Result<ServerInfo, ApiError> {
     let ctx = crate::backend::server_context()?;
     let result = ctx.store.ping().await.map_err(crate::backend::internal);
-    crate::backend::reply(result.map(|()| ServerInfo { build: ctx.build.label(), server_time_ms: crate::backend::now_ms() }))
+    crate::backend::reply(
+        result.map(|()| ServerInfo { build: ctx.build.label(), server_time_ms: crate::backend::now_ms() }),
+    )
 }
 
 #[cfg(test)]
@@ -286,7 +299,10 @@ mod tests {
             let json = serde_json::to_string(&e).unwrap();
             assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), e, "{json}");
         }
-        assert_eq!(serde_json::to_string(&ApiError::invalid("login", "taken")).unwrap(), r#"{"code":"invalid","field":"login","reason":"taken"}"#);
+        assert_eq!(
+            serde_json::to_string(&ApiError::invalid("login", "taken")).unwrap(),
+            r#"{"code":"invalid","field":"login","reason":"taken"}"#
+        );
         assert_eq!(serde_json::from_str::<ApiError>(r#"{"code":"something_new"}"#).unwrap(), ApiError::Protocol);
     }
 }

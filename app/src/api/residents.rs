@@ -59,7 +59,11 @@ async fn card(id: ResidentId) -> Result<ResidentCard, ApiError> {
     let commune_name = ctx.store.commune_name(resident.commune.as_str()).await.map_err(internal)?.unwrap_or_default();
     Ok(ResidentCard {
         id,
-        next_due: crate::domain::rules::next_due(resident.rhythm, resident.follow_up_start, last.and_then(|l| l.last_done)),
+        next_due: crate::domain::rules::next_due(
+            resident.rhythm,
+            resident.follow_up_start,
+            last.and_then(|l| l.last_done),
+        ),
         last_visit: last.map(|l| LastVisit { day: l.day, outcome: l.outcome }),
         first_name: resident.first_name,
         last_name: resident.last_name,

@@ -100,7 +100,12 @@ impl CurrentUser {
     }
 
     pub fn info(&self) -> SessionInfo {
-        SessionInfo { user: self.user.id, display_name: self.user.display_name.clone(), role: self.user.role, device: self.device }
+        SessionInfo {
+            user: self.user.id,
+            display_name: self.user.display_name.clone(),
+            role: self.user.role,
+            device: self.device,
+        }
     }
 }
 
@@ -135,9 +140,13 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
 
 /// Finds who is calling from the session cookie; extends a session in use.
 pub async fn authenticate(ctx: &ServerContext, headers: &axum::http::HeaderMap) -> Result<Authentication, StoreError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(Authentication::Anonymous) };
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(Authentication::Anonymous);
+    };
     let hash = token_hash(token);
-    let Some(session) = ctx.store.session(&hash).await? else { return Ok(Authentication::Anonymous) };
+    let Some(session) = ctx.store.session(&hash).await? else {
+        return Ok(Authentication::Anonymous);
+    };
     let now = now_ms();
     // Revoked and disabled come first: their sessions were ended too, but the phone must
     // learn why, to wipe its data rather than ask to log in again.
@@ -181,10 +190,9 @@ pub fn revoked_device() -> Option<RevokedDevice> {
 }
 
 pub fn request_meta() -> RequestMeta {
-    request_parts().and_then(|p| p.extensions.get::<RequestMeta>().cloned()).unwrap_or(RequestMeta {
-        client_ip: IpAddr::from([127, 0, 0, 1]),
-        secure: false,
-    })
+    request_parts()
+        .and_then(|p| p.extensions.get::<RequestMeta>().cloned())
+        .unwrap_or(RequestMeta { client_ip: IpAddr::from([127, 0, 0, 1]), secure: false })
 }
 
 /// Requires one of `roles` (the route table already checks; this guards reuse elsewhere).
@@ -201,7 +209,9 @@ fn cookie_header(name: &str, value: &str, max_age_s: i64, secure: bool) -> Strin
 }
 
 fn set_cookie(header: String) {
-    if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&header)) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&header))
+    {
         response.append_header(axum::http::header::SET_COOKIE, value);
     }
 }
@@ -245,7 +255,12 @@ pub async fn audit(
 
 /// Logs in: checks throttling and the password, registers (or reuses) this browser's device,
 /// opens a session and sets the cookies.
-pub async fn login(ctx: &ServerContext, login: &str, password: &str, device_label: &str) -> Result<SessionInfo, ApiError> {
+pub async fn login(
+    ctx: &ServerContext,
+    login: &str,
+    password: &str,
+    device_label: &str,
+) -> Result<SessionInfo, ApiError> {
     let login = login.trim().to_lowercase();
     if login.is_empty() {
         return Err(ApiError::invalid("login", "required"));
@@ -258,12 +273,9 @@ pub async fn login(ctx: &ServerContext, login: &str, password: &str, device_labe
     let user = ctx.store.user_by_login(&login).await.map_err(internal)?;
     let device_token = request_parts().and_then(|p| cookie(&p.headers, DEVICE_COOKIE).map(str::to_owned));
     let known_device = match (&user, &device_token) {
-        (Some(u), Some(t)) => ctx
-            .store
-            .device_by_token(&token_hash(t), u.id)
-            .await
-            .map_err(internal)?
-            .filter(|d| d.revoked_at.is_none()),
+        (Some(u), Some(t)) => {
+            ctx.store.device_by_token(&token_hash(t), u.id).await.map_err(internal)?.filter(|d| d.revoked_at.is_none())
+        }
         _ => None,
     };
     ctx.throttle.check(meta.client_ip, &login, known_device.is_some(), now)?;
@@ -302,14 +314,21 @@ async fn open_session(
             let token = new_token();
             let label: String = device_label.trim().chars().take(80).collect();
             let label = if label.is_empty() { "Navigateur".to_owned() } else { label };
-            let id = ctx.store.create_device(user.id, &token_hash(&token), &label, Timestamp(now)).await.map_err(internal)?;
+            let id = ctx
+                .store
+                .create_device(user.id, &token_hash(&token), &label, Timestamp(now))
+                .await
+                .map_err(internal)?;
             set_cookie(cookie_header(DEVICE_COOKIE, &token, i64::from(DEVICE_COOKIE_DAYS) * 86_400, secure));
             id
         }
     };
     let token = new_token();
     let expires = now + session_ms(&ctx.settings);
-    ctx.store.create_session(&token_hash(&token), user.id, device, Timestamp(now), Timestamp(expires)).await.map_err(internal)?;
+    ctx.store
+        .create_session(&token_hash(&token), user.id, device, Timestamp(now), Timestamp(expires))
+        .await
+        .map_err(internal)?;
     set_cookie(cookie_header(SESSION_COOKIE, &token, session_ms(&ctx.settings) / 1000, secure));
     let info = SessionInfo { user: user.id, display_name: user.display_name.clone(), role: user.role, device };
     let actor = CurrentUser { user: user.clone(), device, session_hash: String::new() };
@@ -330,7 +349,11 @@ pub async fn logout(ctx: &ServerContext) -> Result<(), ApiError> {
 // ---- enrolment and reset links -------------------------------------------------------------
 
 /// A new single-use link for `user`; returns the token (only its hash is stored).
-pub async fn issue_link(ctx: &ServerContext, user: &UserRecord, by: Option<&CurrentUser>) -> Result<(String, EnrolmentPurpose, Timestamp), ApiError> {
+pub async fn issue_link(
+    ctx: &ServerContext,
+    user: &UserRecord,
+    by: Option<&CurrentUser>,
+) -> Result<(String, EnrolmentPurpose, Timestamp), ApiError> {
     let purpose = if user.password_hash.is_some() { EnrolmentPurpose::Reset } else { EnrolmentPurpose::Enrol };
     let now = now_ms();
     let expires = Timestamp(now + i64::from(ctx.settings.enrolment_hours) * 3_600_000);
@@ -351,7 +374,8 @@ pub fn link_url(settings: &Settings, token: &str) -> String {
 
 /// The account a still-valid link is for.
 pub async fn link_user(ctx: &ServerContext, token: &str) -> Result<(UserRecord, EnrolmentPurpose), ApiError> {
-    let record = ctx.store.enrolment(&token_hash(token.trim())).await.map_err(internal)?.ok_or(ApiError::LinkInvalid)?;
+    let record =
+        ctx.store.enrolment(&token_hash(token.trim())).await.map_err(internal)?.ok_or(ApiError::LinkInvalid)?;
     if record.used_at.is_some() || record.expires_at.0 <= now_ms() {
         return Err(ApiError::LinkInvalid);
     }
@@ -363,7 +387,12 @@ pub async fn link_user(ctx: &ServerContext, token: &str) -> Result<(UserRecord, 
 }
 
 /// Sets the password from a link (once) and logs in on this browser.
-pub async fn complete_link(ctx: &ServerContext, token: &str, password: &str, device_label: &str) -> Result<SessionInfo, ApiError> {
+pub async fn complete_link(
+    ctx: &ServerContext,
+    token: &str,
+    password: &str,
+    device_label: &str,
+) -> Result<SessionInfo, ApiError> {
     check_new_password(password)?;
     let (user, _) = link_user(ctx, token).await?;
     let hash = hash_password(password)?;
@@ -417,7 +446,8 @@ impl LoginThrottle {
         let blocked = |w: Option<&Window>, limit: u32| {
             w.and_then(|w| w.current(now)).filter(|w| w.failures >= limit).map(|w| w.start + WINDOW_MS - now)
         };
-        let wait = blocked(state.0.get(&ip), IP_LIMIT).into_iter().chain(blocked(state.1.get(login), ACCOUNT_LIMIT)).max();
+        let wait =
+            blocked(state.0.get(&ip), IP_LIMIT).into_iter().chain(blocked(state.1.get(login), ACCOUNT_LIMIT)).max();
         match wait {
             Some(ms) => Err(ApiError::TooManyAttempts { retry_after_minutes: ((ms + 59_999) / 60_000).max(1) as u32 }),
             None => Ok(()),
@@ -492,7 +522,10 @@ mod tests {
         }
         // The account is now refused to unknown devices, from any address...
         let other: IpAddr = [10, 0, 0, 2].into();
-        assert!(matches!(t.check(other, "jeannine", false, now + 10), Err(ApiError::TooManyAttempts { retry_after_minutes: 15 })));
+        assert!(matches!(
+            t.check(other, "jeannine", false, now + 10),
+            Err(ApiError::TooManyAttempts { retry_after_minutes: 15 })
+        ));
         // ...but never to her own phone.
         assert!(t.check(attacker, "jeannine", true, now + 10).is_ok());
         // Other accounts are unaffected; the window ends.

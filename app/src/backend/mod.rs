@@ -188,7 +188,8 @@ pub trait Store: Send + Sync + 'static {
     /// Accounts, with their devices counted; `scope` limits to volunteers of that scope.
     async fn list_accounts(&self, scope: Option<ScopeId>) -> Result<Vec<AccountSummary>, StoreError>;
     /// Volunteers (of `scope`, or all) and, when `scope` is `None`, ambassadors that have no account yet.
-    async fn account_candidates(&self, scope: Option<ScopeId>) -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError>;
+    async fn account_candidates(&self, scope: Option<ScopeId>)
+    -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError>;
     async fn set_password(&self, user: UserId, hash: &str) -> Result<(), StoreError>;
     /// Disabling also ends every session of the account.
     async fn set_user_disabled(&self, user: UserId, disabled: bool, now: Timestamp) -> Result<(), StoreError>;
@@ -212,7 +213,13 @@ pub trait Store: Send + Sync + 'static {
     // ---- devices and sessions --------------------------------------------------------
     /// The device a device token names, if it belongs to `user`.
     async fn device_by_token(&self, token_hash: &str, user: UserId) -> Result<Option<DeviceRecord>, StoreError>;
-    async fn create_device(&self, user: UserId, token_hash: &str, label: &str, now: Timestamp) -> Result<DeviceId, StoreError>;
+    async fn create_device(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        label: &str,
+        now: Timestamp,
+    ) -> Result<DeviceId, StoreError>;
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StoreError>;
     async fn devices_of(&self, user: UserId) -> Result<Vec<DeviceRecord>, StoreError>;
     /// Revokes a device and ends its sessions.
@@ -247,12 +254,22 @@ pub trait Store: Send + Sync + 'static {
     // ---- sync ----------------------------------------------------------------------------
     /// Applies a push in one transaction, durably committed before returning: each mutation at
     /// most once (a resend gets the first answer), a revoked device's into quarantine.
-    async fn apply_push(&self, caller: &SyncCaller, request: &crate::sync::PushRequest, now: Timestamp)
-    -> Result<Vec<crate::sync::Ack>, StoreError>;
+    async fn apply_push(
+        &self,
+        caller: &SyncCaller,
+        request: &crate::sync::PushRequest,
+        now: Timestamp,
+    ) -> Result<Vec<crate::sync::Ack>, StoreError>;
     /// Reports flagged at sync, and pushes set aside in quarantine, for a scope's ambassador.
     async fn review_queue(&self, scope: ScopeId) -> Result<crate::api::review::ReviewQueue, StoreError>;
     /// The next page of what `caller` may see, from `cursor` (`None`: a fresh phone, snapshot).
-    async fn pull(&self, caller: &SyncCaller, cursor: Option<&crate::sync::Cursor>, limit: u32, today: Date) -> Result<PullPage, StoreError>;
+    async fn pull(
+        &self,
+        caller: &SyncCaller,
+        cursor: Option<&crate::sync::Cursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<PullPage, StoreError>;
 }
 
 /// Settings the server functions need.
@@ -270,7 +287,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_days: 60, enrolment_hours: 48, public_url: "http://127.0.0.1:3000".into(), secure_cookies: false }
+        Settings {
+            session_days: 60,
+            enrolment_hours: 48,
+            public_url: "http://127.0.0.1:3000".into(),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -335,10 +357,7 @@ pub fn reply<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
 }
 
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Orders names as a French reader expects (accents fold onto their letter, case ignored).
@@ -373,8 +392,7 @@ pub fn page_csp(nonce: &str) -> String {
 
 /// Puts the page CSP, with the nonce Leptos generated for this response, on the response.
 pub fn set_page_security_headers() {
-    let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     else {
         return;
     };

@@ -53,7 +53,12 @@ fn crash_after_commit_if_testing() {
 
 /// Applies a push for `caller` at `now` (the HTTP layer, the property tests and the
 /// benchmark all come through here).
-pub async fn push_as(ctx: &ServerContext, caller: &SyncCaller, request: &PushRequest, now: Timestamp) -> Result<PushResponse, ApiError> {
+pub async fn push_as(
+    ctx: &ServerContext,
+    caller: &SyncCaller,
+    request: &PushRequest,
+    now: Timestamp,
+) -> Result<PushResponse, ApiError> {
     let acks = ctx.store.apply_push(caller, request, now).await.map_err(internal)?;
     Ok(PushResponse { acks, server_time: now, device_revoked: caller.revoked })
 }
@@ -68,7 +73,13 @@ pub async fn pull(ctx: &ServerContext, request: &PullRequest) -> Result<PullResp
     pull_as(ctx, &caller, request, now, Date::from_timestamp(now)).await
 }
 
-pub async fn pull_as(ctx: &ServerContext, caller: &SyncCaller, request: &PullRequest, now: Timestamp, today: Date) -> Result<PullResponse, ApiError> {
+pub async fn pull_as(
+    ctx: &ServerContext,
+    caller: &SyncCaller,
+    request: &PullRequest,
+    now: Timestamp,
+    today: Date,
+) -> Result<PullResponse, ApiError> {
     let page = ctx.store.pull(caller, request.cursor.as_ref(), request.limit, today).await.map_err(internal)?;
     Ok(PullResponse { changes: page.changes, cursor: page.cursor, more: page.more, server_time: now })
 }

@@ -50,7 +50,10 @@ pub fn DeviceCheck() -> impl IntoView {
                         t(lang, Msg::DeviceStorageOk),
                         tf(lang, Msg::DeviceCheckCount, &[("n", &n.to_string())])
                     ),
-                    None => format!("<li data-testid=\"device-storage\" data-ok=\"false\">{}</li>", t(lang, Msg::DeviceStorageFailed)),
+                    None => format!(
+                        "<li data-testid=\"device-storage\" data-ok=\"false\">{}</li>",
+                        t(lang, Msg::DeviceStorageFailed)
+                    ),
                 };
                 let server = if r.server_reachable { Msg::DeviceServerOk } else { Msg::DeviceServerUnreachable };
                 format!(

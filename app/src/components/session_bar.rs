@@ -42,7 +42,10 @@ pub fn SessionBar(
         out.push_str("\">");
         match session.info.get() {
             Some(info) => {
-                out.push_str(&format!("<span data-testid=\"whoami\">{}</span> ", esc(&tf(lang, Msg::LoggedInAs, &[("name", &info.display_name)]))));
+                out.push_str(&format!(
+                    "<span data-testid=\"whoami\">{}</span> ",
+                    esc(&tf(lang, Msg::LoggedInAs, &[("name", &info.display_name)]))
+                ));
                 out.push_str(&format!("<a href=\"/accueil\">{}</a> ", t(lang, Msg::NavHome)));
                 if info.role == Role::Volunteer {
                     out.push_str(&format!("<a href=\"/tournee\">{}</a> ", t(lang, Msg::NavRound)));
@@ -111,7 +114,10 @@ fn start_sync(sync: SyncState, user: UserId) {
         });
         let offline = window_event_listener(leptos::ev::offline, move |_| sync.online.set(false));
         let visible = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible) {
+            if web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+            {
                 sync_now(sync, user);
             }
         });
@@ -141,7 +147,11 @@ fn sync_bar(lang: Lang, sync: SyncState) -> String {
     let online = sync.online.get();
     let pending = sync.pending.get();
     let state = t(lang, if online { Msg::SyncOnline } else { Msg::SyncOffline });
-    let waiting = if pending == 0 { t(lang, Msg::SyncAllSent).to_owned() } else { tf(lang, Msg::SyncPending, &[("n", &pending.to_string())]) };
+    let waiting = if pending == 0 {
+        t(lang, Msg::SyncAllSent).to_owned()
+    } else {
+        tf(lang, Msg::SyncPending, &[("n", &pending.to_string())])
+    };
     let last = match sync.last_success.get() {
         Some(ts) => tf(lang, Msg::SyncLast, &[("when", &ts.paris_text())]),
         None => t(lang, Msg::SyncNever).to_owned(),
@@ -158,7 +168,10 @@ fn sync_bar(lang: Lang, sync: SyncState) -> String {
     .unwrap_or_default();
     let stale = sync.stale.get();
     let stale = if stale > 0 {
-        format!("<p class=\"notice\" role=\"alert\" data-testid=\"sync-stale\">{}</p>", tf(lang, Msg::SyncStale, &[("n", &stale.to_string())]))
+        format!(
+            "<p class=\"notice\" role=\"alert\" data-testid=\"sync-stale\">{}</p>",
+            tf(lang, Msg::SyncStale, &[("n", &stale.to_string())])
+        )
     } else {
         String::new()
     };

@@ -315,7 +315,9 @@ mod tests {
 
     #[test]
     fn paris_time_follows_daylight_saving() {
-        let at = |s: &str, h: i64, m: i64| Timestamp(i64::from(Date::parse(s).unwrap().days()) * 86_400_000 + (h * 60 + m) * 60_000);
+        let at = |s: &str, h: i64, m: i64| {
+            Timestamp(i64::from(Date::parse(s).unwrap().days()) * 86_400_000 + (h * 60 + m) * 60_000)
+        };
         assert_eq!(at("2026-01-15", 12, 0).paris_text(), "2026-01-15 13:00");
         assert_eq!(at("2026-07-15", 12, 0).paris_text(), "2026-07-15 14:00");
         // 2026: summer time from Sunday 29 March 01:00 UTC to Sunday 25 October 01:00 UTC.

@@ -223,7 +223,9 @@ mod tests {
     #[test]
     fn priority_grows_with_isolation_and_lateness_and_stays_in_range() {
         let due = d("2026-11-16");
-        let p = |iso: u8, rhythm, day_offset| planning_priority(IsolationLevel::new(iso).unwrap(), rhythm, due, due.add_days(day_offset));
+        let p = |iso: u8, rhythm, day_offset| {
+            planning_priority(IsolationLevel::new(iso).unwrap(), rhythm, due, due.add_days(day_offset))
+        };
         assert!(p(3, Rhythm::Weekly, 0) > p(2, Rhythm::Weekly, 0));
         assert!(p(2, Rhythm::Weekly, 0) > p(1, Rhythm::Weekly, 0));
         assert!(p(1, Rhythm::Weekly, 5) > p(1, Rhythm::Weekly, 0));

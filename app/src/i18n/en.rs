@@ -10,14 +10,18 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SwitchLanguage => "Français",
         Msg::SwitchLanguageLabel => "Lire cette page en français",
         Msg::OldBrowserTitle => "Browser too old",
-        Msg::OldBrowserBody => "This browser is too old to run the app offline. You can read this page, \
+        Msg::OldBrowserBody => {
+            "This browser is too old to run the app offline. You can read this page, \
             but recording visits needs Chrome or the Android browser (version 96 or later), \
-            Firefox 79 or later, or Safari 15 or later. Ask your ambassador for help.",
+            Firefox 79 or later, or Safari 15 or later. Ask your ambassador for help."
+        }
         Msg::OfflineBanner => "Offline: you are looking at the last version saved on this device.",
         Msg::TerritoryTitle => "The Civraisien en Poitou territory",
-        Msg::TerritoryIntro => "The Monalisa citizen teams visit isolated elderly people at home \
+        Msg::TerritoryIntro => {
+            "The Monalisa citizen teams visit isolated elderly people at home \
             in the 35 communes of the Communauté de communes du Civraisien en Poitou. \
-            This action is part of the 2024-2027 Convention territoriale globale.",
+            This action is part of the 2024-2027 Convention territoriale globale."
+        }
         Msg::TerritoryPrivacy => "This page is public: it only shows census data, never the people visited.",
         Msg::TerritoryTableCaption => "The communes of the territory, population and area",
         Msg::ColumnCommune => "Commune",
@@ -30,20 +34,26 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Loading => "Loading…",
         Msg::LoadFailed => "This data cannot be loaded right now.",
         Msg::DeviceTitle => "This device",
-        Msg::DeviceIntro => "Check that this phone can keep your reports offline \
-            and reach the server when there is a signal.",
+        Msg::DeviceIntro => {
+            "Check that this phone can keep your reports offline \
+            and reach the server when there is a signal."
+        }
         Msg::DeviceCheckButton => "Check this device",
         Msg::DeviceWaitingForApp => "The app is getting ready…",
         Msg::DeviceStorageOk => "Storage on the device: working.",
         Msg::DeviceStorageFailed => "Storage on the device: not working (private browsing?).",
         Msg::DeviceCheckCount => "Checks stored on this device: {n}",
         Msg::DeviceServerOk => "Server: reachable.",
-        Msg::DeviceServerUnreachable => "Server: not reachable right now. That is fine: \
-            what you record stays on the device until the signal returns.",
+        Msg::DeviceServerUnreachable => {
+            "Server: not reachable right now. That is fine: \
+            what you record stays on the device until the signal returns."
+        }
         Msg::DeviceReady => "App ready.",
         Msg::SourcesTitle => "Sources",
-        Msg::SourcesBody => "Communes and populations: INSEE (legal populations 2023, COG 2026) and DGCL. \
-            Outlines: IGN Admin Express 2018 via france-geojson, simplified. Licence Ouverte / Etalab.",
+        Msg::SourcesBody => {
+            "Communes and populations: INSEE (legal populations 2023, COG 2026) and DGCL. \
+            Outlines: IGN Admin Express 2018 via france-geojson, simplified. Licence Ouverte / Etalab."
+        }
         Msg::VersionLabel => "Version",
         Msg::NotFoundTitle => "Page not found",
         Msg::NotFoundBody => "This page does not exist, or no longer does.",
@@ -60,8 +70,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrForbidden => "You do not have access to this page.",
         Msg::ErrNotFound => "Not found.",
         Msg::ErrInvalidCredentials => "Wrong login or password.",
-        Msg::ErrLinkInvalid => "This link is no longer valid (expired or already used). Ask your ambassador for a new one.",
-        Msg::ErrTooManyAttempts => "Too many login attempts. Try again in {n} minutes, or ask your ambassador for a login link.",
+        Msg::ErrLinkInvalid => {
+            "This link is no longer valid (expired or already used). Ask your ambassador for a new one."
+        }
+        Msg::ErrTooManyAttempts => {
+            "Too many login attempts. Try again in {n} minutes, or ask your ambassador for a login link."
+        }
         Msg::ErrRequired => "required",
         Msg::ErrTooShort => "too short",
         Msg::ErrTooLong => "too long",
@@ -82,11 +96,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LoginIntro => "Log in once with a signal: after that the app opens even without a network, for weeks.",
         Msg::LoginButton => "Log in",
         Msg::LoginForgot => "Forgot your password? Your ambassador can give you a link to choose a new one.",
-        Msg::LoginRevoked => "This device was removed from your account: the data it kept was erased. You can log in again.",
+        Msg::LoginRevoked => {
+            "This device was removed from your account: the data it kept was erased. You can log in again."
+        }
         Msg::LoginLoggedOut => "You are logged out. This device's data was erased.",
         Msg::SessionExpired => "Your session expired. Log in again to send your reports: nothing you recorded is lost.",
         Msg::EnrolTitle => "Choose my password",
-        Msg::EnrolWelcome => "Welcome {name}! Your login is “{login}”. Choose a password that is easy for you to remember, at least 8 characters.",
+        Msg::EnrolWelcome => {
+            "Welcome {name}! Your login is “{login}”. Choose a password that is easy for you to remember, at least 8 characters."
+        }
         Msg::EnrolReset => "Hello {name}. Your login is “{login}”. Choose a new password, at least 8 characters.",
         Msg::EnrolButton => "Save and log in",
         Msg::EnrolChecking => "Checking the link…",
@@ -102,7 +120,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RoleCoordinator => "CTG coordinator",
         Msg::RoleAdmin => "Administrator",
         Msg::AccountsTitle => "Accounts",
-        Msg::AccountsIntro => "The accounts you manage. A volunteer who forgot their password gets a new link; a lost phone is removed here.",
+        Msg::AccountsIntro => {
+            "The accounts you manage. A volunteer who forgot their password gets a new link; a lost phone is removed here."
+        }
         Msg::AccountsEmpty => "No accounts yet.",
         Msg::ColLogin => "Login",
         Msg::ColName => "Name",
@@ -118,7 +138,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ChoosePerson => "Choose…",
         Msg::NoCandidates => "Everyone already has an account.",
         Msg::LinkTitle => "Login link",
-        Msg::LinkIntro => "Give this link to the person, or have them scan the code with their phone. It works once, until {until}.",
+        Msg::LinkIntro => {
+            "Give this link to the person, or have them scan the code with their phone. It works once, until {until}."
+        }
         Msg::QrLabel => "QR code of the login link",
         Msg::AccountTitle => "Account",
         Msg::Disable => "Disable the account",
@@ -134,7 +156,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Never => "never",
         Msg::BackToAccounts => "Back to accounts",
         Msg::JournalTitle => "Audit log",
-        Msg::JournalIntro => "Who read or changed what, and when. The log holds no personal data of the people visited, only references.",
+        Msg::JournalIntro => {
+            "Who read or changed what, and when. The log holds no personal data of the people visited, only references."
+        }
         Msg::FilterActor => "Account (number)",
         Msg::FilterKind => "Object type",
         Msg::FilterSince => "Since",
@@ -214,13 +238,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ConcernHeating => "Heating or housing",
         Msg::ConcernLoneliness => "Loneliness",
         Msg::ConcernOther => "Something else",
-        Msg::EmergencyReminder => "An emergency? Call 15 (SAMU) or 112. The app sends no alert: the team will read this concern at the next sync.",
+        Msg::EmergencyReminder => {
+            "An emergency? Call 15 (SAMU) or 112. The app sends no alert: the team will read this concern at the next sync."
+        }
         Msg::FieldNote => "Note (short)",
         Msg::FieldNextDate => "Proposed next visit",
         Msg::SaveReport => "Save the report",
         Msg::ReportSaved => "Saved on the phone. It will go as soon as there is a network.",
         Msg::DraftKept => "Draft kept on the phone.",
-        Msg::ReportInvalid => "Check the report: duration 1 to 600 minutes, no duration or mood if the visit did not happen, next date after the visit.",
+        Msg::ReportInvalid => {
+            "Check the report: duration 1 to 600 minutes, no duration or mood if the visit did not happen, next date after the visit."
+        }
         Msg::AbsencesTitle => "My absences",
         Msg::AbsencesIntro => "Say in advance when you cannot visit: planning will take it into account.",
         Msg::AbsenceFirst => "From",
@@ -240,12 +268,16 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SyncErrServer => "The server is not answering properly. Trying again soon.",
         Msg::SyncErrSession => "Your session expired: log in again to send.",
         Msg::SyncErrStorage => "The phone cannot save. Free some space or ask for help.",
-        Msg::SyncStale => "{n} item(s) have waited more than 3 days: find a network (town hall, library, home) or call your ambassador.",
+        Msg::SyncStale => {
+            "{n} item(s) have waited more than 3 days: find a network (town hall, library, home) or call your ambassador."
+        }
         Msg::LogoutLoses => "{n} report(s) are not sent yet and would be lost. Log out anyway?",
         Msg::Back => "Back",
         Msg::NavReview => "To review",
         Msg::ReviewTitle => "To review",
-        Msg::ReviewIntro => "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost.",
+        Msg::ReviewIntro => {
+            "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost."
+        }
         Msg::ReviewFlagged => "Flagged reports",
         Msg::ReviewQuarantine => "Set aside (removed phone)",
         Msg::ReviewNothing => "Nothing for now.",

@@ -10,17 +10,23 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SwitchLanguage => "English",
         Msg::SwitchLanguageLabel => "Read this page in English",
         Msg::OldBrowserTitle => "Navigateur trop ancien",
-        Msg::OldBrowserBody => "Ce navigateur est trop ancien pour faire fonctionner l'application hors connexion. \
+        Msg::OldBrowserBody => {
+            "Ce navigateur est trop ancien pour faire fonctionner l'application hors connexion. \
             Vous pouvez lire cette page, mais pour noter vos visites il faut Chrome ou le navigateur Android \
             (version 96 ou plus récente), Firefox 79 ou plus, ou Safari 15 ou plus. \
-            Demandez de l'aide à votre ambassadeur.",
+            Demandez de l'aide à votre ambassadeur."
+        }
         Msg::OfflineBanner => "Hors connexion : vous consultez la dernière version enregistrée sur cet appareil.",
         Msg::TerritoryTitle => "Le territoire du Civraisien en Poitou",
-        Msg::TerritoryIntro => "Les équipes citoyennes Monalisa rendent visite aux personnes âgées isolées, \
+        Msg::TerritoryIntro => {
+            "Les équipes citoyennes Monalisa rendent visite aux personnes âgées isolées, \
             chez elles, dans les 35 communes de la Communauté de communes du Civraisien en Poitou. \
-            Cette action fait partie de la Convention territoriale globale 2024-2027.",
-        Msg::TerritoryPrivacy => "Cette page est publique : elle ne montre que des données du recensement, \
-            jamais les personnes visitées.",
+            Cette action fait partie de la Convention territoriale globale 2024-2027."
+        }
+        Msg::TerritoryPrivacy => {
+            "Cette page est publique : elle ne montre que des données du recensement, \
+            jamais les personnes visitées."
+        }
         Msg::TerritoryTableCaption => "Les communes du territoire, population municipale et superficie",
         Msg::ColumnCommune => "Commune",
         Msg::ColumnInsee => "Code INSEE",
@@ -32,21 +38,27 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Loading => "Chargement…",
         Msg::LoadFailed => "Impossible de charger ces données pour le moment.",
         Msg::DeviceTitle => "Cet appareil",
-        Msg::DeviceIntro => "Vérifiez que ce téléphone peut garder vos comptes rendus hors connexion \
-            et joindre le serveur quand il y a du réseau.",
+        Msg::DeviceIntro => {
+            "Vérifiez que ce téléphone peut garder vos comptes rendus hors connexion \
+            et joindre le serveur quand il y a du réseau."
+        }
         Msg::DeviceCheckButton => "Vérifier cet appareil",
         Msg::DeviceWaitingForApp => "L'application se prépare…",
         Msg::DeviceStorageOk => "Stockage sur l'appareil : il fonctionne.",
         Msg::DeviceStorageFailed => "Stockage sur l'appareil : il ne fonctionne pas (navigation privée ?).",
         Msg::DeviceCheckCount => "Vérifications enregistrées sur cet appareil : {n}",
         Msg::DeviceServerOk => "Serveur : joignable.",
-        Msg::DeviceServerUnreachable => "Serveur : injoignable pour le moment. Ce n'est pas grave : \
-            ce qui est noté reste sur l'appareil jusqu'au retour du réseau.",
+        Msg::DeviceServerUnreachable => {
+            "Serveur : injoignable pour le moment. Ce n'est pas grave : \
+            ce qui est noté reste sur l'appareil jusqu'au retour du réseau."
+        }
         Msg::DeviceReady => "Application prête.",
         Msg::SourcesTitle => "Sources",
-        Msg::SourcesBody => "Communes et populations : INSEE (populations légales millésime 2023, COG 2026) \
+        Msg::SourcesBody => {
+            "Communes et populations : INSEE (populations légales millésime 2023, COG 2026) \
             et DGCL. Contours : IGN Admin Express 2018 via france-geojson, simplifiés. \
-            Licence Ouverte / Etalab.",
+            Licence Ouverte / Etalab."
+        }
         Msg::VersionLabel => "Version",
         Msg::NotFoundTitle => "Page introuvable",
         Msg::NotFoundBody => "Cette page n'existe pas ou plus.",
@@ -63,8 +75,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrForbidden => "Vous n'avez pas accès à cette page.",
         Msg::ErrNotFound => "Introuvable.",
         Msg::ErrInvalidCredentials => "Identifiant ou mot de passe incorrect.",
-        Msg::ErrLinkInvalid => "Ce lien n'est plus valable (expiré ou déjà utilisé). Demandez-en un nouveau à votre ambassadeur.",
-        Msg::ErrTooManyAttempts => "Trop de tentatives de connexion. Réessayez dans {n} minutes, ou demandez un lien de connexion à votre ambassadeur.",
+        Msg::ErrLinkInvalid => {
+            "Ce lien n'est plus valable (expiré ou déjà utilisé). Demandez-en un nouveau à votre ambassadeur."
+        }
+        Msg::ErrTooManyAttempts => {
+            "Trop de tentatives de connexion. Réessayez dans {n} minutes, ou demandez un lien de connexion à votre ambassadeur."
+        }
         Msg::ErrRequired => "à remplir",
         Msg::ErrTooShort => "trop court",
         Msg::ErrTooLong => "trop long",
@@ -82,18 +98,32 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FieldRole => "Rôle",
         Msg::FieldOther => "Champ",
         Msg::LoginTitle => "Se connecter",
-        Msg::LoginIntro => "Connectez-vous une fois avec le réseau : ensuite l'application s'ouvre même sans réseau, pendant des semaines.",
+        Msg::LoginIntro => {
+            "Connectez-vous une fois avec le réseau : ensuite l'application s'ouvre même sans réseau, pendant des semaines."
+        }
         Msg::LoginButton => "Se connecter",
-        Msg::LoginForgot => "Mot de passe oublié ? Votre ambassadeur peut vous donner un lien pour en choisir un nouveau.",
-        Msg::LoginRevoked => "Cet appareil a été retiré de votre compte : les données qu'il gardait ont été effacées. Vous pouvez vous reconnecter.",
+        Msg::LoginForgot => {
+            "Mot de passe oublié ? Votre ambassadeur peut vous donner un lien pour en choisir un nouveau."
+        }
+        Msg::LoginRevoked => {
+            "Cet appareil a été retiré de votre compte : les données qu'il gardait ont été effacées. Vous pouvez vous reconnecter."
+        }
         Msg::LoginLoggedOut => "Vous êtes déconnecté·e. Les données de cet appareil ont été effacées.",
-        Msg::SessionExpired => "Votre session a expiré. Reconnectez-vous pour envoyer vos comptes rendus : rien de ce que vous avez noté n'est perdu.",
+        Msg::SessionExpired => {
+            "Votre session a expiré. Reconnectez-vous pour envoyer vos comptes rendus : rien de ce que vous avez noté n'est perdu."
+        }
         Msg::EnrolTitle => "Choisir mon mot de passe",
-        Msg::EnrolWelcome => "Bienvenue {name} ! Votre identifiant est « {login} ». Choisissez un mot de passe facile à retenir pour vous, d'au moins 8 caractères.",
-        Msg::EnrolReset => "Bonjour {name}. Votre identifiant est « {login} ». Choisissez un nouveau mot de passe, d'au moins 8 caractères.",
+        Msg::EnrolWelcome => {
+            "Bienvenue {name} ! Votre identifiant est « {login} ». Choisissez un mot de passe facile à retenir pour vous, d'au moins 8 caractères."
+        }
+        Msg::EnrolReset => {
+            "Bonjour {name}. Votre identifiant est « {login} ». Choisissez un nouveau mot de passe, d'au moins 8 caractères."
+        }
         Msg::EnrolButton => "Enregistrer et me connecter",
         Msg::EnrolChecking => "Vérification du lien…",
-        Msg::EnrolNoToken => "Ce lien est incomplet. Scannez à nouveau le code ou demandez un nouveau lien à votre ambassadeur.",
+        Msg::EnrolNoToken => {
+            "Ce lien est incomplet. Scannez à nouveau le code ou demandez un nouveau lien à votre ambassadeur."
+        }
         Msg::HomeTitle => "Accueil",
         Msg::HomeHello => "Bonjour {name}.",
         Msg::HomeVolunteer => "Votre tournée de la semaine est dans « Ma tournée », même sans réseau.",
@@ -105,7 +135,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RoleCoordinator => "Coordinateur CTG",
         Msg::RoleAdmin => "Administrateur",
         Msg::AccountsTitle => "Comptes",
-        Msg::AccountsIntro => "Les comptes que vous gérez. Un bénévole qui a oublié son mot de passe reçoit un nouveau lien ; un téléphone perdu se retire ici.",
+        Msg::AccountsIntro => {
+            "Les comptes que vous gérez. Un bénévole qui a oublié son mot de passe reçoit un nouveau lien ; un téléphone perdu se retire ici."
+        }
         Msg::AccountsEmpty => "Aucun compte pour l'instant.",
         Msg::ColLogin => "Identifiant",
         Msg::ColName => "Nom",
@@ -121,7 +153,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ChoosePerson => "Choisir…",
         Msg::NoCandidates => "Toutes les personnes ont déjà un compte.",
         Msg::LinkTitle => "Lien de connexion",
-        Msg::LinkIntro => "Donnez ce lien à la personne, ou faites-lui scanner le code avec son téléphone. Il sert une seule fois, jusqu'au {until}.",
+        Msg::LinkIntro => {
+            "Donnez ce lien à la personne, ou faites-lui scanner le code avec son téléphone. Il sert une seule fois, jusqu'au {until}."
+        }
         Msg::QrLabel => "Code QR du lien de connexion",
         Msg::AccountTitle => "Compte",
         Msg::Disable => "Désactiver le compte",
@@ -137,7 +171,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Never => "jamais",
         Msg::BackToAccounts => "Retour aux comptes",
         Msg::JournalTitle => "Journal des accès",
-        Msg::JournalIntro => "Qui a consulté ou modifié quoi, et quand. Le journal ne contient aucune donnée personnelle des personnes visitées, seulement des références.",
+        Msg::JournalIntro => {
+            "Qui a consulté ou modifié quoi, et quand. Le journal ne contient aucune donnée personnelle des personnes visitées, seulement des références."
+        }
         Msg::FilterActor => "Compte (numéro)",
         Msg::FilterKind => "Type d'objet",
         Msg::FilterSince => "Depuis le",
@@ -157,7 +193,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RoundTitle => "Ma tournée",
         Msg::RoundIntro => "Vos visites de la semaine, dans l'ordre du trajet. Tout fonctionne sans réseau.",
         Msg::RoundEmpty => "Aucune visite prévue pour le moment.",
-        Msg::RoundNotLoaded => "Votre tournée n'est pas encore sur ce téléphone : ouvrez l'application une fois avec du réseau.",
+        Msg::RoundNotLoaded => {
+            "Votre tournée n'est pas encore sur ce téléphone : ouvrez l'application une fois avec du réseau."
+        }
         Msg::NotLoggedInHere => "Connectez-vous pour voir votre tournée.",
         Msg::Today => "aujourd'hui",
         Msg::BadgeDue => "à voir maintenant",
@@ -217,15 +255,21 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ConcernHeating => "Le chauffage ou le logement",
         Msg::ConcernLoneliness => "La solitude",
         Msg::ConcernOther => "Autre chose",
-        Msg::EmergencyReminder => "Une urgence ? Appelez le 15 (SAMU) ou le 112. L'application n'envoie pas d'alerte : l'équipe lira ce signalement à la prochaine synchronisation.",
+        Msg::EmergencyReminder => {
+            "Une urgence ? Appelez le 15 (SAMU) ou le 112. L'application n'envoie pas d'alerte : l'équipe lira ce signalement à la prochaine synchronisation."
+        }
         Msg::FieldNote => "Remarque (courte)",
         Msg::FieldNextDate => "Prochaine visite proposée",
         Msg::SaveReport => "Enregistrer le compte rendu",
         Msg::ReportSaved => "Enregistré sur le téléphone. Il partira dès qu'il y aura du réseau.",
         Msg::DraftKept => "Brouillon gardé sur le téléphone.",
-        Msg::ReportInvalid => "Vérifiez le compte rendu : durée entre 1 et 600 minutes, pas de durée ni d'humeur si la visite n'a pas eu lieu, prochaine date après la visite.",
+        Msg::ReportInvalid => {
+            "Vérifiez le compte rendu : durée entre 1 et 600 minutes, pas de durée ni d'humeur si la visite n'a pas eu lieu, prochaine date après la visite."
+        }
         Msg::AbsencesTitle => "Mes absences",
-        Msg::AbsencesIntro => "Dites à l'avance quand vous ne pourrez pas faire de visites : le planning en tiendra compte.",
+        Msg::AbsencesIntro => {
+            "Dites à l'avance quand vous ne pourrez pas faire de visites : le planning en tiendra compte."
+        }
         Msg::AbsenceFirst => "Du",
         Msg::AbsenceLast => "Au (inclus)",
         Msg::AbsenceDeclare => "Déclarer l'absence",
@@ -243,12 +287,18 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SyncErrServer => "Le serveur ne répond pas correctement. Nouvel essai bientôt.",
         Msg::SyncErrSession => "Votre session a expiré : reconnectez-vous pour envoyer.",
         Msg::SyncErrStorage => "Le téléphone n'arrive pas à enregistrer. Libérez de la place ou demandez de l'aide.",
-        Msg::SyncStale => "{n} envoi(s) attendent depuis plus de 3 jours : trouvez du réseau (mairie, médiathèque, chez vous) ou appelez votre ambassadeur.",
-        Msg::LogoutLoses => "{n} compte(s) rendu(s) ne sont pas encore envoyés et seraient perdus. Se déconnecter quand même ?",
+        Msg::SyncStale => {
+            "{n} envoi(s) attendent depuis plus de 3 jours : trouvez du réseau (mairie, médiathèque, chez vous) ou appelez votre ambassadeur."
+        }
+        Msg::LogoutLoses => {
+            "{n} compte(s) rendu(s) ne sont pas encore envoyés et seraient perdus. Se déconnecter quand même ?"
+        }
         Msg::Back => "Retour",
         Msg::NavReview => "À vérifier",
         Msg::ReviewTitle => "À vérifier",
-        Msg::ReviewIntro => "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu.",
+        Msg::ReviewIntro => {
+            "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu."
+        }
         Msg::ReviewFlagged => "Comptes rendus signalés",
         Msg::ReviewQuarantine => "Mis de côté (téléphone retiré)",
         Msg::ReviewNothing => "Rien pour le moment.",

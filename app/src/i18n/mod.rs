@@ -46,7 +46,9 @@ impl Lang {
         if let Some(lang) = choice.and_then(Lang::from_code) {
             return lang;
         }
-        let Some(header) = accept_language else { return Lang::Fr };
+        let Some(header) = accept_language else {
+            return Lang::Fr;
+        };
         let mut best: Option<(f32, usize, Lang)> = None;
         for (pos, item) in header.split(',').enumerate() {
             let mut parts = item.split(';');
@@ -56,7 +58,9 @@ impl Lang {
                 .filter_map(|p| p.trim().strip_prefix("q="))
                 .find_map(|v| v.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
-            let Some(lang) = Lang::from_code(primary) else { continue };
+            let Some(lang) = Lang::from_code(primary) else {
+                continue;
+            };
             if q <= 0.0 {
                 continue;
             }
@@ -403,7 +407,8 @@ mod tests {
     #[test]
     fn placeholders_match_between_languages() {
         let placeholders = |s: &str| {
-            let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
+            let mut v: Vec<String> =
+                s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
             v.sort();
             v
         };
@@ -465,10 +470,34 @@ pub fn fmt_day(lang: Lang, day: crate::domain::Date) -> String {
 pub fn fmt_day_long(lang: Lang, day: crate::domain::Date) -> String {
     const FR_DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
     const EN_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    const FR_MONTHS: [&str; 12] =
-        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-    const EN_MONTHS: [&str; 12] =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const FR_MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const EN_MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let (_, m, d) = day.ymd();
     let w = usize::from(day.weekday().index());
     let m = m as usize - 1;

@@ -4,8 +4,8 @@
 //! only the forms and buttons are islands.
 
 use crate::api::accounts::{
-    AccountDetail, AccountFor, AccountSummary, Candidate, EnrolmentLink, account_candidates, create_account, issue_enrolment_link,
-    get_account, list_accounts, revoke_device, set_account_disabled,
+    AccountDetail, AccountFor, AccountSummary, Candidate, EnrolmentLink, account_candidates, create_account,
+    get_account, issue_enrolment_link, list_accounts, revoke_device, set_account_disabled,
 };
 use crate::auth::{Role, UserId};
 use crate::client::island_ready;
@@ -125,15 +125,27 @@ fn CreateAccount(candidates: Vec<Candidate>, is_admin: bool) -> impl IntoView {
         let mut options = format!("<option value=\"\">{}</option>", t(lang, Msg::ChoosePerson));
         for c in &candidates {
             let (value, label) = match c {
-                Candidate::Volunteer { id, name } => (format!("v{}", id.0), format!("{name} ({})", role_label(lang, Role::Volunteer))),
-                Candidate::Ambassador { id, name } => (format!("a{}", id.0), format!("{name} ({})", role_label(lang, Role::Ambassador))),
+                Candidate::Volunteer { id, name } => {
+                    (format!("v{}", id.0), format!("{name} ({})", role_label(lang, Role::Volunteer)))
+                }
+                Candidate::Ambassador { id, name } => {
+                    (format!("a{}", id.0), format!("{name} ({})", role_label(lang, Role::Ambassador)))
+                }
             };
             options.push_str(&format!("<option value=\"{value}\">{}</option>", esc(&label)));
         }
         if is_admin {
-            options.push_str(&format!("<option value=\"c\">{}</option><option value=\"d\">{}</option>", role_label(lang, Role::Coordinator), role_label(lang, Role::Admin)));
+            options.push_str(&format!(
+                "<option value=\"c\">{}</option><option value=\"d\">{}</option>",
+                role_label(lang, Role::Coordinator),
+                role_label(lang, Role::Admin)
+            ));
         }
-        let none = if candidates.is_empty() { format!("<p class=\"note\">{}</p>", t(lang, Msg::NoCandidates)) } else { String::new() };
+        let none = if candidates.is_empty() {
+            format!("<p class=\"note\">{}</p>", t(lang, Msg::NoCandidates))
+        } else {
+            String::new()
+        };
         format!(
             "<section class=\"card\" aria-labelledby=\"create-title\"><h2 id=\"create-title\">{title}</h2>{none}\
              <form class=\"form\" data-testid=\"create-account\"><label for=\"person\">{person}</label>\
@@ -228,7 +240,11 @@ fn show_in_form(ev: &leptos::ev::Event, selector: &str, shown: bool) {
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     {
         use wasm_bindgen::JsCast;
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("form").ok().flatten()) else {
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("form").ok().flatten())
+        else {
             return;
         };
         if let Ok(Some(el)) = form.query_selector(selector) {
@@ -326,13 +342,16 @@ fn AccountView(initial: AccountDetail) -> impl IntoView {
             status = status_label(lang, a),
             give = t(lang, Msg::IssueLink),
             toggle = t(lang, if a.disabled { Msg::Enable } else { Msg::Disable }),
-            error = error.get().map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(&e))).unwrap_or_default(),
+            error =
+                error.get().map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(&e))).unwrap_or_default(),
             link = link.get().map(|l| render_link(lang, &l)).unwrap_or_default(),
             l_devices = t(lang, Msg::DevicesTitle),
         )
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some((action, device)) = clicked(&ev) else { return };
+        let Some((action, device)) = clicked(&ev) else {
+            return;
+        };
         if busy.get_untracked() {
             return;
         }

@@ -27,14 +27,21 @@ fn HomeContent() -> impl IntoView {
     let lang = use_env().lang;
     let session = use_session();
     let html = move || {
-        let Some(info) = session.info.get() else { return String::new() };
+        let Some(info) = session.info.get() else {
+            return String::new();
+        };
         let (text, links): (Msg, &[(&str, Msg)]) = match info.role {
             Role::Volunteer => (Msg::HomeVolunteer, &[("/tournee", Msg::NavRound), ("/absences", Msg::NavAbsences)]),
-            Role::Ambassador => (Msg::HomeAmbassador, &[("/comptes", Msg::NavAccounts), ("/a-verifier", Msg::NavReview)]),
+            Role::Ambassador => {
+                (Msg::HomeAmbassador, &[("/comptes", Msg::NavAccounts), ("/a-verifier", Msg::NavReview)])
+            }
             Role::Coordinator => (Msg::HomeCoordinator, &[]),
             Role::Admin => (Msg::HomeAdmin, &[("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)]),
         };
-        let links: String = links.iter().map(|(href, label)| format!("<li><a class=\"button\" href=\"{href}\">{}</a></li>", t(lang, *label))).collect();
+        let links: String = links
+            .iter()
+            .map(|(href, label)| format!("<li><a class=\"button\" href=\"{href}\">{}</a></li>", t(lang, *label)))
+            .collect();
         format!(
             "<p data-testid=\"home-hello\">{}</p><p>{}</p><ul class=\"actions\">{links}</ul>",
             esc(&tf(lang, Msg::HomeHello, &[("name", &info.display_name)])),

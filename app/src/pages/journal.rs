@@ -37,10 +37,8 @@ pub fn JournalPage() -> impl IntoView {
         filter.until.map(|d| d.to_string()).unwrap_or_default(),
     );
     let entries = Resource::new(move || (), move |_| audit_log(filter.clone()));
-    let kinds = OBJECT_KINDS
-        .iter()
-        .map(|k| view! { <option value=*k selected=kind == *k>{*k}</option> })
-        .collect_view();
+    let kinds =
+        OBJECT_KINDS.iter().map(|k| view! { <option value=*k selected=kind == *k>{*k}</option> }).collect_view();
     view! {
         <Title text=format!("{} · {}", env.t(Msg::JournalTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::JournalTitle)}</h1>

@@ -61,7 +61,10 @@ fn today() -> Date {
 
 /// A new client id (128 random bits from the browser's cryptographic generator).
 fn new_id() -> ClientId {
-    #[cfg_attr(not(all(feature = "hydrate", target_arch = "wasm32")), expect(unused_mut, reason = "filled in the browser only"))]
+    #[cfg_attr(
+        not(all(feature = "hydrate", target_arch = "wasm32")),
+        expect(unused_mut, reason = "filled in the browser only")
+    )]
     let mut bytes = [0u8; 16];
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
@@ -71,35 +74,47 @@ fn new_id() -> ClientId {
 }
 
 fn rhythm_label(lang: Lang, r: Rhythm) -> &'static str {
-    t(lang, match r {
-        Rhythm::Weekly => Msg::RhythmWeekly,
-        Rhythm::TwoWeekly => Msg::RhythmTwoWeekly,
-        Rhythm::Monthly => Msg::RhythmMonthly,
-    })
+    t(
+        lang,
+        match r {
+            Rhythm::Weekly => Msg::RhythmWeekly,
+            Rhythm::TwoWeekly => Msg::RhythmTwoWeekly,
+            Rhythm::Monthly => Msg::RhythmMonthly,
+        },
+    )
 }
 
 fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
-    t(lang, match o {
-        Outcome::Done => Msg::OutcomeDone,
-        Outcome::NobodyHome => Msg::OutcomeNobodyHome,
-        Outcome::Refused => Msg::OutcomeRefused,
-        Outcome::Postponed => Msg::OutcomePostponed,
-    })
+    t(
+        lang,
+        match o {
+            Outcome::Done => Msg::OutcomeDone,
+            Outcome::NobodyHome => Msg::OutcomeNobodyHome,
+            Outcome::Refused => Msg::OutcomeRefused,
+            Outcome::Postponed => Msg::OutcomePostponed,
+        },
+    )
 }
 
 fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
-    t(lang, match k {
-        ConcernKind::Fall => Msg::ConcernFall,
-        ConcernKind::Health => Msg::ConcernHealth,
-        ConcernKind::Food => Msg::ConcernFood,
-        ConcernKind::HeatingOrHousing => Msg::ConcernHeating,
-        ConcernKind::Loneliness => Msg::ConcernLoneliness,
-        ConcernKind::Other => Msg::ConcernOther,
-    })
+    t(
+        lang,
+        match k {
+            ConcernKind::Fall => Msg::ConcernFall,
+            ConcernKind::Health => Msg::ConcernHealth,
+            ConcernKind::Food => Msg::ConcernFood,
+            ConcernKind::HeatingOrHousing => Msg::ConcernHeating,
+            ConcernKind::Loneliness => Msg::ConcernLoneliness,
+            ConcernKind::Other => Msg::ConcernOther,
+        },
+    )
 }
 
 fn name_of(view: &LocalView, id: ResidentId) -> String {
-    view.residents.iter().find(|r| r.id == id).map_or_else(|| format!("#{}", id.0), |r| format!("{} {}", r.first_name, r.last_name))
+    view.residents
+        .iter()
+        .find(|r| r.id == id)
+        .map_or_else(|| format!("#{}", id.0), |r| format!("{} {}", r.first_name, r.last_name))
 }
 
 /// The badge of a visit: reported, or where the resident stands today against their rhythm.
@@ -107,11 +122,17 @@ fn badge(lang: Lang, resident: Option<&ResidentRecord>, visit: &VisitRecord, tod
     if visit.reported {
         return (t(lang, Msg::BadgeReported).to_owned(), "badge done");
     }
-    let Some(r) = resident else { return (String::new(), "badge") };
+    let Some(r) = resident else {
+        return (String::new(), "badge");
+    };
     match crate::domain::rules::due_state(r.rhythm, r.next_due, today) {
-        DueState::Overdue { days_late } => (tf(lang, Msg::BadgeOverdue, &[("n", &days_late.to_string())]), "badge late"),
+        DueState::Overdue { days_late } => {
+            (tf(lang, Msg::BadgeOverdue, &[("n", &days_late.to_string())]), "badge late")
+        }
         DueState::Due { .. } => (t(lang, Msg::BadgeDue).to_owned(), "badge due"),
-        DueState::NotYetDue { days_until_due } => (tf(lang, Msg::BadgeNotDue, &[("n", &days_until_due.to_string())]), "badge"),
+        DueState::NotYetDue { days_until_due } => {
+            (tf(lang, Msg::BadgeNotDue, &[("n", &days_until_due.to_string())]), "badge")
+        }
     }
 }
 
@@ -140,7 +161,7 @@ enum Flash {
 
 /// The island. Its screens are drawn as HTML text from the local data (escaped), and its
 /// buttons and forms handled by delegation on the container: this keeps the phone's bundle far
-/// smaller than a typed view per element (see README, "Size budget").
+/// smaller than a typed view per element (see README, "Two commands": the size budget).
 #[island]
 fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     island_ready();
@@ -165,7 +186,9 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     });
     // The report form starts from the saved draft, if any.
     Effect::new(move |_| {
-        let (Some(info), Some(view)) = (session.info.get(), data.get()) else { return };
+        let (Some(info), Some(view)) = (session.info.get(), data.get()) else {
+            return;
+        };
         if !matches!(page, VolunteerPage::Report | VolunteerPage::Absences) || form_drawn.get_untracked().is_some() {
             return;
         }
@@ -174,7 +197,12 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
                 VolunteerPage::Report => {
                     let target = report_target();
                     let draft = match &target {
-                        Some((key, ..)) => UserStore::new(info.user).draft(key).await.ok().flatten().and_then(|j| serde_json::from_slice::<Draft>(j.as_bytes()).ok()),
+                        Some((key, ..)) => UserStore::new(info.user)
+                            .draft(key)
+                            .await
+                            .ok()
+                            .flatten()
+                            .and_then(|j| serde_json::from_slice::<Draft>(j.as_bytes()).ok()),
                         None => None,
                     };
                     render_report_form(lang, &view, target, draft)
@@ -186,18 +214,32 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     });
     let html = move || {
         let Some(info) = session.info.get() else {
-            return format!("<p>{} <a href=\"/connexion\">{}</a></p>", t(lang, Msg::NotLoggedInHere), t(lang, Msg::NavLogin));
+            return format!(
+                "<p>{} <a href=\"/connexion\">{}</a></p>",
+                t(lang, Msg::NotLoggedInHere),
+                t(lang, Msg::NavLogin)
+            );
         };
         let _ = info;
         let flash_html = match flash.get() {
-            Some(Flash::Saved(m)) => format!("<div class=\"card\" role=\"status\" data-testid=\"flash\"><p>{}</p><p><a class=\"button\" href=\"/tournee\">{}</a></p></div>", t(lang, m), t(lang, Msg::NavRound)),
-            Some(Flash::Error(m)) => format!("<p class=\"error\" role=\"alert\" data-testid=\"flash-error\">{}</p>", t(lang, m)),
+            Some(Flash::Saved(m)) => format!(
+                "<div class=\"card\" role=\"status\" data-testid=\"flash\"><p>{}</p><p><a class=\"button\" href=\"/tournee\">{}</a></p></div>",
+                t(lang, m),
+                t(lang, Msg::NavRound)
+            ),
+            Some(Flash::Error(m)) => {
+                format!("<p class=\"error\" role=\"alert\" data-testid=\"flash-error\">{}</p>", t(lang, m))
+            }
             None => String::new(),
         };
-        let Some(view) = data.get() else { return format!("<p>{}</p>", t(lang, Msg::Loading)) };
+        let Some(view) = data.get() else {
+            return format!("<p>{}</p>", t(lang, Msg::Loading));
+        };
         let body = match page {
             VolunteerPage::Round => render_round(lang, &view, today(), decline_open.get()),
-            VolunteerPage::Card => render_card(lang, &view, query_param("id").and_then(|s| s.parse().ok()).map(ResidentId)),
+            VolunteerPage::Card => {
+                render_card(lang, &view, query_param("id").and_then(|s| s.parse().ok()).map(ResidentId))
+            }
             VolunteerPage::Report | VolunteerPage::Absences => {
                 if matches!(flash.get(), Some(Flash::Saved(_))) && page == VolunteerPage::Report {
                     String::new()
@@ -210,8 +252,12 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     };
 
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some((action, el)) = action_of(&ev) else { return };
-        let Some(user) = session.info.get_untracked().map(|i| i.user) else { return };
+        let Some((action, el)) = action_of(&ev) else {
+            return;
+        };
+        let Some(user) = session.info.get_untracked().map(|i| i.user) else {
+            return;
+        };
         match action.as_str() {
             "decline" => decline_open.set(attr(&el, "data-visit").and_then(|v| v.parse().ok()).map(VisitId)),
             "decline-cancel" => decline_open.set(None),
@@ -227,22 +273,30 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(user) = session.info.get_untracked().map(|i| i.user) else { return };
+        let Some(user) = session.info.get_untracked().map(|i| i.user) else {
+            return;
+        };
         let Some(form) = form_of(&ev) else { return };
         let (body, draft_key) = match form.kind.as_str() {
             "report" => {
-                let Some((key, resident, visit)) = report_target() else { return };
+                let Some((key, resident, visit)) = report_target() else {
+                    return;
+                };
                 match form.draft.to_input(resident, visit) {
                     Some(input) => (MutationBody::Report(input), Some(key)),
                     None => return flash.set(Some(Flash::Error(Msg::ReportInvalid))),
                 }
             }
             "absence" => match (Date::parse(&form.draft.day), Date::parse(&form.draft.next)) {
-                (Ok(a), Ok(b)) if a <= b && b.days_since(a) <= 366 => (MutationBody::Absence { first: a, last: b }, None),
+                (Ok(a), Ok(b)) if a <= b && b.days_since(a) <= 366 => {
+                    (MutationBody::Absence { first: a, last: b }, None)
+                }
                 _ => return flash.set(Some(Flash::Error(Msg::AbsenceInvalid))),
             },
             "decline" => {
-                let Some(visit) = decline_open.get_untracked() else { return };
+                let Some(visit) = decline_open.get_untracked() else {
+                    return;
+                };
                 (MutationBody::DeclineVisit { visit, reason: form.draft.note.trim().to_owned() }, None)
             }
             _ => return,
@@ -269,13 +323,17 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     };
     // Every change to the report form: keep the draft, show the fields that apply.
     let on_input = move |ev: leptos::ev::Event| {
-        let Some(user) = session.info.get_untracked().map(|i| i.user) else { return };
+        let Some(user) = session.info.get_untracked().map(|i| i.user) else {
+            return;
+        };
         let Some(form) = form_of(&ev) else { return };
         if form.kind != "report" {
             return;
         }
         adjust_report_form(&ev, &form.draft);
-        let Some((key, ..)) = report_target() else { return };
+        let Some((key, ..)) = report_target() else {
+            return;
+        };
         if let Ok(json) = serde_json::to_string(&form.draft) {
             leptos::task::spawn_local(async move {
                 let _ = UserStore::new(user).save_draft(&key, &json).await;
@@ -331,7 +389,11 @@ impl Draft {
             resident,
             day: Date::parse(&self.day).ok()?,
             outcome,
-            duration_minutes: if done && !self.duration.trim().is_empty() { Some(self.duration.trim().parse().ok()?) } else { None },
+            duration_minutes: if done && !self.duration.trim().is_empty() {
+                Some(self.duration.trim().parse().ok()?)
+            } else {
+                None
+            },
             mood: if done { self.mood.parse().ok().and_then(Mood::new) } else { None },
             concerns: self.concerns.clone(),
             note: self.note.trim().to_owned(),
@@ -356,10 +418,23 @@ fn form_of(ev: &leptos::ev::Event) -> Option<FormRead> {
         let kind = form.get_attribute("data-form")?;
         let data = web_sys::FormData::new_with_form(&form).ok()?;
         let get = |name: &str| data.get(name).as_string().unwrap_or_default();
-        let concerns = data.get_all("concerns").iter().filter_map(|v| v.as_string()).filter_map(|c| ConcernKind::from_code(&c)).collect();
+        let concerns = data
+            .get_all("concerns")
+            .iter()
+            .filter_map(|v| v.as_string())
+            .filter_map(|c| ConcernKind::from_code(&c))
+            .collect();
         return Some(FormRead {
             kind,
-            draft: Draft { outcome: get("outcome"), day: get("day"), duration: get("duration"), mood: get("mood"), concerns, note: get("note"), next: get("next") },
+            draft: Draft {
+                outcome: get("outcome"),
+                day: get("day"),
+                duration: get("duration"),
+                mood: get("mood"),
+                concerns,
+                note: get("note"),
+                next: get("next"),
+            },
         });
     }
     #[allow(unreachable_code)]
@@ -401,7 +476,11 @@ fn adjust_report_form(ev: &leptos::ev::Event, draft: &Draft) {
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     {
         use wasm_bindgen::JsCast;
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("form").ok().flatten()) else {
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("form").ok().flatten())
+        else {
             return;
         };
         let show = |selector: &str, shown: bool| {
@@ -423,9 +502,11 @@ fn render_notices(lang: Lang, view: &LocalView) -> String {
     let mut items = String::new();
     for n in &view.notices {
         let text = match n {
-            RoundNotice::Added { resident, day, start, .. } => {
-                tf(lang, Msg::NoticeAdded, &[("name", &name_of(view, *resident)), ("day", &fmt_day(lang, *day)), ("time", &start.to_string())])
-            }
+            RoundNotice::Added { resident, day, start, .. } => tf(
+                lang,
+                Msg::NoticeAdded,
+                &[("name", &name_of(view, *resident)), ("day", &fmt_day(lang, *day)), ("time", &start.to_string())],
+            ),
             RoundNotice::Moved { resident, from, to, .. } => tf(
                 lang,
                 Msg::NoticeMoved,
@@ -435,7 +516,9 @@ fn render_notices(lang: Lang, view: &LocalView) -> String {
                     ("to", &format!("{} {}", fmt_day(lang, to.0), to.1)),
                 ],
             ),
-            RoundNotice::Removed { resident, day, .. } => tf(lang, Msg::NoticeRemoved, &[("name", &name_of(view, *resident)), ("day", &fmt_day(lang, *day))]),
+            RoundNotice::Removed { resident, day, .. } => {
+                tf(lang, Msg::NoticeRemoved, &[("name", &name_of(view, *resident)), ("day", &fmt_day(lang, *day))])
+            }
         };
         items.push_str(&format!("<li>{}</li>", esc(&text)));
     }
@@ -469,7 +552,11 @@ fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<
                 out.push_str("</ol></section>");
             }
             day = Some(v.day);
-            let title = if v.day == today { format!("{} ({})", fmt_day_long(lang, v.day), t(lang, Msg::Today)) } else { fmt_day_long(lang, v.day) };
+            let title = if v.day == today {
+                format!("{} ({})", fmt_day_long(lang, v.day), t(lang, Msg::Today))
+            } else {
+                fmt_day_long(lang, v.day)
+            };
             out.push_str(&format!("<section class=\"day\"><h2>{}</h2><ol class=\"visits\">", esc(&title)));
         }
         out.push_str(&render_visit(lang, view, v, today, decline_open == Some(v.id)));
@@ -482,13 +569,19 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
     let resident = view.residents.iter().find(|r| r.id == v.resident);
     let (badge_text, badge_class) = badge(lang, resident, v, today);
     let last = resident.map(|r| match &r.last_visit {
-        Some(l) => tf(lang, Msg::LastVisit, &[("date", &fmt_day(lang, l.day)), ("outcome", outcome_label(lang, l.outcome))]),
+        Some(l) => {
+            tf(lang, Msg::LastVisit, &[("date", &fmt_day(lang, l.day)), ("outcome", outcome_label(lang, l.outcome))])
+        }
         None => t(lang, Msg::NoVisitYet).to_owned(),
     });
     let decline_button = if v.reported {
         String::new()
     } else {
-        format!("<button type=\"button\" class=\"link\" data-action=\"decline\" data-visit=\"{}\">{}</button>", v.id.0, t(lang, Msg::Decline))
+        format!(
+            "<button type=\"button\" class=\"link\" data-action=\"decline\" data-visit=\"{}\">{}</button>",
+            v.id.0,
+            t(lang, Msg::Decline)
+        )
     };
     let decline_form = if declining {
         format!(
@@ -525,7 +618,14 @@ fn render_card(lang: Lang, view: &LocalView, id: Option<ResidentId>) -> String {
     let phone = r
         .phone
         .as_ref()
-        .map(|p| format!("<a class=\"button\" href=\"tel:{}\">{} {}</a> ", esc(&p.replace(' ', "")), t(lang, Msg::Call), esc(p)))
+        .map(|p| {
+            format!(
+                "<a class=\"button\" href=\"tel:{}\">{} {}</a> ",
+                esc(&p.replace(' ', "")),
+                t(lang, Msg::Call),
+                esc(p)
+            )
+        })
         .unwrap_or_default();
     let section = |title: Msg, text: &str| {
         if text.is_empty() { String::new() } else { format!("<h3>{}</h3><p>{}</p>", t(lang, title), esc(text)) }
@@ -541,7 +641,11 @@ fn render_card(lang: Lang, view: &LocalView, id: Option<ResidentId>) -> String {
         lat = micro_degrees(r.home.lat),
         lon = micro_degrees(r.home.lon),
         navigate = t(lang, Msg::Navigate),
-        due = esc(&tf(lang, Msg::NextDue, &[("date", &fmt_day(lang, r.next_due)), ("rhythm", rhythm_label(lang, r.rhythm))])),
+        due = esc(&tf(
+            lang,
+            Msg::NextDue,
+            &[("date", &fmt_day(lang, r.next_due)), ("rhythm", rhythm_label(lang, r.rhythm))]
+        )),
         access = section(Msg::AccessNotes, &r.access_notes),
         likes = section(Msg::Likes, &r.likes),
         id = r.id.0,
@@ -567,7 +671,11 @@ fn render_history(lang: Lang, view: &LocalView, resident: ResidentId) -> String 
     for e in &view.outbox {
         if let MutationBody::Report(r) = &e.mutation.body {
             if r.resident == resident {
-                let concerns = r.concerns.iter().map(|k| format!("{} — {}", concern_label(lang, *k), t(lang, Msg::ConcernOnPhone))).collect();
+                let concerns = r
+                    .concerns
+                    .iter()
+                    .map(|k| format!("{} — {}", concern_label(lang, *k), t(lang, Msg::ConcernOnPhone)))
+                    .collect();
                 rows.push((r.day, outcome_label(lang, r.outcome).to_owned(), Msg::ReportOnPhone, concerns));
             }
         }
@@ -616,7 +724,12 @@ fn render_history(lang: Lang, view: &LocalView, resident: ResidentId) -> String 
     out
 }
 
-fn render_report_form(lang: Lang, view: &LocalView, target: Option<(String, ResidentId, Option<VisitId>)>, draft: Option<Draft>) -> String {
+fn render_report_form(
+    lang: Lang,
+    view: &LocalView,
+    target: Option<(String, ResidentId, Option<VisitId>)>,
+    draft: Option<Draft>,
+) -> String {
     let Some((_, resident, _)) = target else {
         return format!("<p data-testid=\"unknown-person\">{}</p>", t(lang, Msg::UnknownPerson));
     };
@@ -637,7 +750,11 @@ fn render_report_form(lang: Lang, view: &LocalView, target: Option<(String, Resi
     let moods: String = [(1, Msg::Mood1), (2, Msg::Mood2), (3, Msg::Mood3), (4, Msg::Mood4)]
         .iter()
         .map(|(m, label)| {
-            format!("<label class=\"choice\"><input type=\"radio\" name=\"mood\" value=\"{m}\"{}> {}</label>", checked(d.mood == m.to_string()), t(lang, *label))
+            format!(
+                "<label class=\"choice\"><input type=\"radio\" name=\"mood\" value=\"{m}\"{}> {}</label>",
+                checked(d.mood == m.to_string()),
+                t(lang, *label)
+            )
         })
         .collect();
     let concerns: String = ConcernKind::ALL
@@ -689,9 +806,12 @@ fn render_absences(lang: Lang, view: &LocalView) -> String {
         .outbox
         .iter()
         .filter_map(|e| match e.mutation.body {
-            MutationBody::Absence { first, last } => {
-                Some(format!("<li>{} → {} ({})</li>", fmt_day(lang, first), fmt_day(lang, last), t(lang, Msg::ReportOnPhone)))
-            }
+            MutationBody::Absence { first, last } => Some(format!(
+                "<li>{} → {} ({})</li>",
+                fmt_day(lang, first),
+                fmt_day(lang, last),
+                t(lang, Msg::ReportOnPhone)
+            )),
             _ => None,
         })
         .collect();
@@ -720,12 +840,21 @@ mod tests {
 
     #[test]
     fn everything_from_the_data_is_escaped() {
-        assert_eq!(esc("<script>alert('x')</script> & \"y\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
     }
 
     #[test]
     fn drafts_become_valid_reports_or_nothing() {
-        let d = Draft { outcome: "done".into(), day: "2026-11-25".into(), duration: "45".into(), mood: "3".into(), ..Draft::default() };
+        let d = Draft {
+            outcome: "done".into(),
+            day: "2026-11-25".into(),
+            duration: "45".into(),
+            mood: "3".into(),
+            ..Draft::default()
+        };
         let r = d.to_input(ResidentId(1), None).unwrap();
         assert_eq!((r.duration_minutes, r.mood.map(Mood::get)), (Some(45), Some(3)));
         assert!(Draft { duration: "0".into(), ..d.clone() }.to_input(ResidentId(1), None).is_none());

@@ -44,9 +44,12 @@ pub fn round_notices(before: &[VisitRecord], changes: &[Change], first_sync: boo
         match change {
             Change::Visit(v) => match before.iter().find(|b| b.id == v.id) {
                 None => out.push(RoundNotice::Added { visit: v.id, resident: v.resident, day: v.day, start: v.start }),
-                Some(b) if (b.day, b.start) != (v.day, v.start) => {
-                    out.push(RoundNotice::Moved { visit: v.id, resident: v.resident, from: (b.day, b.start), to: (v.day, v.start) })
-                }
+                Some(b) if (b.day, b.start) != (v.day, v.start) => out.push(RoundNotice::Moved {
+                    visit: v.id,
+                    resident: v.resident,
+                    from: (b.day, b.start),
+                    to: (v.day, v.start),
+                }),
                 Some(_) => {}
             },
             Change::Removed { record: RecordKind::Visit, id } => {
@@ -113,7 +116,11 @@ pub async fn push_outbox<L: LocalDb, T: Transport>(db: &L, transport: &T, now: T
             return Ok(pushed);
         }
         let sent: Vec<ClientId> = batch.iter().map(|e| e.mutation.id.clone()).collect();
-        let request = PushRequest { protocol: PROTOCOL_VERSION, sent_at: now, mutations: batch.into_iter().map(|e| e.mutation).collect() };
+        let request = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            sent_at: now,
+            mutations: batch.into_iter().map(|e| e.mutation).collect(),
+        };
         let response = transport.push(request).await?;
         // Only acks for what was sent count; a batch not fully acked is an error, never a loop.
         let acks: Vec<Ack> = response.acks.into_iter().filter(|a| sent.contains(&a.id)).collect();
@@ -262,7 +269,10 @@ pub mod memory {
             let mut s = self.state.borrow_mut();
             for ack in acks {
                 s.outbox.retain(|_, e| e.mutation.id != ack.id);
-                s.sent.insert(ack.id.clone(), SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now });
+                s.sent.insert(
+                    ack.id.clone(),
+                    SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now },
+                );
             }
             Ok(())
         }

@@ -20,7 +20,9 @@
 pub mod engine;
 pub mod runner;
 
-use crate::domain::{ClientId, ConcernKind, ConcernStatus, Date, Minute, Mood, Outcome, ResidentId, Timestamp, VisitId};
+use crate::domain::{
+    ClientId, ConcernKind, ConcernStatus, Date, Minute, Mood, Outcome, ResidentId, Timestamp, VisitId,
+};
 use serde::{Deserialize, Serialize};
 
 /// The protocol this build speaks.
@@ -81,9 +83,15 @@ impl ReportInput {
 pub enum MutationBody {
     Report(ReportInput),
     /// The volunteer will not be available on these days (inclusive).
-    Absence { first: Date, last: Date },
+    Absence {
+        first: Date,
+        last: Date,
+    },
     /// The volunteer cannot make a planned visit.
-    DeclineVisit { visit: VisitId, reason: String },
+    DeclineVisit {
+        visit: VisitId,
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -226,7 +234,10 @@ pub enum Change {
     Visit(VisitRecord),
     Report(ReportRecord),
     /// The caller may no longer see this record: remove it from the phone.
-    Removed { record: RecordKind, id: String },
+    Removed {
+        record: RecordKind,
+        id: String,
+    },
 }
 
 impl Change {
@@ -275,20 +286,30 @@ mod tests {
         assert_eq!(ReportInput { duration_minutes: Some(0), ..report() }.validate(), Err("duration"));
         assert_eq!(ReportInput { note: "x".repeat(MAX_NOTE_CHARS + 1), ..report() }.validate(), Err("note_too_long"));
         assert_eq!(ReportInput { outcome: Outcome::NobodyHome, ..report() }.validate(), Err("details_without_visit"));
-        assert_eq!(ReportInput { concerns: vec![ConcernKind::Fall, ConcernKind::Fall], ..report() }.validate(), Err("duplicate_concern"));
-        assert_eq!(ReportInput { proposed_next: Date::parse("2026-11-20").ok(), ..report() }.validate(), Err("proposed_next"));
+        assert_eq!(
+            ReportInput { concerns: vec![ConcernKind::Fall, ConcernKind::Fall], ..report() }.validate(),
+            Err("duplicate_concern")
+        );
+        assert_eq!(
+            ReportInput { proposed_next: Date::parse("2026-11-20").ok(), ..report() }.validate(),
+            Err("proposed_next")
+        );
         let nobody = ReportInput { outcome: Outcome::NobodyHome, duration_minutes: None, mood: None, ..report() };
         assert!(nobody.validate().is_ok());
     }
 
     #[test]
     fn wire_format_is_stable() {
-        let ack = Ack { id: ClientId::from_bytes([1; 16]), status: AckStatus::Applied { flag: Some(Flag::VisitReassigned) } };
+        let ack =
+            Ack { id: ClientId::from_bytes([1; 16]), status: AckStatus::Applied { flag: Some(Flag::VisitReassigned) } };
         assert_eq!(
             serde_json::to_string(&ack).unwrap(),
             r#"{"id":"01010101010101010101010101010101","status":{"applied":{"flag":"visit_reassigned"}}}"#
         );
-        let body = MutationBody::Absence { first: Date::parse("2026-12-01").unwrap(), last: Date::parse("2026-12-03").unwrap() };
+        let body = MutationBody::Absence {
+            first: Date::parse("2026-12-01").unwrap(),
+            last: Date::parse("2026-12-03").unwrap(),
+        };
         assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"absence":{"first":"2026-12-01","last":"2026-12-03"}}"#);
         let removed = Change::Removed { record: RecordKind::Visit, id: "12".into() };
         assert_eq!(serde_json::to_string(&removed).unwrap(), r#"{"removed":{"record":"visit","id":"12"}}"#);

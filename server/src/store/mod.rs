@@ -12,8 +12,6 @@ pub async fn open(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::open(database_url).await?))
     } else {
-        Err(StoreError::Invalid(
-            "unsupported database URL: only sqlite: URLs are supported in this version".into(),
-        ))
+        Err(StoreError::Invalid("unsupported database URL: only sqlite: URLs are supported in this version".into()))
     }
 }

@@ -3,20 +3,28 @@
 //! Settings: WAL journal (readers never block the writer), `synchronous = FULL` (a commit is
 //! on disk before it is acknowledged: DESIGN.md "acknowledges only after a durable commit"),
 //! foreign keys on, a busy timeout instead of immediate "database is locked" errors.
+//!
+//! Writes: SQLite has one writer at a time. Write transactions take an in-process lock first
+//! (waiters wake as soon as it frees, instead of SQLite's sleep-and-retry) and begin
+//! `IMMEDIATE` (no read-then-upgrade deadlock). Pushes go through one writer task that commits
+//! the pushes waiting together in a single transaction, each in its own savepoint: one disk
+//! flush for many phones (group commit), each push still all-or-nothing.
 
 use monalisa_app::api::accounts::AccountSummary;
 use monalisa_app::api::audit::{AuditEntry, AuditFilter};
 use monalisa_app::auth::{DeviceId, Role, UserId};
 use monalisa_app::backend::{
-    CommuneRecord, DeviceRecord, EnrolmentPurpose, EnrolmentRecord, LastContact, NewUser, Population, SessionRecord, Store,
-    StoreCounts, StoreError, UserRecord,
+    CommuneRecord, DeviceRecord, EnrolmentPurpose, EnrolmentRecord, LastContact, NewUser, Population, SessionRecord,
+    Store, StoreCounts, StoreError, UserRecord,
 };
 use monalisa_app::domain::{
-    Ambassador, AmbassadorId, Commune, Consent, ConsentMethod, Date, DayRange, FollowUp, InseeCode, IsolationLevel, Location,
-    Minute, Outcome, Reach, Resident, ResidentId, Rhythm, RoundStatus, ScopeId, Timestamp, VisitStatus, Volunteer, VolunteerId,
-    Weekday, WeeklySlot,
+    Ambassador, AmbassadorId, Commune, Consent, ConsentMethod, Date, DayRange, FollowUp, InseeCode, IsolationLevel,
+    Location, Minute, Outcome, Reach, Resident, ResidentId, Rhythm, RoundStatus, ScopeId, Timestamp, VisitStatus,
+    Volunteer, VolunteerId, Weekday, WeeklySlot,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,6 +33,8 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite
 
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    pub(super) write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    pub(super) pushes: tokio::sync::mpsc::Sender<super::sqlite_sync::PushJob>,
 }
 
 pub(super) fn other(e: impl std::fmt::Display) -> StoreError {
@@ -47,7 +57,18 @@ impl SqliteStore {
         }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(other)?;
         MIGRATIONS.run(&pool).await.map_err(other)?;
-        Ok(SqliteStore { pool })
+        let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+        let pushes = super::sqlite_sync::spawn_push_writer(pool.clone(), write_lock.clone());
+        Ok(SqliteStore { pool, write_lock, pushes })
+    }
+
+    /// A write transaction: the in-process writer lock, then `BEGIN IMMEDIATE`.
+    pub(super) async fn write(
+        &self,
+    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, Transaction<'static, Sqlite>), StoreError> {
+        let guard = self.write_lock.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(other)?;
+        Ok((guard, tx))
     }
 }
 
@@ -81,7 +102,8 @@ fn conflict_or_other(e: sqlx::Error) -> StoreError {
 
 const USER_SELECT: &str = "u.id, u.login, u.display_name, u.role, u.password_hash, u.disabled, u.volunteer_id, \
      u.ambassador_id, COALESCE(v.scope_id, a.scope_id) AS scope_id";
-const USER_FROM: &str = "users u LEFT JOIN volunteers v ON v.id = u.volunteer_id LEFT JOIN ambassadors a ON a.id = u.ambassador_id";
+const USER_FROM: &str =
+    "users u LEFT JOIN volunteers v ON v.id = u.volunteer_id LEFT JOIN ambassadors a ON a.id = u.ambassador_id";
 
 fn user_from(row: &SqliteRow) -> Result<UserRecord, StoreError> {
     Ok(UserRecord {
@@ -112,8 +134,10 @@ fn device_from(row: &SqliteRow) -> DeviceRecord {
 }
 
 fn slot_from(row: &SqliteRow) -> Result<WeeklySlot, StoreError> {
-    let weekday = Weekday::from_index(u8::try_from(row.get::<i64, _>("weekday")).map_err(other)?).ok_or_else(|| bad("weekday"))?;
-    let minute = |c: &str| Minute::new(u16::try_from(row.get::<i64, _>(c)).unwrap_or(u16::MAX)).ok_or_else(|| bad("time"));
+    let weekday = Weekday::from_index(u8::try_from(row.get::<i64, _>("weekday")).map_err(other)?)
+        .ok_or_else(|| bad("weekday"))?;
+    let minute =
+        |c: &str| Minute::new(u16::try_from(row.get::<i64, _>(c)).unwrap_or(u16::MAX)).ok_or_else(|| bad("time"));
     WeeklySlot::new(weekday, minute("start_min")?, minute("end_min")?).ok_or_else(|| bad("slot"))
 }
 
@@ -150,8 +174,9 @@ impl Store for SqliteStore {
     }
 
     async fn ensure_communes(&self, communes: &[CommuneRecord]) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM communes").fetch_one(&mut *tx).await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
+        let existing: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM communes").fetch_one(&mut *tx).await.map_err(other)?;
         if existing > 0 {
             return Ok(0);
         }
@@ -188,7 +213,8 @@ impl Store for SqliteStore {
             .map(|row| {
                 let insee: String = row.get("insee");
                 Ok(Commune {
-                    insee: InseeCode::parse(&insee).ok_or_else(|| StoreError::Invalid(format!("bad INSEE code {insee}")))?,
+                    insee: InseeCode::parse(&insee)
+                        .ok_or_else(|| StoreError::Invalid(format!("bad INSEE code {insee}")))?,
                     name: row.get("name"),
                     population: u32::try_from(row.get::<i64, _>("population")).map_err(other)?,
                     population_year: u16::try_from(row.get::<i64, _>("population_year")).map_err(other)?,
@@ -222,9 +248,14 @@ impl Store for SqliteStore {
     }
 
     async fn import_population(&self, p: &Population) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
         for s in &p.scopes {
-            sqlx::query("INSERT INTO scopes (id, name) VALUES (?, ?)").bind(s.id.0).bind(&s.name).execute(&mut *tx).await.map_err(other)?;
+            sqlx::query("INSERT INTO scopes (id, name) VALUES (?, ?)")
+                .bind(s.id.0)
+                .bind(&s.name)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
             for c in &s.communes {
                 sqlx::query("INSERT INTO scope_communes (commune, scope_id) VALUES (?, ?)")
                     .bind(c.as_str())
@@ -431,12 +462,20 @@ impl Store for SqliteStore {
     }
 
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.id = ?")).bind(id.0).fetch_optional(&self.pool).await.map_err(other)?;
+        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         row.as_ref().map(user_from).transpose()
     }
 
     async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.login = ?")).bind(login).fetch_optional(&self.pool).await.map_err(other)?;
+        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.login = ?"))
+            .bind(login)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         row.as_ref().map(user_from).transpose()
     }
 
@@ -469,7 +508,10 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn account_candidates(&self, scope: Option<ScopeId>) -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError> {
+    async fn account_candidates(
+        &self,
+        scope: Option<ScopeId>,
+    ) -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT v.id FROM volunteers v WHERE v.active = 1 AND (?1 IS NULL OR v.scope_id = ?1) \
              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) ORDER BY v.last_name, v.first_name, v.id",
@@ -499,13 +541,23 @@ impl Store for SqliteStore {
     }
 
     async fn set_password(&self, user: UserId, hash: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user.0).execute(&self.pool).await.map_err(other)?;
+        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn set_user_disabled(&self, user: UserId, disabled: bool, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?").bind(disabled).bind(user.0).execute(&mut *tx).await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
+        let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
+            .bind(disabled)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -531,7 +583,7 @@ impl Store for SqliteStore {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
         // Only the newest link works: a lost QR code stops working once a new one is given.
         sqlx::query("UPDATE enrolment_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
             .bind(now.0)
@@ -562,14 +614,18 @@ impl Store for SqliteStore {
             .map_err(other)?;
         Ok(row.map(|row| EnrolmentRecord {
             user: UserId(row.get("user_id")),
-            purpose: if row.get::<&str, _>("purpose") == "reset" { EnrolmentPurpose::Reset } else { EnrolmentPurpose::Enrol },
+            purpose: if row.get::<&str, _>("purpose") == "reset" {
+                EnrolmentPurpose::Reset
+            } else {
+                EnrolmentPurpose::Enrol
+            },
             expires_at: Timestamp(row.get("expires_at")),
             used_at: ts(row.get("used_at")),
         }))
     }
 
     async fn use_enrolment(&self, token_hash: &str, password_hash: &str, now: Timestamp) -> Result<UserId, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
         // The conditional update is the single-use guarantee: two concurrent uses cannot both match.
         let user: Option<i64> = sqlx::query_scalar(
             "UPDATE enrolment_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING user_id",
@@ -580,7 +636,12 @@ impl Store for SqliteStore {
         .await
         .map_err(other)?;
         let user = user.ok_or(StoreError::NotFound)?;
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(password_hash).bind(user).execute(&mut *tx).await.map_err(other)?;
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         tx.commit().await.map_err(other)?;
         Ok(UserId(user))
     }
@@ -597,22 +658,34 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(device_from))
     }
 
-    async fn create_device(&self, user: UserId, token_hash: &str, label: &str, now: Timestamp) -> Result<DeviceId, StoreError> {
-        let id = sqlx::query("INSERT INTO devices (user_id, token_hash, label, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
-            .bind(user.0)
-            .bind(token_hash)
-            .bind(label)
-            .bind(now.0)
-            .bind(now.0)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?
-            .last_insert_rowid();
+    async fn create_device(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        label: &str,
+        now: Timestamp,
+    ) -> Result<DeviceId, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO devices (user_id, token_hash, label, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(user.0)
+        .bind(token_hash)
+        .bind(label)
+        .bind(now.0)
+        .bind(now.0)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?
+        .last_insert_rowid();
         Ok(DeviceId(id))
     }
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?")).bind(id.0).fetch_optional(&self.pool).await.map_err(other)?;
+        let row = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(row.as_ref().map(device_from))
     }
 
@@ -626,7 +699,7 @@ impl Store for SqliteStore {
     }
 
     async fn revoke_device(&self, id: DeviceId, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
         let done = sqlx::query("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
             .bind(now.0)
             .bind(id.0)
@@ -646,8 +719,15 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(other)
     }
 
-    async fn create_session(&self, token_hash: &str, user: UserId, device: DeviceId, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        device: DeviceId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, device_id, created_at, refreshed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -660,16 +740,23 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?").bind(now.0).bind(device.0).execute(&mut *tx).await.map_err(other)?;
+        sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?")
+            .bind(now.0)
+            .bind(device.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         tx.commit().await.map_err(other)
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query("SELECT user_id, device_id, expires_at, ended_at, refreshed_at FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)?;
+        let row = sqlx::query(
+            "SELECT user_id, device_id, expires_at, ended_at, refreshed_at FROM sessions WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
         let Some(row) = row else { return Ok(None) };
         let user = self.user(UserId(row.get("user_id"))).await?.ok_or_else(|| bad("session user"))?;
         let device = self.device(DeviceId(row.get("device_id"))).await?.ok_or_else(|| bad("session device"))?;
@@ -683,7 +770,7 @@ impl Store for SqliteStore {
     }
 
     async fn refresh_session(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let (_write, mut tx) = self.write().await?;
         let device: Option<i64> = sqlx::query_scalar(
             "UPDATE sessions SET refreshed_at = ?, expires_at = ? WHERE token_hash = ? AND ended_at IS NULL RETURNING device_id",
         )
@@ -694,7 +781,12 @@ impl Store for SqliteStore {
         .await
         .map_err(other)?;
         if let Some(device) = device {
-            sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?").bind(now.0).bind(device).execute(&mut *tx).await.map_err(other)?;
+            sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?")
+                .bind(now.0)
+                .bind(device)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
         }
         tx.commit().await.map_err(other)
     }
@@ -766,14 +858,21 @@ impl Store for SqliteStore {
     // ---- people --------------------------------------------------------------------------
 
     async fn resident(&self, id: ResidentId) -> Result<Option<Resident>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM residents WHERE id = ?").bind(id.0).fetch_optional(&self.pool).await.map_err(other)? else {
+        let Some(row) = sqlx::query("SELECT * FROM residents WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?
+        else {
             return Ok(None);
         };
-        let slots = sqlx::query("SELECT weekday, start_min, end_min FROM resident_slots WHERE resident_id = ? ORDER BY weekday, start_min")
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
+        let slots = sqlx::query(
+            "SELECT weekday, start_min, end_min FROM resident_slots WHERE resident_id = ? ORDER BY weekday, start_min",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
         let since = date(row.get("status_since"))?;
         let follow_up = match row.get::<&str, _>("follow_up_status") {
             "active" => FollowUp::Active { since },
@@ -791,7 +890,8 @@ impl Store for SqliteStore {
             access_notes: row.get("access_notes"),
             likes: row.get("likes"),
             rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
-            isolation: IsolationLevel::new(u8::try_from(row.get::<i64, _>("isolation")).unwrap_or(0)).ok_or_else(|| bad("isolation"))?,
+            isolation: IsolationLevel::new(u8::try_from(row.get::<i64, _>("isolation")).unwrap_or(0))
+                .ok_or_else(|| bad("isolation"))?,
             preferred: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
             consent: Consent {
                 given_on: date(row.get("consent_on"))?,
@@ -824,30 +924,40 @@ impl Store for SqliteStore {
     }
 
     async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError> {
-        let scope: Option<i64> =
-            sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?").bind(insee).fetch_optional(&self.pool).await.map_err(other)?;
+        let scope: Option<i64> = sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
+            .bind(insee)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(scope.map(ScopeId))
     }
 
     async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM volunteers WHERE id = ?").bind(id.0).fetch_optional(&self.pool).await.map_err(other)? else {
+        let Some(row) = sqlx::query("SELECT * FROM volunteers WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?
+        else {
             return Ok(None);
         };
-        let communes: Vec<String> = sqlx::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
+        let communes: Vec<String> =
+            sqlx::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
         let slots = sqlx::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
             .bind(id.0)
             .fetch_all(&self.pool)
             .await
             .map_err(other)?;
-        let absences = sqlx::query("SELECT first_day, last_day FROM volunteer_absences WHERE volunteer_id = ? ORDER BY first_day")
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
+        let absences =
+            sqlx::query("SELECT first_day, last_day FROM volunteer_absences WHERE volunteer_id = ? ORDER BY first_day")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(Some(Volunteer {
             id,
             first_name: row.get("first_name"),
@@ -858,14 +968,19 @@ impl Store for SqliteStore {
             scope: ScopeId(row.get("scope_id")),
             has_car: row.get::<i64, _>("has_car") != 0,
             reach: Reach {
-                communes: communes.iter().map(|c| InseeCode::parse(c).ok_or_else(|| bad("commune"))).collect::<Result<_, _>>()?,
+                communes: communes
+                    .iter()
+                    .map(|c| InseeCode::parse(c).ok_or_else(|| bad("commune")))
+                    .collect::<Result<_, _>>()?,
                 radius_km: row.get("radius_km"),
             },
             weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
             availability: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
             absences: absences
                 .iter()
-                .map(|r| DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence")))
+                .map(|r| {
+                    DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence"))
+                })
                 .collect::<Result<_, _>>()?,
             active: row.get::<i64, _>("active") != 0,
         }))
@@ -881,10 +996,17 @@ impl Store for SqliteStore {
     }
 
     async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar("SELECT name FROM communes WHERE insee = ?").bind(insee).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query_scalar("SELECT name FROM communes WHERE insee = ?")
+            .bind(insee)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn resident_card(&self, id: ResidentId) -> Result<Option<monalisa_app::api::residents::ResidentCard>, StoreError> {
+    async fn resident_card(
+        &self,
+        id: ResidentId,
+    ) -> Result<Option<monalisa_app::api::residents::ResidentCard>, StoreError> {
         self.card(id).await
     }
 

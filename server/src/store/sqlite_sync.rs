@@ -45,8 +45,7 @@ const SNAPSHOT_KINDS: [RecordKind; 3] = [RecordKind::Resident, RecordKind::Visit
 const RESIDENT_VISIBLE: &str = "r.follow_up_status <> 'ended' AND (r.volunteer_id = ?v OR EXISTS (\
      SELECT 1 FROM visits v JOIN rounds ro ON ro.id = v.round_id WHERE v.resident_id = r.id AND v.volunteer_id = ?v \
      AND ro.status = 'published' AND v.status <> 'cancelled' AND v.day >= ?w))";
-const VISIT_VISIBLE: &str =
-    "v.volunteer_id = ?v AND v.status <> 'cancelled' AND v.day >= ?w AND EXISTS (SELECT 1 FROM rounds ro WHERE ro.id = v.round_id AND ro.status = 'published')";
+const VISIT_VISIBLE: &str = "v.volunteer_id = ?v AND v.status <> 'cancelled' AND v.day >= ?w AND EXISTS (SELECT 1 FROM rounds ro WHERE ro.id = v.round_id AND ro.status = 'published')";
 const REPORT_VISIBLE: &str = "p.volunteer_id = ?v AND p.day >= ?r";
 
 /// SQLite numbers positional parameters `?NNN`; the conditions above use named markers,
@@ -65,30 +64,127 @@ struct Window {
     reports_from: String,
 }
 
-impl SqliteStore {
-    pub(super) async fn push(&self, caller: &SyncCaller, request: &PushRequest, now: Timestamp) -> Result<Vec<Ack>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let mut acks = Vec::with_capacity(request.mutations.len());
-        for m in &request.mutations {
-            let previous: Option<String> =
-                sqlx::query_scalar("SELECT ack FROM applied_mutations WHERE id = ?").bind(m.id.as_str()).fetch_optional(&mut *tx).await.map_err(other)?;
-            if let Some(previous) = previous {
-                let status = match serde_json::from_str::<AckStatus>(&previous).map_err(other)? {
-                    AckStatus::Applied { flag } => AckStatus::AlreadyApplied { flag },
-                    status => status,
-                };
-                acks.push(Ack { id: m.id.clone(), status });
-                continue;
-            }
-            let status = if caller.revoked {
-                quarantine(&mut tx, caller, m, "device_revoked", now).await?
-            } else {
-                match caller.volunteer {
-                    None => AckStatus::Rejected { reason: "not_a_volunteer".into() },
-                    Some(v) => apply_one(&mut tx, caller, v.0, m, now).await?,
+/// A push waiting for the writer task.
+pub(super) struct PushJob {
+    caller: SyncCaller,
+    request: PushRequest,
+    now: Timestamp,
+    reply: tokio::sync::oneshot::Sender<Result<Vec<Ack>, StoreError>>,
+}
+
+/// Pushes committed together at most (bounds one transaction's size and everyone's wait).
+const GROUP_MAX: usize = 64;
+
+/// The writer task: takes the pushes that are waiting, applies each in its own savepoint of
+/// one transaction, commits once (durably), then answers each. A push whose savepoint failed
+/// gets its error, the others their acknowledgements; if the commit fails, everyone gets the
+/// error and nothing is acknowledged.
+pub(super) fn spawn_push_writer(
+    pool: sqlx::SqlitePool,
+    write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+) -> tokio::sync::mpsc::Sender<PushJob> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<PushJob>(1024);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut jobs = vec![first];
+            while jobs.len() < GROUP_MAX {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
                 }
+            }
+            let results = commit_group(&pool, &write_lock, &jobs).await;
+            for (job, result) in jobs.into_iter().zip(results) {
+                let _ = job.reply.send(result);
+            }
+        }
+    });
+    tx
+}
+
+async fn commit_group(
+    pool: &sqlx::SqlitePool,
+    write_lock: &tokio::sync::Mutex<()>,
+    jobs: &[PushJob],
+) -> Vec<Result<Vec<Ack>, StoreError>> {
+    let _write = write_lock.lock().await;
+    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(e) => return jobs.iter().map(|_| Err(other(&e))).collect(),
+    };
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        if let Err(e) = sqlx::query("SAVEPOINT push").execute(&mut *tx).await {
+            results.push(Err(other(e)));
+            continue;
+        }
+        match apply_push(&mut tx, &job.caller, &job.request, job.now).await {
+            Ok(acks) => {
+                let released = sqlx::query("RELEASE push").execute(&mut *tx).await;
+                results.push(released.map(|_| acks).map_err(other));
+            }
+            Err(e) => {
+                let _ = sqlx::query("ROLLBACK TO push").execute(&mut *tx).await;
+                let _ = sqlx::query("RELEASE push").execute(&mut *tx).await;
+                results.push(Err(e));
+            }
+        }
+    }
+    // With `synchronous = FULL` the commit is on disk when this returns: only then is any
+    // mutation acknowledged.
+    match tx.commit().await {
+        Ok(()) => results,
+        Err(e) => jobs.iter().map(|_| Err(other(&e))).collect(),
+    }
+}
+
+impl SqliteStore {
+    pub(super) async fn push(
+        &self,
+        caller: &SyncCaller,
+        request: &PushRequest,
+        now: Timestamp,
+    ) -> Result<Vec<Ack>, StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.pushes
+            .send(PushJob { caller: caller.clone(), request: request.clone(), now, reply })
+            .await
+            .map_err(|_| StoreError::Other("the push writer stopped".into()))?;
+        answer.await.map_err(|_| StoreError::Other("the push writer stopped".into()))?
+    }
+}
+
+/// Applies one push inside the current transaction.
+async fn apply_push(
+    tx: &mut Tx<'_>,
+    caller: &SyncCaller,
+    request: &PushRequest,
+    now: Timestamp,
+) -> Result<Vec<Ack>, StoreError> {
+    let mut acks = Vec::with_capacity(request.mutations.len());
+    for m in &request.mutations {
+        let previous: Option<String> = sqlx::query_scalar("SELECT ack FROM applied_mutations WHERE id = ?")
+            .bind(m.id.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(other)?;
+        if let Some(previous) = previous {
+            let status = match serde_json::from_str::<AckStatus>(&previous).map_err(other)? {
+                AckStatus::Applied { flag } => AckStatus::AlreadyApplied { flag },
+                status => status,
             };
-            sqlx::query(
+            acks.push(Ack { id: m.id.clone(), status });
+            continue;
+        }
+        let status = if caller.revoked {
+            quarantine(tx, caller, m, "device_revoked", now).await?
+        } else {
+            match caller.volunteer {
+                None => AckStatus::Rejected { reason: "not_a_volunteer".into() },
+                Some(v) => apply_one(tx, caller, v.0, m, now).await?,
+            }
+        };
+        sqlx::query(
                 "INSERT INTO applied_mutations (id, user_id, device_id, protocol, ack, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(m.id.as_str())
@@ -98,26 +194,30 @@ impl SqliteStore {
             .bind(serde_json::to_string(&status).map_err(other)?)
             .bind(m.recorded_at.0)
             .bind(now.0)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(other)?;
-            acks.push(Ack { id: m.id.clone(), status });
-        }
-        sqlx::query("UPDATE devices SET last_sync = ?, last_seen = max(last_seen, ?) WHERE id = ?")
-            .bind(now.0)
-            .bind(now.0)
-            .bind(caller.device.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        // With `synchronous = FULL` the commit is on disk when this returns: only then is any
-        // mutation acknowledged.
-        tx.commit().await.map_err(other)?;
-        Ok(acks)
+        acks.push(Ack { id: m.id.clone(), status });
     }
+    sqlx::query("UPDATE devices SET last_sync = ?, last_seen = max(last_seen, ?) WHERE id = ?")
+        .bind(now.0)
+        .bind(now.0)
+        .bind(caller.device.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
+    Ok(acks)
+}
 
-    pub(super) async fn pull_page(&self, caller: &SyncCaller, cursor: Option<&Cursor>, limit: u32, today: Date) -> Result<PullPage, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+impl SqliteStore {
+    pub(super) async fn pull_page(
+        &self,
+        caller: &SyncCaller,
+        cursor: Option<&Cursor>,
+        limit: u32,
+        today: Date,
+    ) -> Result<PullPage, StoreError> {
+        let (_write, mut tx) = self.write().await?;
         let limit = limit.clamp(1, monalisa_app::sync::MAX_PAGE) as usize;
         let device = caller.device.0;
         let Some(volunteer) = caller.volunteer.filter(|_| !caller.revoked) else {
@@ -136,19 +236,27 @@ impl SqliteStore {
         let page = match cursor {
             None => {
                 // A phone with nothing: forget what this device was thought to hold, snapshot.
-                sqlx::query("DELETE FROM device_records WHERE device_id = ?").bind(device).execute(&mut *tx).await.map_err(other)?;
-                let seq = max_seq(&mut tx).await?;
-                snapshot(&mut tx, &window, seq, 0, String::new(), limit).await?
-            }
-            Some(Cursor { seq, snapshot: Some(pos) }) => snapshot(&mut tx, &window, *seq, pos.kind, pos.after_id.clone(), limit).await?,
-            Some(Cursor { seq, snapshot: None }) => {
-                // The phone applied everything up to `seq`: its tombstones up to there are done.
-                sqlx::query("DELETE FROM device_records WHERE device_id = ? AND gone_seq IS NOT NULL AND gone_seq <= ?")
+                sqlx::query("DELETE FROM device_records WHERE device_id = ?")
                     .bind(device)
-                    .bind(seq)
                     .execute(&mut *tx)
                     .await
                     .map_err(other)?;
+                let seq = max_seq(&mut tx).await?;
+                snapshot(&mut tx, &window, seq, 0, String::new(), limit).await?
+            }
+            Some(Cursor { seq, snapshot: Some(pos) }) => {
+                snapshot(&mut tx, &window, *seq, pos.kind, pos.after_id.clone(), limit).await?
+            }
+            Some(Cursor { seq, snapshot: None }) => {
+                // The phone applied everything up to `seq`: its tombstones up to there are done.
+                sqlx::query(
+                    "DELETE FROM device_records WHERE device_id = ? AND gone_seq IS NOT NULL AND gone_seq <= ?",
+                )
+                .bind(device)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
                 changes_since(&mut tx, &window, *seq, limit).await?
             }
         };
@@ -215,7 +323,16 @@ impl SqliteStore {
 }
 
 /// The audit trail, written in the same transaction as what it records.
-async fn audit(tx: &mut Tx<'_>, user: i64, device: i64, action: &str, kind: &str, id: &str, detail: &str, now: Timestamp) -> Result<(), StoreError> {
+async fn audit(
+    tx: &mut Tx<'_>,
+    user: i64,
+    device: i64,
+    action: &str,
+    kind: &str,
+    id: &str,
+    detail: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(now.0)
         .bind(user)
@@ -234,7 +351,13 @@ async fn max_seq(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await.map_err(other)
 }
 
-async fn quarantine(tx: &mut Tx<'_>, caller: &SyncCaller, m: &Mutation, reason: &str, now: Timestamp) -> Result<AckStatus, StoreError> {
+async fn quarantine(
+    tx: &mut Tx<'_>,
+    caller: &SyncCaller,
+    m: &Mutation,
+    reason: &str,
+    now: Timestamp,
+) -> Result<AckStatus, StoreError> {
     sqlx::query("INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(m.id.as_str())
         .bind(caller.user.0)
@@ -249,7 +372,13 @@ async fn quarantine(tx: &mut Tx<'_>, caller: &SyncCaller, m: &Mutation, reason: 
     Ok(AckStatus::Quarantined)
 }
 
-async fn apply_one(tx: &mut Tx<'_>, caller: &SyncCaller, volunteer: i64, m: &Mutation, now: Timestamp) -> Result<AckStatus, StoreError> {
+async fn apply_one(
+    tx: &mut Tx<'_>,
+    caller: &SyncCaller,
+    volunteer: i64,
+    m: &Mutation,
+    now: Timestamp,
+) -> Result<AckStatus, StoreError> {
     match &m.body {
         MutationBody::Report(r) => apply_report(tx, caller, volunteer, m, r, now).await,
         MutationBody::Absence { first, last } => {
@@ -369,16 +498,28 @@ async fn apply_report(
     .execute(&mut **tx)
     .await
     .map_err(other)?;
-    audit(tx, caller.user.0, caller.device.0, "report.create", "report", m.id.as_str(), flag.map_or("", Flag::code), now).await?;
+    audit(
+        tx,
+        caller.user.0,
+        caller.device.0,
+        "report.create",
+        "report",
+        m.id.as_str(),
+        flag.map_or("", Flag::code),
+        now,
+    )
+    .await?;
     for kind in &r.concerns {
-        sqlx::query("INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)")
-            .bind(m.id.as_str())
-            .bind(kind.code())
-            .bind(r.resident.0)
-            .bind(now.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(other)?;
+        sqlx::query(
+            "INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)",
+        )
+        .bind(m.id.as_str())
+        .bind(kind.code())
+        .bind(r.resident.0)
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
     }
     Ok(AckStatus::Applied { flag })
 }
@@ -387,9 +528,13 @@ async fn apply_report(
 
 async fn visible(tx: &mut Tx<'_>, w: &Window, kind: RecordKind, id: &str) -> Result<bool, StoreError> {
     let sql = match kind {
-        RecordKind::Resident => format!("SELECT 1 FROM residents r WHERE r.id = ?1 AND {RESIDENT_VISIBLE}"),
+        RecordKind::Resident => {
+            format!("SELECT 1 FROM residents r WHERE r.id = ?1 AND {RESIDENT_VISIBLE}")
+        }
         RecordKind::Visit => format!("SELECT 1 FROM visits v WHERE v.id = ?1 AND {VISIT_VISIBLE}"),
-        RecordKind::Report => format!("SELECT 1 FROM reports p WHERE p.id = ?1 AND {REPORT_VISIBLE}"),
+        RecordKind::Report => {
+            format!("SELECT 1 FROM reports p WHERE p.id = ?1 AND {REPORT_VISIBLE}")
+        }
     };
     // Exactly the parameters the statement numbers: ?1 id, ?2 volunteer, ?3 the window.
     let (sql, window) = match kind {
@@ -397,7 +542,11 @@ async fn visible(tx: &mut Tx<'_>, w: &Window, kind: RecordKind, id: &str) -> Res
         _ => (sql.replace("?w", "?3").replace("?v", "?2"), &w.visits_from),
     };
     let q = sqlx::query(&sql);
-    let q = if kind == RecordKind::Report { q.bind(id.to_owned()) } else { q.bind(id.parse::<i64>().map_err(|_| bad("id"))?) };
+    let q = if kind == RecordKind::Report {
+        q.bind(id.to_owned())
+    } else {
+        q.bind(id.parse::<i64>().map_err(|_| bad("id"))?)
+    };
     let row = q.bind(w.volunteer).bind(window).fetch_optional(&mut **tx).await.map_err(other)?;
     Ok(row.is_some())
 }
@@ -427,7 +576,9 @@ pub(super) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Res
     let rhythm = Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?;
     let last_done = row.get::<Option<String>, _>("last_done").as_deref().map(date).transpose()?;
     let last_visit = match (row.get::<Option<String>, _>("last_day"), row.get::<Option<String>, _>("last_outcome")) {
-        (Some(d), Some(o)) => Some(LastVisit { day: date(&d)?, outcome: Outcome::from_code(&o).ok_or_else(|| bad("outcome"))? }),
+        (Some(d), Some(o)) => {
+            Some(LastVisit { day: date(&d)?, outcome: Outcome::from_code(&o).ok_or_else(|| bad("outcome"))? })
+        }
         _ => None,
     };
     Ok(Some(ResidentCard {
@@ -460,7 +611,8 @@ async fn load_visit(tx: &mut Tx<'_>, id: i64) -> Result<Option<VisitRecord>, Sto
             id: VisitId(row.get("id")),
             resident: ResidentId(row.get("resident_id")),
             day: date(row.get("day"))?,
-            start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX)).ok_or_else(|| bad("time"))?,
+            start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX))
+                .ok_or_else(|| bad("time"))?,
             order: u32::try_from(row.get::<i64, _>("seq")).unwrap_or(0),
             week_start: date(row.get("week_start"))?,
             reported: row.get::<&str, _>("status") == "reported",
@@ -470,15 +622,20 @@ async fn load_visit(tx: &mut Tx<'_>, id: i64) -> Result<Option<VisitRecord>, Sto
 }
 
 async fn load_report(tx: &mut Tx<'_>, id: &str) -> Result<Option<ReportRecord>, StoreError> {
-    let Some(row) = sqlx::query("SELECT id, visit_id, resident_id, day, outcome, flag, received_at FROM reports WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(other)?
+    let Some(row) =
+        sqlx::query("SELECT id, visit_id, resident_id, day, outcome, flag, received_at FROM reports WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(other)?
     else {
         return Ok(None);
     };
-    let concerns = sqlx::query("SELECT kind, status FROM concerns WHERE report_id = ? ORDER BY kind").bind(id).fetch_all(&mut **tx).await.map_err(other)?;
+    let concerns = sqlx::query("SELECT kind, status FROM concerns WHERE report_id = ? ORDER BY kind")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(other)?;
     Ok(Some(ReportRecord {
         id: ClientId::parse(row.get("id")).ok_or_else(|| bad("report id"))?,
         visit: row.get::<Option<i64>, _>("visit_id").map(VisitId),
@@ -537,16 +694,36 @@ async fn snapshot(
     while let Some(&kind) = SNAPSHOT_KINDS.get(usize::from(kind_index)) {
         let want = (limit - changes.len()) as i64;
         let (sql, text_ids) = match kind {
-            RecordKind::Resident => (format!("SELECT r.id AS id FROM residents r WHERE r.id > ?1 AND {RESIDENT_VISIBLE} ORDER BY r.id LIMIT ?5"), false),
-            RecordKind::Visit => (format!("SELECT v.id AS id FROM visits v WHERE v.id > ?1 AND {VISIT_VISIBLE} ORDER BY v.id LIMIT ?5"), false),
-            RecordKind::Report => (format!("SELECT p.id AS id FROM reports p WHERE p.id > ?1 AND {REPORT_VISIBLE} ORDER BY p.id LIMIT ?5"), true),
+            RecordKind::Resident => (
+                format!(
+                    "SELECT r.id AS id FROM residents r WHERE r.id > ?1 AND {RESIDENT_VISIBLE} ORDER BY r.id LIMIT ?5"
+                ),
+                false,
+            ),
+            RecordKind::Visit => (
+                format!("SELECT v.id AS id FROM visits v WHERE v.id > ?1 AND {VISIT_VISIBLE} ORDER BY v.id LIMIT ?5"),
+                false,
+            ),
+            RecordKind::Report => (
+                format!("SELECT p.id AS id FROM reports p WHERE p.id > ?1 AND {REPORT_VISIBLE} ORDER BY p.id LIMIT ?5"),
+                true,
+            ),
         };
         let sql = numbered(&sql);
         let q = sqlx::query(&sql);
         let q = if text_ids { q.bind(after.clone()) } else { q.bind(after.parse::<i64>().unwrap_or(0)) };
-        let rows = q.bind(w.volunteer).bind(&w.visits_from).bind(&w.reports_from).bind(want).fetch_all(&mut **tx).await.map_err(other)?;
-        let ids: Vec<String> =
-            rows.iter().map(|r| if text_ids { r.get::<String, _>("id") } else { r.get::<i64, _>("id").to_string() }).collect();
+        let rows = q
+            .bind(w.volunteer)
+            .bind(&w.visits_from)
+            .bind(&w.reports_from)
+            .bind(want)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(other)?;
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| if text_ids { r.get::<String, _>("id") } else { r.get::<i64, _>("id").to_string() })
+            .collect();
         for id in &ids {
             if let Some(change) = load(tx, kind, id).await? {
                 deliver(tx, w, kind, id).await?;
@@ -555,12 +732,20 @@ async fn snapshot(
         }
         if ids.len() as i64 == want {
             let last = ids.last().cloned().unwrap_or_default();
-            return Ok(PullPage { changes, cursor: Cursor { seq, snapshot: Some(SnapshotPosition { kind: kind_index, after_id: last }) }, more: true });
+            return Ok(PullPage {
+                changes,
+                cursor: Cursor { seq, snapshot: Some(SnapshotPosition { kind: kind_index, after_id: last }) },
+                more: true,
+            });
         }
         kind_index += 1;
         after = String::new();
     }
-    let more: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM change_log WHERE seq > ?)").bind(seq).fetch_one(&mut **tx).await.map_err(other)?;
+    let more: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM change_log WHERE seq > ?)")
+        .bind(seq)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(other)?;
     Ok(PullPage { changes, cursor: Cursor { seq, snapshot: None }, more })
 }
 
@@ -577,7 +762,9 @@ async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) ->
     for row in &rows {
         let seq: i64 = row.get("seq");
         last = seq;
-        let Some(kind) = kind_of(row.get("kind")) else { continue };
+        let Some(kind) = kind_of(row.get("kind")) else {
+            continue;
+        };
         let id: String = row.get("entity_id");
         let mut todo = vec![(kind, id)];
         // A visit's change can make its resident visible (or not) to this volunteer.
@@ -610,14 +797,16 @@ async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) ->
                 .map_err(other)?;
                 if let Some(gone) = held {
                     if gone.is_none() {
-                        sqlx::query("UPDATE device_records SET gone_seq = ? WHERE device_id = ? AND kind = ? AND entity_id = ?")
-                            .bind(seq)
-                            .bind(w.device)
-                            .bind(kind_code(kind))
-                            .bind(&id)
-                            .execute(&mut **tx)
-                            .await
-                            .map_err(other)?;
+                        sqlx::query(
+                            "UPDATE device_records SET gone_seq = ? WHERE device_id = ? AND kind = ? AND entity_id = ?",
+                        )
+                        .bind(seq)
+                        .bind(w.device)
+                        .bind(kind_code(kind))
+                        .bind(&id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(other)?;
                     }
                     changes.push(Change::Removed { record: kind, id });
                 }

@@ -66,7 +66,12 @@ impl TestApp {
     }
 
     /// GET a page with extra cookies (a session).
-    pub async fn page_as(&self, path: &str, lang: &str, cookies: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+    pub async fn page_as(
+        &self,
+        path: &str,
+        lang: &str,
+        cookies: &str,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
         let res = self
             .client
             .get(format!("{}{path}", self.url))
@@ -159,13 +164,18 @@ impl Agent {
 
     /// A GET server function; returns the status.
     pub async fn get_json(&mut self, path: &str) -> u16 {
-        let res = self.client.get(format!("{}{path}", self.url)).header("cookie", self.cookie_header()).send().await.unwrap();
+        let res =
+            self.client.get(format!("{}{path}", self.url)).header("cookie", self.cookie_header()).send().await.unwrap();
         self.absorb(&res);
         res.status().as_u16()
     }
 
     pub async fn login(&mut self, login: &str, password: &str) -> (u16, Value) {
-        self.call("/api/v1/login", serde_json::json!({ "login": login, "password": password, "device_label": "Test · Agent" })).await
+        self.call(
+            "/api/v1/login",
+            serde_json::json!({ "login": login, "password": password, "device_label": "Test · Agent" }),
+        )
+        .await
     }
 }
 
@@ -184,7 +194,8 @@ pub struct World {
 impl World {
     pub async fn new() -> World {
         let app = TestApp::spawn().await;
-        let params = monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse("2026-11-25").unwrap() };
+        let params =
+            monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse("2026-11-25").unwrap() };
         let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
         let population = monalisa_server::demo::generate(&shapes, &params).unwrap();
         app.store.import_population(&population).await.unwrap();
@@ -196,7 +207,9 @@ impl World {
                 .volunteers
                 .iter()
                 .filter(|v| v.scope.0 == scope && Some(v.id) != skip)
-                .max_by_key(|v| (population.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id)))
+                .max_by_key(|v| {
+                    (population.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id))
+                })
                 .unwrap()
                 .id
         };
