@@ -91,9 +91,12 @@ size:
 # ---- tests -------------------------------------------------------------------------------
 
 # Per package, with explicit features: `cargo test --workspace` would unify ssr and hydrate.
+# Server tests run one at a time: each starts its own server and Tokio runtime, and several
+# runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
+# production: see `pages_render_under_concurrent_load`).
 rust-tests:
 	cargo test -p monalisa-app --features ssr
-	cargo test -p monalisa-server
+	cargo test -p monalisa-server -- --test-threads=1
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 
 browser-tests:

@@ -11,7 +11,7 @@ use monalisa_app::backend::{NewUser, Settings};
 use monalisa_app::domain::{Date, Timestamp};
 use serde_json::{Value, json};
 use std::io::BufRead;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const PASSWORD: &str = "mot-de-passe-de-banc";
 const TODAY: &str = "2026-11-25";
@@ -274,68 +274,97 @@ async fn push_load() {
         clients.push(Client { cookie, residents });
     }
     println!("== push throughput, SQLite (WAL, synchronous=FULL), each push 1-5 reports, loopback");
+    println!("   closed loop: each client pushes again as soon as its previous push is answered");
     println!("{:>8} {:>12} {:>10} {:>10} {:>10}", "clients", "reports/s", "p50 ms", "p99 ms", "max ms");
     let clients = std::sync::Arc::new(clients);
     let mut counter = 0u64;
     for concurrency in [10usize, 50, 200] {
-        let duration = Duration::from_secs(8);
-        let start = Instant::now();
-        let mut tasks = Vec::new();
-        for c in 0..concurrency.min(clients.len()) {
-            let http = http.clone();
-            let url = url.clone();
-            let clients = clients.clone();
-            let base = counter + (c as u64) * 1_000_000;
-            tasks.push(tokio::spawn(async move {
-                let me = &clients[c];
-                let mut latencies = Vec::new();
-                let mut reports = 0usize;
-                let mut n = base;
-                while start.elapsed() < duration {
-                    let batch = 1 + (n % 5) as usize;
-                    let mutations: Vec<Value> = (0..batch)
-                        .map(|i| {
-                            n += 1;
-                            json!({ "id": format!("{:032x}", n), "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-                                "visit": null, "resident": me.residents[i % me.residents.len()], "day": TODAY, "outcome": "done",
-                                "duration_minutes": 40, "mood": 3, "concerns": [], "note": "ok", "proposed_next": null } } })
-                        })
-                        .collect();
-                    let t = Instant::now();
-                    let res = http
-                        .post(format!("{url}/api/sync/v1/push"))
-                        .header("cookie", &me.cookie)
-                        .json(&json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": mutations } }))
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(res.status(), 200);
-                    let _ = res.bytes().await.unwrap();
-                    latencies.push(t.elapsed());
-                    reports += batch;
-                }
-                (reports, latencies)
-            }));
-        }
-        let mut all = Vec::new();
-        let mut total = 0;
-        for t in tasks {
-            let (r, l) = t.await.unwrap();
-            total += r;
-            all.extend(l);
-        }
-        let elapsed = start.elapsed().as_secs_f64();
-        all.sort();
-        let pct = |q: f64| all[((all.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
-        println!(
-            "{concurrency:>8} {:>12.0} {:>10.1} {:>10.1} {:>10.1}",
-            total as f64 / elapsed,
-            pct(0.5),
-            pct(0.99),
-            pct(1.0)
-        );
-        counter += 100_000_000;
+        push_round(&http, &url, &clients, concurrency, None, &mut counter).await;
     }
+    // Open loop: 200 clients together offer 5,000 reports/s (3 reports per push on average),
+    // each on its own schedule; latency counts from the scheduled send time, so a server that
+    // falls behind is charged for the queueing (no coordinated omission).
+    println!("   open loop: 200 clients offering 5,000 reports/s together, latency from the scheduled send");
+    let interval = Duration::from_secs_f64(200.0 * 3.0 / 5_000.0);
+    push_round(&http, &url, &clients, 200, Some(interval), &mut counter).await;
     let _ = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
     let _ = server.wait();
+}
+
+/// One measured round of pushes: `concurrency` clients for 8 seconds, either back to back
+/// (`pace` = None) or each starting a push every `pace` from a staggered offset.
+async fn push_round(
+    http: &reqwest::Client,
+    url: &str,
+    clients: &std::sync::Arc<Vec<Client>>,
+    concurrency: usize,
+    pace: Option<Duration>,
+    counter: &mut u64,
+) {
+    let duration = Duration::from_secs(8);
+    let start = tokio::time::Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..concurrency.min(clients.len()) {
+        let http = http.clone();
+        let url = url.to_owned();
+        let clients = clients.clone();
+        let base = *counter + (c as u64) * 1_000_000;
+        tasks.push(tokio::spawn(async move {
+            let me = &clients[c];
+            let mut latencies = Vec::new();
+            let mut reports = 0usize;
+            let mut n = base;
+            let mut k = 0u32;
+            let mut pushes = c;
+            while start.elapsed() < duration {
+                let scheduled = match pace {
+                    Some(pace) => {
+                        let at = start + pace.mul_f64(c as f64 / concurrency as f64) + pace * k;
+                        k += 1;
+                        if at - start >= duration {
+                            break;
+                        }
+                        tokio::time::sleep_until(at).await;
+                        at
+                    }
+                    None => tokio::time::Instant::now(),
+                };
+                // 1, 2, 3, 4, 5 reports in turn: 3 on average.
+                let batch = 1 + pushes % 5;
+                pushes += 1;
+                let mutations: Vec<Value> = (0..batch)
+                    .map(|i| {
+                        n += 1;
+                        json!({ "id": format!("{:032x}", n), "recorded_at": 1_764_000_000_000i64, "body": { "report": {
+                            "visit": null, "resident": me.residents[i % me.residents.len()], "day": TODAY, "outcome": "done",
+                            "duration_minutes": 40, "mood": 3, "concerns": [], "note": "ok", "proposed_next": null } } })
+                    })
+                    .collect();
+                let res = http
+                    .post(format!("{url}/api/sync/v1/push"))
+                    .header("cookie", &me.cookie)
+                    .json(&json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": mutations } }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 200);
+                let _ = res.bytes().await.unwrap();
+                latencies.push(scheduled.elapsed());
+                reports += batch;
+            }
+            (reports, latencies)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut total = 0;
+    for t in tasks {
+        let (r, l) = t.await.unwrap();
+        total += r;
+        all.extend(l);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.sort();
+    let pct = |q: f64| all[((all.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
+    println!("{concurrency:>8} {:>12.0} {:>10.1} {:>10.1} {:>10.1}", total as f64 / elapsed, pct(0.5), pct(0.99), pct(1.0));
+    *counter += 100_000_000;
 }

@@ -215,3 +215,32 @@ async fn language_switch_sets_a_cookie_and_stays_on_site() {
     assert_eq!(res.headers()["location"], "/");
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
+
+/// Many pages rendered at once by one server (one runtime, as in production) all complete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_under_concurrent_load() {
+    let world = World::new().await;
+    let admin = world.agent("admin").await;
+    let session = admin.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let mut tasks = Vec::new();
+    for n in 0..60 {
+        let url = world.app.url.clone();
+        let client = world.app.client.clone();
+        let session = session.clone();
+        tasks.push(tokio::spawn(async move {
+            let path = ["/", "/connexion", "/accueil", "/comptes", "/journal", "/comptes/1"][n % 6];
+            let res = client.get(format!("{url}{path}")).header("cookie", session).header("accept", "text/html").send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap().len())
+        }));
+    }
+    let all = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    })
+    .await
+    .expect("every page rendered");
+    assert!(all.iter().all(|(status, len)| *status == 200 && *len > 1000), "{all:?}");
+}

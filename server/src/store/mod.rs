@@ -1,6 +1,7 @@
 //! Storage backends. Each implements `monalisa_app::backend::Store` with its own append-only
 //! migrations; the rest of the server only sees the trait.
 
+mod push_writer;
 pub mod sqlite;
 mod sqlite_sync;
 

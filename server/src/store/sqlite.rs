@@ -6,9 +6,8 @@
 //!
 //! Writes: SQLite has one writer at a time. Write transactions take an in-process lock first
 //! (waiters wake as soon as it frees, instead of SQLite's sleep-and-retry) and begin
-//! `IMMEDIATE` (no read-then-upgrade deadlock). Pushes go through one writer task that commits
-//! the pushes waiting together in a single transaction, each in its own savepoint: one disk
-//! flush for many phones (group commit), each push still all-or-nothing.
+//! `IMMEDIATE` (no read-then-upgrade deadlock). Pushes go through the push writer thread
+//! (`push_writer.rs`), which group-commits them.
 
 use monalisa_app::api::accounts::AccountSummary;
 use monalisa_app::api::audit::{AuditEntry, AuditFilter};
@@ -34,8 +33,15 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
     pub(super) write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
-    pub(super) pushes: tokio::sync::mpsc::Sender<super::sqlite_sync::PushJob>,
+    pub(super) pushes: tokio::sync::mpsc::Sender<super::push_writer::PushJob>,
+    /// Sessions looked up recently (every request authenticates): kept a few seconds, dropped
+    /// at once when this process revokes, disables, ends or refreshes. A change made by another
+    /// process (`monalisa user disable`) takes effect within [`SESSION_CACHE_TTL`].
+    sessions: std::sync::Mutex<std::collections::HashMap<String, (SessionRecord, std::time::Instant)>>,
 }
+
+/// How long a looked-up session is reused.
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(5);
 
 pub(super) fn other(e: impl std::fmt::Display) -> StoreError {
     StoreError::Other(e.to_string())
@@ -55,11 +61,39 @@ impl SqliteStore {
                 std::fs::create_dir_all(dir).map_err(|e| other(format!("cannot create {}: {e}", dir.display())))?;
             }
         }
+        let file = options.get_filename().to_path_buf();
+        if file.as_os_str().is_empty() || file == std::path::Path::new(":memory:") {
+            return Err(StoreError::Invalid("in-memory SQLite is not supported: use a file".into()));
+        }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(other)?;
         MIGRATIONS.run(&pool).await.map_err(other)?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
-        let pushes = super::sqlite_sync::spawn_push_writer(pool.clone(), write_lock.clone());
-        Ok(SqliteStore { pool, write_lock, pushes })
+        let pushes = super::push_writer::spawn(&file, write_lock.clone())?;
+        Ok(SqliteStore { pool, write_lock, pushes, sessions: std::sync::Mutex::default() })
+    }
+
+    async fn load_session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id, device_id, expires_at, ended_at, refreshed_at FROM sessions WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        let Some(row) = row else { return Ok(None) };
+        let user = self.user(UserId(row.get("user_id"))).await?.ok_or_else(|| bad("session user"))?;
+        let device = self.device(DeviceId(row.get("device_id"))).await?.ok_or_else(|| bad("session device"))?;
+        Ok(Some(SessionRecord {
+            user,
+            device,
+            expires_at: Timestamp(row.get("expires_at")),
+            ended_at: ts(row.get("ended_at")),
+            refreshed_at: Timestamp(row.get("refreshed_at")),
+        }))
+    }
+
+    fn forget_sessions(&self) {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// A write transaction: the in-process writer lock, then `BEGIN IMMEDIATE`.
@@ -551,6 +585,7 @@ impl Store for SqliteStore {
     }
 
     async fn set_user_disabled(&self, user: UserId, disabled: bool, now: Timestamp) -> Result<(), StoreError> {
+        self.forget_sessions();
         let (_write, mut tx) = self.write().await?;
         let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
             .bind(disabled)
@@ -699,6 +734,7 @@ impl Store for SqliteStore {
     }
 
     async fn revoke_device(&self, id: DeviceId, now: Timestamp) -> Result<(), StoreError> {
+        self.forget_sessions();
         let (_write, mut tx) = self.write().await?;
         let done = sqlx::query("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
             .bind(now.0)
@@ -750,26 +786,24 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT user_id, device_id, expires_at, ended_at, refreshed_at FROM sessions WHERE token_hash = ?",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(other)?;
-        let Some(row) = row else { return Ok(None) };
-        let user = self.user(UserId(row.get("user_id"))).await?.ok_or_else(|| bad("session user"))?;
-        let device = self.device(DeviceId(row.get("device_id"))).await?.ok_or_else(|| bad("session device"))?;
-        Ok(Some(SessionRecord {
-            user,
-            device,
-            expires_at: Timestamp(row.get("expires_at")),
-            ended_at: ts(row.get("ended_at")),
-            refreshed_at: Timestamp(row.get("refreshed_at")),
-        }))
+        if let Some((record, at)) = self.sessions.lock().unwrap_or_else(|e| e.into_inner()).get(token_hash) {
+            if at.elapsed() < SESSION_CACHE_TTL {
+                return Ok(Some(record.clone()));
+            }
+        }
+        let found = self.load_session(token_hash).await?;
+        if let Some(record) = &found {
+            let mut cache = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(token_hash.to_owned(), (record.clone(), std::time::Instant::now()));
+        }
+        Ok(found)
     }
 
     async fn refresh_session(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(token_hash);
         let (_write, mut tx) = self.write().await?;
         let device: Option<i64> = sqlx::query_scalar(
             "UPDATE sessions SET refreshed_at = ?, expires_at = ? WHERE token_hash = ? AND ended_at IS NULL RETURNING device_id",
@@ -792,6 +826,7 @@ impl Store for SqliteStore {
     }
 
     async fn end_session(&self, token_hash: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(token_hash);
         sqlx::query("UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL")
             .bind(now.0)
             .bind(token_hash)

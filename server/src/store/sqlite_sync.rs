@@ -9,8 +9,7 @@ use monalisa_app::domain::{
     ClientId, ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, Rhythm, Timestamp, VisitId,
 };
 use monalisa_app::sync::{
-    Ack, AckStatus, Change, Cursor, Flag, Mutation, MutationBody, PushRequest, RecordKind, ReportInput, ReportRecord,
-    SnapshotPosition, VisitRecord,
+    Ack, Change, Cursor, Flag, PushRequest, RecordKind, ReportRecord, SnapshotPosition, VisitRecord,
 };
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -64,81 +63,8 @@ struct Window {
     reports_from: String,
 }
 
-/// A push waiting for the writer task.
-pub(super) struct PushJob {
-    caller: SyncCaller,
-    request: PushRequest,
-    now: Timestamp,
-    reply: tokio::sync::oneshot::Sender<Result<Vec<Ack>, StoreError>>,
-}
-
-/// Pushes committed together at most (bounds one transaction's size and everyone's wait).
-const GROUP_MAX: usize = 64;
-
-/// The writer task: takes the pushes that are waiting, applies each in its own savepoint of
-/// one transaction, commits once (durably), then answers each. A push whose savepoint failed
-/// gets its error, the others their acknowledgements; if the commit fails, everyone gets the
-/// error and nothing is acknowledged.
-pub(super) fn spawn_push_writer(
-    pool: sqlx::SqlitePool,
-    write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
-) -> tokio::sync::mpsc::Sender<PushJob> {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<PushJob>(1024);
-    tokio::spawn(async move {
-        while let Some(first) = rx.recv().await {
-            let mut jobs = vec![first];
-            while jobs.len() < GROUP_MAX {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
-                }
-            }
-            let results = commit_group(&pool, &write_lock, &jobs).await;
-            for (job, result) in jobs.into_iter().zip(results) {
-                let _ = job.reply.send(result);
-            }
-        }
-    });
-    tx
-}
-
-async fn commit_group(
-    pool: &sqlx::SqlitePool,
-    write_lock: &tokio::sync::Mutex<()>,
-    jobs: &[PushJob],
-) -> Vec<Result<Vec<Ack>, StoreError>> {
-    let _write = write_lock.lock().await;
-    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
-        Ok(tx) => tx,
-        Err(e) => return jobs.iter().map(|_| Err(other(&e))).collect(),
-    };
-    let mut results = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        if let Err(e) = sqlx::query("SAVEPOINT push").execute(&mut *tx).await {
-            results.push(Err(other(e)));
-            continue;
-        }
-        match apply_push(&mut tx, &job.caller, &job.request, job.now).await {
-            Ok(acks) => {
-                let released = sqlx::query("RELEASE push").execute(&mut *tx).await;
-                results.push(released.map(|_| acks).map_err(other));
-            }
-            Err(e) => {
-                let _ = sqlx::query("ROLLBACK TO push").execute(&mut *tx).await;
-                let _ = sqlx::query("RELEASE push").execute(&mut *tx).await;
-                results.push(Err(e));
-            }
-        }
-    }
-    // With `synchronous = FULL` the commit is on disk when this returns: only then is any
-    // mutation acknowledged.
-    match tx.commit().await {
-        Ok(()) => results,
-        Err(e) => jobs.iter().map(|_| Err(other(&e))).collect(),
-    }
-}
-
 impl SqliteStore {
+    /// Hands a push to the writer thread and waits for its answer (after the commit).
     pub(super) async fn push(
         &self,
         caller: &SyncCaller,
@@ -147,66 +73,11 @@ impl SqliteStore {
     ) -> Result<Vec<Ack>, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.pushes
-            .send(PushJob { caller: caller.clone(), request: request.clone(), now, reply })
+            .send(super::push_writer::PushJob { caller: caller.clone(), request: request.clone(), now, reply })
             .await
             .map_err(|_| StoreError::Other("the push writer stopped".into()))?;
         answer.await.map_err(|_| StoreError::Other("the push writer stopped".into()))?
     }
-}
-
-/// Applies one push inside the current transaction.
-async fn apply_push(
-    tx: &mut Tx<'_>,
-    caller: &SyncCaller,
-    request: &PushRequest,
-    now: Timestamp,
-) -> Result<Vec<Ack>, StoreError> {
-    let mut acks = Vec::with_capacity(request.mutations.len());
-    for m in &request.mutations {
-        let previous: Option<String> = sqlx::query_scalar("SELECT ack FROM applied_mutations WHERE id = ?")
-            .bind(m.id.as_str())
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(other)?;
-        if let Some(previous) = previous {
-            let status = match serde_json::from_str::<AckStatus>(&previous).map_err(other)? {
-                AckStatus::Applied { flag } => AckStatus::AlreadyApplied { flag },
-                status => status,
-            };
-            acks.push(Ack { id: m.id.clone(), status });
-            continue;
-        }
-        let status = if caller.revoked {
-            quarantine(tx, caller, m, "device_revoked", now).await?
-        } else {
-            match caller.volunteer {
-                None => AckStatus::Rejected { reason: "not_a_volunteer".into() },
-                Some(v) => apply_one(tx, caller, v.0, m, now).await?,
-            }
-        };
-        sqlx::query(
-                "INSERT INTO applied_mutations (id, user_id, device_id, protocol, ack, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(m.id.as_str())
-            .bind(caller.user.0)
-            .bind(caller.device.0)
-            .bind(i64::from(request.protocol))
-            .bind(serde_json::to_string(&status).map_err(other)?)
-            .bind(m.recorded_at.0)
-            .bind(now.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(other)?;
-        acks.push(Ack { id: m.id.clone(), status });
-    }
-    sqlx::query("UPDATE devices SET last_sync = ?, last_seen = max(last_seen, ?) WHERE id = ?")
-        .bind(now.0)
-        .bind(now.0)
-        .bind(caller.device.0)
-        .execute(&mut **tx)
-        .await
-        .map_err(other)?;
-    Ok(acks)
 }
 
 impl SqliteStore {
@@ -349,179 +220,6 @@ async fn audit(
 
 async fn max_seq(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await.map_err(other)
-}
-
-async fn quarantine(
-    tx: &mut Tx<'_>,
-    caller: &SyncCaller,
-    m: &Mutation,
-    reason: &str,
-    now: Timestamp,
-) -> Result<AckStatus, StoreError> {
-    sqlx::query("INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(m.id.as_str())
-        .bind(caller.user.0)
-        .bind(caller.device.0)
-        .bind(reason)
-        .bind(serde_json::to_string(m).map_err(other)?)
-        .bind(now.0)
-        .execute(&mut **tx)
-        .await
-        .map_err(other)?;
-    audit(tx, caller.user.0, caller.device.0, "mutation.quarantine", "report", m.id.as_str(), reason, now).await?;
-    Ok(AckStatus::Quarantined)
-}
-
-async fn apply_one(
-    tx: &mut Tx<'_>,
-    caller: &SyncCaller,
-    volunteer: i64,
-    m: &Mutation,
-    now: Timestamp,
-) -> Result<AckStatus, StoreError> {
-    match &m.body {
-        MutationBody::Report(r) => apply_report(tx, caller, volunteer, m, r, now).await,
-        MutationBody::Absence { first, last } => {
-            if first > last || last.days_since(*first) > 366 {
-                return Ok(AckStatus::Rejected { reason: "absence_dates".into() });
-            }
-            sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
-                .bind(volunteer)
-                .bind(first.to_string())
-                .bind(last.to_string())
-                .execute(&mut **tx)
-                .await
-                .map_err(other)?;
-            Ok(AckStatus::Applied { flag: None })
-        }
-        MutationBody::DeclineVisit { visit, reason } => {
-            if reason.chars().count() > 500 {
-                return Ok(AckStatus::Rejected { reason: "reason_too_long".into() });
-            }
-            let owner: Option<i64> = sqlx::query_scalar("SELECT volunteer_id FROM visits WHERE id = ?")
-                .bind(visit.0)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(other)?;
-            match owner {
-                Some(v) if v == volunteer => {
-                    sqlx::query("INSERT INTO visit_declines (mutation_id, visit_id, volunteer_id, reason, received_at) VALUES (?, ?, ?, ?, ?)")
-                        .bind(m.id.as_str())
-                        .bind(visit.0)
-                        .bind(volunteer)
-                        .bind(reason)
-                        .bind(now.0)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(other)?;
-                    Ok(AckStatus::Applied { flag: None })
-                }
-                // Already someone else's visit, or gone: nothing to decline, nothing lost.
-                Some(_) => Ok(AckStatus::Applied { flag: Some(Flag::VisitReassigned) }),
-                None => Ok(AckStatus::Applied { flag: Some(Flag::VisitCancelled) }),
-            }
-        }
-    }
-}
-
-async fn apply_report(
-    tx: &mut Tx<'_>,
-    caller: &SyncCaller,
-    volunteer: i64,
-    m: &Mutation,
-    r: &ReportInput,
-    now: Timestamp,
-) -> Result<AckStatus, StoreError> {
-    if let Err(reason) = r.validate() {
-        return Ok(AckStatus::Rejected { reason: reason.into() });
-    }
-    let resident: Option<Option<i64>> = sqlx::query_scalar("SELECT volunteer_id FROM residents WHERE id = ?")
-        .bind(r.resident.0)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(other)?;
-    let Some(resident_volunteer) = resident else {
-        // A fact about someone the server does not know (erased since?): kept aside, not lost.
-        return quarantine(tx, caller, m, "unknown_resident", now).await;
-    };
-    let mut visit_id = None;
-    let flag = match r.visit {
-        Some(visit) => {
-            let row = sqlx::query("SELECT volunteer_id, status, resident_id FROM visits WHERE id = ?")
-                .bind(visit.0)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(other)?;
-            match row {
-                None => Some(Flag::NotAssigned),
-                Some(row) => {
-                    visit_id = Some(visit.0);
-                    let (owner, status, res): (i64, String, i64) = (row.get(0), row.get(1), row.get(2));
-                    if res != r.resident.0 {
-                        visit_id = None;
-                        Some(Flag::NotAssigned)
-                    } else if status == "cancelled" {
-                        Some(Flag::VisitCancelled)
-                    } else if owner != volunteer {
-                        Some(Flag::VisitReassigned)
-                    } else {
-                        sqlx::query("UPDATE visits SET status = 'reported' WHERE id = ? AND status = 'planned'")
-                            .bind(visit.0)
-                            .execute(&mut **tx)
-                            .await
-                            .map_err(other)?;
-                        None
-                    }
-                }
-            }
-        }
-        None => (resident_volunteer != Some(volunteer)).then_some(Flag::NotAssigned),
-    };
-    sqlx::query(
-        "INSERT INTO reports (id, visit_id, resident_id, volunteer_id, day, outcome, duration_min, mood, note, proposed_next, \
-         recorded_at, received_at, flag, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(m.id.as_str())
-    .bind(visit_id)
-    .bind(r.resident.0)
-    .bind(volunteer)
-    .bind(r.day.to_string())
-    .bind(r.outcome.code())
-    .bind(r.duration_minutes.map(i64::from))
-    .bind(r.mood.map(|x| i64::from(x.get())))
-    .bind(&r.note)
-    .bind(r.proposed_next.map(|d| d.to_string()))
-    .bind(m.recorded_at.0)
-    .bind(now.0)
-    .bind(flag.map(Flag::code))
-    .bind(caller.device.0)
-    .execute(&mut **tx)
-    .await
-    .map_err(other)?;
-    audit(
-        tx,
-        caller.user.0,
-        caller.device.0,
-        "report.create",
-        "report",
-        m.id.as_str(),
-        flag.map_or("", Flag::code),
-        now,
-    )
-    .await?;
-    for kind in &r.concerns {
-        sqlx::query(
-            "INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)",
-        )
-        .bind(m.id.as_str())
-        .bind(kind.code())
-        .bind(r.resident.0)
-        .bind(now.0)
-        .execute(&mut **tx)
-        .await
-        .map_err(other)?;
-    }
-    Ok(AckStatus::Applied { flag })
 }
 
 // ---- pull ------------------------------------------------------------------------------------
