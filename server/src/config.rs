@@ -23,6 +23,8 @@ pub enum Command {
     DemoData(DemoArgs),
     /// Manage accounts: add, list, disable, enable, reset-password.
     User(UserArgs),
+    /// Plan a week from an instance file (monalisa-plan-instance/1), or check a hand-edited plan.
+    Plan(PlanArgs),
 }
 
 /// Settings of accounts and links, shared by the server and the `user` commands.
@@ -168,6 +170,28 @@ pub struct DemoArgs {
     /// The day to generate for (YYYY-MM-DD); default: today (UTC).
     #[arg(long)]
     pub today: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    /// The instance to plan (format monalisa-plan-instance/1).
+    #[arg(long)]
+    pub instance: std::path::PathBuf,
+    /// Where to write the plan (monalisa-plan-solution/1), or the check report with --check.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Seconds to search, model building included.
+    #[arg(long, default_value_t = 10.0)]
+    pub time_limit: f64,
+    /// Search iterations instead of a time limit: the same seed then gives the same plan.
+    #[arg(long, conflicts_with = "time_limit")]
+    pub iterations: Option<u64>,
+    /// Seed of the search.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Check this plan instead of planning: compute its times and list every violated rule.
+    #[arg(long, value_name = "SOLUTION")]
+    pub check: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

@@ -36,6 +36,13 @@ async fn main() -> std::process::ExitCode {
             init_logs(LogFormat::Text);
             user_command(args).await
         }
+        Command::Plan(args) => {
+            init_logs(LogFormat::Text);
+            match tokio::task::spawn_blocking(move || monalisa_server::plan_cli::run(&args)).await {
+                Ok(result) => result,
+                Err(e) => Err(anyhow::anyhow!("the planner stopped: {e}")),
+            }
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
