@@ -365,6 +365,12 @@ async fn push_round(
     let elapsed = start.elapsed().as_secs_f64();
     all.sort();
     let pct = |q: f64| all[((all.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1000.0;
-    println!("{concurrency:>8} {:>12.0} {:>10.1} {:>10.1} {:>10.1}", total as f64 / elapsed, pct(0.5), pct(0.99), pct(1.0));
+    println!(
+        "{concurrency:>8} {:>12.0} {:>10.1} {:>10.1} {:>10.1}",
+        total as f64 / elapsed,
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
     *counter += 100_000_000;
 }

@@ -229,7 +229,13 @@ async fn pages_render_under_concurrent_load() {
         let session = session.clone();
         tasks.push(tokio::spawn(async move {
             let path = ["/", "/connexion", "/accueil", "/comptes", "/journal", "/comptes/1"][n % 6];
-            let res = client.get(format!("{url}{path}")).header("cookie", session).header("accept", "text/html").send().await.unwrap();
+            let res = client
+                .get(format!("{url}{path}"))
+                .header("cookie", session)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
             (res.status().as_u16(), res.text().await.unwrap().len())
         }));
     }
