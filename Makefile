@@ -19,7 +19,7 @@ WASM_IN := target/$(WASM_TARGET)/wasm-release/monalisa_app.wasm
 # Size budget of the phone bundle (WASM + JS, gzip -9), in bytes.
 SIZE_BUDGET := 307200
 
-.PHONY: bench-sync run test build build-release site tools tools-test server-debug server-release rust-tests browser-tests size clean
+.PHONY: bench-sync bench-planner run test build build-release site tools tools-test server-debug server-release rust-tests browser-tests size clean
 
 ## make run: install what is missing, build in release mode, start on ./data/monalisa.db with the demo territory.
 run: tools build-release
@@ -108,3 +108,10 @@ clean:
 ## make bench-sync: first-sync bytes and push throughput (figures, see README "Benchmarks").
 bench-sync:
 	cargo bench -p monalisa-server --bench sync
+
+## make bench-planner: the planner against the anchor solvers on ../shared/bench (figures, see README).
+bench-planner:
+	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null)
+	@python3 -c 'import venv, ensurepip' 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null)
+	cargo build --release -p monalisa-server --bin monalisa
+	python3 tools/bench_planner.py

@@ -9,13 +9,15 @@
 //! ([`Problem::location_points`]).
 
 use crate::format::{INSTANCE_FORMAT, Instance};
-use crate::travel::{Haversine, HaversineTravel, Point, Travel};
+use crate::travel::{CachedTravel, Haversine, HaversineTravel, Point, Travel};
 use std::collections::HashMap;
 
 /// "No shift" in assignment arrays.
 pub const NONE: u32 = u32::MAX;
 /// How many nearest visits each visit knows (for ruin neighbourhoods).
 const NEIGHBOURS: usize = 40;
+/// How many competing shifts each shift knows.
+const SHIFT_NEIGHBOURS: usize = 12;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ProblemError {
@@ -94,6 +96,9 @@ pub struct Problem {
     pub shift_visits: Vec<Vec<u32>>,
     /// For each visit, its nearest visits, nearest first.
     pub neighbours: Vec<Vec<u32>>,
+    /// For each shift, the nearest other usable shifts at overlapping times, nearest first:
+    /// those compete for the same visits.
+    pub shift_neighbours: Vec<Vec<u32>>,
     /// For each visit, whether some eligible volunteer accepts its commune and distance.
     pub in_range: Vec<bool>,
 }
@@ -152,7 +157,9 @@ impl Problem {
             speed_kmh: spec.speed_kmh,
             earth_radius_km: spec.earth_radius_km,
         };
-        Problem::with_travel(instance, |points| Ok(Box::new(HaversineTravel { model, points: points.to_vec() })))
+        Problem::with_travel(instance, |points| {
+            Ok(Box::new(CachedTravel::new(HaversineTravel { model, points: points.to_vec() })))
+        })
     }
 
     /// Validates an instance and prepares it with another travel provider (a road table).
@@ -209,10 +216,12 @@ impl Problem {
             candidates: Vec::new(),
             shift_visits: Vec::new(),
             neighbours: Vec::new(),
+            shift_neighbours: Vec::new(),
             in_range: Vec::new(),
         };
         problem.find_candidates();
         problem.find_neighbours();
+        problem.find_shift_neighbours();
         problem.find_in_range();
         Ok(problem)
     }
@@ -299,6 +308,32 @@ impl Problem {
                     model.km(p, &visit_points[a as usize]).total_cmp(&model.km(p, &visit_points[b as usize]))
                 });
                 near.truncate(NEIGHBOURS);
+                near
+            })
+            .collect();
+    }
+
+    fn find_shift_neighbours(&mut self) {
+        let starts: Vec<Point> = self.shifts.iter().map(|s| self.points[s.start as usize]).collect();
+        let grid = Grid::new(&starts);
+        let model = Haversine::default();
+        self.shift_neighbours = self
+            .shifts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                if !s.usable {
+                    return Vec::new();
+                }
+                let mut near = grid.nearest(&starts[i], 8 * SHIFT_NEIGHBOURS);
+                near.retain(|&j| {
+                    let o = &self.shifts[j as usize];
+                    j as usize != i && o.usable && o.open < s.close && s.open < o.close
+                });
+                near.sort_by(|&a, &b| {
+                    model.km(&starts[i], &starts[a as usize]).total_cmp(&model.km(&starts[i], &starts[b as usize]))
+                });
+                near.truncate(SHIFT_NEIGHBOURS);
                 near
             })
             .collect();

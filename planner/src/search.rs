@@ -112,11 +112,22 @@ pub struct Settings {
     pub end_threshold: f64,
     /// Chance of skipping a position while reinserting (diversity).
     pub blink: f64,
+    /// Share of ruins that empty competing shifts rather than a visit's neighbourhood.
+    pub shift_ruin: f64,
+    /// Most routes emptied by a shift ruin.
+    pub max_shift_ruin: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { max_ruin: 12, start_threshold: 2_000.0, end_threshold: 10.0, blink: 0.01 }
+        Settings {
+            max_ruin: 20,
+            start_threshold: 2_000.0,
+            end_threshold: 10.0,
+            blink: 0.01,
+            shift_ruin: 0.5,
+            max_shift_ruin: 6,
+        }
     }
 }
 
@@ -161,13 +172,30 @@ pub fn search(plan: &mut Plan, budget: &mut dyn Budget, seed: u64, settings: &Se
     stats
 }
 
-/// Removes a random visit's neighbourhood: up to `max_ruin` served visits, taking whole routes
-/// or single visits.
+/// Removes a neighbourhood, one of two kinds at random: a random visit and the visits nearest
+/// to it (whole routes or single visits), or a random shift's route and the routes of the
+/// nearest shifts at the same time (they compete for the same visits).
 fn ruin(plan: &mut Plan, rng: &mut Rng, settings: &Settings, removed: &mut Vec<u32>, shifts: &mut Vec<u32>) {
     let p = plan.p;
     removed.clear();
     shifts.clear();
     let seed = rng.below(p.visits.len()) as u32;
+    if rng.unit() < settings.shift_ruin {
+        let home = match plan.shift_of(seed) {
+            NONE => match p.candidates[seed as usize].first() {
+                Some(c) => c.shift,
+                None => return,
+            },
+            s => s,
+        };
+        let count = 1 + rng.below(settings.max_shift_ruin.max(1));
+        for &s in std::iter::once(&home).chain(&p.shift_neighbours[home as usize]).take(count) {
+            removed.extend_from_slice(plan.route(s));
+            plan.set_route(s, Vec::new(), 0);
+            shifts.push(s);
+        }
+        return;
+    }
     let target = 2 + rng.below(settings.max_ruin.max(2) - 1);
     let whole_routes = rng.unit() < 0.5;
     for &v in std::iter::once(&seed).chain(&p.neighbours[seed as usize]) {

@@ -3,6 +3,8 @@
 //! it. Computed on demand: no dense all-pairs matrix (a nation-sized instance would need
 //! billions of entries).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 /// A point, prepared for fast great-circle distances (radians, cosine of the latitude, and the
 /// unit vector).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -103,6 +105,59 @@ impl Travel for HaversineTravel {
     }
 }
 
+/// Remembers recent answers of another provider: the search asks for the same legs again and
+/// again, and a great-circle distance costs more than a memory read. Direct-mapped, fixed size
+/// (2 MB: small enough to stay in the processor's cache, which measured faster than a larger
+/// table), so memory does not grow with the instance; a collision only costs a recompute.
+pub struct CachedTravel<T> {
+    inner: T,
+    slots: Vec<AtomicU64>,
+}
+
+const CACHE_BITS: u32 = 18;
+/// Locations and seconds must fit the packed slot: 20 + 20 bits of indices, 24 bits of seconds.
+const INDEX_BITS: u32 = 20;
+const SECONDS_BITS: u32 = 24;
+
+impl<T: Travel> CachedTravel<T> {
+    pub fn new(inner: T) -> Self {
+        CachedTravel { inner, slots: (0..1u64 << CACHE_BITS).map(|_| AtomicU64::new(0)).collect() }
+    }
+
+    fn slot(a: u32, b: u32) -> usize {
+        let key = (u64::from(a) << 32 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (key >> (64 - CACHE_BITS)) as usize
+    }
+}
+
+impl<T: Travel> Travel for CachedTravel<T> {
+    fn seconds(&self, a: u32, b: u32) -> i64 {
+        if a >= 1 << INDEX_BITS || b >= 1 << INDEX_BITS {
+            return self.inner.seconds(a, b);
+        }
+        // Slot layout: a (20 bits) | b (20 bits) | seconds + 1 (24 bits); 0 means empty.
+        let tag = u64::from(a) << 44 | u64::from(b) << 24;
+        let slot = &self.slots[Self::slot(a, b)];
+        let value = slot.load(Ordering::Relaxed);
+        if value != 0 && value & !((1 << SECONDS_BITS) - 1) == tag {
+            return (value & ((1 << SECONDS_BITS) - 1)) as i64 - 1;
+        }
+        let seconds = self.inner.seconds(a, b);
+        if (0..(1 << SECONDS_BITS) - 1).contains(&seconds) {
+            slot.store(tag | (seconds as u64 + 1), Ordering::Relaxed);
+        }
+        seconds
+    }
+
+    fn road_km(&self, a: u32, b: u32) -> f64 {
+        self.inner.road_km(a, b)
+    }
+
+    fn max_km_in(&self, seconds: i64) -> f64 {
+        self.inner.max_km_in(seconds)
+    }
+}
+
 /// A dense table of travel seconds and road metres between the problem's locations, as a
 /// road-network service (OSRM's `table` API) returns it for one scope.
 #[derive(Clone, Debug)]
@@ -182,6 +237,21 @@ mod tests {
         }
         let p = Point::new(0.3, 46.2);
         assert_eq!(h.seconds(&p, &p), 0);
+    }
+
+    #[test]
+    fn the_cache_answers_like_its_provider() {
+        let points: Vec<Point> =
+            (0..300).map(|i| Point::new(0.2 + 0.001 * i as f64, 46.0 + 0.0007 * i as f64)).collect();
+        let plain = HaversineTravel { model: Haversine::default(), points: points.clone() };
+        let cached = CachedTravel::new(HaversineTravel { model: Haversine::default(), points });
+        for round in 0..2 {
+            for a in 0..300 {
+                for b in (0..300).step_by(7) {
+                    assert_eq!(cached.seconds(a, b), plain.seconds(a, b), "round {round}: {a} → {b}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -107,3 +107,84 @@ fn user_commands_manage_accounts() {
     let (ok, _, err) = run(&["disable", "personne"]);
     assert!(!ok && err.contains("no account"), "{err}");
 }
+
+fn planner_data(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../planner/tests/data").join(name)
+}
+
+/// `monalisa plan` on the shared format: the benchmark's own evaluator finds the plans feasible,
+/// the check mode agrees, and the same seed and iterations give the same plan.
+#[test]
+fn plan_writes_plans_the_benchmark_evaluator_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["team-s1.json", "territory-s1.json"] {
+        let instance = planner_data(name);
+        let out = dir.path().join(format!("{name}.plan.json"));
+        let run = |out: &std::path::Path| {
+            let status = monalisa()
+                .args(["plan", "--iterations", "2000", "--seed", "5", "--instance"])
+                .arg(&instance)
+                .arg("--out")
+                .arg(out)
+                .status()
+                .unwrap();
+            assert!(status.success(), "{name}");
+        };
+        run(&out);
+        let evaluated =
+            Command::new("python3").arg(planner_data("evaluate.py")).arg(&instance).arg(&out).output().unwrap();
+        let line = String::from_utf8_lossy(&evaluated.stdout);
+        assert!(evaluated.status.success(), "{name}: {line}");
+        let report: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+        assert_eq!(report["feasible"], true, "{line}");
+        assert!(report["served"].as_u64().unwrap() > 0, "{line}");
+
+        let checked = monalisa().args(["plan", "--instance"]).arg(&instance).arg("--check").arg(&out).output().unwrap();
+        assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+        let check: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+        assert_eq!(check["violations"], serde_json::json!([]));
+        assert_eq!(check["priority_served"], report["priority_served"]);
+        assert_eq!(check["travel_s"], report["travel_s"]);
+
+        let again = dir.path().join(format!("{name}.again.json"));
+        run(&again);
+        let routes = |p: &std::path::Path| {
+            serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(p).unwrap()).unwrap()["routes"].clone()
+        };
+        assert_eq!(routes(&out), routes(&again), "{name}: same seed, same plan");
+    }
+}
+
+#[test]
+fn plan_rejects_bad_input_and_reports_violations() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"format": "monalisa-plan-instance/1", "name": "x", "travel": {"model": "osrm", "detour_factor": 1.3, "speed_kmh": 40}, "shifts": [], "visits": []}"#).unwrap();
+    let out =
+        monalisa().args(["plan", "--instance"]).arg(&bad).arg("--out").arg(dir.path().join("o.json")).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("travel model \"osrm\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("o.json").exists());
+
+    // A hand-edited plan that puts one visit twice.
+    let instance = planner_data("team-s1.json");
+    let text = std::fs::read_to_string(&instance).unwrap();
+    let inst: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (shift, volunteer, visit) =
+        (&inst["shifts"][0]["id"], &inst["shifts"][0]["volunteer"], &inst["visits"][0]["id"]);
+    let plan = serde_json::json!({"format": "monalisa-plan-solution/1", "instance": "team-s1", "solver": "hand", "solve_ms": 0,
+        "routes": [{"shift": shift, "volunteer": volunteer, "visits": [{"visit": visit, "start_s": 0}, {"visit": visit, "start_s": 0}]}],
+        "unassigned": []});
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, plan.to_string()).unwrap();
+    let out = monalisa().args(["plan", "--instance"]).arg(&instance).arg("--check").arg(&edited).output().unwrap();
+    assert!(!out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> =
+        report["violations"].as_array().unwrap().iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"visit_twice") && kinds.contains(&"unassigned_wrong"), "{kinds:?}");
+}
