@@ -45,9 +45,10 @@ pub struct VolunteerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekly_capacity: Option<u32>,
     /// Farthest a visit may be from home, straight-line km (volunteers without a car stay close).
+    /// A visit is acceptable within this range or in one of `communes`; with neither, anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_km: Option<f64>,
-    /// INSEE codes of the communes the volunteer accepts; absent means any.
+    /// INSEE codes of communes the volunteer accepts besides their range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communes: Option<Vec<String>>,
     /// Periods `[from, to)` in week seconds when the volunteer is away: no shift overlapping one is used.

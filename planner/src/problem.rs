@@ -230,7 +230,9 @@ impl Problem {
         self.travel.seconds(a, b)
     }
 
-    /// Whether the volunteer may do the visit and accepts its commune and distance.
+    /// Whether the volunteer may do the visit (allowed, not locked to someone else) and accepts
+    /// where it is: within their range, or in one of the communes they accept besides it. A
+    /// volunteer with neither limit accepts anywhere (their shifts' length still bounds it).
     pub fn accepts(&self, volunteer: u32, visit: u32) -> bool {
         let (vol, v) = (&self.volunteers[volunteer as usize], &self.visits[visit as usize]);
         if let Some(allowed) = &v.allowed
@@ -238,18 +240,14 @@ impl Problem {
         {
             return false;
         }
-        if let Some(communes) = &vol.communes
-            && !v.commune.as_ref().is_some_and(|c| communes.contains(c))
-        {
-            return false;
+        if vol.max_km.is_none() && vol.communes.is_none() {
+            return true;
         }
-        if let Some(max_km) = vol.max_km {
-            let model = Haversine::default();
-            if model.km(&vol.home, &self.points[visit as usize]) > max_km {
-                return false;
-            }
-        }
-        true
+        let in_range =
+            vol.max_km.is_some_and(|km| Haversine::default().km(&vol.home, &self.points[visit as usize]) <= km);
+        let in_communes =
+            vol.communes.as_ref().is_some_and(|list| v.commune.as_ref().is_some_and(|c| list.contains(c)));
+        in_range || in_communes
     }
 
     /// Whether the shift can do this visit alone: eligibility and a round trip within a window.
@@ -272,7 +270,8 @@ impl Problem {
                 continue;
             }
             let mut radius = self.travel.max_km_in((s.close - s.open - shortest) / 2 + 1);
-            if let Some(max_km) = self.volunteers[s.volunteer as usize].max_km {
+            let vol = &self.volunteers[s.volunteer as usize];
+            if let (Some(max_km), None) = (vol.max_km, &vol.communes) {
                 radius = radius.min(max_km + 1.0);
             }
             let centre = self.points[s.start as usize];

@@ -98,6 +98,13 @@ fn unserved_reasons_follow_the_exact_rule() {
             expected: Reason::NoVolunteerInRange,
         },
         Case {
+            name: "out of range, and the commune is not among those accepted besides it",
+            volunteers: json!([with(with(volunteer("a", 0.0), "max_km", json!(1.0)), "communes", json!(["86070"]))]),
+            shifts: json!([shift("a0", "a", 0, 0.0, 3)]),
+            visits: json!([with(near.clone(), "commune", json!("86117"))]),
+            expected: Reason::NoVolunteerInRange,
+        },
+        Case {
             name: "locked to a volunteer out of range",
             volunteers: json!([with(volunteer("a", 0.0), "max_km", json!(0.5)), volunteer("b", 0.0)]),
             shifts: json!([shift("a0", "a", 0, 0.0, 3), shift("b0", "b", 0, 0.0, 3)]),
@@ -157,6 +164,17 @@ fn the_usual_pair_is_kept_even_when_someone_is_closer() {
     // Without the pair, the nearer volunteer goes.
     let solution = solve(&instance(vols, shifts, json!([visit("x", 0.0, 0, 10)])), 100);
     assert_eq!(served_by(&solution, "x").as_deref(), Some("near"));
+}
+
+#[test]
+fn an_accepted_commune_extends_the_range() {
+    let vols = json!([with(with(volunteer("a", 0.0), "max_km", json!(1.0)), "communes", json!(["86117"]))]);
+    let shifts = json!([shift("a0", "a", 0, 0.0, 3)]);
+    let visits = json!([with(visit("x", 0.05, 0, 10), "commune", json!("86117")), visit("y", 0.05, 0, 10)]);
+    let solution = solve(&instance(vols, shifts, visits), 50);
+    assert_eq!(served_by(&solution, "x").as_deref(), Some("a"));
+    assert_eq!(solution.unassigned, vec!["y".to_string()]);
+    assert_eq!(reason_of(&solution, "y"), Some(Reason::NoVolunteerInRange));
 }
 
 #[test]

@@ -192,6 +192,16 @@ pub struct PlanArgs {
     /// Check this plan instead of planning: compute its times and list every violated rule.
     #[arg(long, value_name = "SOLUTION")]
     pub check: Option<std::path::PathBuf>,
+    /// Road travel times from this OSRM-compatible service (base URL) instead of the
+    /// instance's great-circle model.
+    #[arg(long, env = "MONALISA_OSRM_URL")]
+    pub osrm: Option<String>,
+    /// Most locations per table request (the service's --max-table-size).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub osrm_max_table: u32,
+    /// Fastest plausible road speed in km/h (bounds how far a trip can go, for pruning).
+    #[arg(long, default_value_t = 130.0)]
+    pub osrm_max_speed: f64,
 }
 
 #[cfg(test)]

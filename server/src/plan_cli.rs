@@ -3,6 +3,7 @@
 //! does not (as FORMAT.md says).
 
 use crate::config::PlanArgs;
+use crate::osrm::{OsrmSettings, fetch_table};
 use anyhow::Context;
 use monalisa_planner::format::{Instance, Solution};
 use monalisa_planner::problem::Problem;
@@ -29,8 +30,21 @@ fn write_json(path: Option<&Path>, value: &impl serde::Serialize) -> anyhow::Res
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let instance: Instance = read_json(&args.instance, "instance")?;
     let started = Instant::now();
-    let problem =
-        Problem::new(&instance).with_context(|| format!("{} is not a valid instance", args.instance.display()))?;
+    let invalid = || format!("{} is not a valid instance", args.instance.display());
+    let problem = match &args.osrm {
+        None => Problem::new(&instance).with_context(invalid)?,
+        Some(url) => {
+            let settings = OsrmSettings {
+                url: url.clone(),
+                max_table: args.osrm_max_table as usize,
+                max_speed_kmh: args.osrm_max_speed,
+            };
+            let points = Problem::location_points(&instance);
+            let client = reqwest::Client::new();
+            let table = tokio::runtime::Handle::current().block_on(fetch_table(&client, &settings, &points))?;
+            Problem::with_travel(&instance, |_| Ok(Box::new(table))).with_context(invalid)?
+        }
+    };
     let built_ms = started.elapsed().as_millis();
     if let Some(path) = &args.check {
         let solution: Solution = read_json(path, "plan")?;
