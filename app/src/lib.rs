@@ -24,6 +24,8 @@ pub mod env;
 pub mod i18n;
 pub mod local_store;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod planning;
 pub mod routes;
 pub mod sync;
 
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("comptes"), ParamSegment("id")) view=accounts::AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("journal") view=journal::JournalPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("a-verifier") view=review::ReviewPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("planification") view=planning::PlanningPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("personne") view=volunteer::CardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("compte-rendu") view=volunteer::ReportPage ssr=SsrMode::Async/>

@@ -56,6 +56,9 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/comptes/{id}", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/journal", Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
+    page("/planification", Access::Roles(AMBASSADOR)),
+    // The publish button of the planning page: a plain form post, answered with a redirect.
+    route("POST", "/planification/publier", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     volunteer_shell("/tournee"),
     volunteer_shell("/personne"),
     volunteer_shell("/compte-rendu"),
@@ -78,6 +81,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/planning/preview", Access::Roles(AMBASSADOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
     server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),

@@ -109,6 +109,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/healthz") => router.route(spec.path, get(healthz)),
             (_, "/sw.js") => router.route(spec.path, get(service_worker)),
             (_, "/lang/{code}") => router.route(spec.path, get(switch_language)),
+            (_, "/planification/publier") => router.route(spec.path, axum::routing::post(publish_plan)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {
@@ -349,6 +350,48 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<SwitchQuery>)
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+#[derive(serde::Deserialize)]
+struct PublishForm {
+    semaine: String,
+    empreinte: String,
+}
+
+/// The planning page's "publish" button (a plain form post): recomputes the week's plan and
+/// publishes it only if it is still the one the ambassador saw; answers with a redirect back
+/// to the page, which says what happened.
+async fn publish_plan(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<PublishForm>,
+) -> Response {
+    let Ok(week) = monalisa_app::domain::Date::parse(&form.semaine) else {
+        return error_json(&ApiError::Invalid { field: "semaine".into(), reason: "a date YYYY-MM-DD".into() });
+    };
+    let Some(scope) = me.user.scope else {
+        return error_json(&ApiError::Forbidden);
+    };
+    let computed = match monalisa_app::api::planning::compute(&state.ctx, scope, week).await {
+        Ok(c) => c,
+        Err(e) => return error_json(&e),
+    };
+    if computed.preview.fingerprint != form.empreinte {
+        return Redirect::to(&format!("/planification?semaine={week}&erreur=change")).into_response();
+    }
+    let published = match state.ctx.store.publish_rounds(scope, week, &computed.rounds).await {
+        Ok(n) => n,
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    };
+    let detail = format!("week {week}: {published} visits in {} rounds", computed.rounds.len());
+    if let Err(e) =
+        monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "rounds.publish", "visit", &week.to_string(), &detail)
+            .await
+    {
+        return error_json(&e);
+    }
+    tracing::info!(scope = scope.0, %week, published, "rounds published");
+    Redirect::to(&format!("/planification?semaine={week}&publie={published}")).into_response()
 }
 
 #[cfg(test)]

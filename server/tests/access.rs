@@ -31,6 +31,13 @@ fn the_route_table_is_exactly_what_the_server_answers() {
     assert_eq!(declared_fns, served_fns, "server functions: route table vs registered");
 }
 
+/// The week an ambassador plans by default.
+fn next_monday() -> String {
+    let today =
+        monalisa_app::domain::Date::from_timestamp(monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()));
+    monalisa_app::api::planning::next_week(today).to_string()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Actor {
     Anonymous,
@@ -135,6 +142,12 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/audit/list" => (json!({ "filter": { "limit": 10 } }), Expect::Ok),
         "/api/v1/residents/card" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/review/list" => (json!({}), Expect::Ok),
+        "/api/v1/planning/preview" => (json!({ "week": next_monday() }), Expect::Ok),
+        "/planification/publier" => {
+            // A stale fingerprint: the page is sent back with a notice, nothing is published.
+            let res = agent.post_form(path, &[("semaine", &next_monday()), ("empreinte", "0000")]).await;
+            return (res.status().as_u16(), Expect::Status(303));
+        }
         "/api/sync/v1/push" => (json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [] } }), Expect::Ok),
         "/api/sync/v1/pull" => (json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } }), Expect::Ok),
         "/comptes/{id}" => {

@@ -19,6 +19,7 @@ const PAGES: &[(&str, &str, u16, Msg, &str)] = &[
     ("/comptes/{id}", "/comptes/1", 200, Msg::AccountTitle, "admin"),
     ("/journal", "/journal", 200, Msg::JournalTitle, "admin"),
     ("/a-verifier", "/a-verifier", 200, Msg::ReviewTitle, "ambassadeur"),
+    ("/planification", "/planification", 200, Msg::PlanningTitle, "ambassadeur"),
     ("/tournee", "/tournee", 200, Msg::RoundTitle, "benevole"),
     ("/personne", "/personne?id=1", 200, Msg::CardTitle, "benevole"),
     ("/compte-rendu", "/compte-rendu?personne=1", 200, Msg::ReportTitle, "benevole"),

@@ -270,6 +270,22 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
         today: Date,
     ) -> Result<PullPage, StoreError>;
+
+    // ---- planning ------------------------------------------------------------------------
+    /// The active volunteers of a scope, and the residents of its communes (any follow-up).
+    async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError>;
+    /// Residents of the scope with a visit report dated within `[from, to]`.
+    async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError>;
+    /// Publishes a scope's rounds for the week starting `week_start`, in one transaction: the
+    /// week's planned, unreported visits of the scope's volunteers are cancelled (their phones
+    /// drop them at the next sync), the rounds are published with their visits in order.
+    /// Returns how many visits were published. A volunteer outside the scope is refused.
+    async fn publish_rounds(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        rounds: &[crate::planning::PlannedRound],
+    ) -> Result<usize, StoreError>;
 }
 
 /// Settings the server functions need.

@@ -285,6 +285,32 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FlagCancelled => "visit cancelled meanwhile",
         Msg::FlagNotAssigned => "person not followed by this volunteer",
         Msg::ColReceived => "Received",
+        Msg::NavPlanning => "Plan the week",
+        Msg::PlanningTitle => "Weekly planning",
+        Msg::PlanningIntro => {
+            "The plan keeps each person with their usual volunteer when that volunteer is available, serves the most isolated and most overdue people first, then keeps driving short. Check it, then publish it: volunteers get it on their phones."
+        }
+        Msg::PlanningWeek => "Week starting (Monday)",
+        Msg::PlanningShow => "Show",
+        Msg::PlanningSummary => "{due} people due this week, {planned} planned.",
+        Msg::PlanningUnserved => "People not planned",
+        Msg::PlanningNothing => "No visit to plan this week.",
+        Msg::PlanningAllServed => "Everyone due is planned.",
+        Msg::PlanningPublish => "Publish these rounds",
+        Msg::PlanningPublished => "{n} visits published: volunteers get them at their next sync.",
+        Msg::PlanningChanged => {
+            "The plan changed since it was shown (an absence, a report…). Check it, then publish again."
+        }
+        Msg::PlanningUsual => "usual pair",
+        Msg::PlanningSubstitute => "substitute",
+        Msg::PlanningColDay => "Day",
+        Msg::PlanningColTime => "Time",
+        Msg::PlanningColCommune => "Commune",
+        Msg::PlanningColPair => "Pair",
+        Msg::PlanningColReason => "Reason",
+        Msg::ReasonNoVolunteerInRange => "no volunteer in range",
+        Msg::ReasonNoCommonSlot => "no common time slot",
+        Msg::ReasonNoCapacity => "rounds already full",
         Msg::BackHome => "Back to the home page",
     }
 }

@@ -306,6 +306,34 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FlagCancelled => "visite annulée entre-temps",
         Msg::FlagNotAssigned => "personne qui n'est pas suivie par ce bénévole",
         Msg::ColReceived => "Reçu le",
+        Msg::NavPlanning => "Planifier la semaine",
+        Msg::PlanningTitle => "Planification de la semaine",
+        Msg::PlanningIntro => {
+            "Le planning garde chaque personne avec son bénévole habituel quand il est disponible, sert d'abord les personnes les plus isolées et les plus en retard, puis limite les trajets. Vérifiez-le, puis publiez-le : les bénévoles le recevront sur leur téléphone."
+        }
+        Msg::PlanningWeek => "Semaine du (lundi)",
+        Msg::PlanningShow => "Afficher",
+        Msg::PlanningSummary => "{due} personnes à voir cette semaine, {planned} prévues.",
+        Msg::PlanningUnserved => "Personnes non prévues",
+        Msg::PlanningNothing => "Aucune visite à prévoir cette semaine.",
+        Msg::PlanningAllServed => "Toutes les personnes à voir sont prévues.",
+        Msg::PlanningPublish => "Publier ces tournées",
+        Msg::PlanningPublished => {
+            "{n} visites publiées : les bénévoles les recevront à leur prochaine synchronisation."
+        }
+        Msg::PlanningChanged => {
+            "Le planning a changé depuis son affichage (une absence, un compte rendu…). Vérifiez-le, puis publiez à nouveau."
+        }
+        Msg::PlanningUsual => "binôme habituel",
+        Msg::PlanningSubstitute => "remplacement",
+        Msg::PlanningColDay => "Jour",
+        Msg::PlanningColTime => "Heure",
+        Msg::PlanningColCommune => "Commune",
+        Msg::PlanningColPair => "Binôme",
+        Msg::PlanningColReason => "Raison",
+        Msg::ReasonNoVolunteerInRange => "aucun bénévole à portée",
+        Msg::ReasonNoCommonSlot => "aucun créneau commun",
+        Msg::ReasonNoCapacity => "tournées déjà complètes",
         Msg::BackHome => "Retour à l'accueil",
     }
 }

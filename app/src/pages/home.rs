@@ -32,9 +32,14 @@ fn HomeContent() -> impl IntoView {
         };
         let (text, links): (Msg, &[(&str, Msg)]) = match info.role {
             Role::Volunteer => (Msg::HomeVolunteer, &[("/tournee", Msg::NavRound), ("/absences", Msg::NavAbsences)]),
-            Role::Ambassador => {
-                (Msg::HomeAmbassador, &[("/comptes", Msg::NavAccounts), ("/a-verifier", Msg::NavReview)])
-            }
+            Role::Ambassador => (
+                Msg::HomeAmbassador,
+                &[
+                    ("/planification", Msg::NavPlanning),
+                    ("/comptes", Msg::NavAccounts),
+                    ("/a-verifier", Msg::NavReview),
+                ],
+            ),
             Role::Coordinator => (Msg::HomeCoordinator, &[]),
             Role::Admin => (Msg::HomeAdmin, &[("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)]),
         };

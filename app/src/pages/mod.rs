@@ -5,6 +5,7 @@ pub mod home;
 pub mod journal;
 pub mod login;
 pub mod not_found;
+pub mod planning;
 pub mod review;
 pub mod territory;
 pub mod volunteer;

@@ -1067,6 +1067,106 @@ impl Store for SqliteStore {
     ) -> Result<monalisa_app::backend::PullPage, StoreError> {
         self.pull_page(caller, cursor, limit, today).await
     }
+
+    // ---- planning ------------------------------------------------------------------------
+
+    async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError> {
+        let volunteers: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM volunteers WHERE scope_id = ? AND active = 1 ORDER BY id")
+                .bind(scope.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        let residents: Vec<i64> = sqlx::query_scalar(
+            "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE sc.scope_id = ? ORDER BY r.id",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok((volunteers.into_iter().map(VolunteerId).collect(), residents.into_iter().map(ResidentId).collect()))
+    }
+
+    async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT p.resident_id FROM reports p JOIN residents r ON r.id = p.resident_id \
+             JOIN scope_communes sc ON sc.commune = r.commune \
+             WHERE sc.scope_id = ? AND p.day BETWEEN ? AND ? AND p.flag IS NULL ORDER BY p.resident_id",
+        )
+        .bind(scope.0)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(ids.into_iter().map(ResidentId).collect())
+    }
+
+    async fn publish_rounds(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        rounds: &[monalisa_app::planning::PlannedRound],
+    ) -> Result<usize, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let week = week_start.to_string();
+        let last = week_start.add_days(6).to_string();
+        let volunteers: Vec<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE scope_id = ?")
+            .bind(scope.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+        if let Some(r) = rounds.iter().find(|r| !volunteers.contains(&r.volunteer.0)) {
+            return Err(StoreError::Invalid(format!("volunteer {} is not in this scope", r.volunteer)));
+        }
+        for &v in &volunteers {
+            sqlx::query(
+                "UPDATE visits SET status = 'cancelled' WHERE volunteer_id = ? AND day BETWEEN ? AND ? AND status = 'planned'",
+            )
+            .bind(v)
+            .bind(&week)
+            .bind(&last)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        let mut published = 0;
+        for round in rounds {
+            let round_id: i64 = sqlx::query_scalar(
+                "INSERT INTO rounds (volunteer_id, week_start, status) VALUES (?, ?, 'published') \
+                 ON CONFLICT (volunteer_id, week_start) DO UPDATE SET status = 'published' RETURNING id",
+            )
+            .bind(round.volunteer.0)
+            .bind(&week)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(other)?;
+            for (seq, visit) in round.visits.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO visits (round_id, seq, resident_id, volunteer_id, day, start_min, status) \
+                     VALUES (?, ?, ?, ?, ?, ?, 'planned')",
+                )
+                .bind(round_id)
+                .bind(seq as i64)
+                .bind(visit.resident.0)
+                .bind(round.volunteer.0)
+                .bind(visit.day.to_string())
+                .bind(i64::from(visit.start.get()))
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+                // A substitute volunteer's phone needs the resident's card too.
+                sqlx::query("INSERT INTO change_log (kind, entity_id) VALUES ('resident', ?)")
+                    .bind(visit.resident.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+                published += 1;
+            }
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(published)
+    }
 }
 
 fn ambassador_from(row: &SqliteRow) -> Ambassador {

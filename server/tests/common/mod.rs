@@ -162,6 +162,22 @@ impl Agent {
         res
     }
 
+    /// A plain HTML form post (as a browser without JavaScript sends it); the redirect is not
+    /// followed.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("cookie", self.cookie_header())
+            .header("accept", "text/html")
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.absorb(&res);
+        res
+    }
+
     /// A GET server function; returns the status.
     pub async fn get_json(&mut self, path: &str) -> u16 {
         let res =

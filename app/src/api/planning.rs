@@ -1,0 +1,205 @@
+//! "Planifier la semaine" (ambassadors): the planning engine run on the ambassador's scope for
+//! one week, shown for review, then published as the volunteers' rounds.
+//!
+//! The plan is computed with a fixed seed and iteration budget, so the same data always gives
+//! the same plan: the page shows it with a fingerprint, and publishing recomputes it and
+//! refuses if the fingerprint changed meanwhile (someone declared an absence, a report came
+//! in): what is published is exactly what the ambassador saw.
+
+use super::ApiError;
+use crate::domain::{Date, Minute, ResidentId, VolunteerId};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Why a resident due this week is left out (the planner's exact rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnservedReason {
+    NoVolunteerInRange,
+    NoCommonSlot,
+    NoCapacity,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewVisit {
+    pub resident: ResidentId,
+    pub resident_name: String,
+    pub commune: String,
+    pub day: Date,
+    pub start: Minute,
+    /// The resident's usual volunteer does this visit.
+    pub usual: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRound {
+    pub volunteer: VolunteerId,
+    pub volunteer_name: String,
+    pub visits: Vec<PreviewVisit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewUnserved {
+    pub resident: ResidentId,
+    pub resident_name: String,
+    pub commune: String,
+    pub reason: UnservedReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPreview {
+    pub week: Date,
+    /// Residents due this week (planned or not).
+    pub due: usize,
+    pub rounds: Vec<PreviewRound>,
+    pub unserved: Vec<PreviewUnserved>,
+    /// Identifies this exact plan (see the module documentation).
+    pub fingerprint: String,
+}
+
+/// The Monday of the week after `today`: what "plan next week" means.
+pub fn next_week(today: Date) -> Date {
+    today.week_start().add_days(7)
+}
+
+/// A week an ambassador may plan: a Monday, from this week to twelve weeks ahead.
+pub fn check_week(week: Date, today: Date) -> Result<(), ApiError> {
+    let bad = |reason: &str| Err(ApiError::Invalid { field: "semaine".into(), reason: reason.into() });
+    if week.week_start() != week {
+        return bad("a week starts on a Monday");
+    }
+    if week < today.week_start() || week > today.week_start().add_days(7 * 12) {
+        return bad("from this week to twelve weeks ahead");
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api/v1", endpoint = "planning/preview", input = Json)]
+pub async fn planning_preview(week: Date) -> Result<PlanPreview, ApiError> {
+    crate::backend::reply(preview(week).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn preview(week: Date) -> Result<PlanPreview, ApiError> {
+    use crate::backend::{auth, server_context};
+    let ctx = server_context()?;
+    let me = auth::require(&[crate::auth::Role::Ambassador])?;
+    let scope = me.user.scope.ok_or(ApiError::Forbidden)?;
+    let computed = compute(&ctx, scope, week).await?;
+    let mut shown: Vec<ResidentId> = computed.preview.unserved.iter().map(|u| u.resident).collect();
+    for round in &computed.preview.rounds {
+        shown.extend(round.visits.iter().map(|v| v.resident));
+    }
+    for resident in shown {
+        auth::audit(&ctx, Some(&me), "resident.read", "resident", &resident.to_string(), "planning").await?;
+    }
+    Ok(computed.preview)
+}
+
+/// A computed plan: what the page shows, and the rounds to publish.
+#[cfg(feature = "ssr")]
+pub struct Computed {
+    pub preview: PlanPreview,
+    pub rounds: Vec<crate::planning::PlannedRound>,
+}
+
+/// Iterations of the search for one scope's week (a few tenths of a second for a scope of a
+/// hundred residents; fixed, so that a plan can be recomputed identically).
+#[cfg(feature = "ssr")]
+const PLAN_ITERATIONS: u64 = 20_000;
+
+/// Plans a scope's week from the store.
+#[cfg(feature = "ssr")]
+pub async fn compute(
+    ctx: &crate::backend::ServerContext,
+    scope: crate::domain::ScopeId,
+    week: Date,
+) -> Result<Computed, ApiError> {
+    use crate::backend::internal;
+    use crate::planning::{ResidentForPlan, ScopeWeek, build_instance, parse_resident_key, rounds_from};
+    use std::collections::{HashMap, HashSet};
+
+    let today = Date::from_timestamp(crate::domain::Timestamp(crate::backend::now_ms()));
+    check_week(week, today)?;
+    let store = &ctx.store;
+    let (volunteer_ids, resident_ids) = store.scope_people(scope).await.map_err(internal)?;
+    let reported: HashSet<ResidentId> =
+        store.reported_between(scope, week, week.add_days(6)).await.map_err(internal)?.into_iter().collect();
+    let mut volunteers = Vec::new();
+    for id in volunteer_ids {
+        volunteers.extend(store.volunteer(id).await.map_err(internal)?);
+    }
+    let mut residents = Vec::new();
+    for id in resident_ids {
+        let Some(resident) = store.resident(id).await.map_err(internal)? else { continue };
+        let last_done = store.last_contact(id).await.map_err(internal)?.and_then(|c| c.last_done);
+        residents.push(ResidentForPlan { resident, last_done, reported_this_week: reported.contains(&id) });
+    }
+    let scope_week = ScopeWeek { week_start: week, volunteers, residents };
+    let instance = build_instance(&scope_week);
+    let due = instance.visits.len();
+    let solution = tokio::task::spawn_blocking(move || {
+        let problem = monalisa_planner::problem::Problem::new(&instance).map_err(|e| e.to_string())?;
+        let limit = monalisa_planner::Limit::Iterations(PLAN_ITERATIONS);
+        let (plan, stats) = monalisa_planner::plan(&problem, limit, 1, std::time::Instant::now());
+        Ok::<_, String>(monalisa_planner::to_solution(&plan, 0, stats))
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r)
+    .map_err(|e| {
+        tracing::error!(error = %e, "planning failed");
+        ApiError::Unavailable
+    })?;
+    let rounds = rounds_from(week, &solution);
+
+    let communes: HashMap<String, String> =
+        store.communes().await.map_err(internal)?.into_iter().map(|c| (c.insee.as_str().to_string(), c.name)).collect();
+    let people: HashMap<ResidentId, &crate::domain::Resident> =
+        scope_week.residents.iter().map(|r| (r.resident.id, &r.resident)).collect();
+    let names: HashMap<VolunteerId, String> =
+        scope_week.volunteers.iter().map(|v| (v.id, format!("{} {}", v.first_name, v.last_name))).collect();
+    let describe = |id: ResidentId| {
+        people.get(&id).map_or((String::new(), String::new()), |r| {
+            (format!("{} {}", r.first_name, r.last_name), communes.get(r.commune.as_str()).cloned().unwrap_or_default())
+        })
+    };
+    let preview_rounds = rounds
+        .iter()
+        .map(|round| PreviewRound {
+            volunteer: round.volunteer,
+            volunteer_name: names.get(&round.volunteer).cloned().unwrap_or_default(),
+            visits: round
+                .visits
+                .iter()
+                .map(|v| {
+                    let (resident_name, commune) = describe(v.resident);
+                    let usual = people.get(&v.resident).is_some_and(|r| r.volunteer == Some(round.volunteer));
+                    PreviewVisit { resident: v.resident, resident_name, commune, day: v.day, start: v.start, usual }
+                })
+                .collect(),
+        })
+        .collect();
+    let unserved = solution
+        .reasons
+        .iter()
+        .filter_map(|u| {
+            let resident = parse_resident_key(&u.visit)?;
+            let (resident_name, commune) = describe(resident);
+            let reason = match u.reason {
+                monalisa_planner::reasons::Reason::NoVolunteerInRange => UnservedReason::NoVolunteerInRange,
+                monalisa_planner::reasons::Reason::NoCommonSlot => UnservedReason::NoCommonSlot,
+                monalisa_planner::reasons::Reason::NoCapacity => UnservedReason::NoCapacity,
+            };
+            Some(PreviewUnserved { resident, resident_name, commune, reason })
+        })
+        .collect();
+    let fingerprint = {
+        use sha2::Digest;
+        let bytes = serde_json::to_vec(&rounds).map_err(|_| ApiError::Unavailable)?;
+        let digest = sha2::Sha256::digest(&bytes);
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    };
+    Ok(Computed { preview: PlanPreview { week, due, rounds: preview_rounds, unserved, fingerprint }, rounds })
+}

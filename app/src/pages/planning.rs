@@ -1,0 +1,153 @@
+//! "Planification de la semaine" (ambassadors): the engine's plan for the scope's week, one
+//! table per volunteer, the people left out with the reason, and a button that publishes the
+//! rounds. A plain server-rendered page (a GET form for the week, a POST form to publish), so
+//! it costs the phone's bundle nothing.
+
+use crate::api::planning::{PlanPreview, UnservedReason, next_week, planning_preview};
+use crate::domain::{Date, Timestamp};
+use crate::env::use_env;
+use crate::i18n::{Lang, Msg, fmt_day, t, tf};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn reason_label(lang: Lang, reason: UnservedReason) -> &'static str {
+    t(
+        lang,
+        match reason {
+            UnservedReason::NoVolunteerInRange => Msg::ReasonNoVolunteerInRange,
+            UnservedReason::NoCommonSlot => Msg::ReasonNoCommonSlot,
+            UnservedReason::NoCapacity => Msg::ReasonNoCapacity,
+        },
+    )
+}
+
+/// Today in French local time, where the page renders (the server).
+fn server_today() -> Date {
+    #[cfg(feature = "ssr")]
+    return Timestamp(crate::backend::now_ms()).paris_local().0;
+    #[allow(unreachable_code)]
+    Timestamp(0).paris_local().0
+}
+
+#[component]
+pub fn PlanningPage() -> impl IntoView {
+    let env = use_env();
+    let lang = env.lang;
+    let query = use_query_map();
+    let q = |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let today = server_today();
+    let week = Date::parse(&q("semaine")).map(Date::week_start).unwrap_or_else(|_| next_week(today));
+    let published: Option<u32> = q("publie").parse().ok();
+    let changed = q("erreur") == "change";
+    let plan = Resource::new(move || (), move |_| planning_preview(week));
+    view! {
+        <Title text=format!("{} · {}", env.t(Msg::PlanningTitle), env.t(Msg::AppName))/>
+        <h1>{env.t(Msg::PlanningTitle)}</h1>
+        <p>{env.t(Msg::PlanningIntro)}</p>
+        {published.map(|n| view! {
+            <p class="notice" role="status" data-testid="planning-published">
+                {tf(lang, Msg::PlanningPublished, &[("n", &n.to_string())])}
+            </p>
+        })}
+        {changed.then(|| view! { <p class="error" role="alert">{t(lang, Msg::PlanningChanged)}</p> })}
+        <form class="card form filters" method="get" action="/planification">
+            <label for="p-week">{env.t(Msg::PlanningWeek)}</label>
+            <input id="p-week" name="semaine" type="date" value=week.to_string()/>
+            <button type="submit">{env.t(Msg::PlanningShow)}</button>
+        </form>
+        <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
+            {move || plan.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                Ok(p) => plan_view(lang, p).into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
+    let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
+    let summary = tf(lang, Msg::PlanningSummary, &[("due", &p.due.to_string()), ("planned", &planned.to_string())]);
+    let rounds = p
+        .rounds
+        .iter()
+        .enumerate()
+        .map(|(i, round)| {
+            let title = format!("round-{i}");
+            let rows = round
+                .visits
+                .iter()
+                .map(|v| {
+                    let pair = t(lang, if v.usual { Msg::PlanningUsual } else { Msg::PlanningSubstitute });
+                    view! {
+                        <tr>
+                            <td>{fmt_day(lang, v.day)}</td>
+                            <td>{v.start.to_string()}</td>
+                            <th scope="row">{v.resident_name.clone()}</th>
+                            <td>{v.commune.clone()}</td>
+                            <td>{pair}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h2 id=title.clone()>{round.volunteer_name.clone()}</h2>
+                <div class="table-scroll" role="region" aria-labelledby=title tabindex="0">
+                    <table data-testid="planned-round">
+                        <thead><tr>
+                            <th scope="col">{t(lang, Msg::PlanningColDay)}</th>
+                            <th scope="col">{t(lang, Msg::PlanningColTime)}</th>
+                            <th scope="col">{t(lang, Msg::FieldPerson)}</th>
+                            <th scope="col">{t(lang, Msg::PlanningColCommune)}</th>
+                            <th scope="col">{t(lang, Msg::PlanningColPair)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view();
+    let unserved_rows = p
+        .unserved
+        .iter()
+        .map(|u| {
+            view! {
+                <tr>
+                    <th scope="row">{u.resident_name.clone()}</th>
+                    <td>{u.commune.clone()}</td>
+                    <td>{reason_label(lang, u.reason)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let nothing = p.due == 0;
+    view! {
+        <p data-testid="planning-summary">{summary}</p>
+        {if nothing { Some(view! { <p>{t(lang, Msg::PlanningNothing)}</p> }) } else { None }}
+        {rounds}
+        <h2 id="unserved-title">{t(lang, Msg::PlanningUnserved)}</h2>
+        {if p.unserved.is_empty() {
+            view! { <p>{t(lang, Msg::PlanningAllServed)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll" role="region" aria-labelledby="unserved-title" tabindex="0">
+                    <table data-testid="unserved">
+                        <thead><tr>
+                            <th scope="col">{t(lang, Msg::FieldPerson)}</th>
+                            <th scope="col">{t(lang, Msg::PlanningColCommune)}</th>
+                            <th scope="col">{t(lang, Msg::PlanningColReason)}</th>
+                        </tr></thead>
+                        <tbody>{unserved_rows}</tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        {(planned > 0).then(|| view! {
+            <form class="card form" method="post" action="/planification/publier" data-testid="publish-form">
+                <input type="hidden" name="semaine" value=p.week.to_string()/>
+                <input type="hidden" name="empreinte" value=p.fingerprint.clone()/>
+                <button type="submit" class="primary">{t(lang, Msg::PlanningPublish)}</button>
+            </form>
+        })}
+    }
+}

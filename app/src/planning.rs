@@ -1,0 +1,240 @@
+//! From the product's model to the planning engine and back (server side): one scope's week
+//! becomes a `monalisa-plan-instance/1` (which residents are due, their windows and priority,
+//! the volunteers' slots, range, capacity and absences, the existing pairs), and the engine's
+//! plan becomes rounds an ambassador can review and publish.
+//!
+//! Conventions (the model has no per-visit duration or per-slot limit yet):
+//! - a visit lasts [`VISIT_MINUTES`];
+//! - a resident with no preferred slot may be visited on weekdays between 9:00 and 17:00;
+//! - a volunteer's availability slot is a shift from home, with at most one visit per full hour.
+
+use crate::domain::rules::{next_due, planning_priority};
+use crate::domain::{Date, Minute, Resident, ResidentId, Volunteer, VolunteerId, Weekday, WeeklySlot};
+use monalisa_planner::format::{
+    INSTANCE_FORMAT, Instance, RouteSpec, ShiftSpec, Solution, StepSpec, TravelSpec, VisitSpec, VolunteerSpec,
+};
+use std::collections::{HashMap, HashSet};
+
+/// How long a visit lasts, in minutes.
+pub const VISIT_MINUTES: i64 = 60;
+const DAY_S: i64 = 86_400;
+
+/// A resident with what planning needs to know of their history.
+#[derive(Clone, Debug)]
+pub struct ResidentForPlan {
+    pub resident: Resident,
+    /// Last visit done (resets the rhythm).
+    pub last_done: Option<Date>,
+    /// A visit already reported in the planned week: nothing left to plan.
+    pub reported_this_week: bool,
+}
+
+/// One scope's people for one week.
+#[derive(Clone, Debug)]
+pub struct ScopeWeek {
+    pub week_start: Date,
+    pub volunteers: Vec<Volunteer>,
+    pub residents: Vec<ResidentForPlan>,
+}
+
+fn volunteer_key(id: VolunteerId) -> String {
+    format!("v{}", id.0)
+}
+
+fn resident_key(id: ResidentId) -> String {
+    format!("r{}", id.0)
+}
+
+/// Parses the ids this module writes.
+pub fn parse_volunteer_key(key: &str) -> Option<VolunteerId> {
+    key.strip_prefix('v')?.parse().ok().map(VolunteerId)
+}
+
+pub fn parse_resident_key(key: &str) -> Option<ResidentId> {
+    key.strip_prefix('r')?.parse().ok().map(ResidentId)
+}
+
+fn slot_window(day: i64, start: i64, end: i64) -> [i64; 2] {
+    [day * DAY_S + start * 60, day * DAY_S + end * 60]
+}
+
+fn default_slots() -> Vec<WeeklySlot> {
+    let (nine, five) = (Minute::hm(9, 0), Minute::hm(17, 0));
+    Weekday::ALL[..5].iter().filter_map(|&weekday| WeeklySlot::new(weekday, nine?, five?)).collect()
+}
+
+/// The planner's instance for a scope's week: residents due by the end of the week and active
+/// on some day of it, not yet visited that week.
+pub fn build_instance(week: &ScopeWeek) -> Instance {
+    let start = week.week_start;
+    let last_day = start.add_days(6);
+    let active: HashSet<VolunteerId> = week.volunteers.iter().filter(|v| v.active).map(|v| v.id).collect();
+    let mut volunteers = Vec::new();
+    let mut shifts = Vec::new();
+    for v in week.volunteers.iter().filter(|v| v.active) {
+        let absences: Vec<[i64; 2]> = v
+            .absences
+            .iter()
+            .filter(|a| a.last >= start && a.first <= last_day)
+            .map(|a| {
+                [
+                    i64::from(a.first.days_since(start).max(0)) * DAY_S,
+                    i64::from(a.last.days_since(start).min(6) + 1) * DAY_S,
+                ]
+            })
+            .collect();
+        volunteers.push(VolunteerSpec {
+            id: volunteer_key(v.id),
+            home: [v.home.lon, v.home.lat],
+            weekly_capacity: Some(u32::from(v.weekly_capacity)),
+            max_km: Some(v.reach.radius_km),
+            communes: (!v.reach.communes.is_empty())
+                .then(|| v.reach.communes.iter().map(|c| c.as_str().to_string()).collect()),
+            absences,
+        });
+        for (k, slot) in v.availability.iter().enumerate() {
+            let day = i64::from(slot.weekday.index());
+            let (from, to) = (i64::from(slot.start.get()), i64::from(slot.end.get()));
+            let max_visits = ((to - from) / 60).clamp(1, i64::from(v.weekly_capacity.max(1))) as u32;
+            shifts.push(ShiftSpec {
+                id: format!("{}-{day}-{k}", volunteer_key(v.id)),
+                volunteer: volunteer_key(v.id),
+                day: day as u32,
+                start: [v.home.lon, v.home.lat],
+                end: [v.home.lon, v.home.lat],
+                time_window: slot_window(day, from, to),
+                max_visits,
+            });
+        }
+    }
+    let mut visits = Vec::new();
+    for entry in &week.residents {
+        let r = &entry.resident;
+        if entry.reported_this_week {
+            continue;
+        }
+        let due = next_due(r.rhythm, r.follow_up_start, entry.last_done);
+        if due > last_day {
+            continue;
+        }
+        let slots = if r.preferred.is_empty() { default_slots() } else { r.preferred.clone() };
+        let mut windows: Vec<[i64; 2]> = slots
+            .iter()
+            .filter(|s| r.follow_up.is_active_on(start.add_days(i32::from(s.weekday.index()))))
+            .filter(|s| i64::from(s.end.get()) - i64::from(s.start.get()) >= VISIT_MINUTES)
+            .map(|s| {
+                let day = i64::from(s.weekday.index());
+                slot_window(day, i64::from(s.start.get()), i64::from(s.end.get()) - VISIT_MINUTES)
+            })
+            .collect();
+        if windows.is_empty() {
+            continue;
+        }
+        windows.sort();
+        visits.push(VisitSpec {
+            id: resident_key(r.id),
+            person: None,
+            location: [r.home.lon, r.home.lat],
+            duration_s: VISIT_MINUTES * 60,
+            time_windows: windows,
+            priority: u32::from(planning_priority(r.isolation, r.rhythm, due, start)),
+            allowed_volunteers: None,
+            commune: Some(r.commune.as_str().to_string()),
+            usual_volunteer: r.volunteer.filter(|v| active.contains(v)).map(volunteer_key),
+            locked_volunteer: None,
+        });
+    }
+    Instance {
+        format: INSTANCE_FORMAT.to_string(),
+        name: format!("week-{start}"),
+        meta: serde_json::Value::Null,
+        travel: TravelSpec {
+            model: "haversine".into(),
+            detour_factor: 1.3,
+            speed_kmh: 40.0,
+            earth_radius_km: 6371.0088,
+        },
+        volunteers,
+        shifts,
+        visits,
+    }
+}
+
+/// One visit of a planned round, in the product's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedVisit {
+    pub resident: ResidentId,
+    pub day: Date,
+    pub start: Minute,
+}
+
+/// A volunteer's round for the week: visits in route order.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedRound {
+    pub volunteer: VolunteerId,
+    pub visits: Vec<PlannedVisit>,
+}
+
+/// The engine's routes as rounds (one per volunteer, days in order).
+pub fn rounds_from(week_start: Date, solution: &Solution) -> Vec<PlannedRound> {
+    let mut by_volunteer: HashMap<VolunteerId, Vec<(i64, ResidentId)>> = HashMap::new();
+    for route in &solution.routes {
+        let Some(volunteer) = parse_volunteer_key(&route.volunteer) else { continue };
+        for step in &route.visits {
+            if let Some(resident) = parse_resident_key(&step.visit) {
+                by_volunteer.entry(volunteer).or_default().push((step.start_s, resident));
+            }
+        }
+    }
+    let mut rounds: Vec<PlannedRound> = by_volunteer
+        .into_iter()
+        .map(|(volunteer, mut steps)| {
+            steps.sort();
+            let visits = steps
+                .into_iter()
+                .filter_map(|(t, resident)| {
+                    let day = week_start.add_days((t / DAY_S) as i32);
+                    Some(PlannedVisit { resident, day, start: Minute::new(((t % DAY_S) / 60) as u16)? })
+                })
+                .collect();
+            PlannedRound { volunteer, visits }
+        })
+        .collect();
+    rounds.sort_by_key(|r| r.volunteer);
+    rounds
+}
+
+/// Rounds (as an ambassador may have edited them) in the engine's format, for its check mode:
+/// each volunteer's visits go to the shift whose slot holds their day and time.
+pub fn solution_from(instance: &Instance, week_start: Date, rounds: &[PlannedRound]) -> Solution {
+    let mut routes: Vec<RouteSpec> = Vec::new();
+    let mut served = HashSet::new();
+    for round in rounds {
+        let key = volunteer_key(round.volunteer);
+        for visit in &round.visits {
+            let t = i64::from(visit.day.days_since(week_start)) * DAY_S + i64::from(visit.start.get()) * 60;
+            let shift = instance
+                .shifts
+                .iter()
+                .find(|s| s.volunteer == key && s.time_window[0] <= t && t <= s.time_window[1])
+                .map(|s| s.id.clone())
+                .unwrap_or_else(|| format!("{key}-none"));
+            served.insert(resident_key(visit.resident));
+            let step = StepSpec { visit: resident_key(visit.resident), start_s: t };
+            match routes.iter_mut().find(|r| r.shift == shift) {
+                Some(route) => route.visits.push(step),
+                None => routes.push(RouteSpec { shift, volunteer: key.clone(), visits: vec![step] }),
+            }
+        }
+    }
+    Solution {
+        format: monalisa_planner::format::SOLUTION_FORMAT.to_string(),
+        instance: instance.name.clone(),
+        solver: "ambassador".into(),
+        solve_ms: 0,
+        routes,
+        unassigned: instance.visits.iter().filter(|v| !served.contains(&v.id)).map(|v| v.id.clone()).collect(),
+        reasons: Vec::new(),
+        stats: serde_json::Value::Null,
+    }
+}

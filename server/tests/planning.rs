@@ -1,0 +1,116 @@
+//! Planning a week through the real HTTP interface: an ambassador previews the engine's plan for
+//! their scope (deterministic: the same data gives the same plan), sees it on the planning page,
+//! publishes it with the page's form, and a volunteer's phone then pulls the new visits; a
+//! stale fingerprint publishes nothing.
+
+mod common;
+
+use common::World;
+use monalisa_app::domain::{Date, Timestamp};
+use serde_json::{Value, json};
+
+fn next_monday() -> Date {
+    monalisa_app::api::planning::next_week(Date::from_timestamp(Timestamp(monalisa_app::backend::now_ms())))
+}
+
+async fn pull_visits(agent: &mut common::Agent) -> Vec<Value> {
+    let mut cursor = Value::Null;
+    let mut visits = Vec::new();
+    loop {
+        let (status, page) = agent
+            .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 50 } }))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        visits.extend(page["changes"].as_array().unwrap().iter().filter_map(|c| c.get("visit").cloned()));
+        cursor = page["cursor"].clone();
+        if page["more"] == false {
+            return visits;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_ambassador_plans_and_publishes_the_week() {
+    let world = World::new().await;
+    let mut ambassador = world.agent("ambassadeur").await;
+    let week = next_monday();
+
+    let (status, plan) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(status, 200, "{plan}");
+    let due = plan["due"].as_u64().unwrap();
+    let rounds = plan["rounds"].as_array().unwrap();
+    let planned: usize = rounds.iter().map(|r| r["visits"].as_array().unwrap().len()).sum();
+    assert!(due > 0 && planned > 0, "{plan}");
+    assert_eq!(planned + plan["unserved"].as_array().unwrap().len(), due as usize);
+    let scope_one: Vec<i64> = world.population.volunteers.iter().filter(|v| v.scope.0 == 1).map(|v| v.id.0).collect();
+    let mut usual = 0;
+    for round in rounds {
+        assert!(scope_one.contains(&round["volunteer"].as_i64().unwrap()), "{round}");
+        for v in round["visits"].as_array().unwrap() {
+            let day = Date::parse(v["day"].as_str().unwrap()).unwrap();
+            assert!(week <= day && day <= week.add_days(6), "{v}");
+            usual += usize::from(v["usual"] == true);
+        }
+    }
+    assert!(usual > 0, "existing pairs are kept: {plan}");
+    for u in plan["unserved"].as_array().unwrap() {
+        assert!(["no_volunteer_in_range", "no_common_slot", "no_capacity"].contains(&u["reason"].as_str().unwrap()));
+    }
+    let (_, again) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(again["fingerprint"], plan["fingerprint"], "the same data gives the same plan");
+
+    // Not a Monday, or too far ahead: a clear error.
+    let (status, _) = ambassador.call("/api/v1/planning/preview", json!({ "week": week.add_days(1) })).await;
+    assert_eq!(status, 400);
+    let (status, _) = ambassador.call("/api/v1/planning/preview", json!({ "week": week.add_days(7 * 20) })).await;
+    assert_eq!(status, 400);
+
+    // The page shows the plan and its publish form.
+    let page = ambassador.get(&format!("/planification?semaine={week}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let fingerprint = plan["fingerprint"].as_str().unwrap();
+    assert!(html.contains("planned-round") && html.contains(fingerprint), "{html}");
+
+    let mut phone = world.agent("benevole").await;
+    let in_week = |visits: &[Value]| {
+        visits
+            .iter()
+            .filter(|v| {
+                Date::parse(v["day"].as_str().unwrap_or_default()).is_ok_and(|d| week <= d && d <= week.add_days(6))
+            })
+            .count()
+    };
+
+    // A stale fingerprint publishes nothing.
+    let res =
+        ambassador.post_form("/planification/publier", &[("semaine", &week.to_string()), ("empreinte", "0")]).await;
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["location"].to_str().unwrap().contains("erreur=change"));
+
+    let res = ambassador
+        .post_form("/planification/publier", &[("semaine", &week.to_string()), ("empreinte", fingerprint)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with(&format!("publie={planned}")), "{location}");
+    let page = ambassador.get(&location).await.text().await.unwrap();
+    assert!(page.contains("planning-published"));
+
+    // The phone gets exactly its visits of the published rounds.
+    let me = world.volunteers["benevole"].0;
+    let expected: usize = rounds
+        .iter()
+        .filter(|r| r["volunteer"].as_i64() == Some(me))
+        .map(|r| r["visits"].as_array().unwrap().len())
+        .sum();
+    let after = pull_visits(&mut phone).await;
+    let published: Vec<Value> = after.iter().filter(|v| v["status"] != "cancelled").cloned().collect();
+    assert_eq!(in_week(&published), expected, "{after:?}");
+
+    // Another scope's ambassador cannot publish this scope's week (their own plan is recomputed).
+    let mut other = world.agent("ambassadeur2").await;
+    let res =
+        other.post_form("/planification/publier", &[("semaine", &week.to_string()), ("empreinte", fingerprint)]).await;
+    assert!(res.headers()["location"].to_str().unwrap().contains("erreur=change"));
+}
