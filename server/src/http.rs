@@ -165,16 +165,19 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
 
 /// A state-changing request must come from this site's own pages: its `Origin` (or, failing
 /// that, `Sec-Fetch-Site`) must say so. Requests without either come from non-browser
-/// clients, which carry no ambient cookies of a victim.
+/// clients, which carry no ambient cookies of a victim. A form posted by one of our pages
+/// says `Origin: null` (our referrer policy is `no-referrer`): then only `Sec-Fetch-Site`
+/// can vouch for it, and without it the request is refused.
 pub fn same_origin(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
-        return host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host));
-    }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(site) => site == "same-origin" || site == "none",
-        None => true,
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some("null") => fetch_site == Some("same-origin"),
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
+            host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host))
+        }
+        None => fetch_site.is_none_or(|site| site == "same-origin" || site == "none"),
     }
 }
 
@@ -397,6 +400,26 @@ async fn publish_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn state_changes_must_come_from_our_pages() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, HeaderValue::from_static("visites.example.org"));
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert!(same_origin(&headers(&[("origin", "https://visites.example.org")])));
+        assert!(!same_origin(&headers(&[("origin", "https://evil.example")])));
+        // Our own form posts (no-referrer policy): Origin null, vouched for by Sec-Fetch-Site.
+        assert!(same_origin(&headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")])));
+        assert!(!same_origin(&headers(&[("origin", "null"), ("sec-fetch-site", "cross-site")])));
+        assert!(!same_origin(&headers(&[("origin", "null")])));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(same_origin(&headers(&[])));
+    }
 
     #[test]
     fn return_paths_stay_on_site() {

@@ -80,7 +80,7 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 .map(|v| {
                     let pair = t(lang, if v.usual { Msg::PlanningUsual } else { Msg::PlanningSubstitute });
                     view! {
-                        <tr>
+                        <tr data-resident=v.resident.0>
                             <td>{fmt_day(lang, v.day)}</td>
                             <td>{v.start.to_string()}</td>
                             <th scope="row">{v.resident_name.clone()}</th>

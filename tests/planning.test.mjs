@@ -1,0 +1,65 @@
+// Planning a week, end to end: an ambassador opens "Planifier la semaine", sees one round per
+// volunteer, publishes; the volunteer's phone, at its next sync, shows exactly the visits of
+// one of those rounds (its own) as new visits of its round.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitForPage, waitHydrated,
+  watchPage,
+} from './lib/harness.mjs';
+
+/** The (visit id, resident id) of each visit the round page shows. */
+const shownVisits = () => [...document.querySelectorAll('[data-testid="visit"] a.primary')].map((a) => {
+  const q = new URL(a.href).searchParams;
+  return [q.get('visite'), q.get('personne')];
+});
+
+test('an ambassador plans and publishes a week, and the volunteer\'s phone shows it', async () => {
+  const dir = await tempDir();
+  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
+  const browser = await launch();
+  try {
+    const phoneCtx = await phoneContext(browser);
+    const phone = await phoneCtx.newPage();
+    const phoneProblems = watchPage(phone);
+    await logIn(phone, server.url, DEMO.volunteer);
+    await phone.goto(server.url + '/tournee');
+    await waitHydrated(phone);
+    await phone.getByTestId('sync-status').waitFor();
+    await waitForPage(phone, () => document.querySelector('[data-testid="round"], [data-testid="round-empty"]'));
+    const before = new Set((await phone.evaluate(shownVisits)).map(([visit]) => visit));
+
+    const deskCtx = await phoneContext(browser);
+    const desk = await deskCtx.newPage();
+    const deskProblems = watchPage(desk);
+    await logIn(desk, server.url, DEMO.ambassador);
+    await desk.goto(server.url + '/planification');
+    await desk.getByTestId('planning-summary').waitFor();
+    await assertAccessible(desk, 'planning');
+    const rounds = await desk.locator('[data-testid="planned-round"]').evaluateAll((tables) =>
+      tables.map((t) => [...t.querySelectorAll('tr[data-resident]')].map((tr) => tr.dataset.resident).sort()));
+    assert.ok(rounds.length > 0, 'the plan has rounds');
+    await desk.getByRole('button', { name: 'Publier ces tournées' }).click();
+    await desk.getByTestId('planning-published').waitFor();
+
+    // The phone syncs when the page opens again: the new visits are one published round.
+    await phone.reload();
+    await waitHydrated(phone);
+    const fresh = await waitForPage(phone, (seen) => {
+      const visits = [...document.querySelectorAll('[data-testid="visit"] a.primary')].map((a) => {
+        const q = new URL(a.href).searchParams;
+        return [q.get('visite'), q.get('personne')];
+      });
+      const added = visits.filter(([visit]) => !seen.includes(visit));
+      return added.length > 0 ? added.map(([, resident]) => resident).sort() : null;
+    }, [...before]);
+    assert.ok(rounds.some((r) => JSON.stringify(r) === JSON.stringify(fresh)), `${fresh} is one of ${JSON.stringify(rounds)}`);
+    assert.deepEqual(phoneProblems, []);
+    assert.deepEqual(deskProblems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+    await removeDir(dir);
+  }
+});
