@@ -55,6 +55,13 @@ test('an ambassador plans and publishes a week, and the volunteer\'s phone shows
       return added.length > 0 ? added.map(([, resident]) => resident).sort() : null;
     }, [...before]);
     assert.ok(rounds.some((r) => JSON.stringify(r) === JSON.stringify(fresh)), `${fresh} is one of ${JSON.stringify(rounds)}`);
+
+    // The printed round of that volunteer lists the same people, one box to tick each.
+    const index = rounds.findIndex((r) => JSON.stringify(r) === JSON.stringify(fresh));
+    await desk.locator('[data-testid="planned-round"]').nth(index).locator('xpath=../preceding-sibling::p[1]/a').click();
+    await desk.getByTestId('round-sheet').waitFor();
+    assert.equal(await desk.locator('[data-testid="round-sheet"] tbody tr').count(), fresh.length);
+    await assertAccessible(desk, 'printed round');
     assert.deepEqual(phoneProblems, []);
     assert.deepEqual(deskProblems, []);
   } finally {

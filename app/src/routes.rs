@@ -57,6 +57,7 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/journal", Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
     page("/planification", Access::Roles(AMBASSADOR)),
+    page("/planification/feuille", Access::Roles(AMBASSADOR)),
     // The publish button of the planning page: a plain form post, answered with a redirect.
     route("POST", "/planification/publier", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     volunteer_shell("/tournee"),
@@ -82,6 +83,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/preview", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/planning/round-sheet", Access::Roles(AMBASSADOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
     server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),

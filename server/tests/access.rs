@@ -143,6 +143,9 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/residents/card" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/review/list" => (json!({}), Expect::Ok),
         "/api/v1/planning/preview" => (json!({ "week": next_monday() }), Expect::Ok),
+        "/api/v1/planning/round-sheet" => {
+            (json!({ "volunteer": world.volunteers["benevole"].0, "week": next_monday() }), Expect::Scoped)
+        }
         "/planification/publier" => {
             // A stale fingerprint: the page is sent back with a notice, nothing is published.
             let res = agent.post_form(path, &[("semaine", &next_monday()), ("empreinte", "0000")]).await;
@@ -150,6 +153,10 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         }
         "/api/sync/v1/push" => (json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [] } }), Expect::Ok),
         "/api/sync/v1/pull" => (json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } }), Expect::Ok),
+        "/planification/feuille" => {
+            let path = format!("/planification/feuille?benevole={}", world.volunteers["benevole"].0);
+            return (agent.get(&path).await.status().as_u16(), Expect::Scoped);
+        }
         "/comptes/{id}" => {
             return (agent.get(&format!("/comptes/{}", u("cible"))).await.status().as_u16(), Expect::Scoped);
         }

@@ -108,6 +108,15 @@ async fn an_ambassador_plans_and_publishes_the_week() {
     let published: Vec<Value> = after.iter().filter(|v| v["status"] != "cancelled").cloned().collect();
     assert_eq!(in_week(&published), expected, "{after:?}");
 
+    // The printed round of that volunteer: the same visits, with what a paper round needs.
+    let (status, sheet) =
+        ambassador.call("/api/v1/planning/round-sheet", json!({ "volunteer": me, "week": week })).await;
+    assert_eq!(status, 200, "{sheet}");
+    assert_eq!(sheet["visits"].as_array().unwrap().len(), expected);
+    let page =
+        ambassador.get(&format!("/planification/feuille?semaine={week}&benevole={me}")).await.text().await.unwrap();
+    assert!(expected == 0 || page.contains("round-sheet"), "{page}");
+
     // Another scope's ambassador cannot publish this scope's week (their own plan is recomputed).
     let mut other = world.agent("ambassadeur2").await;
     let res =

@@ -58,6 +58,48 @@ pub struct PlanPreview {
     pub fingerprint: String,
 }
 
+/// One visit on a volunteer's printed round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetVisit {
+    pub day: Date,
+    pub start: Minute,
+    pub resident_name: String,
+    pub address: String,
+    pub commune: String,
+    pub phone: Option<String>,
+    pub access_notes: String,
+}
+
+/// A volunteer's published round for a week, for volunteers without a smartphone (printed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSheet {
+    pub week: Date,
+    pub volunteer_name: String,
+    pub visits: Vec<SheetVisit>,
+}
+
+#[server(prefix = "/api/v1", endpoint = "planning/round-sheet", input = Json)]
+pub async fn printable_round(volunteer: VolunteerId, week: Date) -> Result<RoundSheet, ApiError> {
+    crate::backend::reply(sheet(volunteer, week).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn sheet(volunteer: VolunteerId, week: Date) -> Result<RoundSheet, ApiError> {
+    use crate::backend::{auth, internal, server_context};
+    let ctx = server_context()?;
+    let me = auth::require(&[crate::auth::Role::Ambassador])?;
+    let scope = me.user.scope.ok_or(ApiError::Forbidden)?;
+    if week.week_start() != week {
+        return Err(ApiError::Invalid { field: "semaine".into(), reason: "a week starts on a Monday".into() });
+    }
+    let (sheet, residents) =
+        ctx.store.round_sheet(scope, volunteer, week).await.map_err(internal)?.ok_or(ApiError::NotFound)?;
+    for resident in residents {
+        auth::audit(&ctx, Some(&me), "resident.read", "resident", &resident.to_string(), "printed round").await?;
+    }
+    Ok(sheet)
+}
+
 /// The Monday of the week after `today`: what "plan next week" means.
 pub fn next_week(today: Date) -> Date {
     today.week_start().add_days(7)

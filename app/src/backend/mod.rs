@@ -286,6 +286,14 @@ pub trait Store: Send + Sync + 'static {
         week_start: Date,
         rounds: &[crate::planning::PlannedRound],
     ) -> Result<usize, StoreError>;
+    /// A volunteer's published visits of the week, in order, with what a paper round needs, and
+    /// the residents on it; `None` when the volunteer is not in the scope.
+    async fn round_sheet(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        week_start: Date,
+    ) -> Result<Option<(crate::api::planning::RoundSheet, Vec<ResidentId>)>, StoreError>;
 }
 
 /// Settings the server functions need.

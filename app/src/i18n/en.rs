@@ -311,6 +311,18 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReasonNoVolunteerInRange => "no volunteer in range",
         Msg::ReasonNoCommonSlot => "no common time slot",
         Msg::ReasonNoCapacity => "rounds already full",
+        Msg::SheetTitle => "Printable round",
+        Msg::SheetHeading => "{name}'s round, week of {week}",
+        Msg::SheetHint => {
+            "For a volunteer without a smartphone: print this page (browser menu, Print); they tick each visit done, and their reports are entered for them."
+        }
+        Msg::SheetEmpty => "No published visit for this volunteer this week.",
+        Msg::SheetDone => "Done",
+        Msg::SheetAddress => "Address",
+        Msg::SheetPhone => "Phone",
+        Msg::SheetAccess => "Access",
+        Msg::PlanningPrint => "Printable sheet (published round)",
+        Msg::SheetChoose => "Choose the round to print on the planning page, under the volunteer's name.",
         Msg::BackHome => "Back to the home page",
     }
 }

@@ -334,6 +334,18 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReasonNoVolunteerInRange => "aucun bénévole à portée",
         Msg::ReasonNoCommonSlot => "aucun créneau commun",
         Msg::ReasonNoCapacity => "tournées déjà complètes",
+        Msg::SheetTitle => "Tournée à imprimer",
+        Msg::SheetHeading => "Tournée de {name}, semaine du {week}",
+        Msg::SheetHint => {
+            "Pour un bénévole sans smartphone : imprimez cette page (menu du navigateur, Imprimer) ; il coche chaque visite faite, et ses comptes rendus sont saisis pour lui."
+        }
+        Msg::SheetEmpty => "Aucune visite publiée pour ce bénévole cette semaine.",
+        Msg::SheetDone => "Fait",
+        Msg::SheetAddress => "Adresse",
+        Msg::SheetPhone => "Téléphone",
+        Msg::SheetAccess => "Accès",
+        Msg::PlanningPrint => "Feuille à imprimer (tournée publiée)",
+        Msg::SheetChoose => "Choisissez la tournée à imprimer sur la page de planification, sous le nom du bénévole.",
         Msg::BackHome => "Retour à l'accueil",
     }
 }

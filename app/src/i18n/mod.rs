@@ -357,6 +357,16 @@ messages! {
     ReasonNoVolunteerInRange,
     ReasonNoCommonSlot,
     ReasonNoCapacity,
+    SheetTitle,
+    SheetHeading,
+    SheetHint,
+    SheetEmpty,
+    SheetDone,
+    SheetAddress,
+    SheetPhone,
+    SheetAccess,
+    PlanningPrint,
+    SheetChoose,
 }
 
 /// The text of `msg` in `lang`.

@@ -3,7 +3,8 @@
 //! rounds. A plain server-rendered page (a GET form for the week, a POST form to publish), so
 //! it costs the phone's bundle nothing.
 
-use crate::api::planning::{PlanPreview, UnservedReason, next_week, planning_preview};
+use crate::api::planning::{PlanPreview, RoundSheet, UnservedReason, next_week, planning_preview, printable_round};
+use crate::domain::VolunteerId;
 use crate::domain::{Date, Timestamp};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, fmt_day, t, tf};
@@ -90,8 +91,10 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let sheet = format!("/planification/feuille?semaine={}&benevole={}", p.week, round.volunteer.0);
             view! {
                 <h2 id=title.clone()>{round.volunteer_name.clone()}</h2>
+                <p><a href=sheet>{t(lang, Msg::PlanningPrint)}</a></p>
                 <div class="table-scroll" role="region" aria-labelledby=title tabindex="0">
                     <table data-testid="planned-round">
                         <thead><tr>
@@ -149,5 +152,84 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 <button type="submit" class="primary">{t(lang, Msg::PlanningPublish)}</button>
             </form>
         })}
+    }
+}
+
+/// A volunteer's published round for the week, laid out to be printed (A4, large type, a box
+/// to tick per visit) for volunteers without a smartphone.
+#[component]
+pub fn RoundSheetPage() -> impl IntoView {
+    let env = use_env();
+    let lang = env.lang;
+    let query = use_query_map();
+    let q = |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let week = Date::parse(&q("semaine")).map(Date::week_start).unwrap_or_else(|_| next_week(server_today()));
+    let Ok(volunteer) = q("benevole").parse().map(VolunteerId) else {
+        return view! {
+            <Title text=format!("{} · {}", env.t(Msg::SheetTitle), env.t(Msg::AppName))/>
+            <h1>{env.t(Msg::SheetTitle)}</h1>
+            <p><a href="/planification">{env.t(Msg::SheetChoose)}</a></p>
+        }
+        .into_any();
+    };
+    let sheet = Resource::new(move || (), move |_| printable_round(volunteer, week));
+    view! {
+        <Title text=format!("{} · {}", env.t(Msg::SheetTitle), env.t(Msg::AppName))/>
+        <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
+            {move || sheet.get().map(|r| match r {
+                Err(e) => view! {
+                    <h1>{t(lang, Msg::SheetTitle)}</h1>
+                    <p class="error" role="alert">{e.message(lang)}</p>
+                }.into_any(),
+                Ok(s) => sheet_view(lang, s).into_any(),
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn sheet_view(lang: Lang, s: RoundSheet) -> impl IntoView {
+    let heading = tf(lang, Msg::SheetHeading, &[("name", &s.volunteer_name), ("week", &fmt_day(lang, s.week))]);
+    let rows = s
+        .visits
+        .iter()
+        .map(|v| {
+            view! {
+                <tr>
+                    <td class="tick"><span class="box" aria-hidden="true"></span></td>
+                    <td>{fmt_day(lang, v.day)}<br/>{v.start.to_string()}</td>
+                    <th scope="row">{v.resident_name.clone()}</th>
+                    <td>{v.address.clone()}<br/>{v.commune.clone()}</td>
+                    <td>{v.phone.clone().unwrap_or_default()}</td>
+                    <td>{v.access_notes.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="round-sheet">
+            <h1>{heading}</h1>
+            <p class="no-print">{t(lang, Msg::SheetHint)}</p>
+            {if s.visits.is_empty() {
+                view! { <p data-testid="sheet-empty">{t(lang, Msg::SheetEmpty)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll" role="region" aria-labelledby="sheet-title" tabindex="0">
+                        <table data-testid="round-sheet">
+                            <caption id="sheet-title">{t(lang, Msg::SheetTitle)}</caption>
+                            <thead><tr>
+                                <th scope="col">{t(lang, Msg::SheetDone)}</th>
+                                <th scope="col">{t(lang, Msg::PlanningColDay)}</th>
+                                <th scope="col">{t(lang, Msg::FieldPerson)}</th>
+                                <th scope="col">{t(lang, Msg::SheetAddress)}</th>
+                                <th scope="col">{t(lang, Msg::SheetPhone)}</th>
+                                <th scope="col">{t(lang, Msg::SheetAccess)}</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </div>
     }
 }

@@ -1167,6 +1167,53 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(other)?;
         Ok(published)
     }
+
+    async fn round_sheet(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        week_start: Date,
+    ) -> Result<Option<(monalisa_app::api::planning::RoundSheet, Vec<ResidentId>)>, StoreError> {
+        use monalisa_app::api::planning::{RoundSheet, SheetVisit};
+        let Some(v) = sqlx::query("SELECT first_name, last_name FROM volunteers WHERE id = ? AND scope_id = ?")
+            .bind(volunteer.0)
+            .bind(scope.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT vi.day, vi.start_min, r.id AS resident, r.first_name, r.last_name, r.address, r.phone, r.access_notes, \
+             c.name AS commune FROM visits vi JOIN rounds ro ON ro.id = vi.round_id \
+             JOIN residents r ON r.id = vi.resident_id JOIN communes c ON c.insee = r.commune \
+             WHERE vi.volunteer_id = ? AND ro.week_start = ? AND ro.status = 'published' AND vi.status <> 'cancelled' \
+             ORDER BY vi.day, vi.start_min, vi.seq",
+        )
+        .bind(volunteer.0)
+        .bind(week_start.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut visits = Vec::with_capacity(rows.len());
+        let mut residents = Vec::with_capacity(rows.len());
+        for row in &rows {
+            residents.push(ResidentId(row.get("resident")));
+            visits.push(SheetVisit {
+                day: date(row.get("day"))?,
+                start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX))
+                    .ok_or_else(|| bad("visit start"))?,
+                resident_name: format!("{} {}", row.get::<String, _>("first_name"), row.get::<String, _>("last_name")),
+                address: row.get("address"),
+                commune: row.get("commune"),
+                phone: row.get("phone"),
+                access_notes: row.get("access_notes"),
+            });
+        }
+        let volunteer_name = format!("{} {}", v.get::<String, _>("first_name"), v.get::<String, _>("last_name"));
+        Ok(Some((RoundSheet { week: week_start, volunteer_name, visits }, residents)))
+    }
 }
 
 fn ambassador_from(row: &SqliteRow) -> Ambassador {
