@@ -238,3 +238,80 @@ pub fn solution_from(instance: &Instance, week_start: Date, rounds: &[PlannedRou
         stats: serde_json::Value::Null,
     }
 }
+
+/// A flat projection of a scope for its maps: longitudes scaled by the cosine of the middle
+/// latitude, north up, fitted to a width in SVG user units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Projection {
+    min_lon: f64,
+    max_lat: f64,
+    cos_lat: f64,
+    scale: f64,
+    height: f64,
+    width: f64,
+}
+
+/// The rings of a GeoJSON Polygon or MultiPolygon geometry.
+pub fn rings(geojson: &str) -> Vec<Vec<[f64; 2]>> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(geojson) else { return Vec::new() };
+    let polygons: Vec<serde_json::Value> = match value["type"].as_str() {
+        Some("Polygon") => vec![value["coordinates"].clone()],
+        Some("MultiPolygon") => value["coordinates"].as_array().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    polygons
+        .iter()
+        .filter_map(|p| p.as_array())
+        .flatten()
+        .filter_map(|ring| serde_json::from_value::<Vec<[f64; 2]>>(ring.clone()).ok())
+        .collect()
+}
+
+impl Projection {
+    /// Fits the outlines' bounding box into `width` units.
+    pub fn fit(outlines: &[String], width: f64) -> Projection {
+        let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for [lon, lat] in outlines.iter().flat_map(|o| rings(o)).flatten() {
+            (min_lon, max_lon, min_lat, max_lat) =
+                (min_lon.min(lon), max_lon.max(lon), min_lat.min(lat), max_lat.max(lat));
+        }
+        if min_lon > max_lon {
+            (min_lon, max_lon, min_lat, max_lat) = (0.0, 1.0, 45.0, 46.0);
+        }
+        let cos_lat = ((min_lat + max_lat) / 2.0).to_radians().cos();
+        let span = ((max_lon - min_lon) * cos_lat).max(1e-6);
+        let scale = width / span;
+        Projection { min_lon, max_lat, cos_lat, scale, height: (max_lat - min_lat) * scale, width }
+    }
+
+    pub fn point(&self, lon: f64, lat: f64) -> [i32; 2] {
+        [
+            ((lon - self.min_lon) * self.cos_lat * self.scale).round() as i32,
+            ((self.max_lat - lat) * self.scale).round() as i32,
+        ]
+    }
+
+    /// The outlines as SVG paths.
+    pub fn map(&self, outlines: &[String]) -> crate::api::planning::ScopeMap {
+        let communes = outlines
+            .iter()
+            .map(|o| {
+                rings(o)
+                    .iter()
+                    .map(|ring| {
+                        let mut points: Vec<[i32; 2]> = ring.iter().map(|&[lon, lat]| self.point(lon, lat)).collect();
+                        // At this scale many vertices round to the same unit: keep one.
+                        points.dedup();
+                        let points: Vec<String> = points.iter().map(|[x, y]| format!("{x},{y}")).collect();
+                        format!("M{}Z", points.join("L"))
+                    })
+                    .collect::<String>()
+            })
+            .collect();
+        crate::api::planning::ScopeMap {
+            width: self.width.round() as i32,
+            height: self.height.round() as i32,
+            communes,
+        }
+    }
+}

@@ -71,6 +71,10 @@ async fn an_ambassador_plans_and_publishes_the_week() {
     let html = page.text().await.unwrap();
     let fingerprint = plan["fingerprint"].as_str().unwrap();
     assert!(html.contains("planned-round") && html.contains(fingerprint), "{html}");
+    // Each round has its map over the scope's communes (drawn once).
+    assert_eq!(html.matches("data-testid=\"round-map\"").count(), rounds.len());
+    assert_eq!(html.matches("id=\"scope-communes\"").count(), 1);
+    assert!(html.matches("<path d=\"M").count() >= 2, "the scope's communes are drawn");
 
     let mut phone = world.agent("benevole").await;
     let in_week = |visits: &[Value]| {

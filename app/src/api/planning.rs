@@ -37,6 +37,19 @@ pub struct PreviewRound {
     pub volunteer: VolunteerId,
     pub volunteer_name: String,
     pub visits: Vec<PreviewVisit>,
+    /// The round on the scope's map: the volunteer's home, then each visit in order, as SVG
+    /// user units of [`ScopeMap`].
+    pub route: Vec<[i32; 2]>,
+}
+
+/// The scope's communes drawn once, in SVG user units (north up, 1 unit ≈ the same distance
+/// east-west and north-south).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeMap {
+    pub width: i32,
+    pub height: i32,
+    /// One SVG path (`d`) per commune.
+    pub communes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +69,7 @@ pub struct PlanPreview {
     pub unserved: Vec<PreviewUnserved>,
     /// Identifies this exact plan (see the module documentation).
     pub fingerprint: String,
+    pub map: ScopeMap,
 }
 
 /// One visit on a volunteer's printed round.
@@ -151,6 +165,10 @@ pub struct Computed {
 #[cfg(feature = "ssr")]
 const PLAN_ITERATIONS: u64 = 20_000;
 
+/// Width of the round maps, in SVG user units.
+#[cfg(feature = "ssr")]
+const MAP_WIDTH: f64 = 320.0;
+
 /// Plans a scope's week from the store.
 #[cfg(feature = "ssr")]
 pub async fn compute(
@@ -207,9 +225,20 @@ pub async fn compute(
             (format!("{} {}", r.first_name, r.last_name), communes.get(r.commune.as_str()).cloned().unwrap_or_default())
         })
     };
+    let outlines = store.scope_outlines(scope).await.map_err(internal)?;
+    let projection = crate::planning::Projection::fit(&outlines, MAP_WIDTH);
+    let homes: HashMap<VolunteerId, crate::domain::Location> =
+        scope_week.volunteers.iter().map(|v| (v.id, v.home)).collect();
     let preview_rounds = rounds
         .iter()
         .map(|round| PreviewRound {
+            route: homes
+                .get(&round.volunteer)
+                .into_iter()
+                .copied()
+                .chain(round.visits.iter().filter_map(|v| people.get(&v.resident).map(|r| r.home)))
+                .map(|at| projection.point(at.lon, at.lat))
+                .collect(),
             volunteer: round.volunteer,
             volunteer_name: names.get(&round.volunteer).cloned().unwrap_or_default(),
             visits: round
@@ -243,5 +272,6 @@ pub async fn compute(
         let digest = sha2::Sha256::digest(&bytes);
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     };
-    Ok(Computed { preview: PlanPreview { week, due, rounds: preview_rounds, unserved, fingerprint }, rounds })
+    let map = projection.map(&outlines);
+    Ok(Computed { preview: PlanPreview { week, due, rounds: preview_rounds, unserved, fingerprint, map }, rounds })
 }

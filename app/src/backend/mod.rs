@@ -286,6 +286,8 @@ pub trait Store: Send + Sync + 'static {
         week_start: Date,
         rounds: &[crate::planning::PlannedRound],
     ) -> Result<usize, StoreError>;
+    /// The outlines (GeoJSON geometries) of the scope's communes, for maps.
+    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError>;
     /// A volunteer's published visits of the week, in order, with what a paper round needs, and
     /// the residents on it; `None` when the volunteer is not in the scope.
     async fn round_sheet(

@@ -323,6 +323,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SheetAccess => "Access",
         Msg::PlanningPrint => "Printable sheet (published round)",
         Msg::SheetChoose => "Choose the round to print on the planning page, under the volunteer's name.",
+        Msg::PlanningMapLabel => {
+            "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information."
+        }
         Msg::BackHome => "Back to the home page",
     }
 }

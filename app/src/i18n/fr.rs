@@ -346,6 +346,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SheetAccess => "Accès",
         Msg::PlanningPrint => "Feuille à imprimer (tournée publiée)",
         Msg::SheetChoose => "Choisissez la tournée à imprimer sur la page de planification, sous le nom du bénévole.",
+        Msg::PlanningMapLabel => {
+            "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations."
+        }
         Msg::BackHome => "Retour à l'accueil",
     }
 }

@@ -367,6 +367,7 @@ messages! {
     SheetAccess,
     PlanningPrint,
     SheetChoose,
+    PlanningMapLabel,
 }
 
 /// The text of `msg` in `lang`.

@@ -3,7 +3,9 @@
 //! rounds. A plain server-rendered page (a GET form for the week, a POST form to publish), so
 //! it costs the phone's bundle nothing.
 
-use crate::api::planning::{PlanPreview, RoundSheet, UnservedReason, next_week, planning_preview, printable_round};
+use crate::api::planning::{
+    PlanPreview, RoundSheet, ScopeMap, UnservedReason, next_week, planning_preview, printable_round,
+};
 use crate::domain::VolunteerId;
 use crate::domain::{Date, Timestamp};
 use crate::env::use_env;
@@ -66,6 +68,29 @@ pub fn PlanningPage() -> impl IntoView {
     }
 }
 
+/// One round on the scope's map, as SVG markup (numbers only, and the escaped label).
+fn round_map(lang: Lang, map: &ScopeMap, volunteer: &str, route: &[[i32; 2]]) -> String {
+    let label = crate::pages::volunteer::esc(&tf(lang, Msg::PlanningMapLabel, &[("name", volunteer)]));
+    let line: Vec<String> = route.iter().map(|[x, y]| format!("{x},{y}")).collect();
+    let mut marks = String::new();
+    if let Some([x, y]) = route.first() {
+        marks.push_str(&format!("<rect class=\"home\" x=\"{}\" y=\"{}\" width=\"8\" height=\"8\"/>", x - 4, y - 4));
+    }
+    for (i, [x, y]) in route.iter().enumerate().skip(1) {
+        marks.push_str(&format!(
+            "<circle cx=\"{x}\" cy=\"{y}\" r=\"6\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{i}</text>",
+            y + 3
+        ));
+    }
+    format!(
+        "<svg role=\"img\" aria-label=\"{label}\" viewBox=\"-8 -8 {} {}\" data-testid=\"round-map\">\
+         <use href=\"#scope-communes\" class=\"communes\"/><polyline class=\"route\" points=\"{}\"/>{marks}</svg>",
+        map.width + 16,
+        map.height + 16,
+        line.join(" ")
+    )
+}
+
 fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
     let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
     let summary = tf(lang, Msg::PlanningSummary, &[("due", &p.due.to_string()), ("planned", &planned.to_string())]);
@@ -92,8 +117,10 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 })
                 .collect_view();
             let sheet = format!("/planification/feuille?semaine={}&benevole={}", p.week, round.volunteer.0);
+            let map = round_map(lang, &p.map, &round.volunteer_name, &round.route);
             view! {
                 <h2 id=title.clone()>{round.volunteer_name.clone()}</h2>
+                <div class="round-map" inner_html=map></div>
                 <p><a href=sheet>{t(lang, Msg::PlanningPrint)}</a></p>
                 <div class="table-scroll" role="region" aria-labelledby=title tabindex="0">
                     <table data-testid="planned-round">
@@ -124,7 +151,13 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
         })
         .collect_view();
     let nothing = p.due == 0;
+    // The communes are drawn once and reused by every round's map.
+    let communes = format!(
+        "<svg width=\"0\" height=\"0\" aria-hidden=\"true\" focusable=\"false\" class=\"svg-defs\"><defs><g id=\"scope-communes\">{}</g></defs></svg>",
+        p.map.communes.iter().map(|d| format!("<path d=\"{d}\"/>")).collect::<String>()
+    );
     view! {
+        <div inner_html=communes></div>
         <p data-testid="planning-summary">{summary}</p>
         {if nothing { Some(view! { <p>{t(lang, Msg::PlanningNothing)}</p> }) } else { None }}
         {rounds}

@@ -1168,6 +1168,16 @@ impl Store for SqliteStore {
         Ok(published)
     }
 
+    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar(
+            "SELECT c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
+    }
+
     async fn round_sheet(
         &self,
         scope: ScopeId,
