@@ -35,6 +35,8 @@ pub struct ScopeWeek {
     pub week_start: Date,
     pub volunteers: Vec<Volunteer>,
     pub residents: Vec<ResidentForPlan>,
+    /// An ambassador's locks: only this volunteer may do this resident's visit this week.
+    pub locks: HashMap<ResidentId, VolunteerId>,
 }
 
 fn volunteer_key(id: VolunteerId) -> String {
@@ -141,7 +143,7 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
             allowed_volunteers: None,
             commune: Some(r.commune.as_str().to_string()),
             usual_volunteer: r.volunteer.filter(|v| active.contains(v)).map(volunteer_key),
-            locked_volunteer: None,
+            locked_volunteer: week.locks.get(&r.id).filter(|v| active.contains(v)).map(|&v| volunteer_key(v)),
         });
     }
     Instance {

@@ -60,6 +60,8 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/planification/feuille", Access::Roles(AMBASSADOR)),
     // The publish button of the planning page: a plain form post, answered with a redirect.
     route("POST", "/planification/publier", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // Its "assign to a volunteer" and "remove" buttons (locks), the same way.
+    route("POST", "/planification/verrou", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     volunteer_shell("/tournee"),
     volunteer_shell("/personne"),
     volunteer_shell("/compte-rendu"),

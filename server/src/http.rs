@@ -110,6 +110,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/sw.js") => router.route(spec.path, get(service_worker)),
             (_, "/lang/{code}") => router.route(spec.path, get(switch_language)),
             (_, "/planification/publier") => router.route(spec.path, axum::routing::post(publish_plan)),
+            (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {
@@ -395,6 +396,65 @@ async fn publish_plan(
     }
     tracing::info!(scope = scope.0, %week, published, "rounds published");
     Redirect::to(&format!("/planification?semaine={week}&publie={published}")).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct LockForm {
+    semaine: String,
+    personne: i64,
+    /// Empty: remove the lock.
+    #[serde(default)]
+    benevole: String,
+}
+
+/// The planning page's "assign" and "remove" buttons (plain form posts): records or removes an
+/// ambassador's lock for the week, then back to the page, which recomputes the plan around it.
+async fn lock_plan(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<LockForm>,
+) -> Response {
+    use monalisa_app::domain::{Date, ResidentId, VolunteerId};
+    let Ok(week) = Date::parse(&form.semaine) else {
+        return error_json(&ApiError::Invalid { field: "semaine".into(), reason: "a date YYYY-MM-DD".into() });
+    };
+    let volunteer = match form.benevole.trim() {
+        "" => None,
+        text => match text.parse() {
+            Ok(id) => Some(VolunteerId(id)),
+            Err(_) => {
+                return error_json(&ApiError::Invalid { field: "benevole".into(), reason: "a volunteer id".into() });
+            }
+        },
+    };
+    let Some(scope) = me.user.scope else {
+        return error_json(&ApiError::Forbidden);
+    };
+    let today = Date::from_timestamp(monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()));
+    if let Err(e) = monalisa_app::api::planning::check_week(week, today) {
+        return error_json(&e);
+    }
+    let resident = ResidentId(form.personne);
+    if let Err(e) = state.ctx.store.set_planning_lock(scope, week, resident, volunteer).await {
+        return error_json(&monalisa_app::backend::internal(e));
+    }
+    let detail = match volunteer {
+        Some(v) => format!("week {week}: locked to volunteer {v}"),
+        None => format!("week {week}: lock removed"),
+    };
+    if let Err(e) = monalisa_app::backend::auth::audit(
+        &state.ctx,
+        Some(&me),
+        "planning.lock",
+        "resident",
+        &resident.to_string(),
+        &detail,
+    )
+    .await
+    {
+        return error_json(&e);
+    }
+    Redirect::to(&format!("/planification?semaine={week}")).into_response()
 }
 
 #[cfg(test)]

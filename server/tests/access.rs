@@ -95,6 +95,8 @@ enum Expect {
     Scoped,
     /// A route-specific answer for callers the rule lets through (e.g. a bad token).
     Status(u16),
+    /// A form post answered with a redirect within the caller's scope, 404 outside.
+    ScopedRedirect,
 }
 
 /// How to call a route, and what an allowed caller should get.
@@ -153,6 +155,13 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         }
         "/api/sync/v1/push" => (json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [] } }), Expect::Ok),
         "/api/sync/v1/pull" => (json!({ "request": { "protocol": 1, "cursor": null, "limit": 10 } }), Expect::Ok),
+        "/planification/verrou" => {
+            // Removing a lock that is not there: harmless, and says whether the resident is in scope.
+            let resident = resident.to_string();
+            let res =
+                agent.post_form(path, &[("semaine", &next_monday()), ("personne", &resident), ("benevole", "")]).await;
+            return (res.status().as_u16(), Expect::ScopedRedirect);
+        }
         "/planification/feuille" => {
             let path = format!("/planification/feuille?benevole={}", world.volunteers["benevole"].0);
             return (agent.get(&path).await.status().as_u16(), Expect::Scoped);
@@ -211,6 +220,8 @@ async fn every_route_for_every_actor() {
                     Expect::Ok => 200,
                     Expect::Scoped if actor.in_scope_one() => 200,
                     Expect::Scoped => 404,
+                    Expect::ScopedRedirect if actor.in_scope_one() => 303,
+                    Expect::ScopedRedirect => 404,
                     Expect::Status(s) => s,
                 },
             };

@@ -65,6 +65,52 @@ async fn an_ambassador_plans_and_publishes_the_week() {
     let (status, _) = ambassador.call("/api/v1/planning/preview", json!({ "week": week.add_days(7 * 20) })).await;
     assert_eq!(status, 400);
 
+    // The ambassador assigns a planned person to another volunteer of the scope: the plan is
+    // recomputed around that choice (the person goes to that volunteer, or is listed as not
+    // planned, with the reason and the choice); removing the choice puts the plan back.
+    let first = &rounds[0]["visits"][0];
+    let person = first["resident"].as_i64().unwrap();
+    let planned_with = rounds[0]["volunteer"].as_i64().unwrap();
+    let other = *scope_one.iter().find(|&&v| v != planned_with).unwrap();
+    let lock = |volunteer: String| {
+        vec![
+            ("semaine".to_string(), week.to_string()),
+            ("personne".to_string(), person.to_string()),
+            ("benevole".to_string(), volunteer),
+        ]
+    };
+    let fields = lock(other.to_string());
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = ambassador.post_form("/planification/verrou", &fields).await;
+    assert_eq!(res.status(), 303);
+    let (_, locked) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(locked["locks"].as_array().unwrap().len(), 1, "{locked}");
+    let with_other = locked["rounds"].as_array().unwrap().iter().any(|r| {
+        r["volunteer"].as_i64() == Some(other)
+            && r["visits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["resident"].as_i64() == Some(person) && v["locked"] == true)
+    });
+    let left_out = locked["unserved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["resident"].as_i64() == Some(person) && !u["locked_to"].is_null());
+    assert!(with_other || left_out, "{locked}");
+    assert_ne!(locked["fingerprint"], plan["fingerprint"]);
+    let fields = lock(String::new());
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(ambassador.post_form("/planification/verrou", &fields).await.status(), 303);
+    let (_, unlocked) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(unlocked["fingerprint"], plan["fingerprint"], "back to the same plan");
+    // A volunteer of another scope cannot be chosen.
+    let foreign = world.population.volunteers.iter().find(|v| v.scope.0 == 2).unwrap().id.0;
+    let fields = lock(foreign.to_string());
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(ambassador.post_form("/planification/verrou", &fields).await.status(), 404);
+
     // The page shows the plan and its publish form.
     let page = ambassador.get(&format!("/planification?semaine={week}")).await;
     assert_eq!(page.status(), 200);

@@ -30,6 +30,8 @@ pub struct PreviewVisit {
     pub start: Minute,
     /// The resident's usual volunteer does this visit.
     pub usual: bool,
+    /// The ambassador locked this resident to this volunteer.
+    pub locked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +60,23 @@ pub struct PreviewUnserved {
     pub resident_name: String,
     pub commune: String,
     pub reason: UnservedReason,
+    /// The volunteer the ambassador locked this resident to, if any (the lock may be the cause).
+    pub locked_to: Option<String>,
+}
+
+/// Someone to choose in the page's lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A lock: this resident goes to this volunteer this week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewLock {
+    pub resident: ResidentId,
+    pub resident_name: String,
+    pub volunteer_name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +89,10 @@ pub struct PlanPreview {
     /// Identifies this exact plan (see the module documentation).
     pub fingerprint: String,
     pub map: ScopeMap,
+    /// The scope's active volunteers and the residents due, for the "lock" form.
+    pub volunteers: Vec<Choice>,
+    pub residents: Vec<Choice>,
+    pub locks: Vec<PreviewLock>,
 }
 
 /// One visit on a volunteer's printed round.
@@ -196,9 +219,12 @@ pub async fn compute(
         let last_done = store.last_contact(id).await.map_err(internal)?.and_then(|c| c.last_done);
         residents.push(ResidentForPlan { resident, last_done, reported_this_week: reported.contains(&id) });
     }
-    let scope_week = ScopeWeek { week_start: week, volunteers, residents };
+    let locks: HashMap<ResidentId, VolunteerId> =
+        store.planning_locks(scope, week).await.map_err(internal)?.into_iter().collect();
+    let scope_week = ScopeWeek { week_start: week, volunteers, residents, locks };
     let instance = build_instance(&scope_week);
     let due = instance.visits.len();
+    let due_ids: Vec<ResidentId> = instance.visits.iter().filter_map(|v| parse_resident_key(&v.id)).collect();
     let solution = tokio::task::spawn_blocking(move || {
         let problem = monalisa_planner::problem::Problem::new(&instance).map_err(|e| e.to_string())?;
         let limit = monalisa_planner::Limit::Iterations(PLAN_ITERATIONS);
@@ -247,7 +273,16 @@ pub async fn compute(
                 .map(|v| {
                     let (resident_name, commune) = describe(v.resident);
                     let usual = people.get(&v.resident).is_some_and(|r| r.volunteer == Some(round.volunteer));
-                    PreviewVisit { resident: v.resident, resident_name, commune, day: v.day, start: v.start, usual }
+                    let locked = scope_week.locks.get(&v.resident) == Some(&round.volunteer);
+                    PreviewVisit {
+                        resident: v.resident,
+                        resident_name,
+                        commune,
+                        day: v.day,
+                        start: v.start,
+                        usual,
+                        locked,
+                    }
                 })
                 .collect(),
         })
@@ -263,7 +298,8 @@ pub async fn compute(
                 monalisa_planner::reasons::Reason::NoCommonSlot => UnservedReason::NoCommonSlot,
                 monalisa_planner::reasons::Reason::NoCapacity => UnservedReason::NoCapacity,
             };
-            Some(PreviewUnserved { resident, resident_name, commune, reason })
+            let locked_to = scope_week.locks.get(&resident).and_then(|v| names.get(v)).cloned();
+            Some(PreviewUnserved { resident, resident_name, commune, reason, locked_to })
         })
         .collect();
     let fingerprint = {
@@ -273,5 +309,32 @@ pub async fn compute(
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     };
     let map = projection.map(&outlines);
-    Ok(Computed { preview: PlanPreview { week, due, rounds: preview_rounds, unserved, fingerprint, map }, rounds })
+    let mut volunteer_choices: Vec<Choice> =
+        names.iter().map(|(id, name)| Choice { id: id.0, name: name.clone() }).collect();
+    volunteer_choices.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut resident_choices: Vec<Choice> =
+        due_ids.iter().map(|&id| Choice { id: id.0, name: describe(id).0 }).collect();
+    resident_choices.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut lock_list: Vec<PreviewLock> = scope_week
+        .locks
+        .iter()
+        .map(|(&resident, volunteer)| PreviewLock {
+            resident,
+            resident_name: describe(resident).0,
+            volunteer_name: names.get(volunteer).cloned().unwrap_or_default(),
+        })
+        .collect();
+    lock_list.sort_by(|a, b| a.resident_name.cmp(&b.resident_name));
+    let preview = PlanPreview {
+        week,
+        due,
+        rounds: preview_rounds,
+        unserved,
+        fingerprint,
+        map,
+        volunteers: volunteer_choices,
+        residents: resident_choices,
+        locks: lock_list,
+    };
+    Ok(Computed { preview, rounds })
 }

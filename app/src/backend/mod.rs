@@ -286,6 +286,21 @@ pub trait Store: Send + Sync + 'static {
         week_start: Date,
         rounds: &[crate::planning::PlannedRound],
     ) -> Result<usize, StoreError>;
+    /// An ambassador's locks for the week: resident → volunteer.
+    async fn planning_locks(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+    ) -> Result<Vec<(ResidentId, VolunteerId)>, StoreError>;
+    /// Locks a resident to a volunteer for the week (`None`: removes the lock). The resident and
+    /// the volunteer must both be in the scope (else `NotFound`).
+    async fn set_planning_lock(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        resident: ResidentId,
+        volunteer: Option<VolunteerId>,
+    ) -> Result<(), StoreError>;
     /// The outlines (GeoJSON geometries) of the scope's communes, for maps.
     async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError>;
     /// A volunteer's published visits of the week, in order, with what a paper round needs, and

@@ -326,6 +326,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::PlanningMapLabel => {
             "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information."
         }
+        Msg::PlanningAdjust => "Adjust the plan",
+        Msg::PlanningAdjustHint => {
+            "Assign a person to a volunteer for this week: the plan is recomputed around that choice (if it cannot be done, the person appears among those not planned, with the reason)."
+        }
+        Msg::PlanningLockSubmit => "Assign and recompute",
+        Msg::PlanningLocks => "Your choices for this week",
+        Msg::PlanningUnlock => "Remove",
+        Msg::PlanningLocked => "your choice",
+        Msg::PlanningLockedTo => "assigned to {name}",
         Msg::BackHome => "Back to the home page",
     }
 }

@@ -349,6 +349,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::PlanningMapLabel => {
             "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations."
         }
+        Msg::PlanningAdjust => "Ajuster le planning",
+        Msg::PlanningAdjustHint => {
+            "Confiez une personne à un bénévole pour cette semaine : le planning est recalculé autour de ce choix (s'il est impossible, la personne apparaît parmi les non prévues, avec la raison)."
+        }
+        Msg::PlanningLockSubmit => "Confier et recalculer",
+        Msg::PlanningLocks => "Vos choix pour cette semaine",
+        Msg::PlanningUnlock => "Retirer",
+        Msg::PlanningLocked => "votre choix",
+        Msg::PlanningLockedTo => "confiée à {name}",
         Msg::BackHome => "Retour à l'accueil",
     }
 }

@@ -368,6 +368,13 @@ messages! {
     PlanningPrint,
     SheetChoose,
     PlanningMapLabel,
+    PlanningAdjust,
+    PlanningAdjustHint,
+    PlanningLockSubmit,
+    PlanningLocks,
+    PlanningUnlock,
+    PlanningLocked,
+    PlanningLockedTo,
 }
 
 /// The text of `msg` in `lang`.

@@ -68,6 +68,50 @@ pub fn PlanningPage() -> impl IntoView {
     }
 }
 
+/// The ambassador's locks: assign a person to a volunteer, see and remove the choices made.
+fn adjust_view(lang: Lang, p: &PlanPreview) -> AnyView {
+    let week = p.week.to_string();
+    let people = p.residents.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view();
+    let volunteers = p.volunteers.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view();
+    let locks = p
+        .locks
+        .iter()
+        .map(|l| {
+            let week = week.clone();
+            view! {
+                <li>
+                    <form method="post" action="/planification/verrou" class="inline">
+                        {format!("{} → {} ", l.resident_name, l.volunteer_name)}
+                        <input type="hidden" name="semaine" value=week/>
+                        <input type="hidden" name="personne" value=l.resident.0/>
+                        <input type="hidden" name="benevole" value=""/>
+                        <button type="submit">{t(lang, Msg::PlanningUnlock)}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t(lang, Msg::PlanningAdjust)}</h2>
+        <p>{t(lang, Msg::PlanningAdjustHint)}</p>
+        {(!p.locks.is_empty()).then(|| view! {
+            <h3>{t(lang, Msg::PlanningLocks)}</h3>
+            <ul data-testid="planning-locks">{locks}</ul>
+        })}
+        {(!p.residents.is_empty()).then(|| view! {
+            <form class="card form" method="post" action="/planification/verrou" data-testid="lock-form">
+                <input type="hidden" name="semaine" value=week.clone()/>
+                <label for="lock-person">{t(lang, Msg::FieldPerson)}</label>
+                <select id="lock-person" name="personne">{people}</select>
+                <label for="lock-volunteer">{t(lang, Msg::RoleVolunteer)}</label>
+                <select id="lock-volunteer" name="benevole">{volunteers}</select>
+                <button type="submit">{t(lang, Msg::PlanningLockSubmit)}</button>
+            </form>
+        })}
+    }
+    .into_any()
+}
+
 /// One round on the scope's map, as SVG markup (numbers only, and the escaped label).
 fn round_map(lang: Lang, map: &ScopeMap, volunteer: &str, route: &[[i32; 2]]) -> String {
     let label = crate::pages::volunteer::esc(&tf(lang, Msg::PlanningMapLabel, &[("name", volunteer)]));
@@ -104,7 +148,11 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 .visits
                 .iter()
                 .map(|v| {
-                    let pair = t(lang, if v.usual { Msg::PlanningUsual } else { Msg::PlanningSubstitute });
+                    let pair = if v.locked {
+                        t(lang, Msg::PlanningLocked)
+                    } else {
+                        t(lang, if v.usual { Msg::PlanningUsual } else { Msg::PlanningSubstitute })
+                    };
                     view! {
                         <tr data-resident=v.resident.0>
                             <td>{fmt_day(lang, v.day)}</td>
@@ -145,7 +193,10 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 <tr>
                     <th scope="row">{u.resident_name.clone()}</th>
                     <td>{u.commune.clone()}</td>
-                    <td>{reason_label(lang, u.reason)}</td>
+                    <td>
+                        {reason_label(lang, u.reason)}
+                        {u.locked_to.as_ref().map(|name| format!(" ({})", tf(lang, Msg::PlanningLockedTo, &[("name", name)])))}
+                    </td>
                 </tr>
             }
         })
@@ -178,6 +229,7 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        {adjust_view(lang, &p)}
         {(planned > 0).then(|| view! {
             <form class="card form" method="post" action="/planification/publier" data-testid="publish-form">
                 <input type="hidden" name="semaine" value=p.week.to_string()/>

@@ -1168,6 +1168,69 @@ impl Store for SqliteStore {
         Ok(published)
     }
 
+    async fn planning_locks(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+    ) -> Result<Vec<(ResidentId, VolunteerId)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT l.resident_id, l.volunteer_id FROM planning_locks l JOIN volunteers v ON v.id = l.volunteer_id \
+             WHERE v.scope_id = ? AND l.week_start = ? ORDER BY l.resident_id",
+        )
+        .bind(scope.0)
+        .bind(week_start.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(rows.iter().map(|r| (ResidentId(r.get("resident_id")), VolunteerId(r.get("volunteer_id")))).collect())
+    }
+
+    async fn set_planning_lock(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        resident: ResidentId,
+        volunteer: Option<VolunteerId>,
+    ) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let resident_in_scope: Option<i64> = sqlx::query_scalar(
+            "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE r.id = ? AND sc.scope_id = ?",
+        )
+        .bind(resident.0)
+        .bind(scope.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?;
+        if resident_in_scope.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM planning_locks WHERE resident_id = ? AND week_start = ?")
+            .bind(resident.0)
+            .bind(week_start.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if let Some(volunteer) = volunteer {
+            let in_scope: Option<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE id = ? AND scope_id = ?")
+                .bind(volunteer.0)
+                .bind(scope.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?;
+            if in_scope.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query("INSERT INTO planning_locks (resident_id, week_start, volunteer_id) VALUES (?, ?, ?)")
+                .bind(resident.0)
+                .bind(week_start.to_string())
+                .bind(volunteer.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
     async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError> {
         sqlx::query_scalar(
             "SELECT c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
