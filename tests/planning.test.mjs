@@ -62,6 +62,14 @@ test('an ambassador plans and publishes a week, and the volunteer\'s phone shows
     await desk.getByTestId('round-sheet').waitFor();
     assert.equal(await desk.locator('[data-testid="round-sheet"] tbody tr').count(), fresh.length);
     await assertAccessible(desk, 'printed round');
+
+    // The volunteer has no smartphone this time: the ambassador enters a report for them.
+    await desk.getByRole('link', { name: 'Saisir le compte rendu' }).first().click();
+    await desk.getByTestId('entry-form').waitFor();
+    await assertAccessible(desk, 'report entry');
+    await desk.getByLabel('Remarque (courte)').fill('Saisi au téléphone avec le bénévole');
+    await desk.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
+    await desk.getByTestId('entry-saved').waitFor();
     assert.deepEqual(phoneProblems, []);
     assert.deepEqual(deskProblems, []);
   } finally {

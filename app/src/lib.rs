@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("a-verifier") view=review::ReviewPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("planification") view=planning::PlanningPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("planification"), StaticSegment("feuille")) view=planning::RoundSheetPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("planification"), StaticSegment("saisie")) view=planning::EntryPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("personne") view=volunteer::CardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("compte-rendu") view=volunteer::ReportPage ssr=SsrMode::Async/>

@@ -58,10 +58,13 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/a-verifier", Access::Roles(AMBASSADOR)),
     page("/planification", Access::Roles(AMBASSADOR)),
     page("/planification/feuille", Access::Roles(AMBASSADOR)),
+    page("/planification/saisie", Access::Roles(AMBASSADOR)),
     // The publish button of the planning page: a plain form post, answered with a redirect.
     route("POST", "/planification/publier", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // Its "assign to a volunteer" and "remove" buttons (locks), the same way.
     route("POST", "/planification/verrou", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // A report entered for a volunteer without a smartphone, the same way.
+    route("POST", "/planification/saisir", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     volunteer_shell("/tournee"),
     volunteer_shell("/personne"),
     volunteer_shell("/compte-rendu"),
@@ -86,6 +89,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/preview", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/round-sheet", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/planning/visit-entry", Access::Roles(AMBASSADOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
     server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),

@@ -111,6 +111,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/lang/{code}") => router.route(spec.path, get(switch_language)),
             (_, "/planification/publier") => router.route(spec.path, axum::routing::post(publish_plan)),
             (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
+            (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {
@@ -455,6 +456,98 @@ async fn lock_plan(
         return error_json(&e);
     }
     Redirect::to(&format!("/planification?semaine={week}")).into_response()
+}
+
+/// A report entered by an ambassador for a volunteer without a smartphone (the entry page's
+/// plain form post). It goes through the phones' own sync path, as that volunteer's report but
+/// sent from the ambassador's session and device, so it is recorded once (the form carries the
+/// report's id), flagged like any other, and the audit trail shows who entered it.
+async fn enter_report(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    use monalisa_app::domain::{ClientId, ConcernKind, Mood, Outcome, Timestamp, VisitId};
+    use monalisa_app::sync::{AckStatus, Mutation, MutationBody, PROTOCOL_VERSION, PushRequest, ReportInput};
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default();
+    let invalid =
+        |field: &str, reason: &str| error_json(&ApiError::Invalid { field: field.into(), reason: reason.into() });
+    let Some(id) = ClientId::parse(field("id")) else { return invalid("id", "a report id") };
+    let Ok(visit) = field("visite").parse().map(VisitId) else { return invalid("visite", "a visit id") };
+    let Some(outcome) = Outcome::from_code(field("issue")) else { return invalid("issue", "an outcome") };
+    let duration_minutes = match field("duree") {
+        "" => None,
+        text => match text.parse() {
+            Ok(d) => Some(d),
+            Err(_) => return invalid("duree", "minutes"),
+        },
+    };
+    let mood = match field("humeur") {
+        "" => None,
+        text => match text.parse().ok().and_then(Mood::new) {
+            Some(m) => Some(m),
+            None => return invalid("humeur", "1 to 4"),
+        },
+    };
+    let concerns: Vec<ConcernKind> =
+        ConcernKind::ALL.into_iter().filter(|k| field(&format!("souci_{}", k.code())) == "1").collect();
+    let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
+    let entry = match state.ctx.store.visit_entry(scope, visit).await {
+        Ok(Some(e)) => e,
+        Ok(None) => return error_json(&ApiError::NotFound),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    };
+    let input = ReportInput {
+        visit: Some(visit),
+        resident: entry.resident,
+        day: entry.day,
+        outcome,
+        duration_minutes,
+        mood,
+        concerns,
+        note: field("note").to_owned(),
+        proposed_next: None,
+    };
+    if let Err(reason) = input.validate() {
+        return invalid("compte-rendu", reason);
+    }
+    let now = Timestamp(monalisa_app::backend::now_ms());
+    let caller = monalisa_app::backend::SyncCaller {
+        user: me.user.id,
+        device: me.device,
+        volunteer: Some(entry.volunteer),
+        revoked: false,
+    };
+    let request = PushRequest {
+        protocol: PROTOCOL_VERSION,
+        sent_at: now,
+        mutations: vec![Mutation { id: id.clone(), recorded_at: now, body: MutationBody::Report(input) }],
+    };
+    let acks = match state.ctx.store.apply_push(&caller, &request, now).await {
+        Ok(acks) => acks,
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    };
+    match acks.first().map(|a| &a.status) {
+        Some(AckStatus::Applied { .. }) => {
+            let detail = format!("entered for volunteer {}", entry.volunteer);
+            let audit = monalisa_app::backend::auth::audit(
+                &state.ctx,
+                Some(&me),
+                "report.enter_for",
+                "report",
+                id.as_str(),
+                &detail,
+            );
+            if let Err(e) = audit.await {
+                return error_json(&e);
+            }
+        }
+        Some(AckStatus::AlreadyApplied { .. }) => {}
+        Some(AckStatus::Rejected { reason }) => return invalid("compte-rendu", reason),
+        _ => return error_json(&ApiError::Unavailable),
+    }
+    let week = entry.day.week_start();
+    Redirect::to(&format!("/planification/feuille?semaine={week}&benevole={}&saisi=1", entry.volunteer)).into_response()
 }
 
 #[cfg(test)]

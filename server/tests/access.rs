@@ -162,6 +162,19 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
                 agent.post_form(path, &[("semaine", &next_monday()), ("personne", &resident), ("benevole", "")]).await;
             return (res.status().as_u16(), Expect::ScopedRedirect);
         }
+        "/api/v1/planning/visit-entry" => (json!({ "visit": world.published_visit_of("benevole") }), Expect::Scoped),
+        "/planification/saisie" => {
+            let path = format!("/planification/saisie?visite={}", world.published_visit_of("benevole"));
+            return (agent.get(&path).await.status().as_u16(), Expect::Scoped);
+        }
+        "/planification/saisir" => {
+            // Without an outcome: refused before anything is recorded.
+            let visit = world.published_visit_of("benevole").to_string();
+            let res = agent
+                .post_form(path, &[("id", "0123456789abcdef0123456789abcdef"), ("visite", &visit), ("issue", "")])
+                .await;
+            return (res.status().as_u16(), Expect::Status(400));
+        }
         "/planification/feuille" => {
             let path = format!("/planification/feuille?benevole={}", world.volunteers["benevole"].0);
             return (agent.get(&path).await.status().as_u16(), Expect::Scoped);

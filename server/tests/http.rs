@@ -21,6 +21,7 @@ const PAGES: &[(&str, &str, u16, Msg, &str)] = &[
     ("/a-verifier", "/a-verifier", 200, Msg::ReviewTitle, "ambassadeur"),
     ("/planification", "/planification", 200, Msg::PlanningTitle, "ambassadeur"),
     ("/planification/feuille", "/planification/feuille?benevole={benevole}", 200, Msg::SheetTitle, "ambassadeur"),
+    ("/planification/saisie", "/planification/saisie?visite={visite}", 200, Msg::EntryTitle, "ambassadeur"),
     ("/tournee", "/tournee", 200, Msg::RoundTitle, "benevole"),
     ("/personne", "/personne?id=1", 200, Msg::CardTitle, "benevole"),
     ("/compte-rendu", "/compte-rendu?personne=1", 200, Msg::ReportTitle, "benevole"),
@@ -70,7 +71,9 @@ async fn every_page_in_both_languages() {
     }
     for &(_, path, status, title, login) in PAGES {
         let session = &sessions[login];
-        let path = &path.replace("{benevole}", &world.volunteers["benevole"].0.to_string());
+        let path = &path
+            .replace("{benevole}", &world.volunteers["benevole"].0.to_string())
+            .replace("{visite}", &world.published_visit_of("benevole").to_string());
         for lang in Lang::ALL {
             let (s, headers, html) = world.app.page_as(path, lang.code(), session).await;
             // A page with personal data is never stored; an offline shell holds none.

@@ -167,6 +167,54 @@ async fn an_ambassador_plans_and_publishes_the_week() {
         ambassador.get(&format!("/planification/feuille?semaine={week}&benevole={me}")).await.text().await.unwrap();
     assert!(expected == 0 || page.contains("round-sheet"), "{page}");
 
+    // The ambassador enters a report for that volunteer (who has no smartphone): recorded once
+    // even if the form is sent twice, and it reaches the volunteer's records like their own.
+    {
+        let first = sheet["visits"].as_array().unwrap().first().expect("the volunteer has visits that week");
+        let visit = first["visit"].as_i64().unwrap();
+        let page = ambassador.get(&format!("/planification/saisie?visite={visit}")).await.text().await.unwrap();
+        assert!(page.contains("entry-form"), "{page}");
+        let id = page.split("name=\"id\" value=\"").nth(1).unwrap()[..32].to_owned();
+        let form = [
+            ("id", id.as_str()),
+            ("visite", &visit.to_string()),
+            ("issue", "done"),
+            ("duree", "50"),
+            ("humeur", "3"),
+            ("souci_food", "1"),
+            ("note", "Saisi par l'ambassadeur"),
+        ];
+        for _ in 0..2 {
+            let res = ambassador.post_form("/planification/saisir", &form).await;
+            assert_eq!(res.status(), 303);
+            assert!(res.headers()["location"].to_str().unwrap().contains("saisi=1"));
+        }
+        let mut cursor = Value::Null;
+        let mut reports = Vec::new();
+        loop {
+            let (_, page) = phone
+                .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 50 } }))
+                .await;
+            reports.extend(page["changes"].as_array().unwrap().iter().filter_map(|c| c.get("report").cloned()));
+            cursor = page["cursor"].clone();
+            if page["more"] == false {
+                break;
+            }
+        }
+        let entered: Vec<&Value> = reports.iter().filter(|r| r["id"] == id.as_str()).collect();
+        assert_eq!(entered.len(), 1, "{reports:?}");
+        let mut admin = world.agent("admin").await;
+        let (_, log) =
+            admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "report", "limit": 50 } })).await;
+        let by_ambassador: Vec<&Value> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "report.enter_for" && e["object_id"] == id.as_str())
+            .collect();
+        assert_eq!(by_ambassador.len(), 1, "{log}");
+    }
+
     // Another scope's ambassador cannot publish this scope's week (their own plan is recomputed).
     let mut other = world.agent("ambassadeur2").await;
     let res =

@@ -14,6 +14,7 @@ export const PAGES = [
   { path: '/a-verifier', name: 'review', status: 200, as: 'ambassador' },
   { path: '/planification', name: 'planning', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },
   { path: '/planification/feuille', name: 'printed round (no volunteer chosen)', status: 200, as: 'ambassador' },
+  { path: '/planification/saisie', name: 'report entry (no visit chosen)', status: 404, as: 'ambassador' },
   { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },
   { path: '/personne?id=1', name: 'card', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] p' },
   { path: '/compte-rendu?personne=1', name: 'report', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] :is(form, p)' },

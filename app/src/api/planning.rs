@@ -98,6 +98,7 @@ pub struct PlanPreview {
 /// One visit on a volunteer's printed round.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetVisit {
+    pub visit: crate::domain::VisitId,
     pub day: Date,
     pub start: Minute,
     pub resident_name: String,
@@ -135,6 +136,37 @@ async fn sheet(volunteer: VolunteerId, week: Date) -> Result<RoundSheet, ApiErro
         auth::audit(&ctx, Some(&me), "resident.read", "resident", &resident.to_string(), "printed round").await?;
     }
     Ok(sheet)
+}
+
+/// A planned visit whose report an ambassador enters for a volunteer without a smartphone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitEntry {
+    pub visit: crate::domain::VisitId,
+    pub resident: ResidentId,
+    pub resident_name: String,
+    pub volunteer: VolunteerId,
+    pub volunteer_name: String,
+    pub day: Date,
+    pub start: Minute,
+    /// The id the report will have: made when the form is shown, so sending the same form
+    /// twice records one report.
+    pub report_id: crate::domain::ClientId,
+}
+
+#[server(prefix = "/api/v1", endpoint = "planning/visit-entry", input = Json)]
+pub async fn visit_for_entry(visit: crate::domain::VisitId) -> Result<VisitEntry, ApiError> {
+    crate::backend::reply(entry(visit).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn entry(visit: crate::domain::VisitId) -> Result<VisitEntry, ApiError> {
+    use crate::backend::{auth, internal, server_context};
+    let ctx = server_context()?;
+    let me = auth::require(&[crate::auth::Role::Ambassador])?;
+    let scope = me.user.scope.ok_or(ApiError::Forbidden)?;
+    let found = ctx.store.visit_entry(scope, visit).await.map_err(internal)?.ok_or(ApiError::NotFound)?;
+    auth::audit(&ctx, Some(&me), "resident.read", "resident", &found.resident.to_string(), "report entry").await?;
+    Ok(found)
 }
 
 /// The Monday of the week after `today`: what "plan next week" means.

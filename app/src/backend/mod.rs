@@ -301,6 +301,13 @@ pub trait Store: Send + Sync + 'static {
         resident: ResidentId,
         volunteer: Option<VolunteerId>,
     ) -> Result<(), StoreError>;
+    /// A planned, published visit of the scope, for an ambassador entering its report (with a
+    /// fresh report id); `None` when it is not the scope's.
+    async fn visit_entry(
+        &self,
+        scope: ScopeId,
+        visit: crate::domain::VisitId,
+    ) -> Result<Option<crate::api::planning::VisitEntry>, StoreError>;
     /// The outlines (GeoJSON geometries) of the scope's communes, for maps.
     async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError>;
     /// A volunteer's published visits of the week, in order, with what a paper round needs, and

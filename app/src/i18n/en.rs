@@ -335,6 +335,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::PlanningUnlock => "Remove",
         Msg::PlanningLocked => "your choice",
         Msg::PlanningLockedTo => "assigned to {name}",
+        Msg::EntryTitle => "Enter a report",
+        Msg::EntryIntro => {
+            "For a volunteer without a smartphone: enter what they told you about the visit to {person} ({when}). The audit trail keeps that you entered it for {volunteer}."
+        }
+        Msg::EntryLink => "Enter the report",
+        Msg::EntrySaved => "Report saved.",
+        Msg::EntryNone => "not given",
         Msg::BackHome => "Back to the home page",
     }
 }

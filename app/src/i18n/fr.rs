@@ -358,6 +358,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::PlanningUnlock => "Retirer",
         Msg::PlanningLocked => "votre choix",
         Msg::PlanningLockedTo => "confiée à {name}",
+        Msg::EntryTitle => "Saisir un compte rendu",
+        Msg::EntryIntro => {
+            "Pour un bénévole sans smartphone : saisissez ce qu'il vous a rapporté de la visite de {person} ({when}). Le journal garde que c'est vous qui l'avez saisi pour {volunteer}."
+        }
+        Msg::EntryLink => "Saisir le compte rendu",
+        Msg::EntrySaved => "Compte rendu enregistré.",
+        Msg::EntryNone => "non renseigné",
         Msg::BackHome => "Retour à l'accueil",
     }
 }

@@ -375,6 +375,11 @@ messages! {
     PlanningUnlock,
     PlanningLocked,
     PlanningLockedTo,
+    EntryTitle,
+    EntryIntro,
+    EntryLink,
+    EntrySaved,
+    EntryNone,
 }
 
 /// The text of `msg` in `lang`.

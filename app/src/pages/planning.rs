@@ -4,9 +4,11 @@
 //! it costs the phone's bundle nothing.
 
 use crate::api::planning::{
-    PlanPreview, RoundSheet, ScopeMap, UnservedReason, next_week, planning_preview, printable_round,
+    PlanPreview, RoundSheet, ScopeMap, UnservedReason, VisitEntry, next_week, planning_preview, printable_round,
+    visit_for_entry,
 };
 use crate::domain::VolunteerId;
+use crate::domain::{ConcernKind, Outcome, VisitId};
 use crate::domain::{Date, Timestamp};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, fmt_day, t, tf};
@@ -257,6 +259,7 @@ pub fn RoundSheetPage() -> impl IntoView {
         }
         .into_any();
     };
+    let saved = q("saisi") == "1";
     let sheet = Resource::new(move || (), move |_| printable_round(volunteer, week));
     view! {
         <Title text=format!("{} · {}", env.t(Msg::SheetTitle), env.t(Msg::AppName))/>
@@ -266,14 +269,14 @@ pub fn RoundSheetPage() -> impl IntoView {
                     <h1>{t(lang, Msg::SheetTitle)}</h1>
                     <p class="error" role="alert">{e.message(lang)}</p>
                 }.into_any(),
-                Ok(s) => sheet_view(lang, s).into_any(),
+                Ok(s) => sheet_view(lang, s, saved).into_any(),
             })}
         </Suspense>
     }
     .into_any()
 }
 
-fn sheet_view(lang: Lang, s: RoundSheet) -> impl IntoView {
+fn sheet_view(lang: Lang, s: RoundSheet, saved: bool) -> impl IntoView {
     let heading = tf(lang, Msg::SheetHeading, &[("name", &s.volunteer_name), ("week", &fmt_day(lang, s.week))]);
     let rows = s
         .visits
@@ -286,7 +289,10 @@ fn sheet_view(lang: Lang, s: RoundSheet) -> impl IntoView {
                     <th scope="row">{v.resident_name.clone()}</th>
                     <td>{v.address.clone()}<br/>{v.commune.clone()}</td>
                     <td>{v.phone.clone().unwrap_or_default()}</td>
-                    <td>{v.access_notes.clone()}</td>
+                    <td>
+                        {v.access_notes.clone()}
+                        <a class="no-print" href=format!("/planification/saisie?visite={}", v.visit.0)>{t(lang, Msg::EntryLink)}</a>
+                    </td>
                 </tr>
             }
         })
@@ -294,6 +300,7 @@ fn sheet_view(lang: Lang, s: RoundSheet) -> impl IntoView {
     view! {
         <div class="round-sheet">
             <h1>{heading}</h1>
+            {saved.then(|| view! { <p class="notice no-print" role="status" data-testid="entry-saved">{t(lang, Msg::EntrySaved)}</p> })}
             <p class="no-print">{t(lang, Msg::SheetHint)}</p>
             {if s.visits.is_empty() {
                 view! { <p data-testid="sheet-empty">{t(lang, Msg::SheetEmpty)}</p> }.into_any()
@@ -316,5 +323,77 @@ fn sheet_view(lang: Lang, s: RoundSheet) -> impl IntoView {
                 }.into_any()
             }}
         </div>
+    }
+}
+
+/// An ambassador enters the report of a visit for a volunteer without a smartphone: the same
+/// fields as on the phone, recorded through the same sync path (once, whatever the resends),
+/// with the ambassador as its author in the audit trail.
+#[component]
+pub fn EntryPage() -> impl IntoView {
+    let env = use_env();
+    let lang = env.lang;
+    let query = use_query_map();
+    let visit = VisitId(query.read_untracked().get("visite").unwrap_or_default().parse().unwrap_or(0));
+    let entry = Resource::new(move || (), move |_| visit_for_entry(visit));
+    view! {
+        <Title text=format!("{} · {}", env.t(Msg::EntryTitle), env.t(Msg::AppName))/>
+        <h1>{env.t(Msg::EntryTitle)}</h1>
+        <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
+            {move || entry.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                Ok(e) => entry_form(lang, e).into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn entry_form(lang: Lang, e: VisitEntry) -> impl IntoView {
+    let when = format!("{} {}", fmt_day(lang, e.day), e.start);
+    let intro =
+        tf(lang, Msg::EntryIntro, &[("person", &e.resident_name), ("when", &when), ("volunteer", &e.volunteer_name)]);
+    let outcomes = Outcome::ALL
+        .iter()
+        .map(|o| view! { <option value=o.code()>{crate::pages::volunteer::outcome_label(lang, *o)}</option> })
+        .collect_view();
+    let moods = [(1, Msg::Mood1), (2, Msg::Mood2), (3, Msg::Mood3), (4, Msg::Mood4)]
+        .iter()
+        .map(|(v, m)| view! { <option value=*v>{t(lang, *m)}</option> })
+        .collect_view();
+    let concerns = ConcernKind::ALL
+        .iter()
+        .map(|k| {
+            let id = format!("souci-{}", k.code());
+            view! {
+                <div class="check">
+                    <input type="checkbox" id=id.clone() name=format!("souci_{}", k.code()) value="1"/>
+                    <label for=id>{crate::pages::volunteer::concern_label(lang, *k)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>{intro}</p>
+        <form class="card form" method="post" action="/planification/saisir" data-testid="entry-form">
+            <input type="hidden" name="id" value=e.report_id.as_str().to_owned()/>
+            <input type="hidden" name="visite" value=e.visit.0/>
+            <label for="e-outcome">{t(lang, Msg::FieldOutcome)}</label>
+            <select id="e-outcome" name="issue">{outcomes}</select>
+            <label for="e-duration">{t(lang, Msg::FieldDuration)}</label>
+            <input id="e-duration" name="duree" type="number" min="1" max="600" inputmode="numeric"/>
+            <label for="e-mood">{t(lang, Msg::FieldMood)}</label>
+            <select id="e-mood" name="humeur">
+                <option value="">{t(lang, Msg::EntryNone)}</option>
+                {moods}
+            </select>
+            <fieldset>
+                <legend>{t(lang, Msg::FieldConcerns)}</legend>
+                <p>{t(lang, Msg::EmergencyReminder)}</p>
+                {concerns}
+            </fieldset>
+            <label for="e-note">{t(lang, Msg::FieldNote)}</label>
+            <textarea id="e-note" name="note" maxlength="2000"></textarea>
+            <button type="submit" class="primary">{t(lang, Msg::SaveReport)}</button>
+        </form>
     }
 }

@@ -84,7 +84,7 @@ fn rhythm_label(lang: Lang, r: Rhythm) -> &'static str {
     )
 }
 
-fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
+pub(crate) fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
     t(
         lang,
         match o {
@@ -96,7 +96,7 @@ fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
     )
 }
 
-fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
+pub(crate) fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
     t(
         lang,
         match k {

@@ -1231,6 +1231,43 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(other)
     }
 
+    async fn visit_entry(
+        &self,
+        scope: ScopeId,
+        visit: monalisa_app::domain::VisitId,
+    ) -> Result<Option<monalisa_app::api::planning::VisitEntry>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT vi.id, vi.day, vi.start_min, r.id AS resident, r.first_name AS rf, r.last_name AS rl, \
+             v.id AS volunteer, v.first_name AS vf, v.last_name AS vl \
+             FROM visits vi JOIN volunteers v ON v.id = vi.volunteer_id JOIN residents r ON r.id = vi.resident_id \
+             JOIN rounds ro ON ro.id = vi.round_id \
+             WHERE vi.id = ? AND v.scope_id = ? AND vi.status <> 'cancelled' AND ro.status = 'published'",
+        )
+        .bind(visit.0)
+        .bind(scope.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        // 128 random bits, in the phone's id format (32 lowercase hex digits).
+        let random = monalisa_app::backend::auth::token_hash(&monalisa_app::backend::auth::new_token());
+        let report_id = monalisa_app::domain::ClientId::parse(&random[..32]).ok_or_else(|| bad("report id"))?;
+        let name = |a: &str, b: &str| format!("{} {}", row.get::<String, _>(a), row.get::<String, _>(b));
+        Ok(Some(monalisa_app::api::planning::VisitEntry {
+            visit,
+            resident: ResidentId(row.get("resident")),
+            resident_name: name("rf", "rl"),
+            volunteer: VolunteerId(row.get("volunteer")),
+            volunteer_name: name("vf", "vl"),
+            day: date(row.get("day"))?,
+            start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX))
+                .ok_or_else(|| bad("visit start"))?,
+            report_id,
+        }))
+    }
+
     async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError> {
         sqlx::query_scalar(
             "SELECT c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
@@ -1258,7 +1295,7 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let rows = sqlx::query(
-            "SELECT vi.day, vi.start_min, r.id AS resident, r.first_name, r.last_name, r.address, r.phone, r.access_notes, \
+            "SELECT vi.id AS visit, vi.day, vi.start_min, r.id AS resident, r.first_name, r.last_name, r.address, r.phone, r.access_notes, \
              c.name AS commune FROM visits vi JOIN rounds ro ON ro.id = vi.round_id \
              JOIN residents r ON r.id = vi.resident_id JOIN communes c ON c.insee = r.commune \
              WHERE vi.volunteer_id = ? AND ro.week_start = ? AND ro.status = 'published' AND vi.status <> 'cancelled' \
@@ -1274,6 +1311,7 @@ impl Store for SqliteStore {
         for row in &rows {
             residents.push(ResidentId(row.get("resident")));
             visits.push(SheetVisit {
+                visit: monalisa_app::domain::VisitId(row.get("visit")),
                 day: date(row.get("day"))?,
                 start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX))
                     .ok_or_else(|| bad("visit start"))?,

@@ -264,6 +264,24 @@ impl World {
         agent
     }
 
+    /// A planned visit of a published round of this volunteer account.
+    pub fn published_visit_of(&self, login: &str) -> i64 {
+        let v = self.volunteers[login];
+        let published = |round: Option<monalisa_app::domain::RoundId>| {
+            self.population
+                .rounds
+                .iter()
+                .any(|r| Some(r.id) == round && r.status == monalisa_app::domain::RoundStatus::Published)
+        };
+        self.population
+            .visits
+            .iter()
+            .find(|x| x.volunteer == v && x.status == monalisa_app::domain::VisitStatus::Planned && published(x.round))
+            .unwrap()
+            .id
+            .0
+    }
+
     /// A resident followed by this volunteer account.
     pub fn resident_of(&self, login: &str) -> ResidentId {
         let v = self.volunteers[login];
