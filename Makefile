@@ -95,6 +95,7 @@ size:
 # runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
 # production: see `pages_render_under_concurrent_load`).
 rust-tests:
+	cargo test -p monalisa-planner
 	cargo test -p monalisa-app --features ssr
 	cargo test -p monalisa-server -- --test-threads=1
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb

@@ -317,3 +317,135 @@ impl Projection {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, InseeCode, IsolationLevel, Location, Reach, Rhythm,
+        ScopeId,
+    };
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn slot(weekday: Weekday, from: u16, to: u16) -> WeeklySlot {
+        WeeklySlot::new(weekday, Minute::hm(from, 0).unwrap(), Minute::hm(to, 0).unwrap()).unwrap()
+    }
+
+    fn volunteer(id: i64) -> Volunteer {
+        Volunteer {
+            id: VolunteerId(id),
+            first_name: "Bénévole".into(),
+            last_name: format!("{id}"),
+            phone: String::new(),
+            commune: InseeCode::parse("86070").unwrap(),
+            home: Location { lat: 46.15, lon: 0.30 },
+            scope: ScopeId(1),
+            has_car: true,
+            reach: Reach { communes: Vec::new(), radius_km: 15.0 },
+            weekly_capacity: 4,
+            availability: vec![slot(Weekday::Tuesday, 9, 12)],
+            absences: Vec::new(),
+            active: true,
+        }
+    }
+
+    fn resident(id: i64, rhythm: Rhythm, last_done: Option<&str>) -> ResidentForPlan {
+        ResidentForPlan {
+            resident: Resident {
+                id: ResidentId(id),
+                first_name: "Personne".into(),
+                last_name: format!("{id}"),
+                address: String::new(),
+                commune: InseeCode::parse("86070").unwrap(),
+                home: Location { lat: 46.16, lon: 0.31 },
+                phone: None,
+                access_notes: String::new(),
+                likes: String::new(),
+                rhythm,
+                isolation: IsolationLevel::new(3).unwrap(),
+                preferred: vec![slot(Weekday::Tuesday, 10, 12)],
+                consent: Consent {
+                    given_on: d("2026-01-05"),
+                    method: ConsentMethod::Written,
+                    recorded_by: AmbassadorId(1),
+                },
+                follow_up_start: d("2026-01-05"),
+                follow_up: FollowUp::Active { since: d("2026-01-05") },
+                volunteer: Some(VolunteerId(1)),
+            },
+            last_done: last_done.map(d),
+            reported_this_week: false,
+        }
+    }
+
+    fn week(residents: Vec<ResidentForPlan>) -> ScopeWeek {
+        ScopeWeek {
+            week_start: d("2026-12-07"),
+            volunteers: vec![volunteer(1), volunteer(2)],
+            residents,
+            locks: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn only_residents_due_by_the_end_of_the_week_are_planned() {
+        let w = week(vec![
+            resident(1, Rhythm::Weekly, Some("2026-12-01")), // due 12-08: in the week
+            resident(2, Rhythm::Monthly, Some("2026-12-01")), // due in January: not yet
+            ResidentForPlan { reported_this_week: true, ..resident(3, Rhythm::Weekly, None) },
+        ]);
+        let instance = build_instance(&w);
+        let ids: Vec<&str> = instance.visits.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(ids, ["r1"]);
+        let v = &instance.visits[0];
+        // Tuesday 10:00-12:00, starting at the latest at 11:00 for a one-hour visit.
+        assert_eq!(v.time_windows, vec![[DAY_S + 10 * 3600, DAY_S + 11 * 3600]]);
+        assert_eq!(v.usual_volunteer.as_deref(), Some("v1"));
+        assert_eq!(v.duration_s, VISIT_MINUTES * 60);
+        assert!((1..=100).contains(&v.priority));
+    }
+
+    #[test]
+    fn slots_absences_and_locks_become_the_planner_s_rules() {
+        let mut w = week(vec![resident(1, Rhythm::Weekly, None)]);
+        w.volunteers[1].absences = vec![DayRange::new(d("2026-12-01"), d("2026-12-08")).unwrap()];
+        w.volunteers[1].reach.communes = vec![InseeCode::parse("86117").unwrap()];
+        w.locks.insert(ResidentId(1), VolunteerId(2));
+        let instance = build_instance(&w);
+        assert_eq!(instance.shifts.len(), 2);
+        assert_eq!(instance.shifts[0].time_window, [DAY_S + 9 * 3600, DAY_S + 12 * 3600]);
+        assert_eq!(instance.shifts[0].max_visits, 3);
+        // Away until Tuesday 8th inclusive: from Monday 0:00 to Wednesday 0:00 of the week.
+        assert_eq!(instance.volunteers[1].absences, vec![[0, 2 * DAY_S]]);
+        assert_eq!(instance.volunteers[1].communes, Some(vec!["86117".to_string()]));
+        assert_eq!(instance.volunteers[0].communes, None);
+        assert_eq!(instance.visits[0].locked_volunteer.as_deref(), Some("v2"));
+        // A lock on a volunteer who left is ignored rather than making the week unplannable.
+        w.volunteers[1].active = false;
+        assert_eq!(build_instance(&w).visits[0].locked_volunteer, None);
+    }
+
+    #[test]
+    fn plans_come_back_as_rounds_in_day_order() {
+        let solution: Solution = serde_json::from_value(serde_json::json!({
+            "format": "monalisa-plan-solution/1", "instance": "w", "solver": "t", "solve_ms": 0,
+            "routes": [{"shift": "v1-1-0", "volunteer": "v1", "visits": [
+                {"visit": "r2", "start_s": 3 * DAY_S + 9 * 3600 + 600},
+                {"visit": "r1", "start_s": DAY_S + 10 * 3600}]}],
+            "unassigned": []
+        }))
+        .unwrap();
+        let rounds = rounds_from(d("2026-12-07"), &solution);
+        assert_eq!(rounds.len(), 1);
+        let visits: Vec<(i64, String, String)> =
+            rounds[0].visits.iter().map(|v| (v.resident.0, v.day.to_string(), v.start.to_string())).collect();
+        assert_eq!(visits, [(1, "2026-12-08".into(), "10:00".into()), (2, "2026-12-10".into(), "09:10".into())]);
+        // And back to the engine's format for its check mode.
+        let instance = build_instance(&week(vec![resident(1, Rhythm::Weekly, None)]));
+        let again = solution_from(&instance, d("2026-12-07"), &rounds[..]);
+        assert_eq!(again.routes[0].shift, "v1-1-0");
+    }
+}
