@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("journal") view=journal::JournalPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("a-verifier") view=review::ReviewPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("planification") view=planning::PlanningPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signalements") view=concerns::ConcernsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("planification"), StaticSegment("feuille")) view=planning::RoundSheetPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("planification"), StaticSegment("saisie")) view=planning::EntryPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>

@@ -57,6 +57,9 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/journal", Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
     page("/planification", Access::Roles(AMBASSADOR)),
+    page("/signalements", Access::Roles(AMBASSADOR)),
+    // Its "take in hand" and "mark resolved" buttons (plain form posts, answered with a redirect).
+    route("POST", "/signalements/suivi", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     page("/planification/feuille", Access::Roles(AMBASSADOR)),
     page("/planification/saisie", Access::Roles(AMBASSADOR)),
     // The publish button of the planning page: a plain form post, answered with a redirect.
@@ -88,6 +91,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/preview", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/concerns/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/round-sheet", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/visit-entry", Access::Roles(AMBASSADOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).

@@ -112,6 +112,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/planification/publier") => router.route(spec.path, axum::routing::post(publish_plan)),
             (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
             (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
+            (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {
@@ -548,6 +549,47 @@ async fn enter_report(
     }
     let week = entry.day.week_start();
     Redirect::to(&format!("/planification/feuille?semaine={week}&benevole={}&saisi=1", entry.volunteer)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct FollowForm {
+    rapport: String,
+    #[serde(rename = "type")]
+    kind: String,
+    etape: String,
+}
+
+/// The concerns page's buttons (plain form posts): the next step of a concern's follow-up,
+/// recorded with who took it and when; back to the page.
+async fn follow_concern(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<FollowForm>,
+) -> Response {
+    use monalisa_app::api::concerns::FollowUpStep;
+    use monalisa_app::domain::{ClientId, ConcernKind, Timestamp};
+    let invalid =
+        |field: &str, reason: &str| error_json(&ApiError::Invalid { field: field.into(), reason: reason.into() });
+    let Some(report) = ClientId::parse(&form.rapport) else { return invalid("rapport", "a report id") };
+    let Some(kind) = ConcernKind::from_code(&form.kind) else { return invalid("type", "a kind of concern") };
+    let Some(step) = FollowUpStep::from_code(&form.etape) else { return invalid("etape", "acknowledge or resolve") };
+    let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
+    let now = Timestamp(monalisa_app::backend::now_ms());
+    match state.ctx.store.follow_concern(scope, &report, kind, step, me.user.id, now).await {
+        Ok(()) => {}
+        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    }
+    let action = match step {
+        FollowUpStep::Acknowledge => "concern.acknowledge",
+        FollowUpStep::Resolve => "concern.resolve",
+    };
+    let audit =
+        monalisa_app::backend::auth::audit(&state.ctx, Some(&me), action, "report", report.as_str(), kind.code());
+    if let Err(e) = audit.await {
+        return error_json(&e);
+    }
+    Redirect::to("/signalements").into_response()
 }
 
 #[cfg(test)]

@@ -145,6 +145,12 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/residents/card" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/review/list" => (json!({}), Expect::Ok),
         "/api/v1/planning/preview" => (json!({ "week": next_monday() }), Expect::Ok),
+        "/api/v1/concerns/list" => (json!({}), Expect::Ok),
+        "/signalements/suivi" => {
+            // No such concern, in any scope.
+            let fields = [("rapport", "0123456789abcdef0123456789abcdef"), ("type", "fall"), ("etape", "acknowledge")];
+            return (agent.post_form(path, &fields).await.status().as_u16(), Expect::Status(404));
+        }
         "/api/v1/planning/round-sheet" => {
             (json!({ "volunteer": world.volunteers["benevole"].0, "week": next_monday() }), Expect::Scoped)
         }

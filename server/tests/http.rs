@@ -20,6 +20,7 @@ const PAGES: &[(&str, &str, u16, Msg, &str)] = &[
     ("/journal", "/journal", 200, Msg::JournalTitle, "admin"),
     ("/a-verifier", "/a-verifier", 200, Msg::ReviewTitle, "ambassadeur"),
     ("/planification", "/planification", 200, Msg::PlanningTitle, "ambassadeur"),
+    ("/signalements", "/signalements", 200, Msg::ConcernsTitle, "ambassadeur"),
     ("/planification/feuille", "/planification/feuille?benevole={benevole}", 200, Msg::SheetTitle, "ambassadeur"),
     ("/planification/saisie", "/planification/saisie?visite={visite}", 200, Msg::EntryTitle, "ambassadeur"),
     ("/tournee", "/tournee", 200, Msg::RoundTitle, "benevole"),

@@ -13,6 +13,7 @@ export const PAGES = [
   { path: '/journal', name: 'audit log', status: 200, as: 'admin' },
   { path: '/a-verifier', name: 'review', status: 200, as: 'ambassador' },
   { path: '/planification', name: 'planning', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },
+  { path: '/signalements', name: 'concerns', status: 200, as: 'ambassador' },
   { path: '/planification/feuille', name: 'printed round (no volunteer chosen)', status: 200, as: 'ambassador' },
   { path: '/planification/saisie', name: 'report entry (no visit chosen)', status: 404, as: 'ambassador' },
   { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },

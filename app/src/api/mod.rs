@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod concerns;
 pub mod planning;
 pub mod residents;
 pub mod review;

@@ -271,6 +271,25 @@ pub trait Store: Send + Sync + 'static {
         today: Date,
     ) -> Result<PullPage, StoreError>;
 
+    // ---- concerns ------------------------------------------------------------------------
+    /// The scope's concerns: not yet resolved ones, and those resolved since `resolved_since`.
+    async fn concern_queue(
+        &self,
+        scope: ScopeId,
+        resolved_since: Timestamp,
+    ) -> Result<Vec<crate::api::concerns::ConcernItem>, StoreError>;
+    /// Acknowledges or resolves a concern of the scope (`NotFound` outside it, `Conflict` when
+    /// the step was already done). Resolving an unacknowledged concern acknowledges it too.
+    async fn follow_concern(
+        &self,
+        scope: ScopeId,
+        report: &crate::domain::ClientId,
+        kind: crate::domain::ConcernKind,
+        step: crate::api::concerns::FollowUpStep,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
     // ---- planning ------------------------------------------------------------------------
     /// The active volunteers of a scope, and the residents of its communes (any follow-up).
     async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError>;

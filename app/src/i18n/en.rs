@@ -342,6 +342,18 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EntryLink => "Enter the report",
         Msg::EntrySaved => "Report saved.",
         Msg::EntryNone => "not given",
+        Msg::NavConcerns => "Concerns",
+        Msg::ConcernsTitle => "Concerns raised at visits",
+        Msg::ConcernsIntro => {
+            "What volunteers reported after a visit. Take it in hand, then mark it resolved: the volunteer sees its state on their phone. An emergency goes through 15 or 112, not through here."
+        }
+        Msg::ConcernsNothing => "No concern.",
+        Msg::ConcernsColKind => "Concern",
+        Msg::ConcernsColStatus => "State",
+        Msg::ConcernsColAction => "Next step",
+        Msg::ConcernsAcknowledge => "Take in hand",
+        Msg::ConcernsResolve => "Mark resolved",
+        Msg::ConcernsBy => "by {name} on {when}",
         Msg::BackHome => "Back to the home page",
     }
 }

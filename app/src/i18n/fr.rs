@@ -365,6 +365,18 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EntryLink => "Saisir le compte rendu",
         Msg::EntrySaved => "Compte rendu enregistré.",
         Msg::EntryNone => "non renseigné",
+        Msg::NavConcerns => "Signalements",
+        Msg::ConcernsTitle => "Signalements des visites",
+        Msg::ConcernsIntro => {
+            "Ce que les bénévoles ont signalé après une visite. Prenez-le en charge, puis marquez-le traité : le bénévole voit l'état sur son téléphone. Une urgence passe par le 15 ou le 112, pas par ici."
+        }
+        Msg::ConcernsNothing => "Aucun signalement.",
+        Msg::ConcernsColKind => "Signalement",
+        Msg::ConcernsColStatus => "État",
+        Msg::ConcernsColAction => "Suite",
+        Msg::ConcernsAcknowledge => "Prendre en charge",
+        Msg::ConcernsResolve => "Marquer traité",
+        Msg::ConcernsBy => "par {name} le {when}",
         Msg::BackHome => "Retour à l'accueil",
     }
 }

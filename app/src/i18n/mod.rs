@@ -380,6 +380,16 @@ messages! {
     EntryLink,
     EntrySaved,
     EntryNone,
+    NavConcerns,
+    ConcernsTitle,
+    ConcernsIntro,
+    ConcernsNothing,
+    ConcernsColKind,
+    ConcernsColStatus,
+    ConcernsColAction,
+    ConcernsAcknowledge,
+    ConcernsResolve,
+    ConcernsBy,
 }
 
 /// The text of `msg` in `lang`.

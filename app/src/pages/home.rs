@@ -36,6 +36,7 @@ fn HomeContent() -> impl IntoView {
                 Msg::HomeAmbassador,
                 &[
                     ("/planification", Msg::NavPlanning),
+                    ("/signalements", Msg::NavConcerns),
                     ("/comptes", Msg::NavAccounts),
                     ("/a-verifier", Msg::NavReview),
                 ],

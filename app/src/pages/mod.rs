@@ -1,5 +1,6 @@
 //! One module per page.
 pub mod accounts;
+pub mod concerns;
 pub mod enrol;
 pub mod home;
 pub mod journal;

@@ -1068,6 +1068,103 @@ impl Store for SqliteStore {
         self.pull_page(caller, cursor, limit, today).await
     }
 
+    // ---- concerns ------------------------------------------------------------------------
+
+    async fn concern_queue(
+        &self,
+        scope: ScopeId,
+        resolved_since: Timestamp,
+    ) -> Result<Vec<monalisa_app::api::concerns::ConcernItem>, StoreError> {
+        use monalisa_app::api::concerns::{ConcernItem, Done};
+        use monalisa_app::domain::{ClientId, ConcernKind, ConcernStatus};
+        let rows = sqlx::query(
+            "SELECT c.report_id, c.kind, c.status, c.raised_at, c.acknowledged_at, c.resolved_at, \
+             r.id AS resident, r.first_name AS rf, r.last_name AS rl, co.name AS commune, p.day, \
+             v.first_name AS vf, v.last_name AS vl, ua.display_name AS ack_by, ur.display_name AS res_by \
+             FROM concerns c JOIN reports p ON p.id = c.report_id JOIN residents r ON r.id = c.resident_id \
+             JOIN communes co ON co.insee = r.commune JOIN scope_communes sc ON sc.commune = r.commune \
+             JOIN volunteers v ON v.id = p.volunteer_id \
+             LEFT JOIN users ua ON ua.id = c.acknowledged_by LEFT JOIN users ur ON ur.id = c.resolved_by \
+             WHERE sc.scope_id = ? AND (c.status <> 'resolved' OR c.resolved_at >= ?) \
+             ORDER BY c.status = 'resolved', c.raised_at, c.report_id, c.kind",
+        )
+        .bind(scope.0)
+        .bind(resolved_since.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|row| {
+                let done = |at: &str, by: &str| {
+                    row.get::<Option<i64>, _>(at)
+                        .map(|t| Done { at: Timestamp(t), by: row.get::<Option<String>, _>(by).unwrap_or_default() })
+                };
+                Ok(ConcernItem {
+                    report: ClientId::parse(row.get("report_id")).ok_or_else(|| bad("report id"))?,
+                    kind: ConcernKind::from_code(row.get("kind")).ok_or_else(|| bad("concern"))?,
+                    resident: ResidentId(row.get("resident")),
+                    resident_name: format!("{} {}", row.get::<String, _>("rf"), row.get::<String, _>("rl")),
+                    commune: row.get("commune"),
+                    volunteer_name: format!("{} {}", row.get::<String, _>("vf"), row.get::<String, _>("vl")),
+                    day: date(row.get("day"))?,
+                    status: match row.get::<&str, _>("status") {
+                        "acknowledged" => ConcernStatus::Acknowledged,
+                        "resolved" => ConcernStatus::Resolved,
+                        _ => ConcernStatus::Open,
+                    },
+                    raised_at: Timestamp(row.get("raised_at")),
+                    acknowledged: done("acknowledged_at", "ack_by"),
+                    resolved: done("resolved_at", "res_by"),
+                })
+            })
+            .collect()
+    }
+
+    async fn follow_concern(
+        &self,
+        scope: ScopeId,
+        report: &monalisa_app::domain::ClientId,
+        kind: monalisa_app::domain::ConcernKind,
+        step: monalisa_app::api::concerns::FollowUpStep,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        use monalisa_app::api::concerns::FollowUpStep;
+        let (_write, mut tx) = self.write().await?;
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT c.status FROM concerns c JOIN residents r ON r.id = c.resident_id \
+             JOIN scope_communes sc ON sc.commune = r.commune WHERE c.report_id = ? AND c.kind = ? AND sc.scope_id = ?",
+        )
+        .bind(report.as_str())
+        .bind(kind.code())
+        .bind(scope.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?;
+        let status = status.ok_or(StoreError::NotFound)?;
+        let sql = match (step, status.as_str()) {
+            (FollowUpStep::Acknowledge, "open") => {
+                "UPDATE concerns SET status = 'acknowledged', acknowledged_at = ?1, acknowledged_by = ?2 \
+                 WHERE report_id = ?3 AND kind = ?4"
+            }
+            (FollowUpStep::Resolve, "open" | "acknowledged") => {
+                "UPDATE concerns SET status = 'resolved', resolved_at = ?1, resolved_by = ?2, \
+                 acknowledged_at = coalesce(acknowledged_at, ?1), acknowledged_by = coalesce(acknowledged_by, ?2) \
+                 WHERE report_id = ?3 AND kind = ?4"
+            }
+            (_, current) => return Err(StoreError::Conflict(format!("the concern is already {current}"))),
+        };
+        sqlx::query(sql)
+            .bind(now.0)
+            .bind(by.0)
+            .bind(report.as_str())
+            .bind(kind.code())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
     // ---- planning ------------------------------------------------------------------------
 
     async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError> {
