@@ -11,23 +11,9 @@ use serde_json::{Value, json};
 const REPORT: &str = "cccccccccccccccccccccccccccccc01";
 
 async fn concern_state_on_phone(phone: &mut common::Agent) -> Value {
-    let mut cursor = Value::Null;
-    let mut state = Value::Null;
-    loop {
-        let (status, page) = phone
-            .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 50 } }))
-            .await;
-        assert_eq!(status, 200, "{page}");
-        for change in page["changes"].as_array().unwrap() {
-            if change["report"]["id"] == REPORT {
-                state = change["report"]["concerns"].clone();
-            }
-        }
-        cursor = page["cursor"].clone();
-        if page["more"] == false {
-            return state;
-        }
-    }
+    let changes = phone.pull_everything().await;
+    let report = changes.iter().find(|c| c["report"]["id"] == REPORT).expect("the report is on the phone");
+    report["report"]["concerns"].clone()
 }
 
 #[tokio::test]

@@ -14,19 +14,7 @@ fn next_monday() -> Date {
 }
 
 async fn pull_visits(agent: &mut common::Agent) -> Vec<Value> {
-    let mut cursor = Value::Null;
-    let mut visits = Vec::new();
-    loop {
-        let (status, page) = agent
-            .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 50 } }))
-            .await;
-        assert_eq!(status, 200, "{page}");
-        visits.extend(page["changes"].as_array().unwrap().iter().filter_map(|c| c.get("visit").cloned()));
-        cursor = page["cursor"].clone();
-        if page["more"] == false {
-            return visits;
-        }
-    }
+    agent.pull_everything().await.into_iter().filter_map(|c| c.get("visit").cloned()).collect()
 }
 
 #[tokio::test]
@@ -189,18 +177,8 @@ async fn an_ambassador_plans_and_publishes_the_week() {
             assert_eq!(res.status(), 303);
             assert!(res.headers()["location"].to_str().unwrap().contains("saisi=1"));
         }
-        let mut cursor = Value::Null;
-        let mut reports = Vec::new();
-        loop {
-            let (_, page) = phone
-                .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 50 } }))
-                .await;
-            reports.extend(page["changes"].as_array().unwrap().iter().filter_map(|c| c.get("report").cloned()));
-            cursor = page["cursor"].clone();
-            if page["more"] == false {
-                break;
-            }
-        }
+        let reports: Vec<Value> =
+            phone.pull_everything().await.into_iter().filter_map(|c| c.get("report").cloned()).collect();
         let entered: Vec<&Value> = reports.iter().filter(|r| r["id"] == id.as_str()).collect();
         assert_eq!(entered.len(), 1, "{reports:?}");
         let mut admin = world.agent("admin").await;

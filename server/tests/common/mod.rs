@@ -178,6 +178,26 @@ impl Agent {
         res
     }
 
+    /// Everything the phone's first sync would bring (pulled from no cursor, page by page).
+    pub async fn pull_everything(&mut self) -> Vec<Value> {
+        let mut cursor = Value::Null;
+        let mut changes = Vec::new();
+        loop {
+            let (status, page) = self
+                .call(
+                    "/api/sync/v1/pull",
+                    serde_json::json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 50 } }),
+                )
+                .await;
+            assert_eq!(status, 200, "{page}");
+            changes.extend(page["changes"].as_array().unwrap().iter().cloned());
+            cursor = page["cursor"].clone();
+            if page["more"] == false {
+                return changes;
+            }
+        }
+    }
+
     /// A GET server function; returns the status.
     pub async fn get_json(&mut self, path: &str) -> u16 {
         let res =
