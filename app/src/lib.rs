@@ -24,6 +24,7 @@ pub mod env;
 pub mod i18n;
 pub mod local_store;
 pub mod pages;
+pub mod people;
 #[cfg(feature = "ssr")]
 pub mod planning;
 pub mod routes;
@@ -95,6 +96,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signalements") view=concerns::ConcernsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("planification"), StaticSegment("feuille")) view=planning::RoundSheetPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("planification"), StaticSegment("saisie")) view=planning::EntryPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("personnes") view=people::PeoplePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("personnes"), StaticSegment("fiche")) view=people::ResidentPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("benevoles"), StaticSegment("fiche")) view=people::VolunteerPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("personne") view=volunteer::CardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("compte-rendu") view=volunteer::ReportPage ssr=SsrMode::Async/>

@@ -68,6 +68,13 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/planification/verrou", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // A report entered for a volunteer without a smartphone, the same way.
     route("POST", "/planification/saisir", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // The scope's residents and volunteers, their forms, and the forms' plain posts (answered
+    // with a redirect, or the form again with what was typed and the error).
+    page("/personnes", Access::Roles(AMBASSADOR)),
+    page("/personnes/fiche", Access::Roles(AMBASSADOR)),
+    page("/benevoles/fiche", Access::Roles(AMBASSADOR)),
+    route("POST", "/personnes/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     volunteer_shell("/tournee"),
     volunteer_shell("/personne"),
     volunteer_shell("/compte-rendu"),
@@ -94,6 +101,9 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/concerns/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/round-sheet", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/visit-entry", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/people/list", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/people/resident", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/people/volunteer", Access::Roles(AMBASSADOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
     server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),

@@ -50,6 +50,8 @@ pub struct AppState {
     pub ctx: ServerContext,
     pub site: Arc<Site>,
     pub network: Arc<NetworkSettings>,
+    /// The communes' outlines, to check where people live.
+    pub shapes: Arc<Vec<crate::territory::CommuneShape>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -80,7 +82,14 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
         .site_pkg_dir("pkg")
         .build();
     let root = site.root.clone();
-    let state = AppState { leptos: leptos.clone(), ctx: ctx.clone(), site: Arc::new(site), network: Arc::new(network) };
+    let shapes = crate::territory::load().map(|t| t.into_iter().map(|(_, shape)| shape).collect()).unwrap_or_default();
+    let state = AppState {
+        leptos: leptos.clone(),
+        ctx: ctx.clone(),
+        site: Arc::new(site),
+        network: Arc::new(network),
+        shapes: Arc::new(shapes),
+    };
     let context = move || provide_request_context(&ctx);
     let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), {
         let leptos = leptos.clone();
@@ -113,6 +122,8 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
             (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
+            (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
+            (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {
@@ -590,6 +601,171 @@ async fn follow_concern(
         return error_json(&e);
     }
     Redirect::to("/signalements").into_response()
+}
+
+/// A refused form goes back to its page (`page`), rendered again from the post with what was
+/// typed and the error, as a 422: nothing typed is lost, nothing personal goes into a URL.
+async fn form_again(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    page: &str,
+    fields: monalisa_app::people::Fields,
+    error: monalisa_app::people::FieldError,
+) -> Response {
+    let ctx = state.ctx.clone();
+    let leptos = state.leptos.clone();
+    let submitted = monalisa_app::people::SubmittedForm { fields, error };
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_request_context(&ctx);
+            provide_context(submitted.clone());
+        },
+        move || shell(leptos.clone()),
+    );
+    let mut req = Request::new(Body::empty());
+    *req.uri_mut() = page.parse().unwrap_or_default();
+    *req.headers_mut() = parts.headers.clone();
+    *req.extensions_mut() = parts.extensions.clone();
+    let mut res = render(req).await;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// Reads a form post's fields, keeping the request's head for [`form_again`].
+async fn form_fields(req: Request<Body>) -> Result<(axum::http::request::Parts, Vec<(String, String)>), Response> {
+    use axum::extract::FromRequest;
+    let (parts, body) = req.into_parts();
+    let again = Request::from_parts(parts.clone(), body);
+    match axum::Form::<Vec<(String, String)>>::from_request(again, &()).await {
+        Ok(axum::Form(fields)) => Ok((parts, fields)),
+        Err(e) => Err(error_json(&ApiError::BadRequest(e.body_text()))),
+    }
+}
+
+/// Where a person lives: the position typed, which must be inside the chosen commune, or the
+/// commune's centre.
+fn home_in(
+    shapes: &[crate::territory::CommuneShape],
+    commune: &monalisa_app::domain::InseeCode,
+    position: Option<monalisa_app::domain::Location>,
+) -> Result<monalisa_app::domain::Location, monalisa_app::people::Reason> {
+    use monalisa_app::people::Reason;
+    let shape = shapes.iter().find(|s| &s.commune.insee == commune).ok_or(Reason::Invalid)?;
+    match position {
+        None => Ok(shape.commune.centre),
+        Some(p) if shape.contains(&p) => Ok(p),
+        Some(_) => Err(Reason::OutsideCommune),
+    }
+}
+
+fn field_error(field: &str, reason: monalisa_app::people::Reason) -> monalisa_app::people::FieldError {
+    monalisa_app::people::FieldError { field: field.to_owned(), reason }
+}
+
+/// Why a person's form was not saved: the form's own error (sent back with the form), or a
+/// refusal of the request itself.
+enum Refusal {
+    Form(monalisa_app::people::FieldError),
+    Api(ApiError),
+}
+
+impl From<monalisa_app::people::FieldError> for Refusal {
+    fn from(e: monalisa_app::people::FieldError) -> Refusal {
+        Refusal::Form(e)
+    }
+}
+
+/// The store's refusals of a person's form.
+impl From<monalisa_app::backend::StoreError> for Refusal {
+    fn from(e: monalisa_app::backend::StoreError) -> Refusal {
+        use monalisa_app::backend::StoreError;
+        match e {
+            StoreError::Invalid(field) => {
+                Refusal::Form(field_error(&field, monalisa_app::people::Reason::OutsideScope))
+            }
+            StoreError::NotFound => Refusal::Api(ApiError::NotFound),
+            e => Refusal::Api(monalisa_app::backend::internal(e)),
+        }
+    }
+}
+
+/// What was saved, for the audit trail: action, kind of object, its id, a non-personal detail.
+type Saved = (&'static str, &'static str, String, String);
+
+/// A person's form post (`form`: the form's page): `save` checks and stores it; then back to
+/// the list, or to the form with the error and what was typed.
+async fn person_post(
+    state: &AppState,
+    me: &monalisa_app::backend::auth::CurrentUser,
+    req: Request<Body>,
+    form: &str,
+    save: impl AsyncFnOnce(&monalisa_app::people::Fields, monalisa_app::domain::ScopeId) -> Result<Saved, Refusal>,
+) -> Response {
+    let (parts, fields) = match form_fields(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    let Some(scope) = me.user.scope else {
+        return error_json(&ApiError::Forbidden);
+    };
+    let page = match monalisa_app::people::field(&fields, "id") {
+        "" => form.to_owned(),
+        id => format!("{form}?id={}", id.parse::<i64>().unwrap_or_default()),
+    };
+    let (action, kind, id, detail) = match save(&fields, scope).await {
+        Ok(saved) => saved,
+        Err(Refusal::Form(error)) => return form_again(state, &parts, &page, fields, error).await,
+        Err(Refusal::Api(e)) => return error_json(&e),
+    };
+    if let Err(e) = monalisa_app::backend::auth::audit(&state.ctx, Some(me), action, kind, &id, &detail).await {
+        return error_json(&e);
+    }
+    Redirect::to("/personnes?enregistre=1").into_response()
+}
+
+/// The resident form's post: a new resident (with the consent given to this ambassador) or an
+/// edit.
+async fn save_resident(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    req: Request<Body>,
+) -> Response {
+    let Some(ambassador) = me.user.ambassador else {
+        return error_json(&ApiError::Forbidden);
+    };
+    let store = state.ctx.store.clone();
+    let shapes = state.shapes.clone();
+    person_post(&state, &me, req, "/personnes/fiche", async move |fields, scope| {
+        let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+        let draft = monalisa_app::people::parse_resident(fields, today)?;
+        let home = home_in(&shapes, &draft.commune, draft.position).map_err(|r| field_error("position", r))?;
+        let id = store.save_resident(scope, &draft, home, ambassador, today).await?;
+        Ok(match (draft.id, draft.consent) {
+            (None, Some((_, how))) => {
+                ("resident.create", "resident", id.to_string(), format!("consent {}", how.code()))
+            }
+            _ => ("resident.update", "resident", id.to_string(), String::new()),
+        })
+    })
+    .await
+}
+
+/// The volunteer form's post: a new volunteer of the scope, or an edit.
+async fn save_volunteer(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    req: Request<Body>,
+) -> Response {
+    let store = state.ctx.store.clone();
+    let shapes = state.shapes.clone();
+    person_post(&state, &me, req, "/benevoles/fiche", async move |fields, scope| {
+        let draft = monalisa_app::people::parse_volunteer(fields)?;
+        let home = home_in(&shapes, &draft.commune, draft.position).map_err(|r| field_error("position", r))?;
+        let id = store.save_volunteer(scope, &draft, home).await?;
+        let action = if draft.id.is_some() { "volunteer.update" } else { "volunteer.create" };
+        Ok((action, "volunteer", id.to_string(), String::new()))
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -146,6 +146,13 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/review/list" => (json!({}), Expect::Ok),
         "/api/v1/planning/preview" => (json!({ "week": next_monday() }), Expect::Ok),
         "/api/v1/concerns/list" => (json!({}), Expect::Ok),
+        "/api/v1/people/list" => (json!({}), Expect::Ok),
+        "/api/v1/people/resident" => (json!({ "id": resident }), Expect::Scoped),
+        "/api/v1/people/volunteer" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),
+        "/personnes/enregistrer" | "/benevoles/enregistrer" => {
+            // An empty form: sent back with its error, nothing saved.
+            return (agent.post_form(path, &[("id", "")]).await.status().as_u16(), Expect::Status(422));
+        }
         "/signalements/suivi" => {
             // No such concern, in any scope.
             let fields = [("rapport", "0123456789abcdef0123456789abcdef"), ("type", "fall"), ("etape", "acknowledge")];

@@ -7,27 +7,52 @@ use monalisa_app::auth::RouteKind;
 use monalisa_app::i18n::{Lang, Msg, t};
 use monalisa_app::routes::ROUTES;
 
+/// A page's title: a translation key, or the (French, English) text of a server-only page.
+#[derive(Clone, Copy)]
+enum T {
+    M(Msg),
+    Tr(&'static str, &'static str),
+}
+
+impl T {
+    fn text(self, lang: Lang) -> &'static str {
+        match self {
+            T::M(msg) => t(lang, msg),
+            T::Tr(fr, en) => monalisa_app::i18n::tr(lang, fr, en),
+        }
+    }
+}
+
 /// Every page of the app with the title key it must show, seen by an account that may (the
 /// admin, or a volunteer for the volunteer's pages). The first test checks this list against
 /// the route table, so a new page cannot be forgotten here.
-const PAGES: &[(&str, &str, u16, Msg, &str)] = &[
-    ("/", "/", 200, Msg::TerritoryTitle, "admin"),
-    ("/connexion", "/connexion", 200, Msg::LoginTitle, "admin"),
-    ("/inscription", "/inscription", 200, Msg::EnrolTitle, "admin"),
-    ("/accueil", "/accueil", 200, Msg::HomeTitle, "admin"),
-    ("/comptes", "/comptes", 200, Msg::AccountsTitle, "admin"),
-    ("/comptes/{id}", "/comptes/1", 200, Msg::AccountTitle, "admin"),
-    ("/journal", "/journal", 200, Msg::JournalTitle, "admin"),
-    ("/a-verifier", "/a-verifier", 200, Msg::ReviewTitle, "ambassadeur"),
-    ("/planification", "/planification", 200, Msg::PlanningTitle, "ambassadeur"),
-    ("/signalements", "/signalements", 200, Msg::ConcernsTitle, "ambassadeur"),
-    ("/planification/feuille", "/planification/feuille?benevole={benevole}", 200, Msg::SheetTitle, "ambassadeur"),
-    ("/planification/saisie", "/planification/saisie?visite={visite}", 200, Msg::EntryTitle, "ambassadeur"),
-    ("/tournee", "/tournee", 200, Msg::RoundTitle, "benevole"),
-    ("/personne", "/personne?id=1", 200, Msg::CardTitle, "benevole"),
-    ("/compte-rendu", "/compte-rendu?personne=1", 200, Msg::ReportTitle, "benevole"),
-    ("/absences", "/absences", 200, Msg::AbsencesTitle, "benevole"),
-    ("", "/page-qui-n-existe-pas", 404, Msg::NotFoundTitle, "admin"),
+const PAGES: &[(&str, &str, u16, T, &str)] = &[
+    ("/", "/", 200, T::M(Msg::TerritoryTitle), "admin"),
+    ("/connexion", "/connexion", 200, T::M(Msg::LoginTitle), "admin"),
+    ("/inscription", "/inscription", 200, T::M(Msg::EnrolTitle), "admin"),
+    ("/accueil", "/accueil", 200, T::M(Msg::HomeTitle), "admin"),
+    ("/comptes", "/comptes", 200, T::M(Msg::AccountsTitle), "admin"),
+    ("/comptes/{id}", "/comptes/1", 200, T::M(Msg::AccountTitle), "admin"),
+    ("/journal", "/journal", 200, T::M(Msg::JournalTitle), "admin"),
+    ("/a-verifier", "/a-verifier", 200, T::M(Msg::ReviewTitle), "ambassadeur"),
+    ("/planification", "/planification", 200, T::M(Msg::PlanningTitle), "ambassadeur"),
+    ("/signalements", "/signalements", 200, T::M(Msg::ConcernsTitle), "ambassadeur"),
+    ("/planification/feuille", "/planification/feuille?benevole={benevole}", 200, T::M(Msg::SheetTitle), "ambassadeur"),
+    ("/planification/saisie", "/planification/saisie?visite={visite}", 200, T::M(Msg::EntryTitle), "ambassadeur"),
+    ("/personnes", "/personnes", 200, T::Tr("Personnes et bénévoles", "People and volunteers"), "ambassadeur"),
+    (
+        "/personnes/fiche",
+        "/personnes/fiche?id={personne}",
+        200,
+        T::Tr("Fiche de la personne", "Person's record"),
+        "ambassadeur",
+    ),
+    ("/benevoles/fiche", "/benevoles/fiche", 200, T::Tr("Ajouter un bénévole", "Add a volunteer"), "ambassadeur"),
+    ("/tournee", "/tournee", 200, T::M(Msg::RoundTitle), "benevole"),
+    ("/personne", "/personne?id=1", 200, T::M(Msg::CardTitle), "benevole"),
+    ("/compte-rendu", "/compte-rendu?personne=1", 200, T::M(Msg::ReportTitle), "benevole"),
+    ("/absences", "/absences", 200, T::M(Msg::AbsencesTitle), "benevole"),
+    ("", "/page-qui-n-existe-pas", 404, T::M(Msg::NotFoundTitle), "admin"),
 ];
 
 fn visible_text(html: &str) -> String {
@@ -74,7 +99,8 @@ async fn every_page_in_both_languages() {
         let session = &sessions[login];
         let path = &path
             .replace("{benevole}", &world.volunteers["benevole"].0.to_string())
-            .replace("{visite}", &world.published_visit_of("benevole").to_string());
+            .replace("{visite}", &world.published_visit_of("benevole").to_string())
+            .replace("{personne}", &world.resident_of("benevole").0.to_string());
         for lang in Lang::ALL {
             let (s, headers, html) = world.app.page_as(path, lang.code(), session).await;
             // A page with personal data is never stored; an offline shell holds none.
@@ -89,7 +115,7 @@ async fn every_page_in_both_languages() {
             assert_eq!(s.as_u16(), status, "{path} {lang:?}");
             assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{path} {lang:?}");
             let text = visible_text(&html);
-            assert!(text.contains(t(lang, title)), "{path} in {lang:?} lacks its title");
+            assert!(text.contains(title.text(lang)), "{path} in {lang:?} lacks its title");
             // No text of the other language, and no unfilled placeholder.
             for &msg in Msg::ALL {
                 let own = t(lang, msg);

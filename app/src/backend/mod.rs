@@ -337,6 +337,33 @@ pub trait Store: Send + Sync + 'static {
         volunteer: VolunteerId,
         week_start: Date,
     ) -> Result<Option<(crate::api::planning::RoundSheet, Vec<ResidentId>)>, StoreError>;
+
+    // ---- the people of a scope -----------------------------------------------------------
+    /// The scope's residents (any follow-up) and volunteers, by name.
+    async fn scope_people_list(&self, scope: ScopeId) -> Result<crate::api::people::PeopleList, StoreError>;
+    /// The scope's communes: (INSEE code, name), by name.
+    async fn scope_communes(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError>;
+    /// Creates or updates a resident of the scope, in one transaction; `home` is the checked
+    /// position. A new resident's consent is recorded as given to `recorded_by`; an existing
+    /// resident's consent is never changed here. Refused as `Invalid(field)` when the commune
+    /// or the volunteer is not the scope's, `NotFound` when the resident is not.
+    async fn save_resident(
+        &self,
+        scope: ScopeId,
+        draft: &crate::people::ResidentDraft,
+        home: crate::domain::Location,
+        recorded_by: crate::domain::AmbassadorId,
+        today: Date,
+    ) -> Result<ResidentId, StoreError>;
+    /// Creates or updates a volunteer of the scope (absences are the volunteer's own). Refused as
+    /// `Invalid("communes")` when an accepted commune is not the scope's, `NotFound` when the
+    /// volunteer is not the scope's.
+    async fn save_volunteer(
+        &self,
+        scope: ScopeId,
+        draft: &crate::people::VolunteerDraft,
+        home: crate::domain::Location,
+    ) -> Result<VolunteerId, StoreError>;
 }
 
 /// Settings the server functions need.

@@ -343,6 +343,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EntrySaved => "Report saved.",
         Msg::EntryNone => "not given",
         Msg::NavConcerns => "Concerns",
+        Msg::NavPeople => "People and volunteers",
         Msg::ConcernsTitle => "Concerns raised at visits",
         Msg::ConcernsIntro => {
             "What volunteers reported after a visit. Take it in hand, then mark it resolved: the volunteer sees its state on their phone. An emergency goes through 15 or 112, not through here."

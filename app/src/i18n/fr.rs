@@ -366,6 +366,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EntrySaved => "Compte rendu enregistré.",
         Msg::EntryNone => "non renseigné",
         Msg::NavConcerns => "Signalements",
+        Msg::NavPeople => "Personnes et bénévoles",
         Msg::ConcernsTitle => "Signalements des visites",
         Msg::ConcernsIntro => {
             "Ce que les bénévoles ont signalé après une visite. Prenez-le en charge, puis marquez-le traité : le bénévole voit l'état sur son téléphone. Une urgence passe par le 15 ou le 112, pas par ici."

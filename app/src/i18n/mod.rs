@@ -381,6 +381,7 @@ messages! {
     EntrySaved,
     EntryNone,
     NavConcerns,
+    NavPeople,
     ConcernsTitle,
     ConcernsIntro,
     ConcernsNothing,
@@ -397,6 +398,16 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
     match lang {
         Lang::Fr => fr::text(msg),
         Lang::En => en::text(msg),
+    }
+}
+
+/// Text of a page that is only ever rendered on the server (no island uses it): French and
+/// English side by side, where they are used. Unlike [`Msg`], whose tables the phone's bundle
+/// carries whole, these strings never reach the phone.
+pub fn tr(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
     }
 }
 

@@ -37,6 +37,7 @@ fn HomeContent() -> impl IntoView {
                 &[
                     ("/planification", Msg::NavPlanning),
                     ("/signalements", Msg::NavConcerns),
+                    ("/personnes", Msg::NavPeople),
                     ("/comptes", Msg::NavAccounts),
                     ("/a-verifier", Msg::NavReview),
                 ],

@@ -6,6 +6,7 @@ pub mod home;
 pub mod journal;
 pub mod login;
 pub mod not_found;
+pub mod people;
 pub mod planning;
 pub mod review;
 pub mod territory;

@@ -73,7 +73,7 @@ fn new_id() -> ClientId {
     ClientId::from_bytes(bytes)
 }
 
-fn rhythm_label(lang: Lang, r: Rhythm) -> &'static str {
+pub(crate) fn rhythm_label(lang: Lang, r: Rhythm) -> &'static str {
     t(
         lang,
         match r {

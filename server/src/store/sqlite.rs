@@ -167,7 +167,7 @@ fn device_from(row: &SqliteRow) -> DeviceRecord {
     }
 }
 
-fn slot_from(row: &SqliteRow) -> Result<WeeklySlot, StoreError> {
+pub(super) fn slot_from(row: &SqliteRow) -> Result<WeeklySlot, StoreError> {
     let weekday = Weekday::from_index(u8::try_from(row.get::<i64, _>("weekday")).map_err(other)?)
         .ok_or_else(|| bad("weekday"))?;
     let minute =
@@ -179,7 +179,7 @@ fn weekday_index(slot: &WeeklySlot) -> i64 {
     i64::from(slot.weekday.index())
 }
 
-async fn insert_slots(
+pub(super) async fn insert_slots(
     tx: &mut Transaction<'_, Sqlite>,
     table: &str,
     owner_column: &str,
@@ -1421,6 +1421,34 @@ impl Store for SqliteStore {
         }
         let volunteer_name = format!("{} {}", v.get::<String, _>("first_name"), v.get::<String, _>("last_name"));
         Ok(Some((RoundSheet { week: week_start, volunteer_name, visits }, residents)))
+    }
+
+    async fn scope_people_list(&self, scope: ScopeId) -> Result<monalisa_app::api::people::PeopleList, StoreError> {
+        self.people_list(scope).await
+    }
+
+    async fn scope_communes(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
+        self.communes_of_scope(scope).await
+    }
+
+    async fn save_resident(
+        &self,
+        scope: ScopeId,
+        draft: &monalisa_app::people::ResidentDraft,
+        home: Location,
+        recorded_by: AmbassadorId,
+        today: Date,
+    ) -> Result<ResidentId, StoreError> {
+        self.save_resident_record(scope, draft, home, recorded_by, today).await
+    }
+
+    async fn save_volunteer(
+        &self,
+        scope: ScopeId,
+        draft: &monalisa_app::people::VolunteerDraft,
+        home: Location,
+    ) -> Result<VolunteerId, StoreError> {
+        self.save_volunteer_record(scope, draft, home).await
     }
 }
 

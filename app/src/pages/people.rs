@@ -1,0 +1,564 @@
+//! "Personnes et bénévoles" (ambassadors): the scope's residents and volunteers, and their
+//! forms — register a resident with their consent, set rhythm, isolation and preferred times,
+//! pause or end a follow-up; add or edit a volunteer, their slots, reach and capacity.
+//! Server-rendered pages with plain form posts (no island): they cost the phone's bundle
+//! nothing, texts included ([`tr`]).
+
+use crate::api::people::{
+    FollowUpState, PeopleList, ResidentFormData, VolunteerFormData, list_people, resident_form, volunteer_form,
+};
+use crate::domain::{ConsentMethod, Date, ResidentId, Rhythm, VolunteerId, WeeklySlot};
+use crate::env::use_env;
+use crate::i18n::{Lang, Msg, fmt_day, t, tr};
+use crate::pages::volunteer::rhythm_label;
+use crate::people::{Fields, Reason, SLOTS_PER_DAY, SubmittedForm, field, slot_names};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const DAYS: [(&str, &str); 7] = [
+    ("Lundi", "Monday"),
+    ("Mardi", "Tuesday"),
+    ("Mercredi", "Wednesday"),
+    ("Jeudi", "Thursday"),
+    ("Vendredi", "Friday"),
+    ("Samedi", "Saturday"),
+    ("Dimanche", "Sunday"),
+];
+
+fn isolation_label(lang: Lang, level: u8) -> &'static str {
+    match level {
+        1 => tr(lang, "1 — entouré·e, visites de lien", "1 — has company, keeping in touch"),
+        2 => tr(lang, "2 — peu de contacts", "2 — few contacts"),
+        _ => tr(lang, "3 — très isolé·e", "3 — very isolated"),
+    }
+}
+
+fn state_label(lang: Lang, state: FollowUpState) -> &'static str {
+    match state {
+        FollowUpState::Active => tr(lang, "Suivi en cours", "Followed"),
+        FollowUpState::Paused => tr(lang, "En pause", "Paused"),
+        FollowUpState::Ended => tr(lang, "Suivi terminé", "Ended"),
+    }
+}
+
+fn consent_label(lang: Lang, method: ConsentMethod) -> &'static str {
+    match method {
+        ConsentMethod::Written => tr(lang, "Écrit (formulaire signé)", "Written (signed form)"),
+        ConsentMethod::Oral => tr(lang, "Oral, devant témoin", "Oral, before a witness"),
+        ConsentMethod::Representative => {
+            tr(lang, "Par un proche ou représentant légal", "By a relative or legal representative")
+        }
+    }
+}
+
+fn slots_text(lang: Lang, slots: &[WeeklySlot]) -> String {
+    slots
+        .iter()
+        .map(|s| {
+            let day = DAYS[usize::from(s.weekday.index())];
+            format!("{} {}–{}", &tr(lang, day.0, day.1)[..3], s.start, s.end)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The label of a form field, for error messages.
+fn field_label(lang: Lang, name: &str) -> &'static str {
+    match name {
+        "prenom" => tr(lang, "Prénom", "First name"),
+        "nom" => tr(lang, "Nom", "Last name"),
+        "adresse" => tr(lang, "Adresse", "Address"),
+        "commune" => tr(lang, "Commune", "Commune"),
+        "position" => tr(lang, "Position (latitude, longitude)", "Position (latitude, longitude)"),
+        "telephone" => tr(lang, "Téléphone", "Phone"),
+        "acces" => tr(lang, "Pour entrer", "Getting in"),
+        "gouts" => tr(lang, "Ce que la personne aime", "What the person likes"),
+        "rythme" => tr(lang, "Rythme des visites", "Visit rhythm"),
+        "isolement" => tr(lang, "Niveau d'isolement", "Isolation level"),
+        "consentement_date" => tr(lang, "Date du consentement", "Consent date"),
+        "consentement_mode" => tr(lang, "Forme du consentement", "How consent was given"),
+        "debut_suivi" => tr(lang, "Début du suivi", "Follow-up start"),
+        "suivi" => tr(lang, "Suivi", "Follow-up"),
+        "pause_jusqu" => tr(lang, "En pause jusqu'au", "Paused until"),
+        "benevole" => tr(lang, "Bénévole habituel", "Usual volunteer"),
+        "rayon" => tr(lang, "Rayon (km)", "Radius (km)"),
+        "capacite" => tr(lang, "Visites par semaine au plus", "Visits per week at most"),
+        "communes" => tr(lang, "Communes acceptées", "Communes accepted"),
+        n if n.starts_with("creneau_") => tr(lang, "Créneau", "Time slot"),
+        _ => tr(lang, "Formulaire", "Form"),
+    }
+}
+
+fn reason_text(lang: Lang, reason: Reason) -> &'static str {
+    match reason {
+        Reason::Required => tr(lang, "à remplir.", "is required."),
+        Reason::TooLong => tr(lang, "trop long (500 caractères au plus).", "too long (500 characters at most)."),
+        Reason::Invalid => tr(lang, "valeur non valide.", "not a valid value."),
+        Reason::Slot => tr(
+            lang,
+            "un créneau a un début et une fin (HH:MM), la fin après le début, sans chevaucher un autre créneau du même jour.",
+            "a slot has a start and an end (HH:MM), the end after the start, not overlapping another slot of the day.",
+        ),
+        Reason::OutsideCommune => tr(
+            lang,
+            "ce point n'est pas dans la commune choisie (laissez vide pour prendre le centre de la commune).",
+            "this point is not in the chosen commune (leave it empty to use the commune's centre).",
+        ),
+        Reason::OutsideScope => tr(lang, "hors de votre secteur.", "outside your area."),
+        Reason::Date => tr(
+            lang,
+            "date impossible ici (consentement : aujourd'hui au plus tard ; fin de pause : après aujourd'hui).",
+            "impossible date here (consent: today at the latest; end of a pause: after today).",
+        ),
+    }
+}
+
+fn input_id(name: &str) -> String {
+    format!("f-{name}")
+}
+
+/// The people page's list.
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let env = use_env();
+    let lang = env.lang;
+    let query = use_query_map();
+    let saved = query.read_untracked().get("enregistre").is_some();
+    let people = Resource::new(|| (), |_| list_people());
+    let title = tr(lang, "Personnes et bénévoles", "People and volunteers");
+    view! {
+        <Title text=format!("{title} · {}", env.t(Msg::AppName))/>
+        <h1>{title}</h1>
+        {saved.then(|| view! {
+            <p class="notice" role="status" data-testid="people-saved">
+                {tr(lang, "Enregistré. Les téléphones concernés le recevront à leur prochaine synchronisation.",
+                    "Saved. The phones concerned get it at their next sync.")}
+            </p>
+        })}
+        <ul class="actions">
+            <li><a class="button" href="/personnes/fiche">{tr(lang, "Inscrire une personne", "Register a person")}</a></li>
+            <li><a class="button" href="/benevoles/fiche">{tr(lang, "Ajouter un bénévole", "Add a volunteer")}</a></li>
+        </ul>
+        <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
+            {move || people.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                Ok(list) => people_tables(lang, list).into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
+    let residents = list
+        .residents
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr data-testid="resident-row">
+                    <th scope="row"><a href=format!("/personnes/fiche?id={}", r.id)>{r.name}</a></th>
+                    <td>{r.commune}</td>
+                    <td>{rhythm_label(lang, r.rhythm)}</td>
+                    <td>{r.isolation}</td>
+                    <td>{state_label(lang, r.state)}</td>
+                    <td>{r.volunteer.unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let volunteers = list
+        .volunteers
+        .into_iter()
+        .map(|v| {
+            let reach = if v.has_car {
+                format!("{} {} km", tr(lang, "voiture,", "car,"), v.radius_km)
+            } else {
+                format!("{} {} km", tr(lang, "sans voiture,", "no car,"), v.radius_km)
+            };
+            view! {
+                <tr data-testid="volunteer-row">
+                    <th scope="row"><a href=format!("/benevoles/fiche?id={}", v.id)>{v.name}</a></th>
+                    <td>{v.commune}</td>
+                    <td>{reach}</td>
+                    <td>{v.weekly_capacity}</td>
+                    <td>{slots_text(lang, &v.availability)}</td>
+                    <td>{v.residents}</td>
+                    <td>{if v.active { tr(lang, "Actif", "Active") } else { tr(lang, "Inactif", "Inactive") }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby="residents-caption" tabindex="0">
+            <table data-testid="residents">
+                <caption id="residents-caption">{tr(lang, "Personnes suivies", "People followed")}</caption>
+                <thead><tr>
+                    <th scope="col">{tr(lang, "Nom", "Name")}</th>
+                    <th scope="col">{tr(lang, "Commune", "Commune")}</th>
+                    <th scope="col">{tr(lang, "Rythme", "Rhythm")}</th>
+                    <th scope="col">{tr(lang, "Isolement", "Isolation")}</th>
+                    <th scope="col">{tr(lang, "Suivi", "Follow-up")}</th>
+                    <th scope="col">{tr(lang, "Bénévole habituel", "Usual volunteer")}</th>
+                </tr></thead>
+                <tbody>{residents}</tbody>
+            </table>
+        </div>
+        <div class="table-scroll" role="region" aria-labelledby="volunteers-caption" tabindex="0">
+            <table data-testid="volunteers">
+                <caption id="volunteers-caption">{tr(lang, "Bénévoles", "Volunteers")}</caption>
+                <thead><tr>
+                    <th scope="col">{tr(lang, "Nom", "Name")}</th>
+                    <th scope="col">{tr(lang, "Commune", "Commune")}</th>
+                    <th scope="col">{tr(lang, "Déplacements", "Travel")}</th>
+                    <th scope="col">{tr(lang, "Visites / semaine", "Visits / week")}</th>
+                    <th scope="col">{tr(lang, "Disponibilités", "Availability")}</th>
+                    <th scope="col">{tr(lang, "Personnes suivies", "People followed")}</th>
+                    <th scope="col">{tr(lang, "État", "State")}</th>
+                </tr></thead>
+                <tbody>{volunteers}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The values a form shows: what was just posted (after a refusal), else the stored record.
+struct FormValues {
+    fields: Fields,
+    error: Option<(String, Reason)>,
+}
+
+impl FormValues {
+    fn new(stored: Fields) -> FormValues {
+        match use_context::<SubmittedForm>() {
+            Some(s) => FormValues { fields: s.fields, error: Some((s.error.field, s.error.reason)) },
+            None => FormValues { fields: stored, error: None },
+        }
+    }
+
+    fn get(&self, name: &str) -> String {
+        field(&self.fields, name).to_owned()
+    }
+
+    fn has(&self, name: &str, value: &str) -> bool {
+        self.fields.iter().any(|(k, v)| k == name && v.trim() == value)
+    }
+
+    fn invalid(&self, name: &str) -> bool {
+        self.error.as_ref().is_some_and(|(f, _)| f == name)
+    }
+
+    fn described(&self, name: &str) -> Option<&'static str> {
+        self.invalid(name).then_some("form-error")
+    }
+
+    /// The error summary at the top of the form, with a link to the field.
+    fn summary(&self, lang: Lang) -> Option<impl IntoView + use<>> {
+        self.error.clone().map(|(name, reason)| {
+            view! {
+                <p class="error" role="alert" id="form-error" data-testid="form-error">
+                    <a href=format!("#{}", input_id(&name))>{field_label(lang, &name)}</a>
+                    {" : "}{reason_text(lang, reason)}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled one-line input.
+fn text_input(
+    lang: Lang,
+    v: &FormValues,
+    name: &'static str,
+    kind: &'static str,
+    required: bool,
+) -> impl IntoView + use<> {
+    view! {
+        <label for=input_id(name)>{field_label(lang, name)}{required.then_some(" *")}</label>
+        <input id=input_id(name) name=name type=kind value=v.get(name) required=required
+            aria-invalid=v.invalid(name).then_some("true") aria-describedby=v.described(name)/>
+    }
+}
+
+fn text_area(lang: Lang, v: &FormValues, name: &'static str) -> impl IntoView + use<> {
+    view! {
+        <label for=input_id(name)>{field_label(lang, name)}</label>
+        <textarea id=input_id(name) name=name rows="3" maxlength="500"
+            aria-invalid=v.invalid(name).then_some("true") aria-describedby=v.described(name)>{v.get(name)}</textarea>
+    }
+}
+
+fn select(
+    lang: Lang,
+    v: &FormValues,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    empty: Option<&'static str>,
+) -> impl IntoView + use<> {
+    let current = v.get(name);
+    let options = empty
+        .map(|label| (String::new(), label.to_owned()))
+        .into_iter()
+        .chain(options)
+        .map(|(value, label)| {
+            let selected = value == current;
+            view! { <option value=value selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <label for=input_id(name)>{field_label(lang, name)}</label>
+        <select id=input_id(name) name=name aria-invalid=v.invalid(name).then_some("true")
+            aria-describedby=v.described(name)>{options}</select>
+    }
+}
+
+/// The week's slots: per day, up to two (from, to).
+fn slot_grid(lang: Lang, v: &FormValues, caption: &'static str) -> impl IntoView + use<> {
+    let rows = DAYS
+        .iter()
+        .enumerate()
+        .map(|(d, day)| {
+            let day = tr(lang, day.0, day.1);
+            let cells = (0..SLOTS_PER_DAY)
+                .map(|k| {
+                    let (from, to) = slot_names(d, k);
+                    let label_from = format!("{day}, {} {}, {}", tr(lang, "créneau", "slot"), k + 1, tr(lang, "début", "start"));
+                    let label_to = format!("{day}, {} {}, {}", tr(lang, "créneau", "slot"), k + 1, tr(lang, "fin", "end"));
+                    view! {
+                        <td>
+                            <input type="time" id=input_id(&from) name=from.clone() value=v.get(&from) aria-label=label_from
+                                aria-invalid=v.invalid(&from).then_some("true")/>
+                            {" – "}
+                            <input type="time" id=input_id(&to) name=to.clone() value=v.get(&to) aria-label=label_to
+                                aria-invalid=v.invalid(&to).then_some("true")/>
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{day}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" aria-label=caption tabindex="0">
+            <table class="slots">
+                <caption>{caption}</caption>
+                <thead><tr>
+                    <th scope="col">{tr(lang, "Jour", "Day")}</th>
+                    <th scope="col">{tr(lang, "Créneau 1", "Slot 1")}</th>
+                    <th scope="col">{tr(lang, "Créneau 2", "Slot 2")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn today() -> Date {
+    #[cfg(feature = "ssr")]
+    return crate::domain::Timestamp(crate::backend::now_ms()).paris_local().0;
+    #[allow(unreachable_code)]
+    crate::domain::Timestamp(0).paris_local().0
+}
+
+/// The id in the page's query (`?id=N`), if any.
+fn query_id() -> Option<i64> {
+    use_query_map().read_untracked().get("id").and_then(|s| s.parse().ok())
+}
+
+/// A record's page: title, a link back to the list, and the form once its data is there.
+fn record_page<T>(
+    lang: Lang,
+    title: &'static str,
+    data: Resource<Result<T, crate::api::ApiError>>,
+    form: fn(Lang, T) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    view! {
+        <Title text=format!("{title} · {}", t(lang, Msg::AppName))/>
+        <h1>{title}</h1>
+        <p><a href="/personnes">{tr(lang, "← Personnes et bénévoles", "← People and volunteers")}</a></p>
+        <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                Ok(d) => form(lang, d),
+            })}
+        </Suspense>
+    }
+}
+
+/// A resident's form: `?id=N` edits, no id registers a new person.
+#[component]
+pub fn ResidentPage() -> impl IntoView {
+    let lang = use_env().lang;
+    let id = query_id().map(ResidentId);
+    let title = match id {
+        Some(_) => tr(lang, "Fiche de la personne", "Person's record"),
+        None => tr(lang, "Inscrire une personne", "Register a person"),
+    };
+    record_page(lang, title, Resource::new(|| (), move |_| resident_form(id)), |lang, d| {
+        resident_fields(lang, d).into_any()
+    })
+}
+
+fn resident_fields(lang: Lang, d: ResidentFormData) -> impl IntoView {
+    let mut stored = d.values;
+    let new = stored.is_empty();
+    if new {
+        let today = today().to_string();
+        stored = vec![
+            ("rythme".into(), "two_weekly".into()),
+            ("isolement".into(), "2".into()),
+            ("suivi".into(), "active".into()),
+            ("consentement_date".into(), today.clone()),
+            ("debut_suivi".into(), today),
+        ];
+    }
+    let v = FormValues::new(stored);
+    let rhythms = [Rhythm::Weekly, Rhythm::TwoWeekly, Rhythm::Monthly]
+        .into_iter()
+        .map(|r| (r.code().to_owned(), rhythm_label(lang, r).to_owned()))
+        .collect();
+    let levels = (1..=3).map(|l: u8| (l.to_string(), isolation_label(lang, l).to_owned())).collect();
+    let states =
+        [("active", FollowUpState::Active), ("paused", FollowUpState::Paused), ("ended", FollowUpState::Ended)]
+            .into_iter()
+            .map(|(code, s)| (code.to_owned(), state_label(lang, s).to_owned()))
+            .collect();
+    let volunteers = d.volunteers.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+    let consent = match d.consent {
+        Some((day, how, by)) => view! {
+            <p data-testid="consent-on-record">
+                {format!("{} {} — {} — {} {by}", tr(lang, "Consentement recueilli le", "Consent given on"),
+                    fmt_day(lang, day), consent_label(lang, how), tr(lang, "enregistré par", "recorded by"))}
+            </p>
+        }
+        .into_any(),
+        None => {
+            let methods = [ConsentMethod::Written, ConsentMethod::Oral, ConsentMethod::Representative]
+                .into_iter()
+                .map(|m| (m.code().to_owned(), consent_label(lang, m).to_owned()))
+                .collect();
+            view! {
+                <p>{tr(lang, "Pas de suivi sans l'accord de la personne : notez quand et comment elle l'a donné.",
+                    "No follow-up without the person's agreement: note when and how it was given.")}</p>
+                {text_input(lang, &v, "consentement_date", "date", true)}
+                {select(lang, &v, "consentement_mode", methods, Some(tr(lang, "— choisir —", "— choose —")))}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        {v.summary(lang)}
+        <form class="card form" method="post" action="/personnes/enregistrer" data-testid="resident-form">
+            <input type="hidden" name="id" value=v.get("id")/>
+            <fieldset>
+                <legend>{tr(lang, "La personne", "The person")}</legend>
+                {text_input(lang, &v, "prenom", "text", true)}
+                {text_input(lang, &v, "nom", "text", true)}
+                {text_input(lang, &v, "adresse", "text", true)}
+                {select(lang, &v, "commune", d.communes, Some(tr(lang, "— choisir —", "— choose —")))}
+                {text_input(lang, &v, "position", "text", false)}
+                <p class="hint">{tr(lang, "Facultatif : « 46.4321, 0.3012 », relevé sur une carte. Vide : le centre de la commune.",
+                    "Optional: \"46.4321, 0.3012\", read from a map. Empty: the commune's centre.")}</p>
+                {text_input(lang, &v, "telephone", "tel", false)}
+                {text_area(lang, &v, "acces")}
+                {text_area(lang, &v, "gouts")}
+            </fieldset>
+            <fieldset>
+                <legend>{tr(lang, "Consentement", "Consent")}</legend>
+                {consent}
+            </fieldset>
+            <fieldset>
+                <legend>{tr(lang, "Visites", "Visits")}</legend>
+                {select(lang, &v, "rythme", rhythms, None)}
+                {select(lang, &v, "isolement", levels, None)}
+                {select(lang, &v, "benevole", volunteers, Some(tr(lang, "— aucun pour l'instant —", "— none yet —")))}
+                {slot_grid(lang, &v, tr(lang, "Jours et heures préférés (vide : en semaine, 9 h – 17 h)",
+                    "Preferred days and times (empty: weekdays, 9:00–17:00)"))}
+            </fieldset>
+            <fieldset>
+                <legend>{tr(lang, "Suivi", "Follow-up")}</legend>
+                {text_input(lang, &v, "debut_suivi", "date", true)}
+                {select(lang, &v, "suivi", states, None)}
+                {text_input(lang, &v, "pause_jusqu", "date", false)}
+            </fieldset>
+            <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
+        </form>
+    }
+}
+
+/// A volunteer's form: `?id=N` edits, no id adds a volunteer (their account is created on the
+/// accounts page).
+#[component]
+pub fn VolunteerPage() -> impl IntoView {
+    let lang = use_env().lang;
+    let id = query_id().map(VolunteerId);
+    let title = match id {
+        Some(_) => tr(lang, "Fiche du bénévole", "Volunteer's record"),
+        None => tr(lang, "Ajouter un bénévole", "Add a volunteer"),
+    };
+    record_page(lang, title, Resource::new(|| (), move |_| volunteer_form(id)), |lang, d| {
+        volunteer_fields(lang, d).into_any()
+    })
+}
+
+fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
+    let mut stored = d.values;
+    if stored.is_empty() {
+        stored = vec![
+            ("rayon".into(), "10".into()),
+            ("capacite".into(), "4".into()),
+            ("voiture".into(), "1".into()),
+            ("actif".into(), "1".into()),
+        ];
+    }
+    let v = FormValues::new(stored);
+    let accepted = d
+        .scope_communes
+        .into_iter()
+        .map(|(code, name)| {
+            let checked = v.has("communes", &code);
+            view! {
+                <label class="choice"><input type="checkbox" name="communes" value=code checked=checked/>{name}</label>
+            }
+        })
+        .collect_view();
+    view! {
+        {v.summary(lang)}
+        <form class="card form" method="post" action="/benevoles/enregistrer" data-testid="volunteer-form">
+            <input type="hidden" name="id" value=v.get("id")/>
+            <fieldset>
+                <legend>{tr(lang, "Le bénévole", "The volunteer")}</legend>
+                {text_input(lang, &v, "prenom", "text", true)}
+                {text_input(lang, &v, "nom", "text", true)}
+                {text_input(lang, &v, "telephone", "tel", true)}
+                {select(lang, &v, "commune", d.all_communes, Some(tr(lang, "— choisir —", "— choose —")))}
+                {text_input(lang, &v, "position", "text", false)}
+                <p class="hint">{tr(lang, "Facultatif : le domicile, « 46.4321, 0.3012 ». Vide : le centre de la commune.",
+                    "Optional: home, \"46.4321, 0.3012\". Empty: the commune's centre.")}</p>
+                <label class="choice"><input type="checkbox" name="actif" value="1" checked=v.has("actif", "1")/>
+                    {tr(lang, "Actif (reçoit des tournées)", "Active (gets rounds)")}</label>
+            </fieldset>
+            <fieldset>
+                <legend>{tr(lang, "Où et combien", "Where and how much")}</legend>
+                <label class="choice"><input type="checkbox" name="voiture" value="1" checked=v.has("voiture", "1")/>
+                    {tr(lang, "A une voiture", "Has a car")}</label>
+                {text_input(lang, &v, "rayon", "number", true)}
+                <p class="hint">{tr(lang, "Sans voiture, gardez un petit rayon : le planning ne l'envoie pas plus loin.",
+                    "Without a car, keep the radius small: planning never sends them further.")}</p>
+                {text_input(lang, &v, "capacite", "number", true)}
+                <fieldset>
+                    <legend>{field_label(lang, "communes")}</legend>
+                    <p class="hint">{tr(lang, "En plus du rayon, quelle que soit la distance.", "Besides the radius, whatever the distance.")}</p>
+                    {accepted}
+                </fieldset>
+            </fieldset>
+            <fieldset>
+                <legend>{tr(lang, "Disponibilités", "Availability")}</legend>
+                {slot_grid(lang, &v, tr(lang, "Créneaux de la semaine", "Weekly slots"))}
+            </fieldset>
+            <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
+        </form>
+    }
+}

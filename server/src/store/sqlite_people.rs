@@ -1,0 +1,356 @@
+//! The people of a scope on SQLite: the ambassador's lists, and saving a resident or a
+//! volunteer from their forms. Every change goes through the tables' triggers into the change
+//! log, so phones get an edited card (or lose a resident given to someone else) at their next
+//! sync.
+
+use super::sqlite::{SqliteStore, bad, insert_slots, other, slot_from};
+use monalisa_app::api::people::{FollowUpState, PeopleList, ResidentRow, VolunteerRow};
+use monalisa_app::backend::StoreError;
+use monalisa_app::domain::{
+    AmbassadorId, Date, FollowUp, Location, ResidentId, Rhythm, ScopeId, VolunteerId, WeeklySlot,
+};
+use monalisa_app::people::{ResidentDraft, VolunteerDraft};
+use sqlx::{Row, Sqlite, Transaction};
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// The columns a resident's form sets, in the order [`ResidentColumns::bind`] binds them.
+const RESIDENT_COLUMNS: [&str; 16] = [
+    "first_name",
+    "last_name",
+    "address",
+    "commune",
+    "home_lat",
+    "home_lon",
+    "phone",
+    "access_notes",
+    "likes",
+    "rhythm",
+    "isolation",
+    "follow_up_start",
+    "follow_up_status",
+    "status_since",
+    "paused_until",
+    "volunteer_id",
+];
+
+/// The columns a volunteer's form sets, in the order they are bound.
+const VOLUNTEER_COLUMNS: [&str; 10] = [
+    "first_name",
+    "last_name",
+    "phone",
+    "commune",
+    "home_lat",
+    "home_lon",
+    "has_car",
+    "radius_km",
+    "weekly_capacity",
+    "active",
+];
+
+fn bind_volunteer<'a>(q: Query<'a>, d: &'a VolunteerDraft, home: Location) -> Query<'a> {
+    q.bind(d.first_name.as_str())
+        .bind(d.last_name.as_str())
+        .bind(d.phone.as_str())
+        .bind(d.commune.as_str())
+        .bind(home.lat)
+        .bind(home.lon)
+        .bind(d.has_car)
+        .bind(d.radius_km)
+        .bind(i64::from(d.weekly_capacity))
+        .bind(d.active)
+}
+
+struct ResidentColumns<'a> {
+    d: &'a ResidentDraft,
+    home: Location,
+    status: &'static str,
+    since: &'a str,
+    until: Option<&'a str>,
+}
+
+impl<'a> ResidentColumns<'a> {
+    fn bind(&self, q: Query<'a>) -> Query<'a> {
+        let d = self.d;
+        q.bind(d.first_name.as_str())
+            .bind(d.last_name.as_str())
+            .bind(d.address.as_str())
+            .bind(d.commune.as_str())
+            .bind(self.home.lat)
+            .bind(self.home.lon)
+            .bind(d.phone.as_deref())
+            .bind(d.access_notes.as_str())
+            .bind(d.likes.as_str())
+            .bind(d.rhythm.code())
+            .bind(i64::from(d.isolation.get()))
+            .bind(d.follow_up_start.to_string())
+            .bind(self.status)
+            .bind(self.since)
+            .bind(self.until)
+            .bind(d.volunteer.map(|v| v.0))
+    }
+}
+
+async fn commune_in_scope(tx: &mut Tx<'_>, scope: ScopeId, commune: &str) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM scope_communes WHERE commune = ? AND scope_id = ?")
+        .bind(commune)
+        .bind(scope.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(other)?;
+    Ok(n > 0)
+}
+
+/// The form shows positions to 5 decimals (about a metre): a position sent back unchanged
+/// keeps the stored one, so saving a form without touching it changes nothing.
+fn same_place(stored: Location, typed: Location) -> Location {
+    if stored.distance_km(&typed) < 0.002 { stored } else { typed }
+}
+
+async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<Location>, StoreError> {
+    let row = sqlx::query(&format!("SELECT home_lat, home_lon FROM {table} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(other)?;
+    Ok(row.map(|r| Location { lat: r.get("home_lat"), lon: r.get("home_lon") }))
+}
+
+impl SqliteStore {
+    pub(super) async fn people_list(&self, scope: ScopeId) -> Result<PeopleList, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.first_name || ' ' || r.last_name AS name, c.name AS commune, r.rhythm, r.isolation, \
+             r.follow_up_status, v.first_name || ' ' || v.last_name AS volunteer \
+             FROM residents r JOIN scope_communes sc ON sc.commune = r.commune JOIN communes c ON c.insee = r.commune \
+             LEFT JOIN volunteers v ON v.id = r.volunteer_id \
+             WHERE sc.scope_id = ? ORDER BY r.last_name, r.first_name, r.id",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let residents = rows
+            .iter()
+            .map(|row| {
+                Ok(ResidentRow {
+                    id: ResidentId(row.get("id")),
+                    name: row.get("name"),
+                    commune: row.get("commune"),
+                    rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
+                    isolation: u8::try_from(row.get::<i64, _>("isolation")).map_err(other)?,
+                    state: match row.get::<&str, _>("follow_up_status") {
+                        "active" => FollowUpState::Active,
+                        "paused" => FollowUpState::Paused,
+                        _ => FollowUpState::Ended,
+                    },
+                    volunteer: row.get("volunteer"),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let rows = sqlx::query(
+            "SELECT v.id, v.first_name || ' ' || v.last_name AS name, c.name AS commune, v.has_car, v.radius_km, \
+             v.weekly_capacity, v.active, \
+             (SELECT count(*) FROM residents r WHERE r.volunteer_id = v.id AND r.follow_up_status <> 'ended') AS followed \
+             FROM volunteers v JOIN communes c ON c.insee = v.commune \
+             WHERE v.scope_id = ? ORDER BY v.last_name, v.first_name, v.id",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let slots = sqlx::query(
+            "SELECT s.volunteer_id, s.weekday, s.start_min, s.end_min FROM volunteer_slots s \
+             JOIN volunteers v ON v.id = s.volunteer_id WHERE v.scope_id = ? ORDER BY s.weekday, s.start_min",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut volunteers = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.get("id");
+            let availability: Vec<WeeklySlot> = slots
+                .iter()
+                .filter(|s| s.get::<i64, _>("volunteer_id") == id)
+                .map(slot_from)
+                .collect::<Result<_, _>>()?;
+            volunteers.push(VolunteerRow {
+                id: VolunteerId(id),
+                name: row.get("name"),
+                commune: row.get("commune"),
+                has_car: row.get::<i64, _>("has_car") != 0,
+                radius_km: row.get("radius_km"),
+                weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
+                availability,
+                active: row.get::<i64, _>("active") != 0,
+                residents: u32::try_from(row.get::<i64, _>("followed")).map_err(other)?,
+            });
+        }
+        Ok(PeopleList { residents, volunteers })
+    }
+
+    pub(super) async fn communes_of_scope(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.insee, c.name FROM communes c JOIN scope_communes sc ON sc.commune = c.insee \
+             WHERE sc.scope_id = ? ORDER BY c.name",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(rows.iter().map(|r| (r.get("insee"), r.get("name"))).collect())
+    }
+
+    pub(super) async fn save_resident_record(
+        &self,
+        scope: ScopeId,
+        d: &ResidentDraft,
+        home: Location,
+        recorded_by: AmbassadorId,
+        today: Date,
+    ) -> Result<ResidentId, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        if !commune_in_scope(&mut tx, scope, d.commune.as_str()).await? {
+            return Err(StoreError::Invalid("commune".into()));
+        }
+        if let Some(v) = d.volunteer {
+            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ?")
+                .bind(v.0)
+                .bind(scope.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(other)?;
+            if n == 0 {
+                return Err(StoreError::Invalid("benevole".into()));
+            }
+        }
+        let previous = match d.id {
+            None => None,
+            Some(id) => {
+                let row = sqlx::query(
+                    "SELECT commune, follow_up_status, status_since, paused_until FROM residents WHERE id = ?",
+                )
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?
+                .ok_or(StoreError::NotFound)?;
+                if !commune_in_scope(&mut tx, scope, row.get("commune")).await? {
+                    return Err(StoreError::NotFound);
+                }
+                let since = super::sqlite::date(row.get("status_since"))?;
+                Some(match row.get::<&str, _>("follow_up_status") {
+                    "active" => FollowUp::Active { since },
+                    "paused" => FollowUp::Paused { since, until: None },
+                    _ => FollowUp::Ended { on: since },
+                })
+            }
+        };
+        let (status, since, until) = match d.follow_up.apply(previous, today) {
+            FollowUp::Active { since } => ("active", since, None),
+            FollowUp::Paused { since, until } => ("paused", since, until),
+            FollowUp::Ended { on } => ("ended", on, None),
+        };
+        let home = match d.id {
+            Some(id) => stored_home(&mut tx, "residents", id.0).await?.map_or(home, |h| same_place(h, home)),
+            None => home,
+        };
+        let (status, since, until) = (status, since.to_string(), until.map(|u| u.to_string()));
+        let fields = ResidentColumns { d, home, status, since: &since, until: until.as_deref() };
+        let id = match d.id {
+            Some(id) => {
+                let sql = format!("UPDATE residents SET {} WHERE id = ?", RESIDENT_COLUMNS.join(" = ?, ") + " = ?");
+                fields.bind(sqlx::query(&sql)).bind(id.0).execute(&mut *tx).await.map_err(other)?;
+                sqlx::query("DELETE FROM resident_slots WHERE resident_id = ?")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+                id
+            }
+            None => {
+                let (given_on, method) = d.consent.ok_or_else(|| StoreError::Invalid("consentement_date".into()))?;
+                let sql = format!(
+                    "INSERT INTO residents ({}, consent_on, consent_method, consent_recorded_by) VALUES ({}?, ?, ?) RETURNING id",
+                    RESIDENT_COLUMNS.join(", "),
+                    "?, ".repeat(RESIDENT_COLUMNS.len())
+                );
+                let query = fields.bind(sqlx::query(&sql)).bind(given_on.to_string()).bind(method.code());
+                ResidentId(query.bind(recorded_by.0).fetch_one(&mut *tx).await.map_err(other)?.get(0))
+            }
+        };
+        insert_slots(&mut tx, "resident_slots", "resident_id", id.0, &d.preferred).await?;
+        tx.commit().await.map_err(other)?;
+        Ok(id)
+    }
+
+    pub(super) async fn save_volunteer_record(
+        &self,
+        scope: ScopeId,
+        d: &VolunteerDraft,
+        home: Location,
+    ) -> Result<VolunteerId, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        for c in &d.communes {
+            if !commune_in_scope(&mut tx, scope, c.as_str()).await? {
+                return Err(StoreError::Invalid("communes".into()));
+            }
+        }
+        let home = match d.id {
+            Some(id) => stored_home(&mut tx, "volunteers", id.0).await?.map_or(home, |h| same_place(h, home)),
+            None => home,
+        };
+        let id = match d.id {
+            Some(id) => {
+                let sql = format!(
+                    "UPDATE volunteers SET {} WHERE id = ? AND scope_id = ?",
+                    VOLUNTEER_COLUMNS.join(" = ?, ") + " = ?"
+                );
+                let done = bind_volunteer(sqlx::query(&sql), d, home)
+                    .bind(id.0)
+                    .bind(scope.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                for table in ["volunteer_communes", "volunteer_slots"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE volunteer_id = ?"))
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(other)?;
+                }
+                id
+            }
+            None => {
+                let sql = format!(
+                    "INSERT INTO volunteers ({}, scope_id) VALUES ({}?) RETURNING id",
+                    VOLUNTEER_COLUMNS.join(", "),
+                    "?, ".repeat(VOLUNTEER_COLUMNS.len())
+                );
+                VolunteerId(
+                    bind_volunteer(sqlx::query(&sql), d, home)
+                        .bind(scope.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(other)?
+                        .get(0),
+                )
+            }
+        };
+        for c in &d.communes {
+            sqlx::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
+                .bind(id.0)
+                .bind(c.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        insert_slots(&mut tx, "volunteer_slots", "volunteer_id", id.0, &d.availability).await?;
+        tx.commit().await.map_err(other)?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,300 @@
+//! The people of a scope through the real HTTP interface: an ambassador registers a resident
+//! with their consent, a refused form comes back with what was typed, a resident is given to a
+//! volunteer (whose phone then gets the card), paused and ended (the phone drops it); a volunteer
+//! is added and edited; nothing crosses into another scope.
+
+mod common;
+
+use common::{Agent, World};
+use serde_json::{Value, json};
+
+fn scope_communes(world: &World, scope: i64) -> Vec<String> {
+    let s = world.population.scopes.iter().find(|s| s.id.0 == scope).unwrap();
+    s.communes.iter().map(|c| c.as_str().to_owned()).collect()
+}
+
+fn centre_of(insee: &str) -> String {
+    let shapes = monalisa_server::territory::load().unwrap();
+    let c = shapes.iter().find(|(_, s)| s.commune.insee.as_str() == insee).unwrap().1.commune.centre;
+    format!("{:.5}, {:.5}", c.lat, c.lon)
+}
+
+fn resident_form<'a>(commune: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("id", ""),
+        ("prenom", "Héloïse"),
+        ("nom", "Tourterelle"),
+        ("adresse", "12 chemin des Vignes"),
+        ("commune", commune),
+        ("position", ""),
+        ("telephone", "05 36 49 00 11"),
+        ("acces", "Sonner deux fois"),
+        ("gouts", "Les mots croisés"),
+        ("rythme", "weekly"),
+        ("isolement", "3"),
+        ("consentement_date", "2026-11-02"),
+        ("consentement_mode", "oral"),
+        ("debut_suivi", "2026-11-02"),
+        ("suivi", "active"),
+        ("pause_jusqu", ""),
+        ("benevole", ""),
+        ("creneau_2_0_de", "14:00"),
+        ("creneau_2_0_a", "16:00"),
+    ];
+    for (k, v) in extra {
+        f.retain(|(name, _)| name != k);
+        f.push((k, v));
+    }
+    f
+}
+
+async fn list(ambassador: &mut Agent) -> Value {
+    let (status, list) = ambassador.call("/api/v1/people/list", json!({})).await;
+    assert_eq!(status, 200, "{list}");
+    list
+}
+
+fn resident_named(list: &Value, name: &str) -> Option<Value> {
+    list["residents"].as_array().unwrap().iter().find(|r| r["name"] == name).cloned()
+}
+
+/// One incremental pull from `cursor`: the changes and the next cursor.
+async fn pull_from(phone: &mut Agent, cursor: &Value) -> (Vec<Value>, Value) {
+    let (status, page) =
+        phone.call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 500 } })).await;
+    assert_eq!(status, 200, "{page}");
+    (page["changes"].as_array().unwrap().clone(), page["cursor"].clone())
+}
+
+#[tokio::test]
+async fn an_ambassador_registers_a_resident_and_gives_them_a_volunteer() {
+    let world = World::new().await;
+    let mut ambassador = world.agent("ambassadeur").await;
+    let mine = scope_communes(&world, 1);
+    let theirs = scope_communes(&world, 2);
+    let before = list(&mut ambassador).await;
+    let count = before["residents"].as_array().unwrap().len();
+    assert!(count > 0 && before["volunteers"].as_array().unwrap().len() > 0);
+
+    // The page and the empty form.
+    let page = ambassador.get("/personnes").await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"residents\"") && page.contains("Inscrire une personne"), "{page}");
+    let form = ambassador.get("/personnes/fiche").await.text().await.unwrap();
+    assert!(form.contains("name=\"consentement_mode\"") && form.contains("creneau_6_1_a"), "{form}");
+
+    // Refused: the form comes back (422) with what was typed and the error, and nothing is saved.
+    let refusals: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (resident_form(&mine[0], &[("telephone", "12 34")]), "f-telephone"),
+        (resident_form(&mine[0], &[("consentement_mode", "")]), "f-consentement_mode"),
+        (resident_form(&theirs[0], &[]), "f-commune"),
+        (resident_form(&mine[0], &[("creneau_2_0_a", "13:00")]), "f-creneau_2_0_a"),
+    ];
+    for (fields, blamed) in &refusals {
+        let res = ambassador.post_form("/personnes/enregistrer", fields).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("data-testid=\"form-error\""), "{html}");
+        assert!(html.contains(&format!("href=\"#{blamed}\"")), "{blamed}: {html}");
+        assert!(html.contains("value=\"12 chemin des Vignes\""), "what was typed is kept");
+    }
+    let outside = centre_of(&theirs[0]);
+    let res = ambassador.post_form("/personnes/enregistrer", &resident_form(&mine[0], &[("position", &outside)])).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("pas dans la commune choisie"));
+    assert_eq!(list(&mut ambassador).await["residents"].as_array().unwrap().len(), count);
+
+    // Saved.
+    let res = ambassador.post_form("/personnes/enregistrer", &resident_form(&mine[0], &[])).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/personnes?enregistre=1");
+    let row = resident_named(&list(&mut ambassador).await, "Héloïse Tourterelle").expect("listed");
+    assert_eq!(
+        (row["rhythm"].as_str(), row["isolation"].as_i64(), row["state"].as_str()),
+        (Some("weekly"), Some(3), Some("active"))
+    );
+    let id = row["id"].as_i64().unwrap();
+    let stored = world.app.store.resident(monalisa_app::domain::ResidentId(id)).await.unwrap().unwrap();
+    assert_eq!(stored.consent.method, monalisa_app::domain::ConsentMethod::Oral);
+    assert_eq!(stored.phone.as_deref(), Some("05 36 49 00 11"));
+    assert_eq!(stored.preferred.len(), 1);
+
+    // Its form shows the consent on record and the stored values; sent back unchanged, nothing moves.
+    let form = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
+    assert!(form.contains("data-testid=\"consent-on-record\"") && !form.contains("name=\"consentement_mode\""));
+    assert!(form.contains("value=\"Sonner deux fois\"") || form.contains(">Sonner deux fois<"), "{form}");
+    let id_text = id.to_string();
+    let position = format!("{:.5}, {:.5}", stored.home.lat, stored.home.lon);
+    let unchanged = resident_form(
+        &mine[0],
+        &[("id", &id_text), ("consentement_date", ""), ("consentement_mode", ""), ("position", &position)],
+    );
+    assert_eq!(ambassador.post_form("/personnes/enregistrer", &unchanged).await.status(), 303);
+    let again = world.app.store.resident(monalisa_app::domain::ResidentId(id)).await.unwrap().unwrap();
+    assert_eq!(again, stored);
+
+    // Given to the volunteer of the `benevole` account: their phone gets the card.
+    let mut phone = world.agent("benevole").await;
+    let first = phone.pull_everything().await;
+    assert!(!first.iter().any(|c| c["resident"]["id"] == id));
+    let (_, cursor) = pull_from(&mut phone, &Value::Null).await;
+    let (_, mut cursor) = {
+        let mut c = cursor;
+        loop {
+            let (changes, next) = pull_from(&mut phone, &c).await;
+            if changes.is_empty() {
+                break (changes, next);
+            }
+            c = next;
+        }
+    };
+    let volunteer = world.volunteers["benevole"].0.to_string();
+    let given = resident_form(
+        &mine[0],
+        &[("id", &id_text), ("consentement_date", ""), ("consentement_mode", ""), ("benevole", &volunteer)],
+    );
+    assert_eq!(ambassador.post_form("/personnes/enregistrer", &given).await.status(), 303);
+    let (changes, next) = pull_from(&mut phone, &cursor).await;
+    cursor = next;
+    let card = changes.iter().find(|c| c["resident"]["id"] == id).expect("the phone gets the new person");
+    assert_eq!(card["resident"]["access_notes"], "Sonner deux fois");
+
+    // Paused: still followed by the volunteer; ended: the phone drops the card.
+    let paused = resident_form(
+        &mine[0],
+        &[
+            ("id", &id_text),
+            ("consentement_date", ""),
+            ("consentement_mode", ""),
+            ("benevole", &volunteer),
+            ("suivi", "paused"),
+            ("pause_jusqu", "2099-01-31"),
+        ],
+    );
+    assert_eq!(ambassador.post_form("/personnes/enregistrer", &paused).await.status(), 303);
+    assert_eq!(resident_named(&list(&mut ambassador).await, "Héloïse Tourterelle").unwrap()["state"], "paused");
+    let ended = resident_form(
+        &mine[0],
+        &[
+            ("id", &id_text),
+            ("consentement_date", ""),
+            ("consentement_mode", ""),
+            ("benevole", &volunteer),
+            ("suivi", "ended"),
+        ],
+    );
+    assert_eq!(ambassador.post_form("/personnes/enregistrer", &ended).await.status(), 303);
+    let (changes, _) = pull_from(&mut phone, &cursor).await;
+    assert!(
+        changes.iter().any(|c| c["removed"]["record"] == "resident" && c["removed"]["id"] == id_text),
+        "{changes:?}"
+    );
+
+    // Another scope's ambassador sees none of it and cannot write to it.
+    let mut other = world.agent("ambassadeur2").await;
+    assert!(resident_named(&list(&mut other).await, "Héloïse Tourterelle").is_none());
+    let (status, _) = other.call("/api/v1/people/resident", json!({ "id": id })).await;
+    assert_eq!(status, 404);
+    let hijack = resident_form(&theirs[0], &[("id", &id_text), ("consentement_date", ""), ("consentement_mode", "")]);
+    assert_eq!(other.post_form("/personnes/enregistrer", &hijack).await.status(), 404);
+    // Giving one of ours a volunteer of another scope is refused.
+    let stranger = world.volunteers["benevole2"].0.to_string();
+    let res = ambassador
+        .post_form(
+            "/personnes/enregistrer",
+            &resident_form(
+                &mine[0],
+                &[("id", &id_text), ("consentement_date", ""), ("consentement_mode", ""), ("benevole", &stranger)],
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+
+    // The audit trail has the creation and the updates, with ids only.
+    let mut admin = world.agent("admin").await;
+    let filter = json!({ "filter": { "actor": null, "object_kind": "resident", "object_id": id_text, "since": null,
+        "until": null, "before_id": null, "limit": 500 } });
+    let (status, audit) = admin.call("/api/v1/audit/list", filter).await;
+    assert_eq!(status, 200, "{audit}");
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"resident.create") && actions.contains(&"resident.update"), "{audit}");
+    assert!(!audit.to_string().contains("Tourterelle"));
+}
+
+#[tokio::test]
+async fn an_ambassador_adds_and_edits_a_volunteer() {
+    let world = World::new().await;
+    let ambassador = world.agent("ambassadeur").await;
+    let mine = scope_communes(&world, 1);
+    let theirs = scope_communes(&world, 2);
+    let form = |extra: &[(&'static str, &str)]| {
+        let mut f: Vec<(&str, String)> = vec![
+            ("id", String::new()),
+            ("prenom", "Gaston".into()),
+            ("nom", "Bouvreuil".into()),
+            ("telephone", "+33 6 39 98 00 42".into()),
+            ("commune", theirs[0].clone()),
+            ("position", String::new()),
+            ("voiture", "1".into()),
+            ("rayon", "8".into()),
+            ("capacite", "3".into()),
+            ("communes", mine[0].clone()),
+            ("actif", "1".into()),
+            ("creneau_0_0_de", "09:00".into()),
+            ("creneau_0_0_a", "12:00".into()),
+        ];
+        for (k, v) in extra {
+            f.retain(|(name, _)| name != k);
+            f.push((k, (*v).to_owned()));
+        }
+        f
+    };
+    let post = |f: Vec<(&'static str, String)>| {
+        let mut a = ambassador.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            a.post_form("/benevoles/enregistrer", &fields).await
+        }
+    };
+    let mut ambassador = ambassador.clone();
+    let page = ambassador.get("/benevoles/fiche").await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"volunteer-form\""));
+
+    // An accepted commune outside the scope, a capacity too high: refused, with what was typed.
+    let res = post(form(&[("communes", &theirs[0])])).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("value=\"Bouvreuil\""));
+    assert_eq!(post(form(&[("capacite", "99")])).await.status(), 422);
+
+    // Living in another scope's commune is fine (a volunteer may cross the border).
+    assert_eq!(post(form(&[])).await.status(), 303);
+    let people = list(&mut ambassador).await;
+    let row =
+        people["volunteers"].as_array().unwrap().iter().find(|v| v["name"] == "Gaston Bouvreuil").unwrap().clone();
+    assert_eq!((row["weekly_capacity"].as_i64(), row["active"].as_bool()), (Some(3), Some(true)));
+    let id = row["id"].as_i64().unwrap();
+    let stored = world.app.store.volunteer(monalisa_app::domain::VolunteerId(id)).await.unwrap().unwrap();
+    assert_eq!(stored.phone, "06 39 98 00 42");
+    assert_eq!(stored.scope.0, 1);
+
+    // Edited: no car, inactive (the checkboxes left unticked), two slots.
+    let id_text = id.to_string();
+    let edited: Vec<(&'static str, String)> =
+        form(&[("id", &id_text), ("rayon", "2"), ("creneau_3_0_de", "14:00"), ("creneau_3_0_a", "17:00")])
+            .into_iter()
+            .filter(|(k, _)| *k != "voiture" && *k != "actif")
+            .collect();
+    assert_eq!(post(edited).await.status(), 303);
+    let v = world.app.store.volunteer(monalisa_app::domain::VolunteerId(id)).await.unwrap().unwrap();
+    assert!(!v.has_car && !v.active);
+    assert_eq!((v.reach.radius_km, v.availability.len()), (2.0, 2));
+    let form_page = ambassador.get(&format!("/benevoles/fiche?id={id}")).await.text().await.unwrap();
+    assert!(form_page.contains("value=\"17:00\""), "{form_page}");
+
+    // Another scope's ambassador can neither read nor edit it.
+    let mut other = world.agent("ambassadeur2").await;
+    let (status, _) = other.call("/api/v1/people/volunteer", json!({ "id": id })).await;
+    assert_eq!(status, 404);
+    let fields = form(&[("id", &id_text), ("communes", &theirs[0])]);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(other.post_form("/benevoles/enregistrer", &fields).await.status(), 404);
+}
