@@ -55,6 +55,8 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/comptes", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/comptes/{id}", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/journal", Access::Roles(ADMIN)),
+    // The alert address of an ambassador's or coordinator's account (a plain form post).
+    route("POST", "/comptes/courriel", RouteKind::Handler, Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
     page("/planification", Access::Roles(AMBASSADOR)),
     page("/signalements", Access::Roles(AMBASSADOR)),
@@ -94,6 +96,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/accounts/set-disabled", Access::Roles(AMBASSADOR_OR_ADMIN)),
     server_fn("/api/v1/accounts/enrolment-link", Access::Roles(AMBASSADOR_OR_ADMIN)),
     server_fn("/api/v1/devices/revoke", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    server_fn("/api/v1/accounts/alert-email", Access::Roles(ADMIN)),
     server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),

@@ -155,6 +155,26 @@ pub struct ServeArgs {
     /// reported by a trusted proxy).
     #[arg(long, env = "MONALISA_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    #[command(flatten)]
+    pub alerts: AlertArgs,
+}
+
+/// E-mail alerts about concerns.
+#[derive(Args, Debug, Clone)]
+pub struct AlertArgs {
+    /// Mail relay (`host:port`) that accepts this server's mail without authentication, e.g.
+    /// the host's own mail server `127.0.0.1:25`. Without it, no e-mail is sent.
+    #[arg(long, env = "MONALISA_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+    /// The sender address of alerts.
+    #[arg(long, env = "MONALISA_MAIL_FROM", default_value = "monalisa-visites@localhost")]
+    pub mail_from: String,
+    /// Hours after which a concern nobody took in hand is e-mailed to the coordinators.
+    #[arg(long, env = "MONALISA_ESCALATE_HOURS", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub escalate_hours: u32,
+    /// Seconds between two looks for alerts to send.
+    #[arg(long, env = "MONALISA_ALERT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub alert_seconds: u64,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -122,6 +122,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
             (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
+            (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
@@ -660,6 +661,43 @@ fn home_in(
 
 fn field_error(field: &str, reason: monalisa_app::people::Reason) -> monalisa_app::people::FieldError {
     monalisa_app::people::FieldError { field: field.to_owned(), reason }
+}
+
+#[derive(serde::Deserialize)]
+struct EmailForm {
+    compte: i64,
+    courriel: String,
+}
+
+/// The account page's alert address (admins): set, changed or removed (empty), for ambassador
+/// and coordinator accounts only; back to the account page, which says how it went.
+async fn set_alert_email(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<EmailForm>,
+) -> Response {
+    use monalisa_app::auth::{Role, UserId};
+    let id = UserId(form.compte);
+    let user = match state.ctx.store.user(id).await {
+        Ok(Some(u)) if matches!(u.role, Role::Ambassador | Role::Coordinator) => u,
+        Ok(_) => return error_json(&ApiError::NotFound),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    };
+    let email = form.courriel.trim().to_lowercase();
+    if !email.is_empty() && !crate::mail::valid_address(&email) {
+        return Redirect::to(&format!("/comptes/{}?courriel=invalide", user.id)).into_response();
+    }
+    let email = (!email.is_empty()).then_some(email);
+    if let Err(e) = state.ctx.store.set_user_email(user.id, email.as_deref()).await {
+        return error_json(&monalisa_app::backend::internal(e));
+    }
+    let detail = if email.is_some() { "set" } else { "removed" };
+    let target = id.to_string();
+    let audit = monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "account.email", "account", &target, detail);
+    if let Err(e) = audit.await {
+        return error_json(&e);
+    }
+    Redirect::to(&format!("/comptes/{}?courriel=ok", user.id)).into_response()
 }
 
 /// Why a person's form was not saved: the form's own error (sent back with the form), or a

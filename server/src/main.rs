@@ -75,6 +75,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
 
     let settings = args.accounts.settings(args.secure_cookies);
+    if let Some(relay) = &args.alerts.smtp_relay {
+        let host = settings.public_url.split("://").nth(1).unwrap_or("localhost");
+        let host = host.split([':', '/']).next().filter(|h| !h.is_empty()).unwrap_or("localhost");
+        let alerts = monalisa_server::mail::AlertSettings {
+            smtp: monalisa_server::mail::SmtpSettings {
+                relay: relay.clone(),
+                from: args.alerts.mail_from.clone(),
+                hello: host.to_owned(),
+            },
+            escalate_after: std::time::Duration::from_secs(u64::from(args.alerts.escalate_hours) * 3600),
+            public_url: settings.public_url.clone(),
+        };
+        if !monalisa_server::mail::valid_address(&alerts.smtp.from) {
+            anyhow::bail!("--mail-from {:?} is not a valid address", alerts.smtp.from);
+        }
+        tracing::info!(relay = %relay, escalate_hours = args.alerts.escalate_hours, "e-mail alerts on");
+        monalisa_server::mail::spawn_alerts(
+            store.clone(),
+            alerts,
+            std::time::Duration::from_secs(args.alerts.alert_seconds),
+        );
+    }
     let network = NetworkSettings { trusted_proxies: args.trusted_proxies.clone() };
     let app = monalisa_server::app(store.clone(), site, settings, network);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

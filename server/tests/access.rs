@@ -146,6 +146,13 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/review/list" => (json!({}), Expect::Ok),
         "/api/v1/planning/preview" => (json!({ "week": next_monday() }), Expect::Ok),
         "/api/v1/concerns/list" => (json!({}), Expect::Ok),
+        "/api/v1/accounts/alert-email" => (json!({ "id": u("ambassadeur") }), Expect::Ok),
+        "/comptes/courriel" => {
+            // Removing an address that is not there.
+            let account = u("ambassadeur2").to_string();
+            let res = agent.post_form(path, &[("compte", &account), ("courriel", "")]).await;
+            return (res.status().as_u16(), Expect::Status(303));
+        }
         "/api/v1/people/list" => (json!({}), Expect::Ok),
         "/api/v1/people/resident" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/people/volunteer" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),

@@ -10,6 +10,7 @@ export const PAGES = [
   { path: '/accueil', name: 'home', status: 200, as: 'admin', ready: '[data-testid="home-hello"]' },
   { path: '/comptes', name: 'accounts', status: 200, as: 'admin' },
   { path: '/comptes/1', name: 'account', status: 200, as: 'admin' },
+  { path: '/comptes/3', name: 'account with its alert address (the demo ambassador)', status: 200, as: 'admin', ready: '[data-testid="email-form"]' },
   { path: '/journal', name: 'audit log', status: 200, as: 'admin' },
   { path: '/a-verifier', name: 'review', status: 200, as: 'ambassador' },
   { path: '/planification', name: 'planning', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },

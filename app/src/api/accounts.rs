@@ -103,6 +103,21 @@ pub async fn revoke_device(id: DeviceId) -> Result<AccountDetail, ApiError> {
     crate::backend::reply(imp::revoke(id).await)
 }
 
+/// Where an account's concern alerts go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertAddress {
+    /// `None`: no alerts.
+    pub email: Option<String>,
+}
+
+/// The address an ambassador's or coordinator's account gets concern alerts at. `None` when
+/// there is nothing to show: the caller is not an admin (who alone sets them), or the account
+/// gets no alerts (other roles).
+#[server(prefix = "/api/v1", endpoint = "accounts/alert-email", input = Json)]
+pub async fn alert_email(id: UserId) -> Result<Option<AlertAddress>, ApiError> {
+    crate::backend::reply(imp::alert_email(id).await)
+}
+
 /// Logins: 3 to 40 lowercase letters, digits, dots and hyphens (easy to type on a phone).
 pub fn check_login(login: &str) -> Result<String, ApiError> {
     let login = login.trim().to_lowercase();
@@ -275,6 +290,19 @@ pub mod imp {
                 })
                 .collect(),
         })
+    }
+
+    pub(super) async fn alert_email(id: UserId) -> Result<Option<AlertAddress>, ApiError> {
+        let ctx = server_context()?;
+        if require(&[Role::Admin]).is_err() {
+            return Ok(None);
+        }
+        match ctx.store.user(id).await.map_err(internal)? {
+            Some(user) if matches!(user.role, Role::Ambassador | Role::Coordinator) => {
+                Ok(Some(AlertAddress { email: ctx.store.user_email(id).await.map_err(internal)? }))
+            }
+            _ => Ok(None),
+        }
     }
 
     pub(super) async fn get(id: UserId) -> Result<AccountDetail, ApiError> {

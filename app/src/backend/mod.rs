@@ -338,6 +338,25 @@ pub trait Store: Send + Sync + 'static {
         week_start: Date,
     ) -> Result<Option<(crate::api::planning::RoundSheet, Vec<ResidentId>)>, StoreError>;
 
+    // ---- e-mail alerts about concerns ------------------------------------------------------
+    /// New concerns raised since `raised_since` whose scope's ambassadors have not been told
+    /// yet, each with the addresses of the scope's ambassadors (only those with someone to tell).
+    async fn concerns_to_announce(&self, raised_since: Timestamp) -> Result<Vec<ConcernAlert>, StoreError>;
+    /// Concerns still open (nobody took them in hand) raised before `raised_before`, not yet
+    /// escalated, each with the coordinators' addresses (only if there is one).
+    async fn concerns_to_escalate(&self, raised_before: Timestamp) -> Result<Vec<ConcernAlert>, StoreError>;
+    /// Records that an alert was sent: to the ambassadors, or (`escalation`) to the coordinators.
+    async fn mark_concern_alerted(
+        &self,
+        report: &crate::domain::ClientId,
+        kind: crate::domain::ConcernKind,
+        escalation: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The address an ambassador or coordinator gets alerts at (`None`: no alerts).
+    async fn user_email(&self, user: UserId) -> Result<Option<String>, StoreError>;
+    async fn set_user_email(&self, user: UserId, email: Option<&str>) -> Result<(), StoreError>;
+
     // ---- the people of a scope -----------------------------------------------------------
     /// The scope's residents (any follow-up) and volunteers, by name.
     async fn scope_people_list(&self, scope: ScopeId) -> Result<crate::api::people::PeopleList, StoreError>;
@@ -364,6 +383,19 @@ pub trait Store: Send + Sync + 'static {
         draft: &crate::people::VolunteerDraft,
         home: crate::domain::Location,
     ) -> Result<VolunteerId, StoreError>;
+}
+
+/// A concern to tell people about by e-mail. No personal data: the kind, the day of the
+/// visit and the scope; the details are in the app, behind a login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConcernAlert {
+    pub report: crate::domain::ClientId,
+    pub kind: crate::domain::ConcernKind,
+    pub day: Date,
+    pub raised_at: Timestamp,
+    pub scope_name: String,
+    /// The addresses to write to.
+    pub to: Vec<String>,
 }
 
 /// Settings the server functions need.

@@ -4,18 +4,18 @@
 //! only the forms and buttons are islands.
 
 use crate::api::accounts::{
-    AccountDetail, AccountFor, AccountSummary, Candidate, EnrolmentLink, account_candidates, create_account,
-    get_account, issue_enrolment_link, list_accounts, revoke_device, set_account_disabled,
+    AccountDetail, AccountFor, AccountSummary, AlertAddress, Candidate, EnrolmentLink, account_candidates, alert_email,
+    create_account, get_account, issue_enrolment_link, list_accounts, revoke_device, set_account_disabled,
 };
 use crate::auth::{Role, UserId};
 use crate::client::island_ready;
 use crate::domain::Timestamp;
 use crate::env::use_env;
-use crate::i18n::{Lang, Msg, role_label, t, tf};
+use crate::i18n::{Lang, Msg, role_label, t, tf, tr};
 use crate::pages::volunteer::esc;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn when(lang: Lang, ts: Option<Timestamp>) -> String {
     ts.map_or_else(|| t(lang, Msg::Never).to_owned(), |ts| ts.paris_text())
@@ -267,19 +267,74 @@ pub fn AccountPage() -> impl IntoView {
             None => Err(crate::api::ApiError::NotFound),
         }
     });
+    let email = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => alert_email(id).await,
+            None => Err(crate::api::ApiError::NotFound),
+        }
+    });
+    let notice = use_query_map().read_untracked().get("courriel");
     view! {
         <Title text=format!("{} · {}", env.t(Msg::AccountTitle), env.t(Msg::AppName))/>
         <p><a href="/comptes">{env.t(Msg::BackToAccounts)}</a></p>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || detail.get().map(|r| match r {
-                Ok(d) => view! { <AccountView initial=d/> }.into_any(),
+                Ok(d) => {
+                    let (id, role) = (d.account.id, d.account.role);
+                    view! {
+                        <AccountView initial=d/>
+                        {alert_email_notice(lang, role, notice.clone())}
+                        <Suspense>{move || email.get().map(|e| alert_email_field(lang, id, e))}</Suspense>
+                    }
+                    .into_any()
+                }
                 Err(e) => view! { <h1>{t(lang, Msg::AccountTitle)}</h1><p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
             })}
         </Suspense>
     }
 }
 
-/// One account with its actions (an island, drawn as HTML text with delegated events).
+/// The outcome of the last change of the alert address, for ambassador and coordinator accounts.
+fn alert_email_notice(lang: Lang, role: Role, notice: Option<String>) -> Option<AnyView> {
+    if !matches!(role, Role::Ambassador | Role::Coordinator) {
+        return None;
+    }
+    notice.map(|n| match n.as_str() {
+        "ok" => view! { <p class="notice" role="status" data-testid="email-saved">
+        {tr(lang, "Adresse d'alerte enregistrée.", "Alert address saved.")}</p> }
+        .into_any(),
+        _ => view! { <p class="error" role="alert" data-testid="email-error">
+        {tr(lang, "Cette adresse e-mail n'est pas valide.", "This e-mail address is not valid.")}</p> }
+        .into_any(),
+    })
+}
+
+/// The address concern alerts go to (admins only: the server function refuses other callers,
+/// and then nothing is shown). Server-rendered, a plain form post.
+fn alert_email_field(
+    lang: Lang,
+    id: UserId,
+    address: Result<Option<AlertAddress>, crate::api::ApiError>,
+) -> Option<AnyView> {
+    let email = address.ok()??.email;
+    Some(
+        view! {
+            <form class="card form" method="post" action="/comptes/courriel" data-testid="email-form">
+                <h2>{tr(lang, "Alertes par e-mail", "E-mail alerts")}</h2>
+                <p>{tr(lang,
+                    "Ambassadeurs : chaque nouveau signalement de leur secteur. Coordination : les signalements restés sans prise en charge. Les messages ne contiennent aucun nom. Vide : pas d'alerte.",
+                    "Ambassadors: each new concern of their area. Coordinators: concerns nobody took in hand. Messages hold no names. Empty: no alerts.")}</p>
+                <input type="hidden" name="compte" value=id.0/>
+                <label for="alert-email">{tr(lang, "Adresse e-mail", "E-mail address")}</label>
+                <input id="alert-email" name="courriel" type="email" autocomplete="off" value=email.unwrap_or_default()/>
+                <button type="submit">{tr(lang, "Enregistrer l'adresse", "Save the address")}</button>
+            </form>
+        }
+        .into_any(),
+    )
+}
+
+/// One account with its actions (an island, drawn as HTML text with delegated events)./// One account with its actions (an island, drawn as HTML text with delegated events).
 #[island]
 fn AccountView(initial: AccountDetail) -> impl IntoView {
     island_ready();

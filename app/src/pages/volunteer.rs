@@ -96,7 +96,7 @@ pub(crate) fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
     )
 }
 
-pub(crate) fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
+pub fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
     t(
         lang,
         match k {

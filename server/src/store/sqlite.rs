@@ -1423,6 +1423,38 @@ impl Store for SqliteStore {
         Ok(Some((RoundSheet { week: week_start, volunteer_name, visits }, residents)))
     }
 
+    async fn concerns_to_announce(
+        &self,
+        raised_since: Timestamp,
+    ) -> Result<Vec<monalisa_app::backend::ConcernAlert>, StoreError> {
+        self.announce_list(raised_since).await
+    }
+
+    async fn concerns_to_escalate(
+        &self,
+        raised_before: Timestamp,
+    ) -> Result<Vec<monalisa_app::backend::ConcernAlert>, StoreError> {
+        self.escalate_list(raised_before).await
+    }
+
+    async fn mark_concern_alerted(
+        &self,
+        report: &monalisa_app::domain::ClientId,
+        kind: monalisa_app::domain::ConcernKind,
+        escalation: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.mark_alerted(report, kind, escalation, at).await
+    }
+
+    async fn user_email(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        self.email_of(user).await
+    }
+
+    async fn set_user_email(&self, user: UserId, email: Option<&str>) -> Result<(), StoreError> {
+        self.set_email(user, email).await
+    }
+
     async fn scope_people_list(&self, scope: ScopeId) -> Result<monalisa_app::api::people::PeopleList, StoreError> {
         self.people_list(scope).await
     }
