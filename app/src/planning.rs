@@ -35,8 +35,17 @@ pub struct ScopeWeek {
     pub week_start: Date,
     pub volunteers: Vec<Volunteer>,
     pub residents: Vec<ResidentForPlan>,
-    /// An ambassador's locks: only this volunteer may do this resident's visit this week.
-    pub locks: HashMap<ResidentId, VolunteerId>,
+    /// An ambassador's locks: only this volunteer may do this resident's visit this week (and,
+    /// for a visit placed by hand, at this day and time).
+    pub locks: HashMap<ResidentId, PlanningLock>,
+}
+
+/// An ambassador's choice for one resident's visit of the week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlanningLock {
+    pub volunteer: VolunteerId,
+    /// Placed by hand: this day and start time.
+    pub at: Option<(Date, Minute)>,
 }
 
 fn volunteer_key(id: VolunteerId) -> String {
@@ -54,6 +63,14 @@ pub fn parse_volunteer_key(key: &str) -> Option<VolunteerId> {
 
 pub fn parse_resident_key(key: &str) -> Option<ResidentId> {
     key.strip_prefix('r')?.parse().ok().map(ResidentId)
+}
+
+/// A shift's volunteer and day (`v3-2-0`: volunteer 3, Wednesday; `v3-none`: no slot of
+/// volunteer 3 holds the time).
+pub fn parse_shift_key(key: &str) -> Option<(VolunteerId, Option<u32>)> {
+    let mut parts = key.split('-');
+    let volunteer = parse_volunteer_key(parts.next()?)?;
+    Some((volunteer, parts.next().and_then(|d| d.parse().ok())))
 }
 
 fn slot_window(day: i64, start: i64, end: i64) -> [i64; 2] {
@@ -133,6 +150,12 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
             continue;
         }
         windows.sort();
+        let lock = week.locks.get(&r.id).filter(|l| active.contains(&l.volunteer));
+        // Placed by hand: that start time, and no other.
+        if let Some((day, at)) = lock.and_then(|l| l.at).filter(|(day, _)| (start..=last_day).contains(day)) {
+            let t = i64::from(day.days_since(start)) * DAY_S + i64::from(at.get()) * 60;
+            windows = vec![[t, t]];
+        }
         visits.push(VisitSpec {
             id: resident_key(r.id),
             person: None,
@@ -143,7 +166,7 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
             allowed_volunteers: None,
             commune: Some(r.commune.as_str().to_string()),
             usual_volunteer: r.volunteer.filter(|v| active.contains(v)).map(volunteer_key),
-            locked_volunteer: week.locks.get(&r.id).filter(|v| active.contains(v)).map(|&v| volunteer_key(v)),
+            locked_volunteer: lock.map(|l| volunteer_key(l.volunteer)),
         });
     }
     Instance {
@@ -204,6 +227,36 @@ pub fn rounds_from(week_start: Date, solution: &Solution) -> Vec<PlannedRound> {
         .collect();
     rounds.sort_by_key(|r| r.volunteer);
     rounds
+}
+
+/// Puts the visits placed by hand that the engine could not fit (their volunteer is not free
+/// then, say) into their volunteer's round anyway, at their day and time: the ambassador
+/// decided. Returns the residents so placed; the check mode then says what they break.
+pub fn force_placed(week: &ScopeWeek, instance: &Instance, rounds: &mut Vec<PlannedRound>) -> Vec<ResidentId> {
+    let planned: HashSet<ResidentId> = rounds.iter().flat_map(|r| r.visits.iter().map(|v| v.resident)).collect();
+    let due: HashSet<ResidentId> = instance.visits.iter().filter_map(|v| parse_resident_key(&v.id)).collect();
+    let mut forced = Vec::new();
+    let mut placed: Vec<(&ResidentId, &PlanningLock)> = week.locks.iter().collect();
+    placed.sort_by_key(|(r, _)| **r);
+    for (&resident, lock) in placed {
+        let Some((day, start)) = lock.at else { continue };
+        if planned.contains(&resident) || !due.contains(&resident) || day.week_start() != week.week_start {
+            continue;
+        }
+        let visit = PlannedVisit { resident, day, start };
+        match rounds.iter_mut().find(|r| r.volunteer == lock.volunteer) {
+            Some(round) => {
+                round.visits.push(visit);
+                round.visits.sort_by_key(|v| (v.day, v.start));
+            }
+            None => {
+                rounds.push(PlannedRound { volunteer: lock.volunteer, visits: vec![visit] });
+                rounds.sort_by_key(|r| r.volunteer);
+            }
+        }
+        forced.push(resident);
+    }
+    forced
 }
 
 /// Rounds (as an ambassador may have edited them) in the engine's format, for its check mode:
@@ -413,7 +466,7 @@ mod tests {
         let mut w = week(vec![resident(1, Rhythm::Weekly, None)]);
         w.volunteers[1].absences = vec![DayRange::new(d("2026-12-01"), d("2026-12-08")).unwrap()];
         w.volunteers[1].reach.communes = vec![InseeCode::parse("86117").unwrap()];
-        w.locks.insert(ResidentId(1), VolunteerId(2));
+        w.locks.insert(ResidentId(1), PlanningLock { volunteer: VolunteerId(2), at: None });
         let instance = build_instance(&w);
         assert_eq!(instance.shifts.len(), 2);
         assert_eq!(instance.shifts[0].time_window, [DAY_S + 9 * 3600, DAY_S + 12 * 3600]);
@@ -426,6 +479,45 @@ mod tests {
         // A lock on a volunteer who left is ignored rather than making the week unplannable.
         w.volunteers[1].active = false;
         assert_eq!(build_instance(&w).visits[0].locked_volunteer, None);
+    }
+
+    /// Placed by hand where the engine can: the visit gets exactly that start. Where it cannot
+    /// (no slot of the volunteer then), the ambassador's choice is forced into the round and
+    /// the check mode says what it breaks.
+    #[test]
+    fn a_visit_placed_by_hand_is_kept_then_checked() {
+        use monalisa_planner::check::{Violation, check};
+        let mut w = week(vec![resident(1, Rhythm::Weekly, None)]);
+        let fits = (d("2026-12-08"), Minute::hm(10, 30).unwrap());
+        w.locks.insert(ResidentId(1), PlanningLock { volunteer: VolunteerId(2), at: Some(fits) });
+        let instance = build_instance(&w);
+        let t = DAY_S + 10 * 3600 + 1800;
+        assert_eq!(instance.visits[0].time_windows, vec![[t, t]]);
+        let solve = |instance: &Instance| {
+            let problem = monalisa_planner::problem::Problem::new(instance).unwrap();
+            let limit = monalisa_planner::Limit::Iterations(200);
+            let rounds = {
+                let (plan, stats) = monalisa_planner::plan(&problem, limit, 1, std::time::Instant::now());
+                rounds_from(w.week_start, &monalisa_planner::to_solution(&plan, 0, stats))
+            };
+            (problem, rounds)
+        };
+        let (_, rounds) = solve(&instance);
+        let expected = PlannedVisit { resident: ResidentId(1), day: fits.0, start: fits.1 };
+        assert_eq!(rounds, vec![PlannedRound { volunteer: VolunteerId(2), visits: vec![expected] }]);
+
+        let late = (d("2026-12-10"), Minute::hm(15, 0).unwrap());
+        w.locks.insert(ResidentId(1), PlanningLock { volunteer: VolunteerId(2), at: Some(late) });
+        let instance = build_instance(&w);
+        let (problem, mut rounds) = solve(&instance);
+        assert!(rounds.is_empty(), "no slot of volunteer 2 on Thursday afternoon");
+        assert_eq!(force_placed(&w, &instance, &mut rounds), [ResidentId(1)]);
+        assert_eq!(rounds[0].visits, [PlannedVisit { resident: ResidentId(1), day: late.0, start: late.1 }]);
+        let report = check(&problem, &solution_from(&instance, w.week_start, &rounds));
+        assert!(!report.feasible);
+        assert!(report.violations.contains(&Violation::UnknownShift { shift: "v2-none".into() }), "{report:?}");
+        // Placed already: nothing more to force.
+        assert!(force_placed(&w, &instance, &mut rounds).is_empty());
     }
 
     #[test]

@@ -419,6 +419,11 @@ struct LockForm {
     /// Empty: remove the lock.
     #[serde(default)]
     benevole: String,
+    /// A visit placed by hand: its day (in the week) and start time; both or neither.
+    #[serde(default)]
+    jour: String,
+    #[serde(default)]
+    heure: String,
 }
 
 /// The planning page's "assign" and "remove" buttons (plain form posts): records or removes an
@@ -448,12 +453,25 @@ async fn lock_plan(
     if let Err(e) = monalisa_app::api::planning::check_week(week, today) {
         return error_json(&e);
     }
+    let at = match (form.jour.trim(), form.heure.trim()) {
+        ("", "") => None,
+        (day, time) => match (Date::parse(day), monalisa_app::domain::Minute::parse(time)) {
+            (Ok(day), Ok(time)) if day.week_start() == week => Some((day, time)),
+            _ => return Redirect::to(&format!("/planification?semaine={week}&erreur=placement")).into_response(),
+        },
+    };
     let resident = ResidentId(form.personne);
-    if let Err(e) = state.ctx.store.set_planning_lock(scope, week, resident, volunteer).await {
-        return error_json(&monalisa_app::backend::internal(e));
+    let lock = volunteer.map(|volunteer| monalisa_app::planning::PlanningLock { volunteer, at });
+    match state.ctx.store.set_planning_lock(scope, week, resident, lock).await {
+        Ok(()) => {}
+        Err(monalisa_app::backend::StoreError::NotFound) => return error_json(&ApiError::NotFound),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
     }
-    let detail = match volunteer {
-        Some(v) => format!("week {week}: locked to volunteer {v}"),
+    let detail = match lock {
+        Some(monalisa_app::planning::PlanningLock { volunteer, at: Some((day, time)) }) => {
+            format!("week {week}: placed with volunteer {volunteer} on {day} at {time}")
+        }
+        Some(l) => format!("week {week}: locked to volunteer {}", l.volunteer),
         None => format!("week {week}: lock removed"),
     };
     if let Err(e) = monalisa_app::backend::auth::audit(

@@ -199,3 +199,107 @@ async fn an_ambassador_plans_and_publishes_the_week() {
         other.post_form("/planification/publier", &[("semaine", &week.to_string()), ("empreinte", fingerprint)]).await;
     assert!(res.headers()["location"].to_str().unwrap().contains("erreur=change"));
 }
+
+/// Moving a visit by hand: the ambassador places a planned visit on another day and time with
+/// a volunteer. Where the volunteer is free, the plan is redone around it and the check finds
+/// nothing; where not (no slot then), the visit is placed anyway, the page lists what it breaks,
+/// and publishing sends it to the volunteer's phone as placed.
+#[tokio::test]
+async fn an_ambassador_moves_a_visit_by_hand() {
+    let world = World::new().await;
+    let mut ambassador = world.agent("ambassadeur").await;
+    let week = next_monday();
+    let (_, plan) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(plan["checked"], false);
+    // A visit of the round of the `benevole` account's volunteer, whose phone we can look at.
+    let volunteer = world.volunteers["benevole"].0;
+    let round = plan["rounds"].as_array().unwrap().iter().find(|r| r["volunteer"] == volunteer).expect("a round");
+    let visit = &round["visits"][0];
+    let person = visit["resident"].as_i64().unwrap().to_string();
+    let v = world.app.store.volunteer(monalisa_app::domain::VolunteerId(volunteer)).await.unwrap().unwrap();
+    let place = |day: String, time: String| {
+        vec![
+            ("semaine".to_string(), week.to_string()),
+            ("personne".to_string(), person.clone()),
+            ("benevole".to_string(), volunteer.to_string()),
+            ("jour".to_string(), day),
+            ("heure".to_string(), time),
+        ]
+    };
+    let desk = ambassador.clone();
+    let post = |fields: Vec<(String, String)>| {
+        let mut a = desk.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            a.post_form("/planification/verrou", &fields).await
+        }
+    };
+
+    // A day outside the week, or a time that is not one: sent back with the reason, nothing kept.
+    for (day, time) in [(week.add_days(7).to_string(), "10:00".to_string()), (week.to_string(), "25:00".to_string())] {
+        let res = post(place(day, time)).await;
+        assert_eq!(res.status(), 303);
+        assert!(res.headers()["location"].to_str().unwrap().ends_with("erreur=placement"));
+    }
+    let (_, unchanged) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(unchanged["locks"], json!([]));
+
+    // Where the volunteer has no slot (a Sunday at 6:00): placed anyway, and the check says so.
+    let sunday = week.add_days(6);
+    assert!(v.availability.iter().all(|s| s.weekday != monalisa_app::domain::Weekday::Sunday || s.start.get() > 360));
+    assert_eq!(post(place(sunday.to_string(), "06:00".into())).await.status(), 303);
+    let (_, moved) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(moved["checked"], true);
+    let placed: Vec<&Value> = moved["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["volunteer"] == volunteer)
+        .flat_map(|r| r["visits"].as_array().unwrap())
+        .filter(|v| v["resident"].as_i64().unwrap().to_string() == person)
+        .collect();
+    assert_eq!(placed.len(), 1, "{moved}");
+    assert_eq!(
+        (placed[0]["day"].as_str(), placed[0]["start"].as_str(), &placed[0]["placed"]),
+        (Some(sunday.to_string().as_str()), Some("06:00"), &json!(true))
+    );
+    let kinds: Vec<&str> = moved["issues"].as_array().unwrap().iter().filter_map(|i| i["kind"].as_str()).collect();
+    assert!(kinds.contains(&"no_slot"), "{moved}");
+    let page = ambassador.get(&format!("/planification?semaine={week}")).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"plan-issues\"") && page.contains("aucun créneau de disponibilité"), "{page}");
+    assert!(page.contains("Placée à la main"));
+
+    // Published as placed: the volunteer's phone gets that visit on Sunday at 6:00.
+    let fields = [("semaine", week.to_string()), ("empreinte", moved["fingerprint"].as_str().unwrap().to_owned())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(ambassador.post_form("/planification/publier", &fields).await.status(), 303);
+    let mut phone = world.agent("benevole").await;
+    let visits = pull_visits(&mut phone).await;
+    assert!(
+        visits.iter().any(|v| v["resident"].as_i64().unwrap().to_string() == person
+            && v["day"] == sunday.to_string()
+            && v["start"] == "06:00"),
+        "{visits:?}"
+    );
+
+    // Placed where the volunteer is free: the plan keeps that time, the check finds nothing.
+    let slot = v.availability.first().unwrap();
+    let day = week.add_days(i32::from(slot.weekday.index()));
+    assert_eq!(post(place(day.to_string(), slot.start.to_string())).await.status(), 303);
+    let (_, fits) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(fits["checked"], true);
+    let lock = &fits["locks"][0];
+    assert_eq!(lock["at"], json!([day.to_string(), slot.start.to_string()]));
+    let issues = fits["issues"].as_array().unwrap();
+    let kept = fits["rounds"].as_array().unwrap().iter().flat_map(|r| r["visits"].as_array().unwrap()).any(|v| {
+        v["resident"].as_i64().unwrap().to_string() == person
+            && v["day"] == day.to_string()
+            && v["start"] == slot.start.to_string()
+    });
+    // The engine keeps the time when the person's hours allow it; if not, the check says why.
+    assert!(kept || !issues.is_empty(), "{fits}");
+    if kept && issues.is_empty() {
+        let page = ambassador.get(&format!("/planification?semaine={week}")).await.text().await.unwrap();
+        assert!(page.contains("data-testid=\"plan-checked\""));
+    }
+}

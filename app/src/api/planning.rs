@@ -32,6 +32,8 @@ pub struct PreviewVisit {
     pub usual: bool,
     /// The ambassador locked this resident to this volunteer.
     pub locked: bool,
+    /// The ambassador placed this visit by hand (day and time).
+    pub placed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +79,38 @@ pub struct PreviewLock {
     pub resident: ResidentId,
     pub resident_name: String,
     pub volunteer_name: String,
+    /// Placed by hand: day and start time.
+    pub at: Option<(Date, Minute)>,
+}
+
+/// A rule the week's plan breaks, found by the engine's check mode once an ambassador placed
+/// visits by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// No availability slot of the volunteer holds that time.
+    NoSlot,
+    /// The volunteer is away that day.
+    Absent,
+    /// Not this volunteer's commune or distance.
+    NotAllowed,
+    /// More visits in the slot than it holds.
+    TooManyInSlot,
+    /// More visits in the week than the volunteer's capacity.
+    OverCapacity,
+    /// Outside the person's preferred days and times.
+    OutsideHours,
+    /// The volunteer gets home after the end of the slot.
+    LateReturn,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanIssue {
+    pub kind: IssueKind,
+    pub volunteer_name: String,
+    pub resident_name: Option<String>,
+    pub day: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +127,10 @@ pub struct PlanPreview {
     pub volunteers: Vec<Choice>,
     pub residents: Vec<Choice>,
     pub locks: Vec<PreviewLock>,
+    /// Whether visits were placed by hand (then the plan went through the check mode).
+    pub checked: bool,
+    /// What the check mode found.
+    pub issues: Vec<PlanIssue>,
 }
 
 /// One visit on a volunteer's printed round.
@@ -251,26 +289,40 @@ pub async fn compute(
         let last_done = store.last_contact(id).await.map_err(internal)?.and_then(|c| c.last_done);
         residents.push(ResidentForPlan { resident, last_done, reported_this_week: reported.contains(&id) });
     }
-    let locks: HashMap<ResidentId, VolunteerId> =
+    let locks: HashMap<ResidentId, crate::planning::PlanningLock> =
         store.planning_locks(scope, week).await.map_err(internal)?.into_iter().collect();
     let scope_week = ScopeWeek { week_start: week, volunteers, residents, locks };
     let instance = build_instance(&scope_week);
     let due = instance.visits.len();
     let due_ids: Vec<ResidentId> = instance.visits.iter().filter_map(|v| parse_resident_key(&v.id)).collect();
-    let solution = tokio::task::spawn_blocking(move || {
-        let problem = monalisa_planner::problem::Problem::new(&instance).map_err(|e| e.to_string())?;
-        let limit = monalisa_planner::Limit::Iterations(PLAN_ITERATIONS);
-        let (plan, stats) = monalisa_planner::plan(&problem, limit, 1, std::time::Instant::now());
-        Ok::<_, String>(monalisa_planner::to_solution(&plan, 0, stats))
-    })
-    .await
-    .map_err(|e| e.to_string())
-    .and_then(|r| r)
-    .map_err(|e| {
-        tracing::error!(error = %e, "planning failed");
-        ApiError::Unavailable
-    })?;
-    let rounds = rounds_from(week, &solution);
+    let placed_any = scope_week.locks.values().any(|l| l.at.is_some());
+    let (solution, rounds, forced, violations) = {
+        let scope_week = scope_week.clone();
+        tokio::task::spawn_blocking(move || {
+            let problem = monalisa_planner::problem::Problem::new(&instance).map_err(|e| e.to_string())?;
+            let limit = monalisa_planner::Limit::Iterations(PLAN_ITERATIONS);
+            let (plan, stats) = monalisa_planner::plan(&problem, limit, 1, std::time::Instant::now());
+            let solution = monalisa_planner::to_solution(&plan, 0, stats);
+            let mut rounds = rounds_from(week, &solution);
+            // Visits placed by hand: forced in if the engine could not fit them, then the whole
+            // plan through the check mode.
+            let forced = crate::planning::force_placed(&scope_week, &instance, &mut rounds);
+            let violations = if placed_any {
+                let edited = crate::planning::solution_from(&instance, week, &rounds);
+                monalisa_planner::check::check(&problem, &edited).violations
+            } else {
+                Vec::new()
+            };
+            Ok::<_, String>((solution, rounds, forced, violations))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| {
+            tracing::error!(error = %e, "planning failed");
+            ApiError::Unavailable
+        })?
+    };
 
     let communes: HashMap<String, String> =
         store.communes().await.map_err(internal)?.into_iter().map(|c| (c.insee.as_str().to_string(), c.name)).collect();
@@ -305,7 +357,7 @@ pub async fn compute(
                 .map(|v| {
                     let (resident_name, commune) = describe(v.resident);
                     let usual = people.get(&v.resident).is_some_and(|r| r.volunteer == Some(round.volunteer));
-                    let locked = scope_week.locks.get(&v.resident) == Some(&round.volunteer);
+                    let lock = scope_week.locks.get(&v.resident).filter(|l| l.volunteer == round.volunteer);
                     PreviewVisit {
                         resident: v.resident,
                         resident_name,
@@ -313,7 +365,8 @@ pub async fn compute(
                         day: v.day,
                         start: v.start,
                         usual,
-                        locked,
+                        locked: lock.is_some(),
+                        placed: lock.is_some_and(|l| l.at == Some((v.day, v.start))),
                     }
                 })
                 .collect(),
@@ -323,14 +376,14 @@ pub async fn compute(
         .reasons
         .iter()
         .filter_map(|u| {
-            let resident = parse_resident_key(&u.visit)?;
+            let resident = parse_resident_key(&u.visit).filter(|r| !forced.contains(r))?;
             let (resident_name, commune) = describe(resident);
             let reason = match u.reason {
                 monalisa_planner::reasons::Reason::NoVolunteerInRange => UnservedReason::NoVolunteerInRange,
                 monalisa_planner::reasons::Reason::NoCommonSlot => UnservedReason::NoCommonSlot,
                 monalisa_planner::reasons::Reason::NoCapacity => UnservedReason::NoCapacity,
             };
-            let locked_to = scope_week.locks.get(&resident).and_then(|v| names.get(v)).cloned();
+            let locked_to = scope_week.locks.get(&resident).and_then(|l| names.get(&l.volunteer)).cloned();
             Some(PreviewUnserved { resident, resident_name, commune, reason, locked_to })
         })
         .collect();
@@ -350,10 +403,11 @@ pub async fn compute(
     let mut lock_list: Vec<PreviewLock> = scope_week
         .locks
         .iter()
-        .map(|(&resident, volunteer)| PreviewLock {
+        .map(|(&resident, lock)| PreviewLock {
             resident,
             resident_name: describe(resident).0,
-            volunteer_name: names.get(volunteer).cloned().unwrap_or_default(),
+            volunteer_name: names.get(&lock.volunteer).cloned().unwrap_or_default(),
+            at: lock.at,
         })
         .collect();
     lock_list.sort_by(|a, b| a.resident_name.cmp(&b.resident_name));
@@ -367,6 +421,41 @@ pub async fn compute(
         volunteers: volunteer_choices,
         residents: resident_choices,
         locks: lock_list,
+        checked: placed_any,
+        issues: violations.iter().map(|v| issue_of(v, week, &names, &|r| describe(r).0)).collect(),
     };
     Ok(Computed { preview, rounds })
+}
+
+/// A check-mode violation in the ambassador's terms (names and days rather than engine ids).
+#[cfg(feature = "ssr")]
+fn issue_of(
+    v: &monalisa_planner::check::Violation,
+    week: Date,
+    names: &std::collections::HashMap<VolunteerId, String>,
+    resident_name: &dyn Fn(ResidentId) -> String,
+) -> PlanIssue {
+    use crate::planning::{parse_resident_key, parse_shift_key, parse_volunteer_key};
+    use monalisa_planner::check::Violation as V;
+    let (kind, shift, visit, volunteer) = match v {
+        V::UnknownShift { shift } => (IssueKind::NoSlot, Some(shift), None, None),
+        V::ShiftUnavailable { shift } => (IssueKind::Absent, Some(shift), None, None),
+        V::NotAllowed { visit, shift } => (IssueKind::NotAllowed, Some(shift), Some(visit), None),
+        V::TooManyVisits { shift, .. } => (IssueKind::TooManyInSlot, Some(shift), None, None),
+        V::OverWeeklyCapacity { volunteer, .. } => (IssueKind::OverCapacity, None, None, Some(volunteer)),
+        V::OutsideWindows { visit, shift } => (IssueKind::OutsideHours, Some(shift), Some(visit), None),
+        V::LateReturn { shift } => (IssueKind::LateReturn, Some(shift), None, None),
+        V::UnknownVisit { visit } | V::VisitTwice { visit } | V::UnassignedWrong { visit } => {
+            (IssueKind::Other, None, Some(visit), None)
+        }
+        V::ShiftTwice { shift } | V::WrongVolunteer { shift, .. } => (IssueKind::Other, Some(shift), None, None),
+    };
+    let from_shift = shift.and_then(|s| parse_shift_key(s));
+    let who = from_shift.map(|(v, _)| v).or_else(|| volunteer.and_then(|v| parse_volunteer_key(v)));
+    PlanIssue {
+        kind,
+        volunteer_name: who.and_then(|v| names.get(&v)).cloned().unwrap_or_default(),
+        resident_name: visit.and_then(|v| parse_resident_key(v)).map(resident_name),
+        day: from_shift.and_then(|(_, day)| day).map(|d| week.add_days(d as i32)),
+    }
 }

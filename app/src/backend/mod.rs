@@ -305,20 +305,21 @@ pub trait Store: Send + Sync + 'static {
         week_start: Date,
         rounds: &[crate::planning::PlannedRound],
     ) -> Result<usize, StoreError>;
-    /// An ambassador's locks for the week: resident → volunteer.
+    /// An ambassador's locks for the week: resident → volunteer (and day and time, for a visit
+    /// placed by hand).
     async fn planning_locks(
         &self,
         scope: ScopeId,
         week_start: Date,
-    ) -> Result<Vec<(ResidentId, VolunteerId)>, StoreError>;
-    /// Locks a resident to a volunteer for the week (`None`: removes the lock). The resident and
-    /// the volunteer must both be in the scope (else `NotFound`).
+    ) -> Result<Vec<(ResidentId, crate::planning::PlanningLock)>, StoreError>;
+    /// Locks a resident to a volunteer for the week, possibly at a day and time (`None`: removes
+    /// the lock). The resident and the volunteer must both be in the scope (else `NotFound`).
     async fn set_planning_lock(
         &self,
         scope: ScopeId,
         week_start: Date,
         resident: ResidentId,
-        volunteer: Option<VolunteerId>,
+        lock: Option<crate::planning::PlanningLock>,
     ) -> Result<(), StoreError>;
     /// A planned, published visit of the scope, for an ambassador entering its report (with a
     /// fresh report id); `None` when it is not the scope's.

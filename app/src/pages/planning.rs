@@ -4,14 +4,14 @@
 //! it costs the phone's bundle nothing.
 
 use crate::api::planning::{
-    PlanPreview, RoundSheet, ScopeMap, UnservedReason, VisitEntry, next_week, planning_preview, printable_round,
-    visit_for_entry,
+    IssueKind, PlanPreview, RoundSheet, ScopeMap, UnservedReason, VisitEntry, next_week, planning_preview,
+    printable_round, visit_for_entry,
 };
 use crate::domain::VolunteerId;
 use crate::domain::{ConcernKind, Outcome, VisitId};
 use crate::domain::{Date, Timestamp};
 use crate::env::use_env;
-use crate::i18n::{Lang, Msg, fmt_day, t, tf};
+use crate::i18n::{Lang, Msg, fmt_day, t, tf, tr};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -45,6 +45,8 @@ pub fn PlanningPage() -> impl IntoView {
     let week = Date::parse(&q("semaine")).map(Date::week_start).unwrap_or_else(|_| next_week(today));
     let published: Option<u32> = q("publie").parse().ok();
     let changed = q("erreur") == "change";
+    let misplaced = q("erreur") == "placement";
+    let selected: Option<i64> = q("deplacer").parse().ok();
     let plan = Resource::new(move || (), move |_| planning_preview(week));
     view! {
         <Title text=format!("{} · {}", env.t(Msg::PlanningTitle), env.t(Msg::AppName))/>
@@ -56,6 +58,9 @@ pub fn PlanningPage() -> impl IntoView {
             </p>
         })}
         {changed.then(|| view! { <p class="error" role="alert">{t(lang, Msg::PlanningChanged)}</p> })}
+        {misplaced.then(|| view! { <p class="error" role="alert" data-testid="placement-error">
+            {tr(lang, "Pour placer une visite à la main, donnez un jour de la semaine affichée et une heure (HH:MM).",
+                "To place a visit by hand, give a day of the week shown and a time (HH:MM).")}</p> })}
         <form class="card form filters" method="get" action="/planification">
             <label for="p-week">{env.t(Msg::PlanningWeek)}</label>
             <input id="p-week" name="semaine" type="date" value=week.to_string()/>
@@ -64,16 +69,23 @@ pub fn PlanningPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || plan.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                Ok(p) => plan_view(lang, p).into_any(),
+                Ok(p) => plan_view(lang, p, selected).into_any(),
             })}
         </Suspense>
     }
 }
 
 /// The ambassador's locks: assign a person to a volunteer, see and remove the choices made.
-fn adjust_view(lang: Lang, p: &PlanPreview) -> AnyView {
+fn adjust_view(lang: Lang, p: &PlanPreview, selected: Option<i64>) -> AnyView {
     let week = p.week.to_string();
-    let people = p.residents.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view();
+    let people = p
+        .residents
+        .iter()
+        .map(|c| {
+            let chosen = Some(c.id) == selected;
+            view! { <option value=c.id selected=chosen>{c.name.clone()}</option> }
+        })
+        .collect_view();
     let volunteers = p.volunteers.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view();
     let locks = p
         .locks
@@ -83,7 +95,10 @@ fn adjust_view(lang: Lang, p: &PlanPreview) -> AnyView {
             view! {
                 <li>
                     <form method="post" action="/planification/verrou" class="inline">
-                        {format!("{} → {} ", l.resident_name, l.volunteer_name)}
+                        {match l.at {
+                            Some((day, time)) => format!("{} → {}, {} {time} ", l.resident_name, l.volunteer_name, fmt_day(lang, day)),
+                            None => format!("{} → {} ", l.resident_name, l.volunteer_name),
+                        }}
                         <input type="hidden" name="semaine" value=week/>
                         <input type="hidden" name="personne" value=l.resident.0/>
                         <input type="hidden" name="benevole" value=""/>
@@ -101,12 +116,20 @@ fn adjust_view(lang: Lang, p: &PlanPreview) -> AnyView {
             <ul data-testid="planning-locks">{locks}</ul>
         })}
         {(!p.residents.is_empty()).then(|| view! {
-            <form class="card form" method="post" action="/planification/verrou" data-testid="lock-form">
+            <form class="card form" method="post" action="/planification/verrou" data-testid="lock-form" id="lock-form">
                 <input type="hidden" name="semaine" value=week.clone()/>
                 <label for="lock-person">{t(lang, Msg::FieldPerson)}</label>
                 <select id="lock-person" name="personne">{people}</select>
                 <label for="lock-volunteer">{t(lang, Msg::RoleVolunteer)}</label>
                 <select id="lock-volunteer" name="benevole">{volunteers}</select>
+                <p class="hint" id="lock-at-hint">{tr(lang,
+                    "Facultatif : un jour et une heure pour placer la visite à la main. Le planning est refait autour, puis vérifié.",
+                    "Optional: a day and a time to place the visit by hand. The plan is redone around it, then checked.")}</p>
+                <label for="lock-day">{tr(lang, "Jour", "Day")}</label>
+                <input id="lock-day" name="jour" type="date" min=week.clone() max=p.week.add_days(6).to_string()
+                    aria-describedby="lock-at-hint"/>
+                <label for="lock-time">{tr(lang, "Heure", "Time")}</label>
+                <input id="lock-time" name="heure" type="time" aria-describedby="lock-at-hint"/>
                 <button type="submit">{t(lang, Msg::PlanningLockSubmit)}</button>
             </form>
         })}
@@ -137,7 +160,69 @@ fn round_map(lang: Lang, map: &ScopeMap, volunteer: &str, route: &[[i32; 2]]) ->
     )
 }
 
-fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
+/// What the check mode found once visits were placed by hand.
+fn check_view(lang: Lang, p: &PlanPreview) -> AnyView {
+    let items = p
+        .issues
+        .iter()
+        .map(|i| {
+            let who = i.volunteer_name.as_str();
+            let person = i.resident_name.clone().unwrap_or_default();
+            let day = i.day.map(|d| fmt_day(lang, d)).unwrap_or_default();
+            let text = match i.kind {
+                IssueKind::NoSlot => format!(
+                    "{who} : {}",
+                    tr(lang, "aucun créneau de disponibilité à cette heure-là", "no availability slot at that time")
+                ),
+                IssueKind::Absent => format!("{who} : {} {day}", tr(lang, "absent·e ce jour-là,", "away that day,")),
+                IssueKind::NotAllowed => format!(
+                    "{person} : {} {who}",
+                    tr(
+                        lang,
+                        "hors des communes ou de la distance acceptées par",
+                        "outside the communes or distance accepted by"
+                    )
+                ),
+                IssueKind::TooManyInSlot => format!(
+                    "{who} : {} {day}",
+                    tr(lang, "trop de visites dans le créneau du", "too many visits in the slot of")
+                ),
+                IssueKind::OverCapacity => format!(
+                    "{who} : {}",
+                    tr(
+                        lang,
+                        "plus de visites cette semaine que sa capacité",
+                        "more visits this week than their capacity"
+                    )
+                ),
+                IssueKind::OutsideHours => format!(
+                    "{person} : {}",
+                    tr(lang, "en dehors de ses jours et heures préférés", "outside their preferred days and times")
+                ),
+                IssueKind::LateReturn => format!(
+                    "{who} : {} {day}",
+                    tr(lang, "rentre après la fin de son créneau,", "gets home after the end of the slot,")
+                ),
+                IssueKind::Other => tr(lang, "le planning est incohérent", "the plan is inconsistent").to_owned(),
+            };
+            view! { <li>{text}</li> }
+        })
+        .collect_view();
+    view! {
+        <h2>{tr(lang, "Vérification des visites placées à la main", "Check of the visits placed by hand")}</h2>
+        {if p.issues.is_empty() {
+            view! { <p data-testid="plan-checked">{tr(lang, "Le planning respecte toutes les règles.", "The plan keeps every rule.")}</p> }.into_any()
+        } else {
+            view! {
+                <p>{tr(lang, "Ce planning peut être publié, mais il ne respecte pas :", "This plan can be published, but it breaks:")}</p>
+                <ul class="error" data-testid="plan-issues">{items}</ul>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}
+
+fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>) -> impl IntoView {
     let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
     let summary = tf(lang, Msg::PlanningSummary, &[("due", &p.due.to_string()), ("planned", &planned.to_string())]);
     let rounds = p
@@ -150,11 +235,16 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 .visits
                 .iter()
                 .map(|v| {
-                    let pair = if v.locked {
+                    let pair = if v.placed {
+                        tr(lang, "Placée à la main", "Placed by hand")
+                    } else if v.locked {
                         t(lang, Msg::PlanningLocked)
                     } else {
                         t(lang, if v.usual { Msg::PlanningUsual } else { Msg::PlanningSubstitute })
                     };
+                    let move_to = format!("/planification?semaine={}&deplacer={}#lock-form", p.week, v.resident.0);
+                    let move_label =
+                        format!("{} {}", tr(lang, "Déplacer la visite de", "Move the visit of"), v.resident_name);
                     view! {
                         <tr data-resident=v.resident.0>
                             <td>{fmt_day(lang, v.day)}</td>
@@ -162,6 +252,7 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                             <th scope="row">{v.resident_name.clone()}</th>
                             <td>{v.commune.clone()}</td>
                             <td>{pair}</td>
+                            <td><a href=move_to aria-label=move_label>{tr(lang, "Déplacer", "Move")}</a></td>
                         </tr>
                     }
                 })
@@ -180,6 +271,7 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                             <th scope="col">{t(lang, Msg::FieldPerson)}</th>
                             <th scope="col">{t(lang, Msg::PlanningColCommune)}</th>
                             <th scope="col">{t(lang, Msg::PlanningColPair)}</th>
+                            <th scope="col">{tr(lang, "Changer", "Change")}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -231,7 +323,8 @@ fn plan_view(lang: Lang, p: PlanPreview) -> impl IntoView {
                 </div>
             }.into_any()
         }}
-        {adjust_view(lang, &p)}
+        {p.checked.then(|| check_view(lang, &p))}
+        {adjust_view(lang, &p, selected)}
         {(planned > 0).then(|| view! {
             <form class="card form" method="post" action="/planification/publier" data-testid="publish-form">
                 <input type="hidden" name="semaine" value=p.week.to_string()/>

@@ -1269,17 +1269,28 @@ impl Store for SqliteStore {
         &self,
         scope: ScopeId,
         week_start: Date,
-    ) -> Result<Vec<(ResidentId, VolunteerId)>, StoreError> {
+    ) -> Result<Vec<(ResidentId, monalisa_app::planning::PlanningLock)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT l.resident_id, l.volunteer_id FROM planning_locks l JOIN volunteers v ON v.id = l.volunteer_id \
-             WHERE v.scope_id = ? AND l.week_start = ? ORDER BY l.resident_id",
+            "SELECT l.resident_id, l.volunteer_id, l.day, l.start_min FROM planning_locks l \
+             JOIN volunteers v ON v.id = l.volunteer_id WHERE v.scope_id = ? AND l.week_start = ? ORDER BY l.resident_id",
         )
         .bind(scope.0)
         .bind(week_start.to_string())
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        Ok(rows.iter().map(|r| (ResidentId(r.get("resident_id")), VolunteerId(r.get("volunteer_id")))).collect())
+        rows.iter()
+            .map(|r| {
+                let at = match (opt_date(r.get("day"))?, r.get::<Option<i64>, _>("start_min")) {
+                    (Some(day), Some(m)) => {
+                        Some((day, Minute::new(u16::try_from(m).unwrap_or(u16::MAX)).ok_or_else(|| bad("lock time"))?))
+                    }
+                    _ => None,
+                };
+                let lock = monalisa_app::planning::PlanningLock { volunteer: VolunteerId(r.get("volunteer_id")), at };
+                Ok((ResidentId(r.get("resident_id")), lock))
+            })
+            .collect()
     }
 
     async fn set_planning_lock(
@@ -1287,7 +1298,7 @@ impl Store for SqliteStore {
         scope: ScopeId,
         week_start: Date,
         resident: ResidentId,
-        volunteer: Option<VolunteerId>,
+        lock: Option<monalisa_app::planning::PlanningLock>,
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
         let resident_in_scope: Option<i64> = sqlx::query_scalar(
@@ -1307,9 +1318,9 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        if let Some(volunteer) = volunteer {
+        if let Some(lock) = lock {
             let in_scope: Option<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE id = ? AND scope_id = ?")
-                .bind(volunteer.0)
+                .bind(lock.volunteer.0)
                 .bind(scope.0)
                 .fetch_optional(&mut *tx)
                 .await
@@ -1317,11 +1328,15 @@ impl Store for SqliteStore {
             if in_scope.is_none() {
                 return Err(StoreError::NotFound);
             }
-            sqlx::query("INSERT INTO planning_locks (resident_id, week_start, volunteer_id) VALUES (?, ?, ?)")
-                .bind(resident.0)
-                .bind(week_start.to_string())
-                .bind(volunteer.0)
-                .execute(&mut *tx)
+            sqlx::query(
+                "INSERT INTO planning_locks (resident_id, week_start, volunteer_id, day, start_min) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(resident.0)
+            .bind(week_start.to_string())
+            .bind(lock.volunteer.0)
+            .bind(lock.at.map(|(day, _)| day.to_string()))
+            .bind(lock.at.map(|(_, m)| i64::from(m.get())))
+            .execute(&mut *tx)
                 .await
                 .map_err(other)?;
         }
