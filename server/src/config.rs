@@ -157,6 +157,8 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
     #[command(flatten)]
     pub alerts: AlertArgs,
+    #[command(flatten)]
+    pub osrm: OsrmArgs,
 }
 
 /// E-mail alerts about concerns.
@@ -212,16 +214,33 @@ pub struct PlanArgs {
     /// Check this plan instead of planning: compute its times and list every violated rule.
     #[arg(long, value_name = "SOLUTION")]
     pub check: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub osrm: OsrmArgs,
+}
+
+/// Road travel times (for `plan`, and for the planning page of `serve`).
+#[derive(Args, Debug, Clone)]
+pub struct OsrmArgs {
     /// Road travel times from this OSRM-compatible service (base URL) instead of the
-    /// instance's great-circle model.
-    #[arg(long, env = "MONALISA_OSRM_URL")]
-    pub osrm: Option<String>,
+    /// great-circle model.
+    #[arg(long = "osrm", env = "MONALISA_OSRM_URL")]
+    pub url: Option<String>,
     /// Most locations per table request (the service's --max-table-size).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, env = "MONALISA_OSRM_MAX_TABLE", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub osrm_max_table: u32,
     /// Fastest plausible road speed in km/h (bounds how far a trip can go, for pruning).
-    #[arg(long, default_value_t = 130.0)]
+    #[arg(long, env = "MONALISA_OSRM_MAX_SPEED", default_value_t = 130.0)]
     pub osrm_max_speed: f64,
+}
+
+impl OsrmArgs {
+    pub fn settings(&self) -> Option<crate::osrm::OsrmSettings> {
+        self.url.as_ref().map(|url| crate::osrm::OsrmSettings {
+            url: url.clone(),
+            max_table: self.osrm_max_table as usize,
+            max_speed_kmh: self.osrm_max_speed,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,21 @@ pub fn app(
     settings: Settings,
     network: http::NetworkSettings,
 ) -> axum::Router {
-    let ctx = ServerContext::new(store, site.build.clone(), settings);
+    app_with_roads(store, site, settings, network, None)
+}
+
+/// The same, planning with road travel times from an OSRM-compatible service.
+pub fn app_with_roads(
+    store: Arc<dyn Store>,
+    site: assets::Site,
+    settings: Settings,
+    network: http::NetworkSettings,
+    osrm: Option<osrm::OsrmSettings>,
+) -> axum::Router {
+    let mut ctx = ServerContext::new(store, site.build.clone(), settings);
+    ctx.road_times = osrm.map(|settings| {
+        Arc::new(osrm::OsrmRoadTimes { client: reqwest::Client::new(), settings })
+            as Arc<dyn monalisa_app::backend::RoadTimes>
+    });
     http::router(ctx, site, network)
 }

@@ -98,7 +98,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let network = NetworkSettings { trusted_proxies: args.trusted_proxies.clone() };
-    let app = monalisa_server::app(store.clone(), site, settings, network);
+    if let Some(osrm) = &args.osrm.url {
+        tracing::info!(url = %osrm, "planning with road travel times");
+    }
+    let app = monalisa_server::app_with_roads(store.clone(), site, settings, network, args.osrm.settings());
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -45,6 +45,19 @@ pub struct OsrmSettings {
     pub max_speed_kmh: f64,
 }
 
+/// The planning page's road times: tables from the service.
+pub struct OsrmRoadTimes {
+    pub client: reqwest::Client,
+    pub settings: OsrmSettings,
+}
+
+#[async_trait::async_trait]
+impl monalisa_app::backend::RoadTimes for OsrmRoadTimes {
+    async fn table(&self, points: &[[f64; 2]]) -> Result<MatrixTravel, String> {
+        fetch_table(&self.client, &self.settings, points).await.map_err(|e| e.to_string())
+    }
+}
+
 /// Fetches the travel table between `points` (`[lon, lat]`, in the planner's location order).
 pub async fn fetch_table(
     client: &reqwest::Client,

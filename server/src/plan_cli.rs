@@ -3,7 +3,7 @@
 //! does not (as FORMAT.md says).
 
 use crate::config::PlanArgs;
-use crate::osrm::{OsrmSettings, fetch_table};
+use crate::osrm::fetch_table;
 use anyhow::Context;
 use monalisa_planner::format::{Instance, Solution};
 use monalisa_planner::problem::Problem;
@@ -31,14 +31,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let instance: Instance = read_json(&args.instance, "instance")?;
     let started = Instant::now();
     let invalid = || format!("{} is not a valid instance", args.instance.display());
-    let problem = match &args.osrm {
+    let problem = match args.osrm.settings() {
         None => Problem::new(&instance).with_context(invalid)?,
-        Some(url) => {
-            let settings = OsrmSettings {
-                url: url.clone(),
-                max_table: args.osrm_max_table as usize,
-                max_speed_kmh: args.osrm_max_speed,
-            };
+        Some(settings) => {
             let points = Problem::location_points(&instance);
             let client = reqwest::Client::new();
             let table = tokio::runtime::Handle::current().block_on(fetch_table(&client, &settings, &points))?;

@@ -1,5 +1,7 @@
 //! The `monalisa` binary as an operator uses it.
 
+mod common;
+
 use std::process::{Command, Stdio};
 
 fn monalisa() -> Command {
@@ -30,12 +32,7 @@ fn demo_data_fills_a_new_database_once() {
 #[test]
 fn serve_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let site = {
-        #[path = "common/mod.rs"]
-        #[allow(dead_code)]
-        mod common;
-        common::test_site(dir.path())
-    };
+    let site = common::test_site(dir.path());
     let url = format!("sqlite://{}", dir.path().join("serve.db").display());
     let mut child = monalisa()
         .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url, "--site-root"])
@@ -189,90 +186,18 @@ fn plan_rejects_bad_input_and_reports_violations() {
     assert!(kinds.contains(&"visit_twice") && kinds.contains(&"unassigned_wrong"), "{kinds:?}");
 }
 
-/// A stand-in for an OSRM `table` service: great-circle × 1.3 at 40 km/h (the benchmark's model,
-/// unrounded, as OSRM answers), at most `MAX_TABLE` sources and destinations per request, and
-/// a count of requests.
-mod osrm_stand_in {
-    use axum::extract::{Path, Query, State};
-    use axum::http::StatusCode;
-    use std::collections::HashMap;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    pub const MAX_TABLE: usize = 10;
-
-    fn km(a: [f64; 2], b: [f64; 2]) -> f64 {
-        let (p1, p2) = (a[1].to_radians(), b[1].to_radians());
-        let (dp, dl) = ((p2 - p1) / 2.0, (b[0].to_radians() - a[0].to_radians()) / 2.0);
-        let h = dp.sin().powi(2) + p1.cos() * p2.cos() * dl.sin().powi(2);
-        2.0 * 6371.0088 * h.sqrt().asin()
-    }
-
-    async fn table(
-        State(count): State<Arc<AtomicUsize>>,
-        Path(coords): Path<String>,
-        Query(q): Query<HashMap<String, String>>,
-    ) -> (StatusCode, String) {
-        count.fetch_add(1, Ordering::SeqCst);
-        let points: Vec<[f64; 2]> = coords
-            .split(';')
-            .map(|c| {
-                let (lon, lat) = c.split_once(',').unwrap();
-                [lon.parse().unwrap(), lat.parse().unwrap()]
-            })
-            .collect();
-        let list = |key: &str| -> Vec<usize> {
-            q.get(key)
-                .map(|s| s.split(';').map(|i| i.parse().unwrap()).collect())
-                .unwrap_or((0..points.len()).collect())
-        };
-        let (sources, destinations) = (list("sources"), list("destinations"));
-        if sources.len() > MAX_TABLE || destinations.len() > MAX_TABLE {
-            return (StatusCode::BAD_REQUEST, r#"{"code":"TooBig","message":"Too many table coordinates"}"#.into());
-        }
-        let rows = |f: &dyn Fn(f64) -> f64| -> Vec<Vec<f64>> {
-            sources.iter().map(|&s| destinations.iter().map(|&d| f(km(points[s], points[d]))).collect()).collect()
-        };
-        let body = serde_json::json!({
-            "code": "Ok",
-            "durations": rows(&|km| km * 1.3 / 40.0 * 3600.0),
-            "distances": rows(&|km| km * 1.3 * 1000.0),
-        });
-        (StatusCode::OK, body.to_string())
-    }
-
-    /// Starts the stand-in on a background thread; returns its URL and request counter.
-    pub fn start() -> (String, Arc<AtomicUsize>) {
-        let count = Arc::new(AtomicUsize::new(0));
-        let app = axum::Router::new()
-            .route("/table/v1/driving/{coords}", axum::routing::get(table))
-            .with_state(count.clone());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        listener.set_nonblocking(true).unwrap();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        (url, count)
-    }
-}
-
 /// With a road-table service configured, travel comes from it: here the stand-in answers the
 /// benchmark's own model, so the evaluator (which computes great-circle times) must accept the
 /// plan, and the requests respect the service's table limit.
 #[test]
 fn plan_takes_travel_times_from_an_osrm_table_service() {
-    let (url, count) = osrm_stand_in::start();
+    let (url, count) = common::osrm_stand_in::start();
     let dir = tempfile::tempdir().unwrap();
     let instance = planner_data("team-s1.json");
     let out = dir.path().join("plan.json");
     let run = monalisa()
         .args(["plan", "--iterations", "500", "--osrm", &url, "--osrm-max-table"])
-        .arg(osrm_stand_in::MAX_TABLE.to_string())
+        .arg(common::osrm_stand_in::MAX_TABLE.to_string())
         .arg("--instance")
         .arg(&instance)
         .arg("--out")

@@ -303,3 +303,33 @@ async fn an_ambassador_moves_a_visit_by_hand() {
         assert!(page.contains("data-testid=\"plan-checked\""));
     }
 }
+
+/// With a routing service configured, the planning page plans with its road times (here a
+/// stand-in answering great-circle × 1.3 at 40 km/h) and says so; with the service down, it
+/// still plans, with the great-circle estimate, and says that instead.
+#[tokio::test]
+async fn planning_uses_road_times_when_a_routing_service_is_configured() {
+    let (url, requests) = common::osrm_stand_in::start();
+    let settings = |url: &str| monalisa_server::osrm::OsrmSettings {
+        url: url.to_owned(),
+        max_table: common::osrm_stand_in::MAX_TABLE,
+        max_speed_kmh: 130.0,
+    };
+    let world = World::on(common::TestApp::spawn_with_roads(Some(settings(&url))).await).await;
+    let mut ambassador = world.agent("ambassadeur").await;
+    let week = next_monday();
+    let (status, plan) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["road_times"], true);
+    assert!(requests.load(std::sync::atomic::Ordering::SeqCst) > 1, "asked in blocks within the table limit");
+    assert!(!plan["rounds"].as_array().unwrap().is_empty());
+    let page = ambassador.get(&format!("/planification?semaine={week}")).await.text().await.unwrap();
+    assert!(page.contains("par la route"), "{page}");
+
+    let down = World::on(common::TestApp::spawn_with_roads(Some(settings("http://127.0.0.1:9"))).await).await;
+    let mut ambassador = down.agent("ambassadeur").await;
+    let (status, plan) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["road_times"], false);
+    assert!(!plan["rounds"].as_array().unwrap().is_empty());
+}

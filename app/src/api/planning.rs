@@ -129,6 +129,8 @@ pub struct PlanPreview {
     pub locks: Vec<PreviewLock>,
     /// Whether visits were placed by hand (then the plan went through the check mode).
     pub checked: bool,
+    /// Travel times from the road network (a routing service), else estimated from distances.
+    pub road_times: bool,
     /// What the check mode found.
     pub issues: Vec<PlanIssue>,
 }
@@ -295,11 +297,29 @@ pub async fn compute(
     let instance = build_instance(&scope_week);
     let due = instance.visits.len();
     let due_ids: Vec<ResidentId> = instance.visits.iter().filter_map(|v| parse_resident_key(&v.id)).collect();
+    // Road times when a routing service is configured; if it fails, the plan is made with
+    // great-circle distances (the page says which) rather than not at all.
+    let roads = match &ctx.road_times {
+        None => None,
+        Some(source) => match source.table(&monalisa_planner::problem::Problem::location_points(&instance)).await {
+            Ok(table) => Some(table),
+            Err(e) => {
+                tracing::warn!(error = %e, "road times unavailable: planning with great-circle distances");
+                None
+            }
+        },
+    };
+    let road_times = roads.is_some();
     let placed_any = scope_week.locks.values().any(|l| l.at.is_some());
     let (solution, rounds, forced, violations) = {
         let scope_week = scope_week.clone();
         tokio::task::spawn_blocking(move || {
-            let problem = monalisa_planner::problem::Problem::new(&instance).map_err(|e| e.to_string())?;
+            use monalisa_planner::problem::Problem;
+            let problem = match roads {
+                Some(table) => Problem::with_travel(&instance, |_| Ok(Box::new(table))),
+                None => Problem::new(&instance),
+            }
+            .map_err(|e| e.to_string())?;
             let limit = monalisa_planner::Limit::Iterations(PLAN_ITERATIONS);
             let (plan, stats) = monalisa_planner::plan(&problem, limit, 1, std::time::Instant::now());
             let solution = monalisa_planner::to_solution(&plan, 0, stats);
@@ -422,6 +442,7 @@ pub async fn compute(
         residents: resident_choices,
         locks: lock_list,
         checked: placed_any,
+        road_times,
         issues: violations.iter().map(|v| issue_of(v, week, &names, &|r| describe(r).0)).collect(),
     };
     Ok(Computed { preview, rounds })

@@ -430,12 +430,27 @@ pub struct ServerContext {
     pub build: BuildInfo,
     pub settings: Arc<Settings>,
     pub throttle: Arc<auth::LoginThrottle>,
+    /// Road travel times for planning, when a routing service is configured (else great-circle
+    /// distances with a detour factor).
+    pub road_times: Option<Arc<dyn RoadTimes>>,
 }
 
 impl ServerContext {
     pub fn new(store: Arc<dyn Store>, build: BuildInfo, settings: Settings) -> ServerContext {
-        ServerContext { store, build, settings: Arc::new(settings), throttle: Arc::new(auth::LoginThrottle::default()) }
+        ServerContext {
+            store,
+            build,
+            settings: Arc::new(settings),
+            throttle: Arc::new(auth::LoginThrottle::default()),
+            road_times: None,
+        }
     }
+}
+
+/// A source of road travel times between points (`[lon, lat]`), as the planner's table.
+#[async_trait::async_trait]
+pub trait RoadTimes: Send + Sync {
+    async fn table(&self, points: &[[f64; 2]]) -> Result<monalisa_planner::travel::MatrixTravel, String>;
 }
 
 /// The request's server context (provided by the server for every page and server function).

@@ -304,6 +304,12 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>) -> impl IntoView
     view! {
         <div inner_html=communes></div>
         <p data-testid="planning-summary">{summary}</p>
+        <p class="hint" data-testid="travel-model">{if p.road_times {
+            tr(lang, "Temps de trajet : par la route (service d'itinéraires).", "Travel times: by road (routing service).")
+        } else {
+            tr(lang, "Temps de trajet : estimés à vol d'oiseau, avec un détour de 30 % à 40 km/h.",
+                "Travel times: estimated as the crow flies, with a 30% detour at 40 km/h.")
+        }}</p>
         {if nothing { Some(view! { <p>{t(lang, Msg::PlanningNothing)}</p> }) } else { None }}
         {rounds}
         <h2 id="unserved-title">{t(lang, Msg::PlanningUnserved)}</h2>

@@ -40,13 +40,18 @@ pub fn test_site(dir: &Path) -> PathBuf {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with_roads(None).await
+    }
+
+    /// The same, planning with road times from an OSRM-compatible service.
+    pub async fn spawn_with_roads(osrm: Option<monalisa_server::osrm::OsrmSettings>) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = monalisa_server::open_store(&url).await.unwrap();
         let site = Site::load(&test_site(dir.path())).unwrap();
         let settings = monalisa_app::backend::Settings::default();
         let network = monalisa_server::http::NetworkSettings { trusted_proxies: vec!["127.0.0.1".parse().unwrap()] };
-        let app = monalisa_server::app(store.clone(), site, settings, network);
+        let app = monalisa_server::app_with_roads(store.clone(), site, settings, network, osrm);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
@@ -229,7 +234,11 @@ pub struct World {
 
 impl World {
     pub async fn new() -> World {
-        let app = TestApp::spawn().await;
+        World::on(TestApp::spawn().await).await
+    }
+
+    /// The same world on a given server.
+    pub async fn on(app: TestApp) -> World {
         let params =
             monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse("2026-11-25").unwrap() };
         let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
@@ -306,5 +315,77 @@ impl World {
     pub fn resident_of(&self, login: &str) -> ResidentId {
         let v = self.volunteers[login];
         self.population.residents.iter().find(|r| r.volunteer == Some(v)).unwrap().id
+    }
+}
+
+/// A stand-in for an OSRM `table` service: great-circle × 1.3 at 40 km/h (the benchmark's model,
+/// unrounded, as OSRM answers), at most `MAX_TABLE` sources and destinations per request, and
+/// a count of requests.
+pub mod osrm_stand_in {
+    use axum::extract::{Path, Query, State};
+    use axum::http::StatusCode;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub const MAX_TABLE: usize = 10;
+
+    fn km(a: [f64; 2], b: [f64; 2]) -> f64 {
+        let (p1, p2) = (a[1].to_radians(), b[1].to_radians());
+        let (dp, dl) = ((p2 - p1) / 2.0, (b[0].to_radians() - a[0].to_radians()) / 2.0);
+        let h = dp.sin().powi(2) + p1.cos() * p2.cos() * dl.sin().powi(2);
+        2.0 * 6371.0088 * h.sqrt().asin()
+    }
+
+    async fn table(
+        State(count): State<Arc<AtomicUsize>>,
+        Path(coords): Path<String>,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> (StatusCode, String) {
+        count.fetch_add(1, Ordering::SeqCst);
+        let points: Vec<[f64; 2]> = coords
+            .split(';')
+            .map(|c| {
+                let (lon, lat) = c.split_once(',').unwrap();
+                [lon.parse().unwrap(), lat.parse().unwrap()]
+            })
+            .collect();
+        let list = |key: &str| -> Vec<usize> {
+            q.get(key)
+                .map(|s| s.split(';').map(|i| i.parse().unwrap()).collect())
+                .unwrap_or((0..points.len()).collect())
+        };
+        let (sources, destinations) = (list("sources"), list("destinations"));
+        if sources.len() > MAX_TABLE || destinations.len() > MAX_TABLE {
+            return (StatusCode::BAD_REQUEST, r#"{"code":"TooBig","message":"Too many table coordinates"}"#.into());
+        }
+        let rows = |f: &dyn Fn(f64) -> f64| -> Vec<Vec<f64>> {
+            sources.iter().map(|&s| destinations.iter().map(|&d| f(km(points[s], points[d]))).collect()).collect()
+        };
+        let body = serde_json::json!({
+            "code": "Ok",
+            "durations": rows(&|km| km * 1.3 / 40.0 * 3600.0),
+            "distances": rows(&|km| km * 1.3 * 1000.0),
+        });
+        (StatusCode::OK, body.to_string())
+    }
+
+    /// Starts the stand-in on a background thread; returns its URL and request counter.
+    pub fn start() -> (String, Arc<AtomicUsize>) {
+        let count = Arc::new(AtomicUsize::new(0));
+        let app = axum::Router::new()
+            .route("/table/v1/driving/{coords}", axum::routing::get(table))
+            .with_state(count.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        (url, count)
     }
 }
