@@ -109,6 +109,16 @@ async fn an_ambassador_plans_and_publishes_the_week() {
     assert_eq!(html.matches("data-testid=\"round-map\"").count(), rounds.len());
     assert_eq!(html.matches("id=\"scope-communes\"").count(), 1);
     assert!(html.matches("<path d=\"M").count() >= 2, "the scope's communes are drawn");
+    // The same visits day by day.
+    let by_day = ambassador.get(&format!("/planification?semaine={week}&vue=jour")).await.text().await.unwrap();
+    let rows = |html: &str, table: &str| {
+        html.split(&format!("data-testid=\"{table}\""))
+            .skip(1)
+            .map(|t| t.split("</table>").next().unwrap().matches("<tr").count() - 1)
+            .sum::<usize>()
+    };
+    assert!(by_day.contains("data-testid=\"planned-day\"") && !by_day.contains("data-testid=\"planned-round\""));
+    assert_eq!(rows(&by_day, "planned-day"), planned);
 
     let mut phone = world.agent("benevole").await;
     let in_week = |visits: &[Value]| {

@@ -14,6 +14,7 @@ export const PAGES = [
   { path: '/journal', name: 'audit log', status: 200, as: 'admin' },
   { path: '/a-verifier', name: 'review', status: 200, as: 'ambassador' },
   { path: '/planification', name: 'planning', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },
+  { path: '/planification?vue=jour', name: 'planning by day', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },
   { path: '/signalements', name: 'concerns', status: 200, as: 'ambassador' },
   { path: '/planification/feuille', name: 'printed round (no volunteer chosen)', status: 200, as: 'ambassador' },
   { path: '/planification/saisie', name: 'report entry (no visit chosen)', status: 404, as: 'ambassador' },

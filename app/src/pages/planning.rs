@@ -47,6 +47,7 @@ pub fn PlanningPage() -> impl IntoView {
     let changed = q("erreur") == "change";
     let misplaced = q("erreur") == "placement";
     let selected: Option<i64> = q("deplacer").parse().ok();
+    let by_day = q("vue") == "jour";
     let plan = Resource::new(move || (), move |_| planning_preview(week));
     view! {
         <Title text=format!("{} · {}", env.t(Msg::PlanningTitle), env.t(Msg::AppName))/>
@@ -69,7 +70,7 @@ pub fn PlanningPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || plan.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                Ok(p) => plan_view(lang, p, selected).into_any(),
+                Ok(p) => plan_view(lang, p, selected, by_day).into_any(),
             })}
         </Suspense>
     }
@@ -222,7 +223,57 @@ fn check_view(lang: Lang, p: &PlanPreview) -> AnyView {
     .into_any()
 }
 
-fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>) -> impl IntoView {
+/// The week's visits day by day, every volunteer together.
+fn days_view(lang: Lang, p: &PlanPreview) -> AnyView {
+    let mut visits: Vec<(Date, crate::domain::Minute, &str, &str, &str)> = p
+        .rounds
+        .iter()
+        .flat_map(|r| {
+            r.visits
+                .iter()
+                .map(|v| (v.day, v.start, r.volunteer_name.as_str(), v.resident_name.as_str(), v.commune.as_str()))
+        })
+        .collect();
+    visits.sort();
+    let days = (0..7)
+        .map(|i| p.week.add_days(i))
+        .filter(|day| visits.iter().any(|v| v.0 == *day))
+        .map(|day| {
+            let title = format!("day-{day}");
+            let rows = visits
+                .iter()
+                .filter(|v| v.0 == day)
+                .map(|&(_, start, volunteer, person, commune)| {
+                    view! {
+                        <tr>
+                            <td>{start.to_string()}</td>
+                            <th scope="row">{person.to_owned()}</th>
+                            <td>{commune.to_owned()}</td>
+                            <td>{volunteer.to_owned()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h2 id=title.clone()>{crate::i18n::fmt_day_long(lang, day)}</h2>
+                <div class="table-scroll" role="region" aria-labelledby=title tabindex="0">
+                    <table data-testid="planned-day">
+                        <thead><tr>
+                            <th scope="col">{t(lang, Msg::PlanningColTime)}</th>
+                            <th scope="col">{t(lang, Msg::FieldPerson)}</th>
+                            <th scope="col">{t(lang, Msg::PlanningColCommune)}</th>
+                            <th scope="col">{t(lang, Msg::RoleVolunteer)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view();
+    days.into_any()
+}
+
+fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) -> impl IntoView {
     let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
     let summary = tf(lang, Msg::PlanningSummary, &[("due", &p.due.to_string()), ("planned", &planned.to_string())]);
     let rounds = p
@@ -311,7 +362,16 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>) -> impl IntoView
                 "Travel times: estimated as the crow flies, with a 30% detour at 40 km/h.")
         }}</p>
         {if nothing { Some(view! { <p>{t(lang, Msg::PlanningNothing)}</p> }) } else { None }}
-        {rounds}
+        <p class="views">
+            {if by_day {
+                view! { <a href=format!("/planification?semaine={}", p.week)>{tr(lang, "Par bénévole", "By volunteer")}</a>
+                    " · " <strong aria-current="page">{tr(lang, "Par jour", "By day")}</strong> }.into_any()
+            } else {
+                view! { <strong aria-current="page">{tr(lang, "Par bénévole", "By volunteer")}</strong> " · "
+                    <a href=format!("/planification?semaine={}&vue=jour", p.week) data-testid="by-day">{tr(lang, "Par jour", "By day")}</a> }.into_any()
+            }}
+        </p>
+        {if by_day { days_view(lang, &p) } else { rounds.into_any() }}
         <h2 id="unserved-title">{t(lang, Msg::PlanningUnserved)}</h2>
         {if p.unserved.is_empty() {
             view! { <p>{t(lang, Msg::PlanningAllServed)}</p> }.into_any()
