@@ -19,7 +19,7 @@ WASM_IN := target/$(WASM_TARGET)/wasm-release/monalisa_app.wasm
 # Size budget of the phone bundle (WASM + JS, gzip -9), in bytes.
 SIZE_BUDGET := 307200
 
-.PHONY: bench-sync bench-planner run test build build-release site tools tools-test server-debug server-release rust-tests browser-tests size clean
+.PHONY: bench-sync bench-coverage bench-planner run test build build-release site tools tools-test server-debug server-release rust-tests browser-tests size clean
 
 ## make run: install what is missing, build in release mode, start on ./data/monalisa.db with the demo territory.
 run: tools build-release
@@ -109,6 +109,10 @@ clean:
 ## make bench-sync: first-sync bytes and push throughput (figures, see README "Benchmarks").
 bench-sync:
 	cargo bench -p monalisa-server --bench sync
+
+## make bench-coverage: the coordinators' coverage view on a department-sized history (figures).
+bench-coverage:
+	cargo bench -p monalisa-server --bench coverage
 
 ## make bench-planner: the planner against the anchor solvers on ../shared/bench (figures, see README).
 bench-planner:

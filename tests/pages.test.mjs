@@ -16,7 +16,7 @@ test('every page is accessible in French and English', async () => {
       // One browser profile per account: each page is seen by an account that may see it.
       const pages = {};
       const problems = [];
-      for (const who of [undefined, 'admin', 'ambassador', 'volunteer']) {
+      for (const who of [undefined, 'admin', 'ambassador', 'volunteer', 'coordinator']) {
         const context = await phoneContext(browser, { locale });
         const page = await context.newPage();
         problems.push(watchPage(page));

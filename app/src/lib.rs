@@ -19,6 +19,7 @@ pub mod auth;
 pub mod backend;
 pub mod client;
 pub mod components;
+pub mod coverage;
 pub mod domain;
 pub mod env;
 pub mod i18n;
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("personnes") view=people::PeoplePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("personnes"), StaticSegment("fiche")) view=people::ResidentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("benevoles"), StaticSegment("fiche")) view=people::VolunteerPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("coordination") view=coverage::CoveragePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("personne") view=volunteer::CardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("compte-rendu") view=volunteer::ReportPage ssr=SsrMode::Async/>

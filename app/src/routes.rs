@@ -11,6 +11,7 @@ const ADMIN: &[Role] = &[Role::Admin];
 const CARD_READERS: &[Role] = &[Role::Volunteer, Role::Ambassador];
 const VOLUNTEER: &[Role] = &[Role::Volunteer];
 const AMBASSADOR: &[Role] = &[Role::Ambassador];
+const COORDINATOR: &[Role] = &[Role::Coordinator];
 
 const fn route(method: &'static str, path: &'static str, kind: RouteKind, access: Access) -> RouteSpec {
     let caching = match access {
@@ -77,6 +78,9 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/benevoles/fiche", Access::Roles(AMBASSADOR)),
     route("POST", "/personnes/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // Coverage of the territory (coordinators), and its CSV export (a plain download).
+    page("/coordination", Access::Roles(COORDINATOR)),
+    route("GET", "/coordination/indicateurs.csv", RouteKind::Handler, Access::Roles(COORDINATOR)),
     volunteer_shell("/tournee"),
     volunteer_shell("/personne"),
     volunteer_shell("/compte-rendu"),
@@ -107,6 +111,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/people/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/resident", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/volunteer", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/coverage/view", Access::Roles(COORDINATOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),
     server_fn("/api/sync/v1/pull", Access::Roles(VOLUNTEER)),

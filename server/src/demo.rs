@@ -449,7 +449,7 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
         let rhythm = Rhythm::ALL[rng.weighted(&[0.5, 0.3, 0.2])];
         let isolation = IsolationLevel::new(rng.weighted(&[0.3, 0.4, 0.3]) as u8 + 1).unwrap_or(IsolationLevel::MEDIUM);
         let scope = scope_of[ci];
-        let consent_on = today.add_days(-(rng.range(20, 540) as i32));
+        let consent_on = today.add_days(-(rng.range(20, 730) as i32));
         let follow_up_start = consent_on.add_days(rng.range(0, 14) as i32);
         let follow_up = match rng.weighted(&[0.92, 0.05, 0.03]) {
             0 => FollowUp::Active { since: follow_up_start },
@@ -530,9 +530,21 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
             continue;
         }
         let mut history = vec![(last, Outcome::Done)];
-        let previous = last.add_days(-interval + rng.range(-1, 1) as i32);
-        if previous >= r.follow_up_start {
-            history.push((previous, Outcome::Done));
+        // Earlier visits back to the start of the follow-up: mostly on time (within the
+        // rhythm's tolerance), sometimes late, now and then a missed one (for the coverage view).
+        let tol = i64::from(r.rhythm.tolerance_days());
+        let mut earlier = last;
+        loop {
+            let gap = match rng.range(0, 100) {
+                0..=89 => i64::from(interval) + rng.range(-tol, tol),
+                90..=96 => i64::from(interval) + tol + rng.range(1, 6),
+                _ => 2 * i64::from(interval),
+            };
+            earlier = earlier.add_days(-(gap as i32));
+            if earlier < r.follow_up_start {
+                break;
+            }
+            history.push((earlier, Outcome::Done));
         }
         if rng.chance(0.2) && last.add_days(3) < today {
             history.push((last.add_days(3), Outcome::NobodyHome));
@@ -555,7 +567,8 @@ fn add_history_and_rounds(p: &mut Population, rng: &mut Rng, today: Date) {
             bytes[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
             bytes[8..].copy_from_slice(&rng.next_u64().to_le_bytes());
             let recorded_at = noon_ms(day, i64::from(start.get()) + 60);
-            let concerns = if outcome == Outcome::Done && rng.chance(0.06) {
+            // Concerns only in the last two months (older ones would all still be open).
+            let concerns = if outcome == Outcome::Done && today.days_since(day) <= 60 && rng.chance(0.06) {
                 vec![*rng.pick(&ConcernKind::ALL)]
             } else {
                 Vec::new()

@@ -122,6 +122,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
             (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
+            (_, "/coordination/indicateurs.csv") => router.route(spec.path, get(export_coverage)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
@@ -401,6 +402,10 @@ async fn publish_plan(
         Ok(n) => n,
         Err(e) => return error_json(&monalisa_app::backend::internal(e)),
     };
+    let unserved: Vec<_> = computed.preview.unserved.iter().map(|u| (u.resident, u.reason)).collect();
+    if let Err(e) = state.ctx.store.record_unserved(scope, week, &unserved).await {
+        return error_json(&monalisa_app::backend::internal(e));
+    }
     let detail = format!("week {week}: {published} visits in {} rounds", computed.rounds.len());
     if let Err(e) =
         monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "rounds.publish", "visit", &week.to_string(), &detail)
@@ -679,6 +684,41 @@ fn home_in(
 
 fn field_error(field: &str, reason: monalisa_app::people::Reason) -> monalisa_app::people::FieldError {
     monalisa_app::people::FieldError { field: field.to_owned(), reason }
+}
+
+#[derive(serde::Deserialize)]
+struct PeriodQuery {
+    de: Option<String>,
+    a: Option<String>,
+}
+
+/// The coverage indicators per commune and month as a CSV download (coordinators).
+async fn export_coverage(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    Query(q): Query<PeriodQuery>,
+) -> Response {
+    let (text, from, to) =
+        match monalisa_app::api::coverage::ssr::export(&state.ctx, q.de.as_deref(), q.a.as_deref()).await {
+            Ok(done) => done,
+            Err(e) => return error_json(&e),
+        };
+    let detail = format!("{from} {to}");
+    if let Err(e) =
+        monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "coverage.export", "territory", "", &detail).await
+    {
+        return error_json(&e);
+    }
+    let disposition = format!("attachment; filename=\"monalisa-indicateurs-{from}-{to}.csv\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]

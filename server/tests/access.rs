@@ -153,6 +153,8 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             let res = agent.post_form(path, &[("compte", &account), ("courriel", "")]).await;
             return (res.status().as_u16(), Expect::Status(303));
         }
+        "/api/v1/coverage/view" => (json!({}), Expect::Ok),
+        "/coordination/indicateurs.csv" => return (agent.get(path).await.status().as_u16(), Expect::Ok),
         "/api/v1/people/list" => (json!({}), Expect::Ok),
         "/api/v1/people/resident" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/people/volunteer" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),

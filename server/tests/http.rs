@@ -48,6 +48,13 @@ const PAGES: &[(&str, &str, u16, T, &str)] = &[
         "ambassadeur",
     ),
     ("/benevoles/fiche", "/benevoles/fiche", 200, T::Tr("Ajouter un bénévole", "Add a volunteer"), "ambassadeur"),
+    (
+        "/coordination",
+        "/coordination",
+        200,
+        T::Tr("Couverture du territoire", "Coverage of the territory"),
+        "coordination",
+    ),
     ("/tournee", "/tournee", 200, T::M(Msg::RoundTitle), "benevole"),
     ("/personne", "/personne?id=1", 200, T::M(Msg::CardTitle), "benevole"),
     ("/compte-rendu", "/compte-rendu?personne=1", 200, T::M(Msg::ReportTitle), "benevole"),
@@ -91,7 +98,7 @@ fn the_page_list_matches_the_route_table() {
 async fn every_page_in_both_languages() {
     let world = World::new().await;
     let mut sessions = std::collections::BTreeMap::new();
-    for login in ["admin", "benevole", "ambassadeur"] {
+    for login in ["admin", "benevole", "ambassadeur", "coordination"] {
         let agent = world.agent(login).await;
         sessions.insert(login, agent.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "));
     }

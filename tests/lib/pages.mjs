@@ -21,6 +21,7 @@ export const PAGES = [
   { path: '/personnes', name: 'people', status: 200, as: 'ambassador' },
   { path: '/personnes/fiche', name: 'register a person', status: 200, as: 'ambassador', ready: '[data-testid="resident-form"]' },
   { path: '/benevoles/fiche', name: 'add a volunteer', status: 200, as: 'ambassador', ready: '[data-testid="volunteer-form"]' },
+  { path: '/coordination', name: 'coverage', status: 200, as: 'coordinator', ready: '[data-testid="coverage-map"]' },
   { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },
   { path: '/personne?id=1', name: 'card', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] p' },
   { path: '/compte-rendu?personne=1', name: 'report', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] :is(form, p)' },

@@ -26,7 +26,8 @@ pub struct AuditEntry {
 }
 
 /// Object kinds an entry can be about (for the filter).
-pub const OBJECT_KINDS: &[&str] = &["resident", "visit", "report", "account", "device"];
+pub const OBJECT_KINDS: &[&str] =
+    &["resident", "visit", "report", "account", "device", "volunteer", "scope", "territory"];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod concerns;
+pub mod coverage;
 pub mod people;
 pub mod planning;
 pub mod residents;

@@ -358,6 +358,17 @@ pub trait Store: Send + Sync + 'static {
     async fn user_email(&self, user: UserId) -> Result<Option<String>, StoreError>;
     async fn set_user_email(&self, user: UserId, email: Option<&str>) -> Result<(), StoreError>;
 
+    // ---- coverage --------------------------------------------------------------------------
+    /// Records the residents a scope's just-published plan left out (replacing the last ones).
+    async fn record_unserved(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        unserved: &[(ResidentId, crate::api::planning::UnservedReason)],
+    ) -> Result<(), StoreError>;
+    /// Everything the coverage view is computed from, for the whole territory (no names).
+    async fn coverage_data(&self) -> Result<CoverageData, StoreError>;
+
     // ---- the people of a scope -----------------------------------------------------------
     /// The scope's residents (any follow-up) and volunteers, by name.
     async fn scope_people_list(&self, scope: ScopeId) -> Result<crate::api::people::PeopleList, StoreError>;
@@ -397,6 +408,20 @@ pub struct ConcernAlert {
     pub scope_name: String,
     /// The addresses to write to.
     pub to: Vec<String>,
+}
+
+/// The territory's data for the coverage view: the indicators' input (without the period and
+/// today), and each commune's outline and centre for the map.
+#[derive(Clone, Debug)]
+pub struct CoverageData {
+    pub communes: Vec<(String, String)>,
+    /// (INSEE code, GeoJSON outline, centre).
+    pub shapes: Vec<(String, String, crate::domain::Location)>,
+    pub residents: Vec<crate::coverage::ResidentHistory>,
+    pub volunteers: Vec<crate::coverage::VolunteerReach>,
+    pub pairs: Vec<(String, usize)>,
+    pub concerns: Vec<crate::coverage::ConcernDates>,
+    pub unserved: Vec<(String, crate::api::planning::UnservedReason)>,
 }
 
 /// Settings the server functions need.

@@ -343,6 +343,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EntrySaved => "Report saved.",
         Msg::EntryNone => "not given",
         Msg::NavConcerns => "Concerns",
+        Msg::NavCoverage => "Coverage of the territory",
         Msg::NavPeople => "People and volunteers",
         Msg::ConcernsTitle => "Concerns raised at visits",
         Msg::ConcernsIntro => {

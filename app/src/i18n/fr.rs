@@ -366,6 +366,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EntrySaved => "Compte rendu enregistré.",
         Msg::EntryNone => "non renseigné",
         Msg::NavConcerns => "Signalements",
+        Msg::NavCoverage => "Couverture du territoire",
         Msg::NavPeople => "Personnes et bénévoles",
         Msg::ConcernsTitle => "Signalements des visites",
         Msg::ConcernsIntro => {

@@ -382,6 +382,7 @@ messages! {
     EntryNone,
     NavConcerns,
     NavPeople,
+    NavCoverage,
     ConcernsTitle,
     ConcernsIntro,
     ConcernsNothing,

@@ -42,7 +42,7 @@ fn HomeContent() -> impl IntoView {
                     ("/a-verifier", Msg::NavReview),
                 ],
             ),
-            Role::Coordinator => (Msg::HomeCoordinator, &[]),
+            Role::Coordinator => (Msg::HomeCoordinator, &[("/coordination", Msg::NavCoverage)]),
             Role::Admin => (Msg::HomeAdmin, &[("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)]),
         };
         let links: String = links

@@ -1,6 +1,7 @@
 //! One module per page.
 pub mod accounts;
 pub mod concerns;
+pub mod coverage;
 pub mod enrol;
 pub mod home;
 pub mod journal;

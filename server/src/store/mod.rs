@@ -4,6 +4,7 @@
 mod push_writer;
 pub mod sqlite;
 mod sqlite_alerts;
+mod sqlite_coverage;
 mod sqlite_people;
 mod sqlite_sync;
 

@@ -1470,6 +1470,19 @@ impl Store for SqliteStore {
         self.set_email(user, email).await
     }
 
+    async fn record_unserved(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        unserved: &[(ResidentId, monalisa_app::api::planning::UnservedReason)],
+    ) -> Result<(), StoreError> {
+        self.save_unserved(scope, week_start, unserved).await
+    }
+
+    async fn coverage_data(&self) -> Result<monalisa_app::backend::CoverageData, StoreError> {
+        self.load_coverage().await
+    }
+
     async fn scope_people_list(&self, scope: ScopeId) -> Result<monalisa_app::api::people::PeopleList, StoreError> {
         self.people_list(scope).await
     }

@@ -1,0 +1,83 @@
+// The coordinator's coverage view in a real browser: the map of the 35 communes and its table,
+// the CSV downloaded as a spreadsheet would open it; and no resident's name in the page's raw
+// HTML, in what the browser keeps (IndexedDB, caches) or in the CSV.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DEMO, assertAccessible, cachedText, launch, logIn, phoneContext, removeDir, startServer, tempDir, watchPage,
+} from './lib/harness.mjs';
+
+/** Everything the page's origin keeps in IndexedDB, as text. */
+const indexedDbText = () => (async () => {
+  let all = '';
+  for (const { name } of await indexedDB.databases()) {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    for (const store of db.objectStoreNames) {
+      const rows = await new Promise((resolve) => {
+        const get = db.transaction(store).objectStore(store).getAll();
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => resolve([]);
+      });
+      all += `\n--- ${name}/${store}\n${JSON.stringify(rows)}`;
+    }
+    db.close();
+  }
+  return all;
+})();
+
+test('a coordinator sees the map and the table, downloads the CSV, and no name anywhere', async () => {
+  const dir = await tempDir();
+  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
+  const browser = await launch();
+  try {
+    // Names of real residents of the demo (the first scope's), to look for.
+    const desk = await (await phoneContext(browser)).newPage();
+    await logIn(desk, server.url, DEMO.ambassador);
+    const people = await desk.request.post(server.url + '/api/v1/people/list', { data: {} });
+    assert.equal(people.status(), 200);
+    const names = (await people.json()).residents.map((r) => r.name);
+    assert.ok(names.length > 10);
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', acceptDownloads: true });
+    const page = await ctx.newPage();
+    const problems = watchPage(page);
+    await logIn(page, server.url, DEMO.coordinator);
+    await page.getByRole('link', { name: 'Couverture du territoire' }).click();
+    await page.getByTestId('coverage-map').waitFor();
+    assert.equal(await page.locator('[data-testid="coverage-map"] path[data-insee]').count(), 35);
+    assert.equal(await page.locator('[data-testid="commune-row"]').count(), 35);
+    const classes = await page.locator('[data-testid="coverage-map"] path[data-insee]').evaluateAll(
+      (paths) => paths.map((p) => p.getAttribute('class')));
+    assert.ok(classes.every((c) => /^c[0-4]$/.test(c)), classes.join(' '));
+    await page.getByTestId('territory-row').waitFor();
+    await assertAccessible(page, 'coverage');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
+    assert.match(download.suggestedFilename(), /^monalisa-indicateurs-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
+    const bytes = await readFile(await download.path());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a BOM');
+    const csv = bytes.toString('utf8').slice(1);
+    const lines = csv.split('\r\n').filter((l) => l);
+    assert.equal(lines.length, 1 + 35 * 12 + 12);
+    assert.ok(lines[0].startsWith('Commune;Code INSEE;Mois;'));
+
+    const html = await (await page.request.get(server.url + '/coordination')).text();
+    const kept = (await page.evaluate(indexedDbText)) + (await cachedText(page));
+    for (const name of names) {
+      for (const [what, text] of [['HTML', html], ['CSV', csv], ['browser storage', kept]]) {
+        assert.ok(!text.includes(name), `${name} in the coordinator's ${what}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+    await removeDir(dir);
+  }
+});
