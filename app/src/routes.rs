@@ -77,6 +77,8 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/personnes/fiche", Access::Roles(AMBASSADOR)),
     page("/benevoles/fiche", Access::Roles(AMBASSADOR)),
     route("POST", "/personnes/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // A resident withdrew their consent: their personal data is erased (a plain form post).
+    route("POST", "/personnes/retrait", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // Coverage of the territory (coordinators), and its CSV export (a plain download).
     page("/coordination", Access::Roles(COORDINATOR)),

@@ -124,6 +124,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
             (_, "/coordination/indicateurs.csv") => router.route(spec.path, get(export_coverage)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
+            (_, "/personnes/retrait") => router.route(spec.path, axum::routing::post(withdraw_consent)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
@@ -758,6 +759,57 @@ async fn set_alert_email(
     Redirect::to(&format!("/comptes/{}?courriel=ok", user.id)).into_response()
 }
 
+#[derive(serde::Deserialize)]
+struct WithdrawForm {
+    id: i64,
+    #[serde(default)]
+    confirme: String,
+}
+
+/// A resident withdrew their consent (the ambassador records it, after confirming): their
+/// personal data is erased here and, at their next sync, from the phones.
+async fn withdraw_consent(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<WithdrawForm>,
+) -> Response {
+    use monalisa_app::domain::ResidentId;
+    let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
+    let resident = ResidentId(form.id);
+    if form.confirme != "1" {
+        return error_json(&ApiError::Invalid { field: "confirme".into(), reason: "required".into() });
+    }
+    let record = match state.ctx.store.resident(resident).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return error_json(&ApiError::NotFound),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    };
+    let Some(centre) = state.shapes.iter().find(|s| s.commune.insee == record.commune).map(|s| s.commune.centre) else {
+        return error_json(&ApiError::NotFound);
+    };
+    let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+    match state.ctx.store.withdraw_consent(scope, resident, centre, today).await {
+        Ok(()) => {}
+        Err(monalisa_app::backend::StoreError::NotFound) => return error_json(&ApiError::NotFound),
+        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    }
+    let target = resident.to_string();
+    let audit = monalisa_app::backend::auth::audit(
+        &state.ctx,
+        Some(&me),
+        "resident.consent_withdrawn",
+        "resident",
+        &target,
+        "erased",
+    );
+    if let Err(e) = audit.await {
+        return error_json(&e);
+    }
+    tracing::info!(resident = resident.0, "consent withdrawn: personal data erased");
+    Redirect::to("/personnes?retire=1").into_response()
+}
+
 /// Why a person's form was not saved: the form's own error (sent back with the form), or a
 /// refusal of the request itself.
 enum Refusal {
@@ -780,6 +832,7 @@ impl From<monalisa_app::backend::StoreError> for Refusal {
                 Refusal::Form(field_error(&field, monalisa_app::people::Reason::OutsideScope))
             }
             StoreError::NotFound => Refusal::Api(ApiError::NotFound),
+            StoreError::Conflict(why) => Refusal::Api(ApiError::Conflict(why)),
             e => Refusal::Api(monalisa_app::backend::internal(e)),
         }
     }

@@ -158,6 +158,11 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/people/list" => (json!({}), Expect::Ok),
         "/api/v1/people/resident" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/people/volunteer" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),
+        "/personnes/retrait" => {
+            // Not confirmed: refused before anything is erased.
+            let id = resident.to_string();
+            return (agent.post_form(path, &[("id", &id)]).await.status().as_u16(), Expect::Status(400));
+        }
         "/personnes/enregistrer" | "/benevoles/enregistrer" => {
             // An empty form: sent back with its error, nothing saved.
             return (agent.post_form(path, &[("id", "")]).await.status().as_u16(), Expect::Status(422));

@@ -298,3 +298,71 @@ async fn an_ambassador_adds_and_edits_a_volunteer() {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(other.post_form("/benevoles/enregistrer", &fields).await.status(), 404);
 }
+
+/// A resident withdraws their consent: the ambassador records it (after confirming); the
+/// person's personal data is erased on the server, their card and the notes leave the
+/// volunteer's phone at its next sync, the anonymous counts stay; it cannot be done twice, nor
+/// from another scope, and the erased record cannot be edited back.
+#[tokio::test]
+async fn consent_withdrawal_erases_the_person_everywhere() {
+    let world = World::new().await;
+    let resident = world.resident_of("benevole");
+    let id = resident.0.to_string();
+    let mut phone = world.agent("benevole").await;
+    let report = "dddddddddddddddddddddddddddddd01";
+    let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [{
+        "id": report, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
+            "visit": null, "resident": resident.0, "day": "2026-11-25", "outcome": "done", "duration_minutes": 40,
+            "mood": 3, "concerns": [], "note": "Parle de sa fille à Poitiers", "proposed_next": null } } }] } });
+    assert_eq!(phone.call("/api/sync/v1/push", push).await.0, 200);
+    let mut cursor = Value::Null;
+    loop {
+        let (changes, next) = pull_from(&mut phone, &cursor).await;
+        cursor = next;
+        if changes.is_empty() {
+            break;
+        }
+    }
+    let mut coordinator = world.agent("coordination").await;
+    let (_, before) = coordinator.call("/api/v1/coverage/view", json!({ "from": null, "to": null })).await;
+
+    let mut ambassador = world.agent("ambassadeur").await;
+    let res = ambassador.post_form("/personnes/retrait", &[("id", &id)]).await;
+    assert_eq!(res.status(), 400, "not confirmed: nothing erased");
+    assert!(!world.app.store.resident(resident).await.unwrap().unwrap().last_name.is_empty());
+    let mut other = world.agent("ambassadeur2").await;
+    assert_eq!(other.post_form("/personnes/retrait", &[("id", &id), ("confirme", "1")]).await.status(), 404);
+
+    let res = ambassador.post_form("/personnes/retrait", &[("id", &id), ("confirme", "1")]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/personnes?retire=1");
+    let r = world.app.store.resident(resident).await.unwrap().unwrap();
+    assert!(r.first_name.is_empty() && r.last_name.is_empty() && r.address.is_empty());
+    assert!(r.phone.is_none() && r.access_notes.is_empty() && r.likes.is_empty() && r.preferred.is_empty());
+    assert!(matches!(r.follow_up, monalisa_app::domain::FollowUp::Ended { .. }) && r.volunteer.is_none());
+    assert!(world.app.store.consent_withdrawn_on(resident).await.unwrap().is_some());
+
+    // The phone's next sync: the card goes (report records never carry notes to phones).
+    let (changes, _) = pull_from(&mut phone, &cursor).await;
+    assert!(changes.iter().any(|c| c["removed"]["record"] == "resident" && c["removed"]["id"] == id), "{changes:?}");
+    assert!(!serde_json::to_string(&changes).unwrap().contains("Poitiers"));
+    // On the server, the report is kept (a visit happened) without its note.
+    let db = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let (outcome, note): (String, String) =
+        sqlx::query_as("SELECT outcome, note FROM reports WHERE id = ?").bind(report).fetch_one(&pool).await.unwrap();
+    assert_eq!((outcome.as_str(), note.as_str()), ("done", ""));
+    pool.close().await;
+
+    // Twice: refused; the record cannot be edited back; the page says what happened.
+    assert_eq!(ambassador.post_form("/personnes/retrait", &[("id", &id), ("confirme", "1")]).await.status(), 409);
+    let mine = scope_communes(&world, 1);
+    let edit = resident_form(&mine[0], &[("id", &id), ("consentement_date", ""), ("consentement_mode", "")]);
+    assert_eq!(ambassador.post_form("/personnes/enregistrer", &edit).await.status(), 409);
+    let page = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"consent-withdrawn\"") && !page.contains("data-testid=\"resident-form\""));
+
+    // The anonymous counts stay: the same visits done over the period.
+    let (_, after) = coordinator.call("/api/v1/coverage/view", json!({ "from": null, "to": null })).await;
+    assert_eq!(after["territory"]["visits"], before["territory"]["visits"]);
+}

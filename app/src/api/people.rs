@@ -61,6 +61,8 @@ pub struct ResidentFormData {
     pub communes: Vec<(String, String)>,
     /// The scope's active volunteers (and the current one, even if inactive).
     pub volunteers: Vec<Choice>,
+    /// The day the person withdrew their consent (their record is erased).
+    pub withdrawn_on: Option<Date>,
 }
 
 /// What a volunteer's form needs.
@@ -112,7 +114,13 @@ pub mod ssr {
     pub(super) async fn resident(id: Option<ResidentId>) -> Result<ResidentFormData, ApiError> {
         let (ctx, me, scope) = ambassador()?;
         let communes = ctx.store.scope_communes(scope).await.map_err(internal)?;
-        let mut data = ResidentFormData { values: Vec::new(), consent: None, communes, volunteers: Vec::new() };
+        let mut data = ResidentFormData {
+            values: Vec::new(),
+            consent: None,
+            communes,
+            volunteers: Vec::new(),
+            withdrawn_on: None,
+        };
         let mut current = None;
         if let Some(id) = id {
             let r = ctx.store.resident(id).await.map_err(internal)?.ok_or(ApiError::NotFound)?;
@@ -122,6 +130,10 @@ pub mod ssr {
             let by = ctx.store.ambassador(r.consent.recorded_by).await.map_err(internal)?;
             let by = by.map(|a| format!("{} {}", a.first_name, a.last_name)).unwrap_or_default();
             data.consent = Some((r.consent.given_on, r.consent.method, by));
+            data.withdrawn_on = ctx.store.consent_withdrawn_on(id).await.map_err(internal)?;
+            if data.withdrawn_on.is_some() {
+                return Ok(data);
+            }
             data.values = crate::people::resident_values(&r);
             current = r.volunteer;
             auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "form").await?;

@@ -358,6 +358,23 @@ pub trait Store: Send + Sync + 'static {
     async fn user_email(&self, user: UserId) -> Result<Option<String>, StoreError>;
     async fn set_user_email(&self, user: UserId, email: Option<&str>) -> Result<(), StoreError>;
 
+    // ---- data protection ---------------------------------------------------------------------
+    /// Records that a resident of the scope withdrew their consent, in one transaction: their
+    /// personal data is erased (names, address, phone, notes and likes, preferred times, the
+    /// notes of their reports; the position becomes the commune's centre), the follow-up ends
+    /// and the pair with it, planned visits are cancelled and locks dropped. Phones drop the
+    /// card and the notes at their next sync; the anonymous row stays for the indicators.
+    /// `NotFound` outside the scope; `Conflict` when already withdrawn.
+    async fn withdraw_consent(
+        &self,
+        scope: ScopeId,
+        resident: ResidentId,
+        centre: crate::domain::Location,
+        today: Date,
+    ) -> Result<(), StoreError>;
+    /// When a resident withdrew their consent, if they did.
+    async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError>;
+
     // ---- coverage --------------------------------------------------------------------------
     /// Records the residents a scope's just-published plan left out (replacing the last ones).
     async fn record_unserved(

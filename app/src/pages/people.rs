@@ -125,6 +125,7 @@ pub fn PeoplePage() -> impl IntoView {
     let lang = env.lang;
     let query = use_query_map();
     let saved = query.read_untracked().get("enregistre").is_some();
+    let erased = query.read_untracked().get("retire").is_some();
     let people = Resource::new(|| (), |_| list_people());
     let title = tr(lang, "Personnes et bénévoles", "People and volunteers");
     view! {
@@ -134,6 +135,12 @@ pub fn PeoplePage() -> impl IntoView {
             <p class="notice" role="status" data-testid="people-saved">
                 {tr(lang, "Enregistré. Les téléphones concernés le recevront à leur prochaine synchronisation.",
                     "Saved. The phones concerned get it at their next sync.")}
+            </p>
+        })}
+        {erased.then(|| view! {
+            <p class="notice" role="status" data-testid="people-erased">
+                {tr(lang, "Consentement retiré : les données personnelles sont effacées, ici et des téléphones à leur prochaine synchronisation.",
+                    "Consent withdrawn: the personal data is erased, here and from phones at their next sync.")}
             </p>
         })}
         <ul class="actions">
@@ -156,7 +163,11 @@ fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
         .map(|r| {
             view! {
                 <tr data-testid="resident-row">
-                    <th scope="row"><a href=format!("/personnes/fiche?id={}", r.id)>{r.name}</a></th>
+                    <th scope="row"><a href=format!("/personnes/fiche?id={}", r.id)>{if r.name.trim().is_empty() {
+                        format!("{} (n° {})", tr(lang, "Consentement retiré", "Consent withdrawn"), r.id)
+                    } else {
+                        r.name
+                    }}</a></th>
                     <td>{r.commune}</td>
                     <td>{rhythm_label(lang, r.rhythm)}</td>
                     <td>{r.isolation}</td>
@@ -401,7 +412,18 @@ pub fn ResidentPage() -> impl IntoView {
     })
 }
 
-fn resident_fields(lang: Lang, d: ResidentFormData) -> impl IntoView {
+fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
+    if let Some(day) = d.withdrawn_on {
+        return view! {
+            <p class="notice" data-testid="consent-withdrawn">
+                {format!("{} {}. {}", tr(lang, "Consentement retiré le", "Consent withdrawn on"), fmt_day(lang, day),
+                    tr(lang, "Les données personnelles de cette personne ont été effacées ; il ne reste qu'une fiche anonyme pour les comptages.",
+                        "This person's personal data was erased; only an anonymous record remains for the counts."))}
+            </p>
+        }
+        .into_any();
+    }
+    let id = field(&d.values, "id").to_owned();
     let mut stored = d.values;
     let new = stored.is_empty();
     if new {
@@ -484,6 +506,24 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> impl IntoView {
                 {text_input(lang, &v, "pause_jusqu", "date", false)}
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
+        </form>
+        {(!new).then(|| withdraw_form(lang, id))}
+    }
+    .into_any()
+}
+
+/// Recording that the person withdrew their consent: everything personal is erased.
+fn withdraw_form(lang: Lang, id: String) -> impl IntoView {
+    view! {
+        <form class="card form" method="post" action="/personnes/retrait" data-testid="withdraw-form">
+            <h2>{tr(lang, "Retrait du consentement", "Consent withdrawn")}</h2>
+            <p>{tr(lang,
+                "Si la personne (ou son représentant) retire son accord : son nom, son adresse, son téléphone, les notes et les remarques des comptes rendus sont effacés ici et des téléphones des bénévoles à leur prochaine synchronisation ; le suivi s'arrête. Seuls des comptages anonymes restent. C'est définitif.",
+                "If the person (or their representative) withdraws their agreement: their name, address, phone, notes and the remarks of visit reports are erased here and from volunteers' phones at their next sync; the follow-up stops. Only anonymous counts remain. This cannot be undone.")}</p>
+            <input type="hidden" name="id" value=id/>
+            <label class="choice"><input type="checkbox" name="confirme" value="1" required/>
+                {tr(lang, "Je confirme que la personne a retiré son consentement", "I confirm the person withdrew their consent")}</label>
+            <button type="submit" class="danger">{tr(lang, "Effacer ses données", "Erase their data")}</button>
         </form>
     }
 }

@@ -6,6 +6,7 @@ pub mod sqlite;
 mod sqlite_alerts;
 mod sqlite_coverage;
 mod sqlite_people;
+mod sqlite_privacy;
 mod sqlite_sync;
 
 use monalisa_app::backend::{Store, StoreError};

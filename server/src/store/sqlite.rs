@@ -1470,6 +1470,20 @@ impl Store for SqliteStore {
         self.set_email(user, email).await
     }
 
+    async fn withdraw_consent(
+        &self,
+        scope: ScopeId,
+        resident: ResidentId,
+        centre: Location,
+        today: Date,
+    ) -> Result<(), StoreError> {
+        self.erase_resident(scope, resident, centre, today).await
+    }
+
+    async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {
+        self.withdrawn_on(resident).await
+    }
+
     async fn record_unserved(
         &self,
         scope: ScopeId,

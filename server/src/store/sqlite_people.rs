@@ -120,7 +120,7 @@ async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<Loc
 impl SqliteStore {
     pub(super) async fn people_list(&self, scope: ScopeId) -> Result<PeopleList, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.id, r.first_name || ' ' || r.last_name AS name, c.name AS commune, r.rhythm, r.isolation, \
+            "SELECT r.id, CASE WHEN r.consent_withdrawn_on IS NULL THEN r.first_name || ' ' || r.last_name ELSE '' END AS name, c.name AS commune, r.rhythm, r.isolation, \
              r.follow_up_status, v.first_name || ' ' || v.last_name AS volunteer \
              FROM residents r JOIN scope_communes sc ON sc.commune = r.commune JOIN communes c ON c.insee = r.commune \
              LEFT JOIN volunteers v ON v.id = r.volunteer_id \
@@ -229,7 +229,7 @@ impl SqliteStore {
             None => None,
             Some(id) => {
                 let row = sqlx::query(
-                    "SELECT commune, follow_up_status, status_since, paused_until FROM residents WHERE id = ?",
+                    "SELECT commune, follow_up_status, status_since, paused_until, consent_withdrawn_on FROM residents WHERE id = ?",
                 )
                 .bind(id.0)
                 .fetch_optional(&mut *tx)
@@ -238,6 +238,9 @@ impl SqliteStore {
                 .ok_or(StoreError::NotFound)?;
                 if !commune_in_scope(&mut tx, scope, row.get("commune")).await? {
                     return Err(StoreError::NotFound);
+                }
+                if row.get::<Option<String>, _>("consent_withdrawn_on").is_some() {
+                    return Err(StoreError::Conflict("consent withdrawn: the record is erased".into()));
                 }
                 let since = super::sqlite::date(row.get("status_since"))?;
                 Some(match row.get::<&str, _>("follow_up_status") {
