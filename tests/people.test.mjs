@@ -60,6 +60,10 @@ test('an ambassador registers a person and the volunteer\'s phone gets the card'
     await link.click();
     await desk.getByTestId('consent-on-record').waitFor();
     await assertAccessible(desk, 'resident record');
+    await desk.getByTestId('dossier-link').click();
+    await desk.getByTestId('dossier-record').waitFor();
+    assert.match(await desk.getByTestId('dossier-record').textContent(), /Tourterelle/);
+    await assertAccessible(desk, 'right of access');
 
     // The phone syncs whenever a page opens: the card shows once the sync has brought it.
     let shown = false;

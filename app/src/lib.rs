@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("planification"), StaticSegment("saisie")) view=planning::EntryPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("personnes") view=people::PeoplePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("personnes"), StaticSegment("fiche")) view=people::ResidentPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("personnes"), StaticSegment("dossier")) view=people::DossierPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("benevoles"), StaticSegment("fiche")) view=people::VolunteerPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("coordination") view=coverage::CoveragePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>

@@ -76,6 +76,9 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/personnes", Access::Roles(AMBASSADOR)),
     page("/personnes/fiche", Access::Roles(AMBASSADOR)),
     page("/benevoles/fiche", Access::Roles(AMBASSADOR)),
+    // Right of access: everything held on one resident, as a page and as JSON.
+    page("/personnes/dossier", Access::Roles(AMBASSADOR)),
+    route("GET", "/personnes/dossier.json", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/personnes/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // A resident withdrew their consent: their personal data is erased (a plain form post).
     route("POST", "/personnes/retrait", RouteKind::Handler, Access::Roles(AMBASSADOR)),
@@ -113,6 +116,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/people/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/resident", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/volunteer", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/people/dossier", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/coverage/view", Access::Roles(COORDINATOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).
     server_fn("/api/sync/v1/push", Access::RolesOrRevoked(VOLUNTEER)),

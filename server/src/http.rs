@@ -124,6 +124,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
             (_, "/coordination/indicateurs.csv") => router.route(spec.path, get(export_coverage)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
+            (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
             (_, "/personnes/retrait") => router.route(spec.path, axum::routing::post(withdraw_consent)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
@@ -757,6 +758,31 @@ async fn set_alert_email(
         return error_json(&e);
     }
     Redirect::to(&format!("/comptes/{}?courriel=ok", user.id)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct IdQuery {
+    id: i64,
+}
+
+/// Right of access: everything held on one resident of the scope, as a JSON download.
+async fn export_dossier(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    Query(q): Query<IdQuery>,
+) -> Response {
+    let id = monalisa_app::domain::ResidentId(q.id);
+    match monalisa_app::api::dossier::ssr::dossier_for(&state.ctx, &me, id).await {
+        Ok(dossier) => (
+            [
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"monalisa-personne-{}.json\"", q.id)),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            axum::Json(dossier),
+        )
+            .into_response(),
+        Err(e) => error_json(&e),
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -158,6 +158,10 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/api/v1/people/list" => (json!({}), Expect::Ok),
         "/api/v1/people/resident" => (json!({ "id": resident }), Expect::Scoped),
         "/api/v1/people/volunteer" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),
+        "/api/v1/people/dossier" => (json!({ "id": resident }), Expect::Scoped),
+        "/personnes/dossier" | "/personnes/dossier.json" => {
+            return (agent.get(&format!("{path}?id={resident}")).await.status().as_u16(), Expect::Scoped);
+        }
         "/personnes/retrait" => {
             // Not confirmed: refused before anything is erased.
             let id = resident.to_string();

@@ -49,6 +49,13 @@ const PAGES: &[(&str, &str, u16, T, &str)] = &[
     ),
     ("/benevoles/fiche", "/benevoles/fiche", 200, T::Tr("Ajouter un bénévole", "Add a volunteer"), "ambassadeur"),
     (
+        "/personnes/dossier",
+        "/personnes/dossier?id={personne}",
+        200,
+        T::Tr("Tout ce que nous détenons sur cette personne", "Everything we hold on this person"),
+        "ambassadeur",
+    ),
+    (
         "/coordination",
         "/coordination",
         200,

@@ -189,11 +189,26 @@ async fn an_ambassador_registers_a_resident_and_gives_them_a_volunteer() {
         "{changes:?}"
     );
 
+    // Right of access: everything held on the person, as JSON and as a page.
+    let res = ambassador.get(&format!("/personnes/dossier.json?id={id}")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains(&format!("monalisa-personne-{id}.json")));
+    let dossier: Value = res.json().await.unwrap();
+    assert_eq!(dossier["resident"]["last_name"], "Tourterelle");
+    assert_eq!(dossier["resident"]["access_notes"], "Sonner deux fois");
+    let by = world.population.ambassadors.iter().find(|a| a.id.0 == 1).unwrap();
+    assert_eq!(dossier["consent_recorded_by"], format!("{} {}", by.first_name, by.last_name));
+    let actions: Vec<&str> = dossier["audit"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"resident.create") && actions.contains(&"resident.update"), "{actions:?}");
+    let page = ambassador.get(&format!("/personnes/dossier?id={id}")).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"dossier-record\"") && page.contains("Tourterelle"));
+
     // Another scope's ambassador sees none of it and cannot write to it.
     let mut other = world.agent("ambassadeur2").await;
     assert!(resident_named(&list(&mut other).await, "Héloïse Tourterelle").is_none());
     let (status, _) = other.call("/api/v1/people/resident", json!({ "id": id })).await;
     assert_eq!(status, 404);
+    assert_eq!(other.get(&format!("/personnes/dossier.json?id={id}")).await.status(), 404);
     let hijack = resident_form(&theirs[0], &[("id", &id_text), ("consentement_date", ""), ("consentement_mode", "")]);
     assert_eq!(other.post_form("/personnes/enregistrer", &hijack).await.status(), 404);
     // Giving one of ours a volunteer of another scope is refused.

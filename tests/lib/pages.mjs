@@ -20,6 +20,7 @@ export const PAGES = [
   { path: '/planification/saisie', name: 'report entry (no visit chosen)', status: 404, as: 'ambassador' },
   { path: '/personnes', name: 'people', status: 200, as: 'ambassador' },
   { path: '/personnes/fiche', name: 'register a person', status: 200, as: 'ambassador', ready: '[data-testid="resident-form"]' },
+  { path: '/personnes/dossier', name: 'right of access (no person chosen)', status: 404, as: 'ambassador' },
   { path: '/benevoles/fiche', name: 'add a volunteer', status: 200, as: 'ambassador', ready: '[data-testid="volunteer-form"]' },
   { path: '/coordination', name: 'coverage', status: 200, as: 'coordinator', ready: '[data-testid="coverage-map"]' },
   { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },

@@ -372,6 +372,11 @@ pub trait Store: Send + Sync + 'static {
         centre: crate::domain::Location,
         today: Date,
     ) -> Result<(), StoreError>;
+    /// A resident's visits and reports (with their concerns), oldest first, for the right of access.
+    async fn resident_history(
+        &self,
+        resident: ResidentId,
+    ) -> Result<(Vec<crate::api::dossier::DossierVisit>, Vec<crate::api::dossier::DossierReport>), StoreError>;
     /// When a resident withdrew their consent, if they did.
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError>;
 

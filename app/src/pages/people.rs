@@ -507,6 +507,11 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
+        {(!new).then(|| view! {
+            <p><a href=format!("/personnes/dossier?id={id}") data-testid="dossier-link">
+                {tr(lang, "Tout ce que nous détenons sur cette personne (droit d'accès)", "Everything we hold on this person (right of access)")}
+            </a></p>
+        })}
         {(!new).then(|| withdraw_form(lang, id))}
     }
     .into_any()
@@ -600,5 +605,100 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
+    }
+}
+
+/// Everything held on one person (right of access), to print or hand over; the same as JSON.
+#[component]
+pub fn DossierPage() -> impl IntoView {
+    let lang = use_env().lang;
+    let id = query_id().map(ResidentId);
+    let title = tr(lang, "Tout ce que nous détenons sur cette personne", "Everything we hold on this person");
+    // No id: asked anyway (id 0 is nobody), so that the page answers 404 like the server function.
+    let data = Resource::new(|| (), move |_| crate::api::dossier::resident_dossier(id.unwrap_or(ResidentId(0))));
+    record_page(lang, title, data, |lang, d| dossier_view(lang, d).into_any())
+}
+
+fn dossier_view(lang: Lang, d: crate::api::dossier::Dossier) -> impl IntoView {
+    use crate::pages::volunteer::{concern_label, outcome_label};
+    let r = &d.resident;
+    let json = format!("/personnes/dossier.json?id={}", r.id);
+    let line = |label: &'static str, value: String| view! { <tr><th scope="row">{label}</th><td>{value}</td></tr> };
+    let slots = slots_text(lang, &r.preferred);
+    let follow = match r.follow_up {
+        crate::domain::FollowUp::Active { since } => {
+            format!("{} {}", tr(lang, "en cours depuis le", "active since"), fmt_day(lang, since))
+        }
+        crate::domain::FollowUp::Paused { since, until } => format!(
+            "{} {}{}",
+            tr(lang, "en pause depuis le", "paused since"),
+            fmt_day(lang, since),
+            until.map(|u| format!(" → {}", fmt_day(lang, u))).unwrap_or_default()
+        ),
+        crate::domain::FollowUp::Ended { on } => {
+            format!("{} {}", tr(lang, "terminé le", "ended on"), fmt_day(lang, on))
+        }
+    };
+    let visits = d
+        .visits
+        .iter()
+        .map(|v| view! { <tr><td>{fmt_day(lang, v.day)}</td><td>{v.start.to_string()}</td><td>{v.status.clone()}</td><td>{v.volunteer.clone()}</td></tr> })
+        .collect_view();
+    let reports = d
+        .reports
+        .iter()
+        .map(|p| {
+            let concerns: Vec<String> = p.concerns.iter().map(|c| concern_label(lang, c.kind).to_owned()).collect();
+            view! {
+                <tr>
+                    <td>{fmt_day(lang, p.day)}</td>
+                    <td>{outcome_label(lang, p.outcome)}</td>
+                    <td>{p.duration_minutes.map(|m| format!("{m} min")).unwrap_or_default()}</td>
+                    <td>{p.mood.map(|m| m.to_string()).unwrap_or_default()}</td>
+                    <td>{p.note.clone()}</td>
+                    <td>{concerns.join(", ")}</td>
+                    <td>{p.volunteer.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let audit = d
+        .audit
+        .iter()
+        .map(|e| view! { <tr><td>{e.at.paris_text()}</td><td>{e.actor_login.clone().unwrap_or_default()}</td><td>{e.action.clone()}</td><td>{e.detail.clone()}</td></tr> })
+        .collect_view();
+    view! {
+        <p><a class="button" href=json download="" data-testid="dossier-json">{tr(lang, "Télécharger en JSON", "Download as JSON")}</a></p>
+        <p>{format!("{} {}", tr(lang, "Document produit le", "Produced on"), d.produced_at.paris_text())}</p>
+        <h2>{tr(lang, "Fiche", "Record")}</h2>
+        <table data-testid="dossier-record"><tbody>
+            {line(tr(lang, "Nom", "Name"), format!("{} {}", r.first_name, r.last_name))}
+            {line(tr(lang, "Adresse", "Address"), format!("{}, {}", r.address, d.commune_name))}
+            {line(tr(lang, "Position", "Position"), format!("{:.5}, {:.5}", r.home.lat, r.home.lon))}
+            {line(tr(lang, "Téléphone", "Phone"), r.phone.clone().unwrap_or_default())}
+            {line(tr(lang, "Pour entrer", "Getting in"), r.access_notes.clone())}
+            {line(tr(lang, "Ce que la personne aime", "What the person likes"), r.likes.clone())}
+            {line(tr(lang, "Rythme des visites", "Visit rhythm"), rhythm_label(lang, r.rhythm).to_owned())}
+            {line(tr(lang, "Niveau d'isolement", "Isolation level"), isolation_label(lang, r.isolation.get()).to_owned())}
+            {line(tr(lang, "Jours et heures préférés", "Preferred days and times"), slots)}
+            {line(tr(lang, "Consentement", "Consent"), format!("{} — {} — {}", fmt_day(lang, r.consent.given_on), consent_label(lang, r.consent.method), d.consent_recorded_by))}
+            {line(tr(lang, "Suivi", "Follow-up"), follow)}
+            {line(tr(lang, "Bénévole habituel", "Usual volunteer"), d.usual_volunteer.clone().unwrap_or_default())}
+        </tbody></table>
+        <h2>{tr(lang, "Visites", "Visits")}</h2>
+        <div class="table-scroll" role="region" aria-label=tr(lang, "Visites", "Visits") tabindex="0"><table data-testid="dossier-visits">
+            <thead><tr><th scope="col">{tr(lang, "Jour", "Day")}</th><th scope="col">{tr(lang, "Heure", "Time")}</th><th scope="col">{tr(lang, "État", "State")}</th><th scope="col">{tr(lang, "Bénévole", "Volunteer")}</th></tr></thead>
+            <tbody>{visits}</tbody>
+        </table></div>
+        <h2>{tr(lang, "Comptes rendus", "Visit reports")}</h2>
+        <div class="table-scroll" role="region" aria-label=tr(lang, "Comptes rendus", "Visit reports") tabindex="0"><table data-testid="dossier-reports">
+            <thead><tr><th scope="col">{tr(lang, "Jour", "Day")}</th><th scope="col">{tr(lang, "Issue", "Outcome")}</th><th scope="col">{tr(lang, "Durée", "Duration")}</th><th scope="col">{tr(lang, "Humeur (1-4)", "Mood (1-4)")}</th><th scope="col">{tr(lang, "Remarque", "Remark")}</th><th scope="col">{tr(lang, "Signalements", "Concerns")}</th><th scope="col">{tr(lang, "Bénévole", "Volunteer")}</th></tr></thead>
+            <tbody>{reports}</tbody>
+        </table></div>
+        <h2>{tr(lang, "Qui a consulté ou modifié la fiche", "Who read or changed the record")}</h2>
+        <div class="table-scroll" role="region" aria-label=tr(lang, "Journal", "Log") tabindex="0"><table data-testid="dossier-audit">
+            <thead><tr><th scope="col">{tr(lang, "Quand", "When")}</th><th scope="col">{tr(lang, "Qui", "Who")}</th><th scope="col">{tr(lang, "Action", "Action")}</th><th scope="col">{tr(lang, "Détail", "Detail")}</th></tr></thead>
+            <tbody>{audit}</tbody>
+        </table></div>
     }
 }

@@ -1480,6 +1480,16 @@ impl Store for SqliteStore {
         self.erase_resident(scope, resident, centre, today).await
     }
 
+    async fn resident_history(
+        &self,
+        resident: ResidentId,
+    ) -> Result<
+        (Vec<monalisa_app::api::dossier::DossierVisit>, Vec<monalisa_app::api::dossier::DossierReport>),
+        StoreError,
+    > {
+        self.history_of(resident).await
+    }
+
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {
         self.withdrawn_on(resident).await
     }

@@ -1,8 +1,12 @@
-//! Data protection on SQLite: consent withdrawal (migration 0009).
+//! Data protection on SQLite: consent withdrawal (migration 0009), a resident's history for the
+//! right of access.
 
-use super::sqlite::{SqliteStore, date, other};
+use super::sqlite::{SqliteStore, bad, date, other};
+use monalisa_app::api::dossier::{DossierConcern, DossierReport, DossierVisit};
 use monalisa_app::backend::StoreError;
-use monalisa_app::domain::{Date, Location, ResidentId, ScopeId};
+use monalisa_app::domain::{
+    ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, ScopeId, Timestamp,
+};
 use sqlx::Row;
 
 impl SqliteStore {
@@ -65,5 +69,81 @@ impl SqliteStore {
             .await
             .map_err(other)?;
         day.flatten().map(|d| date(&d)).transpose()
+    }
+
+    pub(super) async fn history_of(
+        &self,
+        resident: ResidentId,
+    ) -> Result<(Vec<DossierVisit>, Vec<DossierReport>), StoreError> {
+        let name =
+            |row: &sqlx::sqlite::SqliteRow| format!("{} {}", row.get::<String, _>("vf"), row.get::<String, _>("vl"));
+        let visits = sqlx::query(
+            "SELECT x.day, x.start_min, x.status, v.first_name AS vf, v.last_name AS vl FROM visits x \
+             JOIN volunteers v ON v.id = x.volunteer_id WHERE x.resident_id = ? ORDER BY x.day, x.start_min",
+        )
+        .bind(resident.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?
+        .iter()
+        .map(|row| {
+            Ok(DossierVisit {
+                day: date(row.get("day"))?,
+                start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(0))
+                    .unwrap_or(Minute::MIDNIGHT),
+                status: row.get("status"),
+                volunteer: name(row),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let concerns = sqlx::query(
+            "SELECT report_id, kind, status, raised_at, acknowledged_at, resolved_at FROM concerns WHERE resident_id = ?",
+        )
+        .bind(resident.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let reports = sqlx::query(
+            "SELECT p.id, p.day, p.outcome, p.duration_min, p.mood, p.note, p.recorded_at, p.received_at, \
+             v.first_name AS vf, v.last_name AS vl FROM reports p JOIN volunteers v ON v.id = p.volunteer_id \
+             WHERE p.resident_id = ? ORDER BY p.day, p.received_at",
+        )
+        .bind(resident.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?
+        .iter()
+        .map(|row| {
+            let id: String = row.get("id");
+            Ok(DossierReport {
+                day: date(row.get("day"))?,
+                outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
+                duration_minutes: row.get::<Option<i64>, _>("duration_min").and_then(|m| u16::try_from(m).ok()),
+                mood: row.get::<Option<i64>, _>("mood").and_then(|m| u8::try_from(m).ok()),
+                note: row.get("note"),
+                volunteer: name(row),
+                recorded_at: Timestamp(row.get("recorded_at")),
+                received_at: Timestamp(row.get("received_at")),
+                concerns: concerns
+                    .iter()
+                    .filter(|c| c.get::<String, _>("report_id") == id)
+                    .map(|c| {
+                        Ok(DossierConcern {
+                            kind: ConcernKind::from_code(c.get("kind")).ok_or_else(|| bad("concern kind"))?,
+                            status: match c.get::<&str, _>("status") {
+                                "open" => ConcernStatus::Open,
+                                "acknowledged" => ConcernStatus::Acknowledged,
+                                _ => ConcernStatus::Resolved,
+                            },
+                            raised_at: Timestamp(c.get("raised_at")),
+                            acknowledged_at: c.get::<Option<i64>, _>("acknowledged_at").map(Timestamp),
+                            resolved_at: c.get::<Option<i64>, _>("resolved_at").map(Timestamp),
+                        })
+                    })
+                    .collect::<Result<_, StoreError>>()?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((visits, reports))
     }
 }
