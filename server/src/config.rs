@@ -25,6 +25,27 @@ pub enum Command {
     User(UserArgs),
     /// Plan a week from an instance file (monalisa-plan-instance/1), or check a hand-edited plan.
     Plan(PlanArgs),
+    /// Erase the records past the retention period (the server also does it daily), or with
+    /// --dry-run list what would go.
+    Purge(PurgeArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+    /// List what would be purged, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RetentionArgs {
+    /// Days a resident's record is kept after their follow-up ended and their last contact.
+    #[arg(long, env = "MONALISA_RETENTION_DAYS", default_value_t = 730, value_parser = clap::value_parser!(u32).range(30..=3650))]
+    pub retention_days: u32,
 }
 
 /// Settings of accounts and links, shared by the server and the `user` commands.
@@ -159,6 +180,8 @@ pub struct ServeArgs {
     pub alerts: AlertArgs,
     #[command(flatten)]
     pub osrm: OsrmArgs,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 /// E-mail alerts about concerns.

@@ -8,6 +8,7 @@ pub mod http;
 pub mod mail;
 pub mod osrm;
 pub mod plan_cli;
+pub mod retention;
 pub mod store;
 pub mod territory;
 

@@ -36,6 +36,10 @@ async fn main() -> std::process::ExitCode {
             init_logs(LogFormat::Text);
             user_command(args).await
         }
+        Command::Purge(args) => {
+            init_logs(LogFormat::Text);
+            purge_command(args).await
+        }
         Command::Plan(args) => {
             init_logs(LogFormat::Text);
             match tokio::task::spawn_blocking(move || monalisa_server::plan_cli::run(&args)).await {
@@ -101,6 +105,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(osrm) = &args.osrm.url {
         tracing::info!(url = %osrm, "planning with road travel times");
     }
+    monalisa_server::retention::spawn_daily(store.clone(), args.retention.retention_days);
     let app = monalisa_server::app_with_roads(store.clone(), site, settings, network, args.osrm.settings());
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
@@ -129,6 +134,16 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
             tracing::info!("Ctrl-C received");
         }
     })
+}
+
+async fn purge_command(args: monalisa_server::config::PurgeArgs) -> anyhow::Result<()> {
+    let store = monalisa_server::open_store(&args.db.database_url).await?;
+    let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+    let report =
+        monalisa_server::retention::purge(store.as_ref(), today, args.retention.retention_days, args.dry_run).await;
+    store.close().await;
+    println!("{}", report?.text());
+    Ok(())
 }
 
 async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {

@@ -377,6 +377,14 @@ pub trait Store: Send + Sync + 'static {
         &self,
         resident: ResidentId,
     ) -> Result<(Vec<crate::api::dossier::DossierVisit>, Vec<crate::api::dossier::DossierReport>), StoreError>;
+    /// Residents to purge on `today`: follow-up ended (or consent withdrawn) and last contact
+    /// (last report, end of the follow-up, consent) before `cutoff`, not purged yet, with no
+    /// report waiting for review (flagged) and no quarantined push waiting for review.
+    async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError>;
+    /// Erases a resident's personal data as a consent withdrawal does (report notes, moods and
+    /// durations too), marks the record purged; phones drop whatever they still hold at their
+    /// next sync.
+    async fn purge_resident(&self, resident: ResidentId, today: Date) -> Result<(), StoreError>;
     /// When a resident withdrew their consent, if they did.
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError>;
 

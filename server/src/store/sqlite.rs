@@ -1490,6 +1490,14 @@ impl Store for SqliteStore {
         self.history_of(resident).await
     }
 
+    async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
+        self.purge_list(cutoff).await
+    }
+
+    async fn purge_resident(&self, resident: ResidentId, today: Date) -> Result<(), StoreError> {
+        self.purge_one(resident, today).await
+    }
+
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {
         self.withdrawn_on(resident).await
     }

@@ -7,9 +7,55 @@ use monalisa_app::backend::StoreError;
 use monalisa_app::domain::{
     ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, ScopeId, Timestamp,
 };
-use sqlx::Row;
+use sqlx::{Row, Sqlite, Transaction};
+
+type Tx<'a> = Transaction<'a, Sqlite>;
 
 impl SqliteStore {
+    pub(super) async fn purge_list(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT r.id FROM residents r WHERE r.purged_on IS NULL AND r.follow_up_status = 'ended' \
+             AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
+             AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL) \
+             AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
+                 AND json_extract(q.payload, '$.body.report.resident') = r.id) \
+             ORDER BY r.id",
+        )
+        .bind(cutoff.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(ids.into_iter().map(ResidentId).collect())
+    }
+
+    pub(super) async fn purge_one(&self, resident: ResidentId, today: Date) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let centre = sqlx::query(
+            "SELECT c.centre_lat, c.centre_lon FROM residents r JOIN communes c ON c.insee = r.commune WHERE r.id = ?",
+        )
+        .bind(resident.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        let centre = Location { lat: centre.get("centre_lat"), lon: centre.get("centre_lon") };
+        erase(&mut tx, resident, centre, &today.to_string()).await?;
+        sqlx::query(
+            "UPDATE reports SET mood = NULL, duration_min = NULL WHERE resident_id = ? AND (mood IS NOT NULL OR duration_min IS NOT NULL)",
+        )
+        .bind(resident.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        sqlx::query("UPDATE residents SET purged_on = ? WHERE id = ?")
+            .bind(today.to_string())
+            .bind(resident.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
     pub(super) async fn erase_resident(
         &self,
         scope: ScopeId,
@@ -32,30 +78,10 @@ impl SqliteStore {
             return Err(StoreError::Conflict("consent already withdrawn".into()));
         }
         let today = today.to_string();
-        sqlx::query(
-            "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
-             likes = '', home_lat = ?, home_lon = ?, follow_up_status = 'ended', status_since = ?, paused_until = NULL, \
-             volunteer_id = NULL, consent_withdrawn_on = ? WHERE id = ?",
-        )
-        .bind(centre.lat)
-        .bind(centre.lon)
-        .bind(&today)
-        .bind(&today)
-        .bind(resident.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
-        for sql in [
-            "DELETE FROM resident_slots WHERE resident_id = ?",
-            "DELETE FROM planning_locks WHERE resident_id = ?",
-            "DELETE FROM plan_unserved WHERE resident_id = ?",
-            "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
-        ] {
-            sqlx::query(sql).bind(resident.0).execute(&mut *tx).await.map_err(other)?;
-        }
-        sqlx::query("UPDATE visits SET status = 'cancelled' WHERE resident_id = ? AND status = 'planned' AND day >= ?")
-            .bind(resident.0)
+        erase(&mut tx, resident, centre, &today).await?;
+        sqlx::query("UPDATE residents SET consent_withdrawn_on = ? WHERE id = ?")
             .bind(&today)
+            .bind(resident.0)
             .execute(&mut *tx)
             .await
             .map_err(other)?;
@@ -146,4 +172,35 @@ impl SqliteStore {
         .collect::<Result<Vec<_>, StoreError>>()?;
         Ok((visits, reports))
     }
+}
+
+/// Erases a resident's personal data in `tx` (see `Store::withdraw_consent`).
+async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &str) -> Result<(), StoreError> {
+    sqlx::query(
+            "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
+             likes = '', home_lat = ?, home_lon = ?, follow_up_status = 'ended', paused_until = NULL, volunteer_id = NULL, \
+             status_since = CASE WHEN follow_up_status = 'ended' THEN status_since ELSE ? END WHERE id = ?",
+        )
+        .bind(centre.lat)
+        .bind(centre.lon)
+        .bind(today)
+        .bind(resident.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
+    for sql in [
+        "DELETE FROM resident_slots WHERE resident_id = ?",
+        "DELETE FROM planning_locks WHERE resident_id = ?",
+        "DELETE FROM plan_unserved WHERE resident_id = ?",
+        "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
+    ] {
+        sqlx::query(sql).bind(resident.0).execute(&mut **tx).await.map_err(other)?;
+    }
+    sqlx::query("UPDATE visits SET status = 'cancelled' WHERE resident_id = ? AND status = 'planned' AND day >= ?")
+        .bind(resident.0)
+        .bind(today)
+        .execute(&mut **tx)
+        .await
+        .map_err(other)?;
+    Ok(())
 }
