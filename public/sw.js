@@ -28,9 +28,10 @@ self.addEventListener('install', (event) => {
   event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 
-async function keep(paths) {
+async function keep(paths, ifMissing) {
   const cache = await caches.open(SHELL_CACHE);
   await Promise.all(paths.filter((p) => typeof p === 'string' && p.startsWith('/')).map(async (path) => {
+    if (ifMissing && await cache.match(new URL(path, self.location.origin).href)) return;
     const response = await fetch(new Request(path, { credentials: 'same-origin', cache: 'reload' }));
     if (mayCache(response)) {
       await cache.put(new URL(path, self.location.origin).href, response);
@@ -43,9 +44,10 @@ self.addEventListener('message', (event) => {
   if (event.data === 'precache') {
     event.waitUntil(precache());
   }
-  // After a volunteer logs in: keep the offline pages (shells with no personal data).
+  // After a volunteer logs in (all again), and on each volunteer page (those not kept yet):
+  // keep the offline pages (shells with no personal data).
   if (event.data && Array.isArray(event.data.keep)) {
-    event.waitUntil(keep(event.data.keep));
+    event.waitUntil(keep(event.data.keep, event.data.ifMissing === true));
   }
 });
 

@@ -195,14 +195,40 @@ async fn prepare_offline() {
             let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
         }
         if let Some(worker) = window.navigator().service_worker().controller() {
-            let urls = js_sys::Array::new();
-            for path in crate::routes::VOLUNTEER_SHELLS {
-                urls.push(&wasm_bindgen::JsValue::from_str(path));
-            }
-            let message = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&message, &"keep".into(), &urls);
-            let _ = worker.post_message(&message);
+            let _ = worker.post_message(&keep_message(false));
         }
+    }
+}
+
+/// The message asking the service worker to keep the volunteer's offline pages (all of them
+/// again, or only those it does not hold yet).
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+fn keep_message(if_missing: bool) -> js_sys::Object {
+    let urls = js_sys::Array::new();
+    for path in crate::routes::VOLUNTEER_SHELLS {
+        urls.push(&wasm_bindgen::JsValue::from_str(path));
+    }
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"keep".into(), &urls);
+    let _ = js_sys::Reflect::set(&message, &"ifMissing".into(), &if_missing.into());
+    message
+}
+
+/// On every volunteer page: once the service worker is active (on a first visit it may not
+/// control the page yet when the volunteer logs in, and then the login could not ask it), ask
+/// it to keep the offline pages it does not hold yet. Does not wait.
+pub fn keep_offline_pages() {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    if let Some(window) = web_sys::window() {
+        use wasm_bindgen::JsCast;
+        let Ok(ready) = window.navigator().service_worker().ready() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else { return };
+            let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+            if let Some(worker) = registration.active() {
+                let _ = worker.post_message(&keep_message(true));
+            }
+        });
     }
 }
 

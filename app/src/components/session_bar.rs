@@ -31,6 +31,7 @@ pub fn SessionBar(
             if info.role == Role::Volunteer && !started.get_value() {
                 started.set_value(true);
                 start_sync(sync, info.user);
+                crate::client::keep_offline_pages();
             }
         }
     });
