@@ -14,6 +14,8 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 WASM_OPT_VERSION := 0.116.1
 SITE := target/site
+# Minifies the JavaScript phones download (installed by `make tools`, from tools/js).
+TERSER := node tools/js/node_modules/terser/bin/terser
 STAGE := target/wasm-stage
 WASM_IN := target/$(WASM_TARGET)/wasm-release/monalisa_app.wasm
 # Size budget of the phone bundle (WASM + JS, gzip -9), in bytes.
@@ -42,6 +44,8 @@ build-release: server-release site
 
 tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ ! -f tools/js/node_modules/.package-lock.json ] || [ tools/js/package-lock.json -nt tools/js/node_modules/.package-lock.json ]; then \
+	  (cd tools/js && npm ci --no-audit --no-fund); fi
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (a few minutes)"; \
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --force; fi
@@ -72,6 +76,7 @@ site:
 	wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
 	  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
 	  $(STAGE)/monalisa_bg.wasm -o $(STAGE)/monalisa_bg.wasm
+	$(TERSER) $(STAGE)/monalisa.js --module --compress --mangle -o $(STAGE)/monalisa.js
 	rm -rf $(SITE) && mkdir -p $(SITE)/pkg && cp -r public/. $(SITE)/
 	hash=$$(cat $(STAGE)/monalisa.js $(STAGE)/monalisa_bg.wasm | sha256sum | cut -c1-10); \
 	cp $(STAGE)/monalisa.js $(SITE)/pkg/monalisa-$$hash.js; \

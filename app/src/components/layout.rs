@@ -38,17 +38,22 @@ pub fn Layout(children: Children) -> impl IntoView {
         <SessionBar needs_login/>
         // Shown by /boot.js when the browser cannot run the app (see README, minimum browsers).
         <div id="old-browser" class="notice" role="alert" hidden>
-            <strong>{env.t(Msg::OldBrowserTitle)}</strong>
+            <strong>{crate::i18n::tr(env.lang, "Navigateur trop ancien", "Browser too old")}</strong>
             " "
-            {env.t(Msg::OldBrowserBody)}
+            {crate::i18n::tr(env.lang, "Ce navigateur est trop ancien pour faire fonctionner l'application hors connexion. \
+            Vous pouvez lire cette page, mais pour noter vos visites il faut Chrome ou le navigateur Android \
+            (version 96 ou plus récente), Firefox 79 ou plus, ou Safari 15 ou plus. \
+            Demandez de l'aide à votre ambassadeur.", "This browser is too old to run the app offline. You can read this page, \
+            but recording visits needs Chrome or the Android browser (version 96 or later), \
+            Firefox 79 or later, or Safari 15 or later. Ask your ambassador for help.")}
         </div>
         <div id="offline-banner" class="notice offline" role="status" hidden>
-            {env.t(Msg::OfflineBanner)}
+            {crate::i18n::tr(env.lang, "Hors connexion : vous consultez la dernière version enregistrée sur cet appareil.", "Offline: you are looking at the last version saved on this device.")}
         </div>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site">
             <p>
-                {env.t(Msg::Tagline)} " · " {env.t(Msg::VersionLabel)} " "
+                {crate::i18n::tr(env.lang, "Les visites aux personnes âgées isolées du Civraisien en Poitou", "Home visits to isolated elderly people in the Civraisien en Poitou")} " · " {env.t(Msg::VersionLabel)} " "
                 <span data-testid="build">{env.build.label()}</span>
             </p>
         </footer>

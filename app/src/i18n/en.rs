@@ -4,26 +4,11 @@ use super::Msg;
 pub(super) fn text(msg: Msg) -> &'static str {
     match msg {
         Msg::AppName => "Monalisa Visites",
-        Msg::Tagline => "Home visits to isolated elderly people in the Civraisien en Poitou",
         Msg::SkipToContent => "Skip to content",
         Msg::NavTerritory => "The territory",
         Msg::SwitchLanguage => "Français",
         Msg::SwitchLanguageLabel => "Lire cette page en français",
-        Msg::OldBrowserTitle => "Browser too old",
-        Msg::OldBrowserBody => {
-            "This browser is too old to run the app offline. You can read this page, \
-            but recording visits needs Chrome or the Android browser (version 96 or later), \
-            Firefox 79 or later, or Safari 15 or later. Ask your ambassador for help."
-        }
-        Msg::OfflineBanner => "Offline: you are looking at the last version saved on this device.",
         Msg::TerritoryTitle => "The Civraisien en Poitou territory",
-        Msg::TerritoryIntro => {
-            "The Monalisa citizen teams visit isolated elderly people at home \
-            in the 35 communes of the Communauté de communes du Civraisien en Poitou. \
-            This action is part of the 2024-2027 Convention territoriale globale."
-        }
-        Msg::TerritoryPrivacy => "This page is public: it only shows census data, never the people visited.",
-        Msg::TerritoryTableCaption => "The communes of the territory, population and area",
         Msg::ColumnCommune => "Commune",
         Msg::ColumnInsee => "INSEE code",
         Msg::ColumnPopulation => "Population",
@@ -49,14 +34,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
             what you record stays on the device until the signal returns."
         }
         Msg::DeviceReady => "App ready.",
-        Msg::SourcesTitle => "Sources",
-        Msg::SourcesBody => {
-            "Communes and populations: INSEE (legal populations 2023, COG 2026) and DGCL. \
-            Outlines: IGN Admin Express 2018 via france-geojson, simplified. Licence Ouverte / Etalab."
-        }
         Msg::VersionLabel => "Version",
         Msg::NotFoundTitle => "Page not found",
-        Msg::NotFoundBody => "This page does not exist, or no longer does.",
         Msg::NavHome => "Home",
         Msg::NavLogin => "Log in",
         Msg::NavAccounts => "Accounts",
@@ -156,9 +135,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Never => "never",
         Msg::BackToAccounts => "Back to accounts",
         Msg::JournalTitle => "Audit log",
-        Msg::JournalIntro => {
-            "Who read or changed what, and when. The log holds no personal data of the people visited, only references."
-        }
         Msg::FilterActor => "Account (number)",
         Msg::FilterKind => "Object type",
         Msg::FilterSince => "Since",
@@ -170,7 +146,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ColAction => "Action",
         Msg::ColObject => "Object",
         Msg::ColDetail => "Detail",
-        Msg::JournalEmpty => "No entries for these filters.",
         Msg::LoadMore => "Older entries",
         Msg::Working => "One moment…",
         Msg::NavRound => "My round",
@@ -275,32 +250,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Back => "Back",
         Msg::NavReview => "To review",
         Msg::ReviewTitle => "To review",
-        Msg::ReviewIntro => {
-            "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost."
-        }
-        Msg::ReviewFlagged => "Flagged reports",
-        Msg::ReviewQuarantine => "Set aside (removed phone)",
-        Msg::ReviewNothing => "Nothing for now.",
         Msg::FlagReassigned => "visit given to another volunteer meanwhile",
         Msg::FlagCancelled => "visit cancelled meanwhile",
         Msg::FlagNotAssigned => "person not followed by this volunteer",
         Msg::ColReceived => "Received",
         Msg::NavPlanning => "Plan the week",
         Msg::PlanningTitle => "Weekly planning",
-        Msg::PlanningIntro => {
-            "The plan keeps each person with their usual volunteer when that volunteer is available, serves the most isolated and most overdue people first, then keeps driving short. Check it, then publish it: volunteers get it on their phones."
-        }
-        Msg::PlanningWeek => "Week starting (Monday)",
         Msg::PlanningShow => "Show",
         Msg::PlanningSummary => "{due} people due this week, {planned} planned.",
-        Msg::PlanningUnserved => "People not planned",
-        Msg::PlanningNothing => "No visit to plan this week.",
-        Msg::PlanningAllServed => "Everyone due is planned.",
-        Msg::PlanningPublish => "Publish these rounds",
         Msg::PlanningPublished => "{n} visits published: volunteers get them at their next sync.",
-        Msg::PlanningChanged => {
-            "The plan changed since it was shown (an absence, a report…). Check it, then publish again."
-        }
         Msg::PlanningUsual => "usual pair",
         Msg::PlanningSubstitute => "substitute",
         Msg::PlanningColDay => "Day",
@@ -313,25 +271,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReasonNoCapacity => "rounds already full",
         Msg::SheetTitle => "Printable round",
         Msg::SheetHeading => "{name}'s round, week of {week}",
-        Msg::SheetHint => {
-            "For a volunteer without a smartphone: print this page (browser menu, Print); they tick each visit done, and their reports are entered for them."
-        }
-        Msg::SheetEmpty => "No published visit for this volunteer this week.",
         Msg::SheetDone => "Done",
         Msg::SheetAddress => "Address",
         Msg::SheetPhone => "Phone",
         Msg::SheetAccess => "Access",
-        Msg::PlanningPrint => "Printable sheet (published round)",
-        Msg::SheetChoose => "Choose the round to print on the planning page, under the volunteer's name.",
         Msg::PlanningMapLabel => {
             "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information."
         }
         Msg::PlanningAdjust => "Adjust the plan",
-        Msg::PlanningAdjustHint => {
-            "Assign a person to a volunteer for this week: the plan is recomputed around that choice (if it cannot be done, the person appears among those not planned, with the reason)."
-        }
         Msg::PlanningLockSubmit => "Assign and recompute",
-        Msg::PlanningLocks => "Your choices for this week",
         Msg::PlanningUnlock => "Remove",
         Msg::PlanningLocked => "your choice",
         Msg::PlanningLockedTo => "assigned to {name}",
@@ -346,10 +294,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavCoverage => "Coverage of the territory",
         Msg::NavPeople => "People and volunteers",
         Msg::ConcernsTitle => "Concerns raised at visits",
-        Msg::ConcernsIntro => {
-            "What volunteers reported after a visit. Take it in hand, then mark it resolved: the volunteer sees its state on their phone. An emergency goes through 15 or 112, not through here."
-        }
-        Msg::ConcernsNothing => "No concern.",
         Msg::ConcernsColKind => "Concern",
         Msg::ConcernsColStatus => "State",
         Msg::ConcernsColAction => "Next step",

@@ -4,30 +4,11 @@ use super::Msg;
 pub(super) fn text(msg: Msg) -> &'static str {
     match msg {
         Msg::AppName => "Monalisa Visites",
-        Msg::Tagline => "Les visites aux personnes âgées isolées du Civraisien en Poitou",
         Msg::SkipToContent => "Aller au contenu",
         Msg::NavTerritory => "Le territoire",
         Msg::SwitchLanguage => "English",
         Msg::SwitchLanguageLabel => "Read this page in English",
-        Msg::OldBrowserTitle => "Navigateur trop ancien",
-        Msg::OldBrowserBody => {
-            "Ce navigateur est trop ancien pour faire fonctionner l'application hors connexion. \
-            Vous pouvez lire cette page, mais pour noter vos visites il faut Chrome ou le navigateur Android \
-            (version 96 ou plus récente), Firefox 79 ou plus, ou Safari 15 ou plus. \
-            Demandez de l'aide à votre ambassadeur."
-        }
-        Msg::OfflineBanner => "Hors connexion : vous consultez la dernière version enregistrée sur cet appareil.",
         Msg::TerritoryTitle => "Le territoire du Civraisien en Poitou",
-        Msg::TerritoryIntro => {
-            "Les équipes citoyennes Monalisa rendent visite aux personnes âgées isolées, \
-            chez elles, dans les 35 communes de la Communauté de communes du Civraisien en Poitou. \
-            Cette action fait partie de la Convention territoriale globale 2024-2027."
-        }
-        Msg::TerritoryPrivacy => {
-            "Cette page est publique : elle ne montre que des données du recensement, \
-            jamais les personnes visitées."
-        }
-        Msg::TerritoryTableCaption => "Les communes du territoire, population municipale et superficie",
         Msg::ColumnCommune => "Commune",
         Msg::ColumnInsee => "Code INSEE",
         Msg::ColumnPopulation => "Population",
@@ -53,15 +34,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
             ce qui est noté reste sur l'appareil jusqu'au retour du réseau."
         }
         Msg::DeviceReady => "Application prête.",
-        Msg::SourcesTitle => "Sources",
-        Msg::SourcesBody => {
-            "Communes et populations : INSEE (populations légales millésime 2023, COG 2026) \
-            et DGCL. Contours : IGN Admin Express 2018 via france-geojson, simplifiés. \
-            Licence Ouverte / Etalab."
-        }
         Msg::VersionLabel => "Version",
         Msg::NotFoundTitle => "Page introuvable",
-        Msg::NotFoundBody => "Cette page n'existe pas ou plus.",
         Msg::NavHome => "Accueil",
         Msg::NavLogin => "Se connecter",
         Msg::NavAccounts => "Comptes",
@@ -171,9 +145,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Never => "jamais",
         Msg::BackToAccounts => "Retour aux comptes",
         Msg::JournalTitle => "Journal des accès",
-        Msg::JournalIntro => {
-            "Qui a consulté ou modifié quoi, et quand. Le journal ne contient aucune donnée personnelle des personnes visitées, seulement des références."
-        }
         Msg::FilterActor => "Compte (numéro)",
         Msg::FilterKind => "Type d'objet",
         Msg::FilterSince => "Depuis le",
@@ -185,7 +156,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ColAction => "Action",
         Msg::ColObject => "Objet",
         Msg::ColDetail => "Détail",
-        Msg::JournalEmpty => "Aucune entrée pour ces critères.",
         Msg::LoadMore => "Entrées plus anciennes",
         Msg::Working => "Un instant…",
         Msg::NavRound => "Ma tournée",
@@ -296,33 +266,16 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Back => "Retour",
         Msg::NavReview => "À vérifier",
         Msg::ReviewTitle => "À vérifier",
-        Msg::ReviewIntro => {
-            "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu."
-        }
-        Msg::ReviewFlagged => "Comptes rendus signalés",
-        Msg::ReviewQuarantine => "Mis de côté (téléphone retiré)",
-        Msg::ReviewNothing => "Rien pour le moment.",
         Msg::FlagReassigned => "visite donnée à un autre bénévole entre-temps",
         Msg::FlagCancelled => "visite annulée entre-temps",
         Msg::FlagNotAssigned => "personne qui n'est pas suivie par ce bénévole",
         Msg::ColReceived => "Reçu le",
         Msg::NavPlanning => "Planifier la semaine",
         Msg::PlanningTitle => "Planification de la semaine",
-        Msg::PlanningIntro => {
-            "Le planning garde chaque personne avec son bénévole habituel quand il est disponible, sert d'abord les personnes les plus isolées et les plus en retard, puis limite les trajets. Vérifiez-le, puis publiez-le : les bénévoles le recevront sur leur téléphone."
-        }
-        Msg::PlanningWeek => "Semaine du (lundi)",
         Msg::PlanningShow => "Afficher",
         Msg::PlanningSummary => "{due} personnes à voir cette semaine, {planned} prévues.",
-        Msg::PlanningUnserved => "Personnes non prévues",
-        Msg::PlanningNothing => "Aucune visite à prévoir cette semaine.",
-        Msg::PlanningAllServed => "Toutes les personnes à voir sont prévues.",
-        Msg::PlanningPublish => "Publier ces tournées",
         Msg::PlanningPublished => {
             "{n} visites publiées : les bénévoles les recevront à leur prochaine synchronisation."
-        }
-        Msg::PlanningChanged => {
-            "Le planning a changé depuis son affichage (une absence, un compte rendu…). Vérifiez-le, puis publiez à nouveau."
         }
         Msg::PlanningUsual => "binôme habituel",
         Msg::PlanningSubstitute => "remplacement",
@@ -336,25 +289,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReasonNoCapacity => "tournées déjà complètes",
         Msg::SheetTitle => "Tournée à imprimer",
         Msg::SheetHeading => "Tournée de {name}, semaine du {week}",
-        Msg::SheetHint => {
-            "Pour un bénévole sans smartphone : imprimez cette page (menu du navigateur, Imprimer) ; il coche chaque visite faite, et ses comptes rendus sont saisis pour lui."
-        }
-        Msg::SheetEmpty => "Aucune visite publiée pour ce bénévole cette semaine.",
         Msg::SheetDone => "Fait",
         Msg::SheetAddress => "Adresse",
         Msg::SheetPhone => "Téléphone",
         Msg::SheetAccess => "Accès",
-        Msg::PlanningPrint => "Feuille à imprimer (tournée publiée)",
-        Msg::SheetChoose => "Choisissez la tournée à imprimer sur la page de planification, sous le nom du bénévole.",
         Msg::PlanningMapLabel => {
             "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations."
         }
         Msg::PlanningAdjust => "Ajuster le planning",
-        Msg::PlanningAdjustHint => {
-            "Confiez une personne à un bénévole pour cette semaine : le planning est recalculé autour de ce choix (s'il est impossible, la personne apparaît parmi les non prévues, avec la raison)."
-        }
         Msg::PlanningLockSubmit => "Confier et recalculer",
-        Msg::PlanningLocks => "Vos choix pour cette semaine",
         Msg::PlanningUnlock => "Retirer",
         Msg::PlanningLocked => "votre choix",
         Msg::PlanningLockedTo => "confiée à {name}",
@@ -369,10 +312,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavCoverage => "Couverture du territoire",
         Msg::NavPeople => "Personnes et bénévoles",
         Msg::ConcernsTitle => "Signalements des visites",
-        Msg::ConcernsIntro => {
-            "Ce que les bénévoles ont signalé après une visite. Prenez-le en charge, puis marquez-le traité : le bénévole voit l'état sur son téléphone. Une urgence passe par le 15 ou le 112, pas par ici."
-        }
-        Msg::ConcernsNothing => "Aucun signalement.",
         Msg::ConcernsColKind => "Signalement",
         Msg::ConcernsColStatus => "État",
         Msg::ConcernsColAction => "Suite",

@@ -28,11 +28,11 @@ pub fn ConcernsPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::ConcernsTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::ConcernsTitle)}</h1>
-        <p>{env.t(Msg::ConcernsIntro)}</p>
+        <p>{crate::i18n::tr(env.lang, "Ce que les bénévoles ont signalé après une visite. Prenez-le en charge, puis marquez-le traité : le bénévole voit l'état sur son téléphone. Une urgence passe par le 15 ou le 112, pas par ici.", "What volunteers reported after a visit. Take it in hand, then mark it resolved: the volunteer sees its state on their phone. An emergency goes through 15 or 112, not through here.")}</p>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || concerns.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                Ok(items) if items.is_empty() => view! { <p>{t(lang, Msg::ConcernsNothing)}</p> }.into_any(),
+                Ok(items) if items.is_empty() => view! { <p>{crate::i18n::tr(lang, "Aucun signalement.", "No concern.")}</p> }.into_any(),
                 Ok(items) => concerns_table(lang, items).into_any(),
             })}
         </Suspense>

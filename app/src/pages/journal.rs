@@ -42,7 +42,7 @@ pub fn JournalPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::JournalTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::JournalTitle)}</h1>
-        <p>{env.t(Msg::JournalIntro)}</p>
+        <p>{crate::i18n::tr(env.lang, "Qui a consulté ou modifié quoi, et quand. Le journal ne contient aucune donnée personnelle des personnes visitées, seulement des références.", "Who read or changed what, and when. The log holds no personal data of the people visited, only references.")}</p>
         <form class="card form filters" method="get" action="/journal">
             <label for="f-actor">{env.t(Msg::FilterActor)}</label>
             <input id="f-actor" name="compte" type="text" inputmode="numeric" value=actor/>
@@ -59,7 +59,7 @@ pub fn JournalPage() -> impl IntoView {
         </form>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || entries.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p>{t(lang, Msg::JournalEmpty)}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p>{crate::i18n::tr(lang, "Aucune entrée pour ces critères.", "No entries for these filters.")}</p> }.into_any(),
                 Ok(list) => {
                     let older = (list.len() as u32 >= PAGE).then(|| list.last().map(|e| format!("{next_base}&avant={}", e.id))).flatten();
                     view! {

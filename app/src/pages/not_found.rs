@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::NotFoundTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::NotFoundTitle)}</h1>
-        <p>{env.t(Msg::NotFoundBody)}</p>
+        <p>{crate::i18n::tr(env.lang, "Cette page n'existe pas ou plus.", "This page does not exist, or no longer does.")}</p>
         <p><a href="/">{env.t(Msg::BackHome)}</a></p>
     }
 }

@@ -52,18 +52,18 @@ pub fn PlanningPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::PlanningTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::PlanningTitle)}</h1>
-        <p>{env.t(Msg::PlanningIntro)}</p>
+        <p>{crate::i18n::tr(env.lang, "Le planning garde chaque personne avec son bénévole habituel quand il est disponible, sert d'abord les personnes les plus isolées et les plus en retard, puis limite les trajets. Vérifiez-le, puis publiez-le : les bénévoles le recevront sur leur téléphone.", "The plan keeps each person with their usual volunteer when that volunteer is available, serves the most isolated and most overdue people first, then keeps driving short. Check it, then publish it: volunteers get it on their phones.")}</p>
         {published.map(|n| view! {
             <p class="notice" role="status" data-testid="planning-published">
                 {tf(lang, Msg::PlanningPublished, &[("n", &n.to_string())])}
             </p>
         })}
-        {changed.then(|| view! { <p class="error" role="alert">{t(lang, Msg::PlanningChanged)}</p> })}
+        {changed.then(|| view! { <p class="error" role="alert">{crate::i18n::tr(lang, "Le planning a changé depuis son affichage (une absence, un compte rendu…). Vérifiez-le, puis publiez à nouveau.", "The plan changed since it was shown (an absence, a report…). Check it, then publish again.")}</p> })}
         {misplaced.then(|| view! { <p class="error" role="alert" data-testid="placement-error">
             {tr(lang, "Pour placer une visite à la main, donnez un jour de la semaine affichée et une heure (HH:MM).",
                 "To place a visit by hand, give a day of the week shown and a time (HH:MM).")}</p> })}
         <form class="card form filters" method="get" action="/planification">
-            <label for="p-week">{env.t(Msg::PlanningWeek)}</label>
+            <label for="p-week">{crate::i18n::tr(env.lang, "Semaine du (lundi)", "Week starting (Monday)")}</label>
             <input id="p-week" name="semaine" type="date" value=week.to_string()/>
             <button type="submit">{env.t(Msg::PlanningShow)}</button>
         </form>
@@ -111,9 +111,9 @@ fn adjust_view(lang: Lang, p: &PlanPreview, selected: Option<i64>) -> AnyView {
         .collect_view();
     view! {
         <h2>{t(lang, Msg::PlanningAdjust)}</h2>
-        <p>{t(lang, Msg::PlanningAdjustHint)}</p>
+        <p>{crate::i18n::tr(lang, "Confiez une personne à un bénévole pour cette semaine : le planning est recalculé autour de ce choix (s'il est impossible, la personne apparaît parmi les non prévues, avec la raison).", "Assign a person to a volunteer for this week: the plan is recomputed around that choice (if it cannot be done, the person appears among those not planned, with the reason).")}</p>
         {(!p.locks.is_empty()).then(|| view! {
-            <h3>{t(lang, Msg::PlanningLocks)}</h3>
+            <h3>{crate::i18n::tr(lang, "Vos choix pour cette semaine", "Your choices for this week")}</h3>
             <ul data-testid="planning-locks">{locks}</ul>
         })}
         {(!p.residents.is_empty()).then(|| view! {
@@ -313,7 +313,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
             view! {
                 <h2 id=title.clone()>{round.volunteer_name.clone()}</h2>
                 <div class="round-map" inner_html=map></div>
-                <p><a href=sheet>{t(lang, Msg::PlanningPrint)}</a></p>
+                <p><a href=sheet>{crate::i18n::tr(lang, "Feuille à imprimer (tournée publiée)", "Printable sheet (published round)")}</a></p>
                 <div class="table-scroll" role="region" aria-labelledby=title tabindex="0">
                     <table data-testid="planned-round">
                         <thead><tr>
@@ -361,7 +361,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
             tr(lang, "Temps de trajet : estimés à vol d'oiseau, avec un détour de 30 % à 40 km/h.",
                 "Travel times: estimated as the crow flies, with a 30% detour at 40 km/h.")
         }}</p>
-        {if nothing { Some(view! { <p>{t(lang, Msg::PlanningNothing)}</p> }) } else { None }}
+        {if nothing { Some(view! { <p>{crate::i18n::tr(lang, "Aucune visite à prévoir cette semaine.", "No visit to plan this week.")}</p> }) } else { None }}
         <p class="views">
             {if by_day {
                 view! { <a href=format!("/planification?semaine={}", p.week)>{tr(lang, "Par bénévole", "By volunteer")}</a>
@@ -372,9 +372,9 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
             }}
         </p>
         {if by_day { days_view(lang, &p) } else { rounds.into_any() }}
-        <h2 id="unserved-title">{t(lang, Msg::PlanningUnserved)}</h2>
+        <h2 id="unserved-title">{crate::i18n::tr(lang, "Personnes non prévues", "People not planned")}</h2>
         {if p.unserved.is_empty() {
-            view! { <p>{t(lang, Msg::PlanningAllServed)}</p> }.into_any()
+            view! { <p>{crate::i18n::tr(lang, "Toutes les personnes à voir sont prévues.", "Everyone due is planned.")}</p> }.into_any()
         } else {
             view! {
                 <div class="table-scroll" role="region" aria-labelledby="unserved-title" tabindex="0">
@@ -395,7 +395,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
             <form class="card form" method="post" action="/planification/publier" data-testid="publish-form">
                 <input type="hidden" name="semaine" value=p.week.to_string()/>
                 <input type="hidden" name="empreinte" value=p.fingerprint.clone()/>
-                <button type="submit" class="primary">{t(lang, Msg::PlanningPublish)}</button>
+                <button type="submit" class="primary">{crate::i18n::tr(lang, "Publier ces tournées", "Publish these rounds")}</button>
             </form>
         })}
     }
@@ -414,7 +414,7 @@ pub fn RoundSheetPage() -> impl IntoView {
         return view! {
             <Title text=format!("{} · {}", env.t(Msg::SheetTitle), env.t(Msg::AppName))/>
             <h1>{env.t(Msg::SheetTitle)}</h1>
-            <p><a href="/planification">{env.t(Msg::SheetChoose)}</a></p>
+            <p><a href="/planification">{crate::i18n::tr(env.lang, "Choisissez la tournée à imprimer sur la page de planification, sous le nom du bénévole.", "Choose the round to print on the planning page, under the volunteer's name.")}</a></p>
         }
         .into_any();
     };
@@ -460,9 +460,9 @@ fn sheet_view(lang: Lang, s: RoundSheet, saved: bool) -> impl IntoView {
         <div class="round-sheet">
             <h1>{heading}</h1>
             {saved.then(|| view! { <p class="notice no-print" role="status" data-testid="entry-saved">{t(lang, Msg::EntrySaved)}</p> })}
-            <p class="no-print">{t(lang, Msg::SheetHint)}</p>
+            <p class="no-print">{crate::i18n::tr(lang, "Pour un bénévole sans smartphone : imprimez cette page (menu du navigateur, Imprimer) ; il coche chaque visite faite, et ses comptes rendus sont saisis pour lui.", "For a volunteer without a smartphone: print this page (browser menu, Print); they tick each visit done, and their reports are entered for them.")}</p>
             {if s.visits.is_empty() {
-                view! { <p data-testid="sheet-empty">{t(lang, Msg::SheetEmpty)}</p> }.into_any()
+                view! { <p data-testid="sheet-empty">{crate::i18n::tr(lang, "Aucune visite publiée pour ce bénévole cette semaine.", "No published visit for this volunteer this week.")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll" role="region" aria-labelledby="sheet-title" tabindex="0">

@@ -16,7 +16,7 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::ReviewTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::ReviewTitle)}</h1>
-        <p>{env.t(Msg::ReviewIntro)}</p>
+        <p>{crate::i18n::tr(env.lang, "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu.", "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost.")}</p>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || queue.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
@@ -45,9 +45,9 @@ pub fn ReviewPage() -> impl IntoView {
                         </tr>
                     }).collect_view();
                     view! {
-                        <h2 id="flagged-title">{t(lang, Msg::ReviewFlagged)}</h2>
+                        <h2 id="flagged-title">{crate::i18n::tr(lang, "Comptes rendus signalés", "Flagged reports")}</h2>
                         {if q.flagged.is_empty() {
-                            view! { <p>{t(lang, Msg::ReviewNothing)}</p> }.into_any()
+                            view! { <p>{crate::i18n::tr(lang, "Rien pour le moment.", "Nothing for now.")}</p> }.into_any()
                         } else {
                             view! {
                                 <div class="table-scroll" role="region" aria-labelledby="flagged-title" tabindex="0">
@@ -64,9 +64,9 @@ pub fn ReviewPage() -> impl IntoView {
                                 </div>
                             }.into_any()
                         }}
-                        <h2 id="quarantine-title">{t(lang, Msg::ReviewQuarantine)}</h2>
+                        <h2 id="quarantine-title">{crate::i18n::tr(lang, "Mis de côté (téléphone retiré)", "Set aside (removed phone)")}</h2>
                         {if q.quarantined.is_empty() {
-                            view! { <p>{t(lang, Msg::ReviewNothing)}</p> }.into_any()
+                            view! { <p>{crate::i18n::tr(lang, "Rien pour le moment.", "Nothing for now.")}</p> }.into_any()
                         } else {
                             view! {
                                 <div class="table-scroll" role="region" aria-labelledby="quarantine-title" tabindex="0">

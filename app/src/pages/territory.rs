@@ -18,8 +18,13 @@ pub fn TerritoryPage() -> impl IntoView {
     view! {
         <Title text=title/>
         <h1>{env.t(Msg::TerritoryTitle)}</h1>
-        <p class="lead">{env.t(Msg::TerritoryIntro)}</p>
-        <p class="note">{env.t(Msg::TerritoryPrivacy)}</p>
+        <p class="lead">{crate::i18n::tr(env.lang, "Les équipes citoyennes Monalisa rendent visite aux personnes âgées isolées, \
+            chez elles, dans les 35 communes de la Communauté de communes du Civraisien en Poitou. \
+            Cette action fait partie de la Convention territoriale globale 2024-2027.", "The Monalisa citizen teams visit isolated elderly people at home \
+            in the 35 communes of the Communauté de communes du Civraisien en Poitou. \
+            This action is part of the 2024-2027 Convention territoriale globale.")}</p>
+        <p class="note">{crate::i18n::tr(env.lang, "Cette page est publique : elle ne montre que des données du recensement, \
+            jamais les personnes visitées.", "This page is public: it only shows census data, never the people visited.")}</p>
         <Suspense fallback=move || view! { <p>{loading}</p> }>
             {move || {
                 facts
@@ -32,8 +37,11 @@ pub fn TerritoryPage() -> impl IntoView {
         </Suspense>
         <DeviceCheck/>
         <section aria-labelledby="sources-title" class="sources">
-            <h2 id="sources-title">{env.t(Msg::SourcesTitle)}</h2>
-            <p>{env.t(Msg::SourcesBody)}</p>
+            <h2 id="sources-title">{crate::i18n::tr(env.lang, "Sources", "Sources")}</h2>
+            <p>{crate::i18n::tr(env.lang, "Communes et populations : INSEE (populations légales millésime 2023, COG 2026) \
+            et DGCL. Contours : IGN Admin Express 2018 via france-geojson, simplifiés. \
+            Licence Ouverte / Etalab.", "Communes and populations: INSEE (legal populations 2023, COG 2026) and DGCL. \
+            Outlines: IGN Admin Express 2018 via france-geojson, simplified. Licence Ouverte / Etalab.")}</p>
         </section>
     }
 }
@@ -63,7 +71,7 @@ fn CommuneTable(facts: TerritoryFacts) -> impl IntoView {
         <div class="table-scroll" role="region" aria-labelledby="communes-caption" tabindex="0">
             <table class="communes" data-testid="communes">
                 <caption id="communes-caption">
-                    {env.t(Msg::TerritoryTableCaption)} " (" {year.clone()} ")"
+                    {crate::i18n::tr(env.lang, "Les communes du territoire, population municipale et superficie", "The communes of the territory, population and area")} " (" {year.clone()} ")"
                 </caption>
                 <thead>
                     <tr>
