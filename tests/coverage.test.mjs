@@ -6,30 +6,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  DEMO, assertAccessible, cachedText, launch, logIn, phoneContext, removeDir, startServer, tempDir, watchPage,
+  DEMO, assertAccessible, cachedText, indexedDbText, launch, logIn, phoneContext, removeDir, startServer, tempDir, watchPage,
 } from './lib/harness.mjs';
 
-/** Everything the page's origin keeps in IndexedDB, as text. */
-const indexedDbText = () => (async () => {
-  let all = '';
-  for (const { name } of await indexedDB.databases()) {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open(name);
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    for (const store of db.objectStoreNames) {
-      const rows = await new Promise((resolve) => {
-        const get = db.transaction(store).objectStore(store).getAll();
-        get.onsuccess = () => resolve(get.result);
-        get.onerror = () => resolve([]);
-      });
-      all += `\n--- ${name}/${store}\n${JSON.stringify(rows)}`;
-    }
-    db.close();
-  }
-  return all;
-})();
 
 test('a coordinator sees the map and the table, downloads the CSV, and no name anywhere', async () => {
   const dir = await tempDir();

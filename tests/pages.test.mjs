@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitHydrated, watchPage } from './lib/harness.mjs';
+import {
+  DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, unlock, waitForPage, waitHydrated,
+  watchPage,
+} from './lib/harness.mjs';
 import { PAGES } from './lib/pages.mjs';
 
 test('every page is accessible in French and English', async () => {
@@ -30,6 +33,13 @@ test('every page is accessible in French and English', async () => {
             assert.equal(res.status(), 200);
             await page.goto(server.url + '/accueil');
             await waitHydrated(page);
+            if (who === 'volunteer') {
+              // The app keeps the session on the phone, then asks for the PIN on the round.
+              await waitForPage(page, async () => (await indexedDB.databases()).length > 1);
+              await page.goto(server.url + '/tournee');
+              await waitHydrated(page);
+              await unlock(page);
+            }
           }
         }
         pages[who ?? 'public'] = page;

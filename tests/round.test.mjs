@@ -6,43 +6,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  DEMO, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitControlled, waitForPage,
-  waitHydrated, watchPage,
+  DEMO, launch, logIn, phoneContext, removeDir, reportsOnServer, startServer, tempDir, userDb, waitControlled,
+  waitForPage, waitHydrated, watchPage,
 } from './lib/harness.mjs';
 
 const pending = (page) => page.getByTestId('sync-status').getAttribute('data-pending');
 
-async function reportsOnServer(server) {
-  const admin = await fetch(server.url + '/api/v1/login', {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: DEMO.admin[0], password: DEMO.admin[1], device_label: 'test' }),
-  });
-  const cookie = admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const res = await fetch(server.url + '/api/v1/audit/list', {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ filter: { object_kind: 'report', limit: 200 } }),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()).filter((e) => e.action === 'report.create').map((e) => e.object_id);
-}
 
-/** The note of a draft, read from the user's IndexedDB database (runs in the page). */
-async function readDraftNote(key) {
+/** The note of a draft, read from the user's IndexedDB database and decrypted with the app's
+ * own key (runs in the page). */
+async function readDraftNote([db, key]) {
   {
-    const session = await new Promise((resolve) => {
-      const open = indexedDB.open('monalisa');
-      open.onsuccess = () => {
-        const get = open.result.transaction('meta').objectStore('meta').get('session');
-        get.onsuccess = () => { open.result.close(); resolve(JSON.parse(get.result)); };
-      };
-    });
-    return new Promise((resolve) => {
-      const open = indexedDB.open(`monalisa-user-${session.user}`);
+    const stored = await new Promise((resolve) => {
+      const open = indexedDB.open(db);
       open.onsuccess = () => {
         const get = open.result.transaction('drafts').objectStore('drafts').get(key);
-        get.onsuccess = () => { open.result.close(); resolve(get.result ? JSON.parse(get.result).note : null); };
+        get.onsuccess = () => { open.result.close(); resolve(get.result); };
       };
     });
+    if (!stored) return null;
+    // eslint-disable-next-line no-undef
+    const [text] = await monalisaVault.reveal([stored]);
+    return text ? JSON.parse(text).note : null;
   }
 }
 
@@ -104,8 +89,9 @@ test('three reports recorded offline reach the server exactly once', async () =>
     await waitHydrated(page);
     await page.getByLabel('Remarque (courte)').fill('brouillon en cours');
     // Saved as it is typed: wait until the draft is in IndexedDB.
-    await waitForPage(page, readDraftNote, draftKey).then(async () => {
-      assert.equal(await page.evaluate(readDraftNote, draftKey), 'brouillon en cours');
+    const userDatabase = await userDb(page);
+    await waitForPage(page, readDraftNote, [userDatabase, draftKey]).then(async () => {
+      assert.equal(await page.evaluate(readDraftNote, [userDatabase, draftKey]), 'brouillon en cours');
     });
 
     // Reload, still offline: the round, the draft and the pending reports are all there.

@@ -146,7 +146,7 @@ pub async fn log_out(state: SessionState) -> Result<(), ApiError> {
         if matches!(pushed, Err(crate::sync::engine::SyncError::Offline)) {
             return Err(ApiError::Network);
         }
-        let waiting = store.view().await.map(|v| v.outbox.len()).unwrap_or(0);
+        let waiting = store.view().await.map(|v| v.waiting.len()).unwrap_or(0);
         if waiting > 0
             && !confirm(&crate::i18n::tf(
                 crate::env::PageEnv::current().lang,
@@ -178,6 +178,8 @@ fn confirm(question: &str) -> bool {
 /// offline pages; open the app.
 pub async fn logged_in(state: SessionState, info: SessionInfo, next: &str) {
     let _ = local_store::save_session(&info).await;
+    // A login with the password ends a wipe (a new PIN is chosen next).
+    let _ = crate::local_store::UserStore::new(info.user).clear_wiped().await;
     if info.role == crate::auth::Role::Volunteer {
         prepare_offline().await;
     }

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod b64;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod client;
@@ -29,7 +30,9 @@ pub mod people;
 #[cfg(feature = "ssr")]
 pub mod planning;
 pub mod routes;
+pub mod seal;
 pub mod sync;
+pub mod vault;
 
 use components::layout::Layout;
 use env::PageEnv;
@@ -48,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     let stylesheet = format!("/style.css?v={}", env.build.assets);
     let boot = format!("/boot.js?v={}", env.build.assets);
+    let vault = format!("/vault.js?v={}", env.build.assets);
     view! {
         <!DOCTYPE html>
         <html lang=env.lang.code()>
@@ -60,7 +64,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=stylesheet/>
-                <script src=boot nonce=nonce defer></script>
+                <script src=boot nonce=nonce.clone() defer></script>
+                <script src=vault nonce=nonce defer></script>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

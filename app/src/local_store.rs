@@ -14,7 +14,19 @@
 //! Upgrades: IndexedDB's builder (idb, under rexie) deletes every store a new version does not
 //! declare, so [`USER_STORES`] always lists all of them; records that need transforming are
 //! migrated after opening, by [`upgrade_data`], from the `data_version` kept in `meta`.
-//! Values are JSON strings (one place to encrypt them later).
+//!
+//! Encryption (issue 7, see [`crate::vault`]): in a user database every record of `residents`,
+//! `visits`, `reports`, `drafts` and `notices` is the base64 of `iv ‖ AES-GCM(JSON)` under the
+//! data key, which `meta.vault` keeps wrapped by the PIN's key. An `outbox` record is a clear
+//! array `[id, queued_at, sealed, local]`: the mutation's id and queuing time in clear (for
+//! the acknowledgement, and what the sync bar counts while locked), the mutation sealed to the
+//! server (base64, see [`crate::seal`]) and encrypted under the data key (for the screens; the
+//! wipe removes it). One an earlier version queued as clear JSON is sealed by `vault.js` at
+//! the next page start (its readable copy dropped), then sent. `sent` holds ids and statuses only. `meta` stays clear: `profile`, `cursor`,
+//! `sync`, `outbox_next`, `data_version`, `vault` (salt, iterations, wrapped key, wrong PINs in
+//! a row, creation) and `wiped` (the readable data was wiped: `true` for no contact, `false`
+//! for wrong PINs). `public/vault.js` does the cryptography and writes `vault` and `wiped`
+//! (and wipes); everything else is here.
 //!
 //! On the server (and in native tests) there is no IndexedDB: the functions exist with the
 //! same signatures and answer [`LocalStoreError::Unavailable`].
@@ -39,6 +51,9 @@ pub enum LocalStoreError {
     Unavailable,
     #[error("local storage failed: {0}")]
     Failed(String),
+    /// The app is locked: the data key is not in memory.
+    #[error("locked")]
+    Locked,
 }
 
 impl From<LocalStoreError> for crate::sync::engine::SyncError {
@@ -71,7 +86,10 @@ pub struct LocalView {
     pub sent: Vec<crate::sync::engine::SentRecord>,
     pub notices: Vec<crate::sync::engine::RoundNotice>,
     pub sync: SyncMeta,
+    /// When each mutation in the outbox was queued (readable or not).
+    pub waiting: Vec<crate::domain::Timestamp>,
 }
+
 
 /// Counts a device check in IndexedDB (one read-write transaction), reads the count back in a
 /// separate read-only transaction, and returns it: proves that the phone can store and
@@ -119,6 +137,8 @@ impl UserStore {
         UserStore { user }
     }
 
+    /// Everything, or, while the app is locked, what the phone knows without the PIN: the
+    /// outbox's times (`waiting`), the sync status and what was sent (the rest empty).
     pub async fn view(&self) -> Result<LocalView, LocalStoreError> {
         imp::view(self.user).await
     }
@@ -132,7 +152,13 @@ impl UserStore {
         imp::draft(self.user, key).await
     }
 
-    /// Puts a mutation in the outbox and removes the draft it came from, in one transaction.
+    /// After a login with the password: a wipe is over (a new PIN is chosen next).
+    pub async fn clear_wiped(&self) -> Result<(), LocalStoreError> {
+        imp::clear_wiped(self.user).await
+    }
+
+    /// Puts a mutation in the outbox (sealed to the server, and encrypted for the screens) and
+    /// removes the draft it came from, in one transaction.
     pub async fn submit(
         &self,
         entry: &crate::sync::engine::OutboxEntry,
@@ -166,13 +192,8 @@ impl crate::sync::engine::LocalDb for UserStore {
         Ok(imp::submit(self.user, &entry, None).await?)
     }
 
-    async fn outbox(
-        &self,
-        limit: usize,
-    ) -> Result<Vec<crate::sync::engine::OutboxEntry>, crate::sync::engine::SyncError> {
-        let mut all = imp::outbox(self.user).await?;
-        all.truncate(limit);
-        Ok(all)
+    async fn outbox(&self, limit: usize) -> Result<Vec<crate::sync::engine::Outgoing>, crate::sync::engine::SyncError> {
+        Ok(imp::outgoing(self.user, limit).await?)
     }
 
     async fn settle(
@@ -195,9 +216,11 @@ impl crate::sync::engine::LocalDb for UserStore {
 #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
 mod imp {
     use super::*;
-    use crate::sync::engine::{OutboxEntry, RoundNotice, SentRecord, round_notices};
-    use crate::sync::{Ack, Change, Cursor, PullResponse, RecordKind, ReportRecord, ResidentRecord, VisitRecord};
-    use rexie::{ObjectStore, Rexie, Store, TransactionMode};
+    use crate::domain::{ClientId, Timestamp};
+    use crate::sync::engine::{OutboxEntry, Outgoing, RoundNotice, SentRecord, round_notices};
+    use crate::sync::{Ack, Change, Cursor, PullResponse, RecordKind, SealedMutation, VisitRecord};
+    use crate::vault;
+    use rexie::{ObjectStore, Rexie, Store, Transaction, TransactionMode};
     use wasm_bindgen::JsValue;
 
     const DEVICE_CHECKS_KEY: &str = "device_checks";
@@ -285,7 +308,87 @@ mod imp {
     }
 
     async fn all<T: for<'de> Deserialize<'de>>(store: &Store) -> Result<Vec<T>, LocalStoreError> {
-        Ok(store.get_all(None, None).await.map_err(failed)?.iter().filter_map(from_json).collect())
+        Ok(raw_all(store).await?.iter().filter_map(from_json).collect())
+    }
+
+    async fn raw_all(store: &Store) -> Result<Vec<JsValue>, LocalStoreError> {
+        store.get_all(None, None).await.map_err(failed)
+    }
+
+    async fn raw_store(tx: &Transaction, name: &str) -> Result<Vec<JsValue>, LocalStoreError> {
+        raw_all(&tx.store(name).map_err(failed)?).await
+    }
+
+    fn js_failed(_: JsValue) -> LocalStoreError {
+        LocalStoreError::Failed("vault".into())
+    }
+
+    async fn call(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, LocalStoreError> {
+        wasm_bindgen_futures::JsFuture::from(promise.map_err(js_failed)?).await.map_err(js_failed)
+    }
+
+    fn locked_if_not_open() -> Result<(), LocalStoreError> {
+        if vault::is_open() { Ok(()) } else { Err(LocalStoreError::Locked) }
+    }
+
+    /// Encrypted records as stored: base64 of `iv ‖ AES-GCM(JSON)` under the data key. The
+    /// encryptions run together, outside any IndexedDB transaction (awaiting anything else
+    /// would let it commit early).
+    async fn hide_all(texts: &[String]) -> Result<Vec<JsValue>, LocalStoreError> {
+        locked_if_not_open()?;
+        let texts: js_sys::Array = texts.iter().map(|t| js(t)).collect();
+        Ok(js_sys::Array::from(&call(vault::hide(&texts)).await?).to_vec())
+    }
+
+    /// The texts of encrypted records (`null` for one that does not decrypt, such as a record
+    /// written under an older key).
+    async fn reveal_texts(values: &[JsValue]) -> Result<Vec<JsValue>, LocalStoreError> {
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        locked_if_not_open()?;
+        let values: js_sys::Array = values.iter().collect();
+        Ok(js_sys::Array::from(&call(vault::reveal(&values)).await?).to_vec())
+    }
+
+    /// The records that parse (the others are skipped).
+    fn decode<T: for<'de> Deserialize<'de>>(texts: Vec<JsValue>) -> Vec<T> {
+        texts.iter().filter_map(from_json).collect()
+    }
+
+    /// An outbox record: `[id, queued_at, sealed, local]` (see the module's documentation).
+    /// Seals `entry` to the server's key (from the user's profile) and encrypts it for the
+    /// screens. Without the server's key (a profile from before it existed, never checked
+    /// online since), nothing is saved: the draft stays, and the screen says so.
+    async fn envelope(db: &Rexie, entry: &OutboxEntry) -> Result<js_sys::Array, LocalStoreError> {
+        let profile: Option<SessionInfo> = get_meta(db, PROFILE_KEY).await?.as_ref().and_then(from_json);
+        let seal_key = profile.map(|p| p.seal_key).unwrap_or_default();
+        if seal_key.is_empty() {
+            return Err(LocalStoreError::Failed("no server key yet".into()));
+        }
+        let mutation = serde_json::to_string(&entry.mutation).map_err(failed)?;
+        let sealed = call(vault::seal(&seal_key, &mutation)).await?;
+        let local = hide_all(&[serde_json::to_string(entry).map_err(failed)?]).await?.remove(0);
+        Ok(js_sys::Array::of4(&js(entry.mutation.id.as_str()), &JsValue::from_f64(entry.queued_at.0 as f64), &sealed, &local))
+    }
+
+    /// An outbox record, read (`None` for anything else: a record an earlier version queued in
+    /// clear is sealed by `vault.js` when the page starts, and read after that).
+    struct Queued {
+        id: ClientId,
+        queued_at: Timestamp,
+        sealed: Option<String>,
+        local: JsValue,
+    }
+
+    fn queued(value: &JsValue) -> Option<Queued> {
+        let a = js_sys::Array::is_array(value).then(|| js_sys::Array::from(value))?;
+        Some(Queued {
+            id: ClientId::parse(&a.get(0).as_string()?)?,
+            queued_at: Timestamp(a.get(1).as_f64()? as i64),
+            sealed: a.get(2).as_string(),
+            local: a.get(3),
+        })
     }
 
     pub(super) async fn save_session(info: &SessionInfo) -> Result<(), LocalStoreError> {
@@ -404,46 +507,51 @@ mod imp {
     }
 
     pub(super) async fn view(user: UserId) -> Result<LocalView, LocalStoreError> {
+        let open = vault::is_open();
         let db = open_user(user).await?;
         let tx = db.transaction(USER_STORES, TransactionMode::ReadOnly).map_err(failed)?;
-        let view = LocalView {
-            residents: all::<ResidentRecord>(&tx.store("residents").map_err(failed)?).await?,
-            visits: all::<VisitRecord>(&tx.store("visits").map_err(failed)?).await?,
-            reports: all::<ReportRecord>(&tx.store("reports").map_err(failed)?).await?,
-            outbox: all::<OutboxEntry>(&tx.store("outbox").map_err(failed)?).await?,
-            sent: all::<SentRecord>(&tx.store("sent").map_err(failed)?).await?,
-            notices: all::<RoundNotice>(&tx.store("notices").map_err(failed)?).await?,
-            sync: tx
-                .store(META_STORE)
-                .map_err(failed)?
-                .get(js(SYNC_KEY))
-                .await
-                .map_err(failed)?
-                .as_ref()
-                .and_then(from_json)
-                .unwrap_or_default(),
-        };
+        let mut hidden = Vec::new();
+        for name in ["residents", "visits", "reports", "notices"] {
+            hidden.push(if open { raw_store(&tx, name).await? } else { Vec::new() });
+        }
+        let queued: Vec<Queued> = raw_store(&tx, "outbox").await?.iter().filter_map(queued).collect();
+        let sent = all::<SentRecord>(&tx.store("sent").map_err(failed)?).await?;
+        let sync = tx.store(META_STORE).map_err(failed)?.get(js(SYNC_KEY)).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;
         db.close();
-        Ok(view)
+        let local: Vec<JsValue> = if open { queued.iter().map(|q| q.local.clone()).collect() } else { Vec::new() };
+        let [residents, visits, reports, notices] = <[Vec<JsValue>; 4]>::try_from(hidden).unwrap_or_default();
+        Ok(LocalView {
+            residents: decode(reveal_texts(&residents).await?),
+            visits: decode(reveal_texts(&visits).await?),
+            reports: decode(reveal_texts(&reports).await?),
+            outbox: decode(reveal_texts(&local).await?),
+            sent,
+            notices: decode(reveal_texts(&notices).await?),
+            sync: sync.as_ref().and_then(from_json).unwrap_or_default(),
+            waiting: queued.iter().map(|q| q.queued_at).collect(),
+        })
     }
 
     pub(super) async fn save_draft(user: UserId, key: &str, json: &str) -> Result<(), LocalStoreError> {
+        let value = hide_all(&[json.to_owned()]).await?.remove(0);
         let db = open_user(user).await?;
         let tx = db.transaction(&["drafts"], TransactionMode::ReadWrite).map_err(failed)?;
-        tx.store("drafts").map_err(failed)?.put(&js(json), Some(&js(key))).await.map_err(failed)?;
+        tx.store("drafts").map_err(failed)?.put(&value, Some(&js(key))).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;
         db.close();
         Ok(())
     }
 
     pub(super) async fn draft(user: UserId, key: &str) -> Result<Option<String>, LocalStoreError> {
+        locked_if_not_open()?;
         let db = open_user(user).await?;
         let tx = db.transaction(&["drafts"], TransactionMode::ReadOnly).map_err(failed)?;
         let value = tx.store("drafts").map_err(failed)?.get(js(key)).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;
         db.close();
-        Ok(value.and_then(|v| v.as_string()))
+        let Some(value) = value else { return Ok(None) };
+        Ok(reveal_texts(&[value]).await?.first().and_then(|v| v.as_string()))
     }
 
     pub(super) async fn submit(
@@ -452,12 +560,13 @@ mod imp {
         draft_key: Option<&str>,
     ) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
+        let envelope = envelope(&db, entry).await?;
         let tx = db.transaction(&["outbox", "drafts", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
         let meta = tx.store(META_STORE).map_err(failed)?;
         let next = meta.get(js(OUTBOX_NEXT_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0);
         tx.store("outbox")
             .map_err(failed)?
-            .put(&to_json(entry)?, Some(&JsValue::from_f64(next)))
+            .put(&envelope, Some(&JsValue::from_f64(next)))
             .await
             .map_err(failed)?;
         meta.put(&JsValue::from_f64(next + 1.0), Some(&js(OUTBOX_NEXT_KEY))).await.map_err(failed)?;
@@ -469,29 +578,33 @@ mod imp {
         Ok(())
     }
 
-    pub(super) async fn outbox(user: UserId) -> Result<Vec<OutboxEntry>, LocalStoreError> {
+    /// What a push sends: the sealed mutations (no key needed).
+    pub(super) async fn outgoing(user: UserId, limit: usize) -> Result<Vec<Outgoing>, LocalStoreError> {
         let db = open_user(user).await?;
         let tx = db.transaction(&["outbox"], TransactionMode::ReadOnly).map_err(failed)?;
-        let entries = all::<OutboxEntry>(&tx.store("outbox").map_err(failed)?).await?;
+        let values = raw_store(&tx, "outbox").await?;
         tx.done().await.map_err(failed)?;
         db.close();
-        Ok(entries)
+        Ok(values
+            .iter()
+            .filter_map(|v| {
+                let q = queued(v)?;
+                Some(Outgoing::Sealed(SealedMutation { id: q.id, sealed: q.sealed? }))
+            })
+            .take(limit)
+            .collect())
     }
 
-    pub(super) async fn settle(
-        user: UserId,
-        acks: &[Ack],
-        now: crate::domain::Timestamp,
-    ) -> Result<(), LocalStoreError> {
+    pub(super) async fn settle(user: UserId, acks: &[Ack], now: Timestamp) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
         let tx = db.transaction(&["outbox", "sent"], TransactionMode::ReadWrite).map_err(failed)?;
         let outbox = tx.store("outbox").map_err(failed)?;
         let sent = tx.store("sent").map_err(failed)?;
         for (key, value) in outbox.scan(None, None, None, None).await.map_err(failed)? {
-            let Some(entry) = from_json::<OutboxEntry>(&value) else {
+            let Some(q) = queued(&value) else {
                 continue;
             };
-            if let Some(ack) = acks.iter().find(|a| a.id == entry.mutation.id) {
+            if let Some(ack) = acks.iter().find(|a| a.id == q.id) {
                 let record = SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now };
                 sent.put(&to_json(&record)?, Some(&js(ack.id.as_str()))).await.map_err(failed)?;
                 outbox.delete(key).await.map_err(failed)?;
@@ -509,31 +622,30 @@ mod imp {
         Ok(value.as_ref().and_then(from_json))
     }
 
+    /// Reads what the page changes, encrypts the new records, then writes them with the cursor
+    /// in one transaction (all or nothing).
     pub(super) async fn apply_page(
         user: UserId,
         page: &PullResponse,
         fail_after: Option<usize>,
     ) -> Result<(), LocalStoreError> {
+        locked_if_not_open()?;
         let db = open_user(user).await?;
-        let tx = db
-            .transaction(&["residents", "visits", "reports", "notices", META_STORE], TransactionMode::ReadWrite)
-            .map_err(failed)?;
-        let meta = tx.store(META_STORE).map_err(failed)?;
-        let visits = tx.store("visits").map_err(failed)?;
-        let cursor: Option<Cursor> = meta.get(js(CURSOR_KEY)).await.map_err(failed)?.as_ref().and_then(from_json);
+        let tx = db.transaction(&["visits", META_STORE], TransactionMode::ReadOnly).map_err(failed)?;
+        let visits = raw_store(&tx, "visits").await?;
+        let cursor = tx.store(META_STORE).map_err(failed)?.get(js(CURSOR_KEY)).await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        let cursor: Option<Cursor> = cursor.as_ref().and_then(from_json);
         let first = cursor.as_ref().is_none_or(|c| c.snapshot.is_some());
-        let before: Vec<VisitRecord> = all(&visits).await?;
-        for (n, change) in page.changes.iter().enumerate() {
-            if fail_after == Some(n) {
-                // Abandon the transaction: nothing of this page may remain.
-                tx.abort().await.map_err(failed)?;
-                db.close();
-                return Err(LocalStoreError::Failed("injected failure".into()));
-            }
-            let (store, key, value) = match change {
-                Change::Resident(r) => ("residents", r.id.0.to_string(), Some(to_json(r)?)),
-                Change::Visit(v) => ("visits", v.id.0.to_string(), Some(to_json(v)?)),
-                Change::Report(r) => ("reports", r.id.to_string(), Some(to_json(r)?)),
+        let before: Vec<VisitRecord> = decode(reveal_texts(&visits).await?);
+
+        let mut targets = Vec::with_capacity(page.changes.len());
+        let mut texts = Vec::new();
+        for change in &page.changes {
+            let (store, id, json) = match change {
+                Change::Resident(r) => ("residents", r.id.0.to_string(), Some(serde_json::to_string(r))),
+                Change::Visit(v) => ("visits", v.id.0.to_string(), Some(serde_json::to_string(v))),
+                Change::Report(r) => ("reports", r.id.to_string(), Some(serde_json::to_string(r))),
                 Change::Removed { record, id } => {
                     let store = match record {
                         RecordKind::Resident => "residents",
@@ -543,26 +655,51 @@ mod imp {
                     (store, id.clone(), None)
                 }
             };
+            if let Some(json) = json {
+                texts.push(json.map_err(failed)?);
+            }
+            targets.push((store, id, change_is_put(change)));
+        }
+        let notices: Vec<RoundNotice> = round_notices(&before, &page.changes, first);
+        for notice in &notices {
+            texts.push(serde_json::to_string(notice).map_err(failed)?);
+        }
+        let mut hidden = hide_all(&texts).await?.into_iter();
+
+        let tx = db
+            .transaction(&["residents", "visits", "reports", "notices", META_STORE], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        for (n, (store, id, put)) in targets.into_iter().enumerate() {
+            if fail_after == Some(n) {
+                // Abandon the transaction: nothing of this page may remain.
+                tx.abort().await.map_err(failed)?;
+                db.close();
+                return Err(LocalStoreError::Failed("injected failure".into()));
+            }
             let store = tx.store(store).map_err(failed)?;
-            match value {
-                Some(v) => store.put(&v, Some(&js(&key))).await.map_err(failed)?,
+            match if put { hidden.next() } else { None } {
+                Some(value) => store.put(&value, Some(&js(&id))).await.map_err(failed)?,
                 None => {
-                    store.delete(js(&key)).await.map_err(failed)?;
+                    store.delete(js(&id)).await.map_err(failed)?;
                     JsValue::UNDEFINED
                 }
             };
         }
-        let notices = tx.store("notices").map_err(failed)?;
-        for notice in round_notices(&before, &page.changes, first) {
-            notices
-                .add(&to_json(&notice)?, Some(&JsValue::from_f64(js_sys::Date::now() + js_sys::Math::random())))
+        let notice_store = tx.store("notices").map_err(failed)?;
+        for value in hidden {
+            notice_store
+                .add(&value, Some(&JsValue::from_f64(js_sys::Date::now() + js_sys::Math::random())))
                 .await
                 .map_err(failed)?;
         }
-        meta.put(&to_json(&page.cursor)?, Some(&js(CURSOR_KEY))).await.map_err(failed)?;
+        tx.store(META_STORE).map_err(failed)?.put(&to_json(&page.cursor)?, Some(&js(CURSOR_KEY))).await.map_err(failed)?;
         tx.done().await.map_err(failed)?;
         db.close();
         Ok(())
+    }
+
+    fn change_is_put(change: &Change) -> bool {
+        !matches!(change, Change::Removed { .. })
     }
 
     pub(super) async fn clear_notices(user: UserId) -> Result<(), LocalStoreError> {
@@ -579,6 +716,11 @@ mod imp {
         put_meta(&db, SYNC_KEY, &to_json(meta)?).await?;
         db.close();
         Ok(())
+    }
+
+    pub(super) async fn clear_wiped(user: UserId) -> Result<(), LocalStoreError> {
+        open_user(user).await?.close();
+        call(vault::logged_in(&user_db_name(user))).await.map(|_| ())
     }
 }
 
@@ -621,7 +763,10 @@ mod imp {
     pub(super) async fn submit(_: UserId, _: &OutboxEntry, _: Option<&str>) -> Result<(), LocalStoreError> {
         Err(NONE)
     }
-    pub(super) async fn outbox(_: UserId) -> Result<Vec<OutboxEntry>, LocalStoreError> {
+    pub(super) async fn outgoing(_: UserId, _: usize) -> Result<Vec<crate::sync::engine::Outgoing>, LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn clear_wiped(_: UserId) -> Result<(), LocalStoreError> {
         Err(NONE)
     }
     pub(super) async fn settle(_: UserId, _: &[Ack], _: crate::domain::Timestamp) -> Result<(), LocalStoreError> {

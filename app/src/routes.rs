@@ -45,6 +45,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/lang/{code}", RouteKind::Handler, Access::Public),
     public_file("/style.css"),
     public_file("/boot.js"),
+    public_file("/vault.js"),
     public_file("/manifest.webmanifest"),
     public_file("/pkg/{*path}"),
     public_file("/icons/{*path}"),

@@ -88,6 +88,7 @@ impl Site {
             format!("/pkg/{output_name}_bg.wasm"),
             format!("/style.css?v={}", build.assets),
             format!("/boot.js?v={}", build.assets),
+            format!("/vault.js?v={}", build.assets),
             "/manifest.webmanifest".to_owned(),
         ];
         precache.extend(files.iter().filter(|p| p.starts_with("icons")).map(|p| format!("/{}", p.to_string_lossy())));

@@ -60,6 +60,12 @@ pub struct AccountArgs {
     /// Hours an enrolment or reset link stays valid.
     #[arg(long, global = true, env = "MONALISA_ENROLMENT_HOURS", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..=720))]
     pub enrolment_hours: u32,
+    /// Minutes without use after which the volunteers' app locks (PIN asked again).
+    #[arg(long, global = true, env = "MONALISA_PHONE_LOCK_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub phone_lock_minutes: u32,
+    /// Days without reaching the server after which a phone wipes its readable data.
+    #[arg(long, global = true, env = "MONALISA_PHONE_WIPE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub phone_wipe_days: u32,
 }
 
 impl AccountArgs {
@@ -69,6 +75,8 @@ impl AccountArgs {
             enrolment_hours: self.enrolment_hours,
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             secure_cookies: secure_cookies || self.public_url.starts_with("https://"),
+            phone_lock_minutes: self.phone_lock_minutes,
+            phone_wipe_days: self.phone_wipe_days,
         }
     }
 }

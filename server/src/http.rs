@@ -560,6 +560,7 @@ async fn enter_report(
         protocol: PROTOCOL_VERSION,
         sent_at: now,
         mutations: vec![Mutation { id: id.clone(), recorded_at: now, body: MutationBody::Report(input) }],
+        sealed: vec![],
     };
     let acks = match state.ctx.store.apply_push(&caller, &request, now).await {
         Ok(acks) => acks,

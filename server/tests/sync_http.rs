@@ -148,3 +148,84 @@ async fn offline_page_shells_hold_no_personal_data() {
         assert!(!html.contains("Compte benevole"), "{path} shows the volunteer's name");
     }
 }
+
+/// How a phone sends a report since issue 7: sealed to the server's key (the phone uses
+/// WebCrypto; `seal_to` is its native twin, same format).
+fn sealed(key: &[u8], id: &str, body: &Value) -> Value {
+    let mut mutation = body.clone();
+    mutation["id"] = json!(id);
+    let sealed = monalisa_app::seal::seal_to(key, mutation.to_string().as_bytes()).unwrap();
+    json!({ "id": id, "sealed": monalisa_app::b64::encode(&sealed) })
+}
+
+#[tokio::test]
+async fn sealed_reports_open_on_the_server_exactly_once() {
+    let world = World::new().await;
+    let mut phone = world.agent("benevole").await;
+    let me = world.volunteers["benevole"];
+    let resident = world.population.residents.iter().find(|r| r.volunteer == Some(me)).unwrap().id.0;
+
+    // The phone learns the server's key and the phone rules with its session; the key is made
+    // once and kept in the database (the same at every check, one row).
+    let (status, session) = phone.call("/api/v1/session", json!({})).await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!((session["lock_minutes"].as_u64(), session["wipe_days"].as_u64()), (Some(5), Some(14)));
+    let key = monalisa_app::b64::decode(session["seal_key"].as_str().unwrap()).unwrap();
+    assert_eq!(key.len(), monalisa_app::seal::PUBLIC_LEN);
+    let (_, again) = phone.call("/api/v1/session", json!({})).await;
+    assert_eq!(again["seal_key"], session["seal_key"]);
+    let rows: i64 = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM server_secrets").fetch_one(&mut conn).await.unwrap()
+    };
+    assert_eq!(rows, 1);
+
+    // A sealed report with a concern: applied, then "already applied" when sent again.
+    let good = sealed(&key, "cccccccccccccccccccccccccccccc01", &report("x", resident, None, &["fall"]));
+    let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [], "sealed": [good] } });
+    let (status, answer) = phone.call("/api/sync/v1/push", push.clone()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["acks"], json!([{ "id": "cccccccccccccccccccccccccccccc01", "status": { "applied": { "flag": null } } }]));
+    let (_, twice) = phone.call("/api/sync/v1/push", push).await;
+    assert_eq!(twice["acks"][0]["status"], json!({ "already_applied": { "flag": null } }));
+    let (back, _) = pull_all(&mut phone, Value::Null).await;
+    let report_back = back.iter().find(|c| c["report"]["id"] == "cccccccccccccccccccccccccccccc01").unwrap();
+    assert_eq!(report_back["report"]["concerns"], json!([["fall", "open"]]));
+
+    // What does not open is left with the phone (no ack, nothing recorded), the rest goes
+    // through: a box changed in transit, one sealed to another key, one whose content carries
+    // another id than the one it was sent under.
+    let mut tampered = sealed(&key, "cccccccccccccccccccccccccccccc02", &report("x", resident, None, &[]));
+    let mut bytes = monalisa_app::b64::decode(tampered["sealed"].as_str().unwrap()).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    tampered["sealed"] = json!(monalisa_app::b64::encode(&bytes));
+    let other_key = monalisa_app::seal::SealKey::from_secret(&monalisa_app::seal::SealKey::generate()).unwrap().public();
+    let foreign = sealed(&other_key, "cccccccccccccccccccccccccccccc03", &report("x", resident, None, &[]));
+    let mut swapped = sealed(&key, "cccccccccccccccccccccccccccccc04", &report("x", resident, None, &[]));
+    swapped["id"] = json!("cccccccccccccccccccccccccccccc05");
+    let fine = sealed(&key, "cccccccccccccccccccccccccccccc06", &report("x", resident, None, &[]));
+    let garbage = json!({ "id": "cccccccccccccccccccccccccccccc07", "sealed": "not base64!" });
+    let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [],
+        "sealed": [tampered, foreign, swapped, fine, garbage] } });
+    let (status, answer) = phone.call("/api/sync/v1/push", push).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["acks"], json!([{ "id": "cccccccccccccccccccccccccccccc06", "status": { "applied": { "flag": null } } }]));
+    let recorded: Vec<String> = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar("SELECT id FROM reports WHERE id LIKE 'cccccccccccccccccccccccccccccc%' ORDER BY id").fetch_all(&mut conn).await.unwrap()
+    };
+    assert_eq!(recorded, ["cccccccccccccccccccccccccccccc01", "cccccccccccccccccccccccccccccc06"]);
+
+    // Too many in one push (clear and sealed together) is refused whole.
+    let many: Vec<Value> = (0..monalisa_app::sync::MAX_BATCH + 1)
+        .map(|i| sealed(&key, &format!("dddddddddddddddddddddddddddd{i:04}"), &report("x", resident, None, &[])))
+        .collect();
+    let (status, err) = phone
+        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [], "sealed": many } }))
+        .await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
+}

@@ -150,7 +150,37 @@ export const DEMO = {
   coordinator: ['coordination', 'monalisa-coordination'],
 };
 
-/** Logs in through the login page, as a person would, and waits for the home page. */
+/** The PIN the tests' volunteers choose. */
+export const PIN = '246810';
+
+/** Where `public/vault.js` stands on this page (`<html data-vault>`). */
+export async function vaultState(page) {
+  await page.waitForFunction(() => ['none', 'nopin', 'locked', 'open', 'wiped'].includes(document.documentElement.dataset.vault),
+    null, { timeout: 30_000 });
+  return page.evaluate(() => document.documentElement.dataset.vault);
+}
+
+/** On a volunteer's page: chooses the PIN (first time on this phone) or enters it; the page
+ * reloads with the data open. */
+export async function unlock(page, pin = PIN) {
+  const state = await vaultState(page);
+  if (state === 'open') return;
+  const reloaded = page.waitForEvent('load');
+  if (state === 'nopin') {
+    await page.locator('#pin-new-1').fill(pin);
+    await page.locator('#pin-new-2').fill(pin);
+    await page.locator('#pin-new button[type="submit"]').click();
+  } else {
+    await page.locator('#pin-code').fill(pin);
+    await page.locator('#pin-unlock button[type="submit"]').click();
+  }
+  await reloaded;
+  assert.equal(await vaultState(page), 'open');
+  await waitHydrated(page);
+}
+
+/** Logs in through the login page, as a person would, and waits for the home page. A
+ * volunteer then chooses their PIN on this phone (or enters it), as the app asks. */
 export async function logIn(page, baseUrl, [login, password]) {
   await page.goto(baseUrl + '/connexion');
   await waitHydrated(page);
@@ -160,6 +190,14 @@ export async function logIn(page, baseUrl, [login, password]) {
   await page.waitForURL(baseUrl + '/accueil');
   await waitHydrated(page);
   await page.getByTestId('whoami').waitFor();
+  if ((await localData(page)).session?.role === 'volunteer') {
+    await page.goto(baseUrl + '/tournee');
+    await waitHydrated(page);
+    await unlock(page);
+    await page.goto(baseUrl + '/accueil');
+    await waitHydrated(page);
+    await page.getByTestId('whoami').waitFor();
+  }
 }
 
 /** What the page's origin holds in IndexedDB: database names, and the device's session record. */
@@ -196,3 +234,65 @@ export async function cachedText(page) {
     return all;
   });
 }
+
+/** The IndexedDB database of the user logged in on this page's phone. */
+export async function userDb(page) {
+  return `monalisa-user-${(await localData(page)).session.user}`;
+}
+
+/** Every store of a database, as the browser keeps it: `{ store: [values] }` (in the page). */
+export async function rawStores(name) {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const out = {};
+  for (const store of db.objectStoreNames) {
+    out[store] = await new Promise((resolve) => {
+      const get = db.transaction(store).objectStore(store).getAll();
+      get.onsuccess = () => resolve(get.result);
+    });
+  }
+  const meta = db.transaction('meta').objectStore('meta');
+  out.metaKeys = await new Promise((resolve) => { const get = meta.getAllKeys(); get.onsuccess = () => resolve(get.result); });
+  db.close();
+  return out;
+}
+
+/** The ids of the reports the server recorded (from the audit log, as the administrator). */
+export async function reportsOnServer(server) {
+  const admin = await fetch(server.url + '/api/v1/login', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: DEMO.admin[0], password: DEMO.admin[1], device_label: 'test' }),
+  });
+  const cookie = admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const res = await fetch(server.url + '/api/v1/audit/list', {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ filter: { object_kind: 'report', limit: 200 } }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).filter((e) => e.action === 'report.create').map((e) => e.object_id);
+}
+
+/** Everything the page's origin keeps in IndexedDB, as text (evaluated in the page). */
+export const indexedDbText = () => (async () => {
+  let all = '';
+  for (const { name } of await indexedDB.databases()) {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    for (const store of db.objectStoreNames) {
+      const rows = await new Promise((resolve) => {
+        const get = db.transaction(store).objectStore(store).getAll();
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => resolve([]);
+      });
+      all += `\n--- ${name}/${store}\n${JSON.stringify(rows)}`;
+    }
+    db.close();
+  }
+  return all;
+})();

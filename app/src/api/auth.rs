@@ -24,7 +24,12 @@ pub async fn logout() -> Result<(), ApiError> {
 /// (deliver what is pending, then wipe).
 #[server(prefix = "/api/v1", endpoint = "session", input = Json)]
 pub async fn session() -> Result<SessionInfo, ApiError> {
-    crate::backend::reply(crate::backend::auth::current_user().map(|me| me.info()))
+    let ctx = crate::backend::server_context()?;
+    let result = match crate::backend::auth::current_user() {
+        Ok(me) => ctx.with_phone_policy(me.info()).await.map_err(crate::backend::internal),
+        Err(e) => Err(e),
+    };
+    crate::backend::reply(result)
 }
 
 /// What the enrolment page shows before the password is chosen.

@@ -105,6 +105,9 @@ impl CurrentUser {
             display_name: self.user.display_name.clone(),
             role: self.user.role,
             device: self.device,
+            seal_key: String::new(),
+            lock_minutes: 0,
+            wipe_days: 0,
         }
     }
 }
@@ -330,7 +333,16 @@ async fn open_session(
         .await
         .map_err(internal)?;
     set_cookie(cookie_header(SESSION_COOKIE, &token, session_ms(&ctx.settings) / 1000, secure));
-    let info = SessionInfo { user: user.id, display_name: user.display_name.clone(), role: user.role, device };
+    let info = SessionInfo {
+        user: user.id,
+        display_name: user.display_name.clone(),
+        role: user.role,
+        device,
+        seal_key: String::new(),
+        lock_minutes: 0,
+        wipe_days: 0,
+    };
+    let info = ctx.with_phone_policy(info).await.map_err(internal)?;
     let actor = CurrentUser { user: user.clone(), device, session_hash: String::new() };
     audit(ctx, Some(&actor), "account.login", "account", &user.id.to_string(), "").await?;
     Ok(info)

@@ -171,6 +171,8 @@ pub struct LastContact {
 pub trait Store: Send + Sync + 'static {
     /// Checks the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// The server secret named `name`: stored as `fresh` on first use, the stored one after.
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError>;
     /// Loads the territory's communes if the store has none; returns how many were added.
     async fn ensure_communes(&self, communes: &[CommuneRecord]) -> Result<usize, StoreError>;
     async fn communes(&self) -> Result<Vec<Commune>, StoreError>;
@@ -465,6 +467,10 @@ pub struct Settings {
     pub public_url: String,
     /// Force the `Secure` cookie attribute (else set when the request came over HTTPS).
     pub secure_cookies: bool,
+    /// Phones lock after this many minutes without use.
+    pub phone_lock_minutes: u32,
+    /// Phones that have not reached the server for this many days wipe their readable data.
+    pub phone_wipe_days: u32,
 }
 
 impl Default for Settings {
@@ -474,6 +480,8 @@ impl Default for Settings {
             enrolment_hours: 48,
             public_url: "http://127.0.0.1:3000".into(),
             secure_cookies: false,
+            phone_lock_minutes: 5,
+            phone_wipe_days: 14,
         }
     }
 }
@@ -488,6 +496,8 @@ pub struct ServerContext {
     /// Road travel times for planning, when a routing service is configured (else great-circle
     /// distances with a detour factor).
     pub road_times: Option<Arc<dyn RoadTimes>>,
+    /// The key phones seal reports to (read from the store at first use, made on the first).
+    seal: Arc<tokio::sync::OnceCell<Arc<crate::seal::SealKey>>>,
 }
 
 impl ServerContext {
@@ -498,7 +508,32 @@ impl ServerContext {
             settings: Arc::new(settings),
             throttle: Arc::new(auth::LoginThrottle::default()),
             road_times: None,
+            seal: Default::default(),
         }
+    }
+
+    /// The key phones seal reports to: kept in the store, made on the first use.
+    pub async fn seal_key(&self) -> Result<Arc<crate::seal::SealKey>, StoreError> {
+        self.seal
+            .get_or_try_init(|| async {
+                let secret = self.store.secret("seal-p256", &crate::seal::SealKey::generate()).await?;
+                crate::seal::SealKey::from_secret(&secret)
+                    .map(Arc::new)
+                    .ok_or_else(|| StoreError::Other("the stored sealing key is not a P-256 key".into()))
+            })
+            .await
+            .cloned()
+    }
+
+    /// `info` with what phones are told at login and at each session check: the sealing key,
+    /// the lock and the no-contact wipe.
+    pub async fn with_phone_policy(&self, info: crate::auth::SessionInfo) -> Result<crate::auth::SessionInfo, StoreError> {
+        Ok(crate::auth::SessionInfo {
+            seal_key: crate::b64::encode(&self.seal_key().await?.public()),
+            lock_minutes: self.settings.phone_lock_minutes,
+            wipe_days: self.settings.phone_wipe_days,
+            ..info
+        })
     }
 }
 

@@ -30,7 +30,7 @@ fn check_protocol(version: u16) -> Result<(), ApiError> {
 
 pub async fn push(ctx: &ServerContext, request: &PushRequest) -> Result<PushResponse, ApiError> {
     check_protocol(request.protocol)?;
-    if request.mutations.len() > MAX_BATCH {
+    if request.mutations.len() + request.sealed.len() > MAX_BATCH {
         return Err(ApiError::BadRequest(format!("at most {MAX_BATCH} mutations per push")));
     }
     let caller = caller()?;
@@ -59,8 +59,33 @@ pub async fn push_as(
     request: &PushRequest,
     now: Timestamp,
 ) -> Result<PushResponse, ApiError> {
+    let opened;
+    let request = if request.sealed.is_empty() {
+        request
+    } else {
+        opened = open_sealed(ctx, request).await?;
+        &opened
+    };
     let acks = ctx.store.apply_push(caller, request, now).await.map_err(internal)?;
     Ok(PushResponse { acks, server_time: now, device_revoked: caller.revoked })
+}
+
+/// The push with its sealed mutations opened. One that does not open (or whose content does
+/// not carry the id it was sent under) is left out, unacknowledged: the phone keeps it and
+/// says that sending failed; nothing is lost, nothing unreadable is recorded.
+async fn open_sealed(ctx: &ServerContext, request: &PushRequest) -> Result<PushRequest, ApiError> {
+    let key = ctx.seal_key().await.map_err(internal)?;
+    let mut mutations = request.mutations.clone();
+    for sealed in &request.sealed {
+        let opened = crate::b64::decode(&sealed.sealed)
+            .and_then(|bytes| key.open(&bytes).ok())
+            .and_then(|json| serde_json::from_slice::<crate::sync::Mutation>(&json).ok());
+        match opened {
+            Some(m) if m.id == sealed.id => mutations.push(m),
+            _ => tracing::warn!(id = %sealed.id, "a sealed mutation did not open; left with the phone"),
+        }
+    }
+    Ok(PushRequest { protocol: request.protocol, sent_at: request.sent_at, mutations, sealed: vec![] })
 }
 
 pub async fn pull(ctx: &ServerContext, request: &PullRequest) -> Result<PullResponse, ApiError> {

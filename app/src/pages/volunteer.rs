@@ -30,7 +30,66 @@ fn page(title: Msg, which: VolunteerPage) -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(title), env.t(Msg::AppName))/>
         <h1>{env.t(title)}</h1>
+        {pin_screens(env.lang)}
         <VolunteerApp page=which/>
+    }
+}
+
+/// The PIN screens, rendered by the server (their text never reaches the WebAssembly) and
+/// shown by `public/vault.js`: choose a PIN, unlock, or say that the data was wiped.
+fn pin_screens(lang: Lang) -> impl IntoView {
+    let l = move |fr: &'static str, en: &'static str| crate::i18n::tr(lang, fr, en);
+    let field = |id: &'static str, label: &'static str| {
+        view! {
+            <p>
+                <label for=id>{label}</label>
+                <input id=id name=id type="password" inputmode="numeric" pattern="[0-9]{6}" minlength="6"
+                    maxlength="6" autocomplete="off" required/>
+            </p>
+        }
+    };
+    view! {
+        <div id="vault" data-testid="vault">
+            <form id="pin-new" class="card" hidden data-testid="pin-new">
+                <h2>{l("Protéger les données de ce téléphone", "Protect the data on this phone")}</h2>
+                <p>{l(
+                    "Choisissez un code de 6 chiffres. Il sera demandé pour ouvrir votre tournée, et après quelques minutes sans utiliser l'application. Ne l'écrivez pas sur le téléphone.",
+                    "Choose a 6-digit code. It will be asked to open your round, and after a few minutes without using the app. Do not write it on the phone.",
+                )}</p>
+                <p class="error" role="alert" id="pin-new-error" hidden>
+                    {l("Les deux codes doivent être identiques et faire 6 chiffres.", "Both codes must be the same, and 6 digits long.")}
+                </p>
+                {field("pin-new-1", l("Code (6 chiffres)", "Code (6 digits)"))}
+                {field("pin-new-2", l("Le même code, encore une fois", "The same code again"))}
+                <p><button type="submit">{l("Enregistrer le code", "Save the code")}</button></p>
+            </form>
+            <form id="pin-unlock" class="card" hidden data-testid="pin-unlock">
+                <h2>{l("Application verrouillée", "The app is locked")}</h2>
+                <p class="error" role="alert" id="pin-wrong" hidden data-text=l(
+                    "Code incorrect. Encore {n} essai(s), puis les données de ce téléphone seront effacées.",
+                    "Wrong code. {n} more attempt(s), then the data on this phone will be wiped.",
+                )></p>
+                {field("pin-code", l("Votre code (6 chiffres)", "Your code (6 digits)"))}
+                <p><button type="submit">{l("Ouvrir", "Open")}</button></p>
+            </form>
+            <div id="wiped" class="card" hidden data-testid="wiped">
+                <h2>{l("Données effacées de ce téléphone", "Data wiped from this phone")}</h2>
+                <p id="wiped-pin" hidden>{l("Cinq codes faux ont été saisis.", "Five wrong codes were entered.")}</p>
+                <p id="wiped-silence" hidden>{l(
+                    "Ce téléphone n'a pas joint le serveur depuis trop longtemps.",
+                    "This phone has not reached the server for too long.",
+                )}</p>
+                <p>{l(
+                    "Les comptes rendus en attente seront quand même envoyés dès que le réseau le permettra. Reconnectez-vous avec votre mot de passe pour retrouver votre tournée.",
+                    "Reports waiting to be sent will still be sent as soon as the network allows. Log in again with your password to get your round back.",
+                )}</p>
+                <p><a class="button" href="/connexion">{t(lang, Msg::NavLogin)}</a></p>
+            </div>
+            <p class="error" role="alert" id="vault-error" hidden>
+                {l("Le téléphone n'a pas pu protéger ses données. Réessayez, ou demandez de l'aide à votre ambassadeur.",
+                   "The phone could not protect its data. Try again, or ask your ambassador for help.")}
+            </p>
+        </div>
     }
 }
 
@@ -173,9 +232,14 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     let decline_open = RwSignal::new(None::<VisitId>);
     // Forms are drawn once (redrawing would lose what is being typed); lists follow the data.
     let form_drawn = RwSignal::new(None::<String>);
+    // Nothing is read until the PIN opened the data: the PIN screens are `public/vault.js`'s,
+    // which reloads the page once the data is open (and when it locks again).
     Effect::new(move |_| {
         let user = session.info.get().map(|i| i.user);
         sync.generation.track();
+        if !crate::vault::is_open() {
+            return;
+        }
         if let Some(user) = user {
             leptos::task::spawn_local(async move {
                 if let Ok(view) = UserStore::new(user).view().await {
@@ -221,6 +285,9 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             );
         };
         let _ = info;
+        if !crate::vault::is_open() {
+            return String::new();
+        }
         let flash_html = match flash.get() {
             Some(Flash::Saved(m)) => format!(
                 "<div class=\"card\" role=\"status\" data-testid=\"flash\"><p>{}</p><p><a class=\"button\" href=\"/tournee\">{}</a></p></div>",

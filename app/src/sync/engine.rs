@@ -79,13 +79,29 @@ pub enum SyncError {
     Local(String),
 }
 
+/// A mutation as the outbox hands it to a push.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outgoing {
+    Clear(Mutation),
+    Sealed(SealedMutation),
+}
+
+impl Outgoing {
+    pub fn id(&self) -> &ClientId {
+        match self {
+            Outgoing::Clear(m) => &m.id,
+            Outgoing::Sealed(s) => &s.id,
+        }
+    }
+}
+
 /// Where the phone keeps its data. Every method is one local transaction.
 #[expect(async_fn_in_trait, reason = "single-threaded callers (the browser, local test tasks); no Send bound wanted")]
 pub trait LocalDb {
     /// Adds a mutation to the outbox (a report saved on the phone).
     async fn enqueue(&self, entry: OutboxEntry) -> Result<(), SyncError>;
     /// The oldest waiting mutations, in the order they were queued.
-    async fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, SyncError>;
+    async fn outbox(&self, limit: usize) -> Result<Vec<Outgoing>, SyncError>;
     /// Records acknowledgements: each acked mutation leaves the outbox.
     async fn settle(&self, acks: &[Ack], now: Timestamp) -> Result<(), SyncError>;
     async fn cursor(&self) -> Result<Option<Cursor>, SyncError>;
@@ -115,12 +131,14 @@ pub async fn push_outbox<L: LocalDb, T: Transport>(db: &L, transport: &T, now: T
         if batch.is_empty() {
             return Ok(pushed);
         }
-        let sent: Vec<ClientId> = batch.iter().map(|e| e.mutation.id.clone()).collect();
-        let request = PushRequest {
-            protocol: PROTOCOL_VERSION,
-            sent_at: now,
-            mutations: batch.into_iter().map(|e| e.mutation).collect(),
-        };
+        let sent: Vec<ClientId> = batch.iter().map(|e| e.id().clone()).collect();
+        let mut request = PushRequest { protocol: PROTOCOL_VERSION, sent_at: now, mutations: vec![], sealed: vec![] };
+        for outgoing in batch {
+            match outgoing {
+                Outgoing::Clear(m) => request.mutations.push(m),
+                Outgoing::Sealed(s) => request.sealed.push(s),
+            }
+        }
         let response = transport.push(request).await?;
         // Only acks for what was sent count; a batch not fully acked is an error, never a loop.
         let acks: Vec<Ack> = response.acks.into_iter().filter(|a| sent.contains(&a.id)).collect();
@@ -151,8 +169,19 @@ pub async fn pull_changes<L: LocalDb, T: Transport>(db: &L, transport: &T) -> Re
 
 /// One sync: push what waits, then pull what changed.
 pub async fn sync<L: LocalDb, T: Transport>(db: &L, transport: &T, now: Timestamp) -> Result<SyncReport, SyncError> {
+    sync_with(db, transport, now, true).await
+}
+
+/// One sync; with `pull` false (a locked phone: it can deliver its sealed outbox, but not
+/// write what it would receive), the push only.
+pub async fn sync_with<L: LocalDb, T: Transport>(
+    db: &L,
+    transport: &T,
+    now: Timestamp,
+    pull: bool,
+) -> Result<SyncReport, SyncError> {
     let pushed = push_outbox(db, transport, now).await?;
-    let pulled = pull_changes(db, transport).await?;
+    let pulled = if pull { pull_changes(db, transport).await? } else { 0 };
     Ok(SyncReport { pushed, pulled })
 }
 
@@ -160,8 +189,8 @@ pub async fn sync<L: LocalDb, T: Transport>(db: &L, transport: &T, now: Timestam
 pub const STALE_AFTER_MS: i64 = 3 * 86_400_000;
 
 /// How many outbox entries have waited too long at `now` (the phone's clock).
-pub fn stale_count(outbox: &[OutboxEntry], now: Timestamp) -> usize {
-    outbox.iter().filter(|e| now.0 - e.queued_at.0 > STALE_AFTER_MS).count()
+pub fn stale_count(queued: &[Timestamp], now: Timestamp) -> usize {
+    queued.iter().filter(|q| now.0 - q.0 > STALE_AFTER_MS).count()
 }
 
 /// Delay before the next automatic sync after `failures` failures in a row: 30 s doubling up
@@ -261,8 +290,8 @@ pub mod memory {
             Ok(())
         }
 
-        async fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, SyncError> {
-            Ok(self.state.borrow().outbox.values().take(limit).cloned().collect())
+        async fn outbox(&self, limit: usize) -> Result<Vec<Outgoing>, SyncError> {
+            Ok(self.state.borrow().outbox.values().take(limit).map(|e| Outgoing::Clear(e.mutation.clone())).collect())
         }
 
         async fn settle(&self, acks: &[Ack], now: Timestamp) -> Result<(), SyncError> {
@@ -306,7 +335,7 @@ pub mod memory {
 mod tests {
     use super::memory::MemoryDb;
     use super::*;
-    use crate::domain::{ClientId, Date};
+    use crate::domain::Date;
 
     fn visit(id: i64, day: &str) -> VisitRecord {
         VisitRecord {
@@ -339,15 +368,7 @@ mod tests {
 
     #[test]
     fn stale_reports_with_a_fake_clock() {
-        let entry = |queued: i64| OutboxEntry {
-            mutation: Mutation {
-                id: ClientId::from_bytes([queued as u8; 16]),
-                recorded_at: Timestamp(queued),
-                body: MutationBody::Absence { first: Date::from_days(0), last: Date::from_days(0) },
-            },
-            queued_at: Timestamp(queued),
-        };
-        let outbox = vec![entry(0), entry(STALE_AFTER_MS / 2)];
+        let outbox = vec![Timestamp(0), Timestamp(STALE_AFTER_MS / 2)];
         assert_eq!(stale_count(&outbox, Timestamp(STALE_AFTER_MS)), 0, "exactly 3 days is not yet too long");
         assert_eq!(stale_count(&outbox, Timestamp(STALE_AFTER_MS + 1)), 1);
         assert_eq!(stale_count(&outbox, Timestamp(2 * STALE_AFTER_MS)), 2);

@@ -109,6 +109,18 @@ pub struct PushRequest {
     /// The phone's clock when sending (lets the server notice a wrong clock).
     pub sent_at: Timestamp,
     pub mutations: Vec<Mutation>,
+    /// Mutations sealed to the server's key (how phones send them; see [`crate::seal`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed: Vec<SealedMutation>,
+}
+
+/// A mutation sealed on the phone: its id in clear (for the acknowledgement), the rest
+/// readable by the server only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedMutation {
+    pub id: ClientId,
+    /// Base64 of the sealed box of the mutation's JSON.
+    pub sealed: String,
 }
 
 /// Why a report was kept but flagged for the ambassador.

@@ -84,11 +84,11 @@ pub fn now() -> Timestamp {
     Timestamp(0)
 }
 
-/// Refreshes the counters from the local data.
+/// Refreshes the counters from the local data (what the phone knows without the PIN).
 pub async fn refresh(state: SyncState, user: UserId) {
     if let Ok(view) = UserStore::new(user).view().await {
-        state.pending.set(view.outbox.len());
-        state.stale.set(engine::stale_count(&view.outbox, now()));
+        state.pending.set(view.waiting.len());
+        state.stale.set(engine::stale_count(&view.waiting, now()));
         state.last_success.set(view.sync.last_success);
         if state.error.get_untracked().is_none() {
             state.error.set(view.sync.last_error.as_deref().and_then(error_key));
@@ -117,7 +117,8 @@ pub async fn run(state: SyncState, user: UserId) -> AfterSync {
     }
     state.running.set(true);
     let store = UserStore::new(user);
-    let result = engine::sync(&store, &HttpTransport, now()).await;
+    // Locked (or wiped), the phone can still deliver its sealed outbox; it pulls once open.
+    let result = engine::sync_with(&store, &HttpTransport, now(), crate::vault::is_open()).await;
     if matches!(result, Err(SyncError::DeviceRevoked)) {
         // What waited went to quarantine; the data must go, not be written to.
         state.running.set(false);
@@ -132,8 +133,11 @@ pub async fn run(state: SyncState, user: UserId) -> AfterSync {
         Err(SyncError::Local(_)) => (Some("storage"), AfterSync::Done),
     };
     let previous = store.view().await.map(|v| v.sync).unwrap_or_default();
+    // A success counts as contact with the server only if the server was reached: a locked
+    // phone with nothing to send asks it nothing (the no-contact wipe counts from contact).
+    let reached = matches!(&result, Ok(report) if report.pushed > 0 || crate::vault::is_open());
     let meta = SyncMeta {
-        last_success: if result.is_ok() { Some(now()) } else { previous.last_success },
+        last_success: if reached { Some(now()) } else { previous.last_success },
         last_error: error.map(str::to_owned),
     };
     let _ = store.set_sync_meta(&meta).await;

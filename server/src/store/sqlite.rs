@@ -207,6 +207,24 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        sqlx::query("INSERT OR IGNORE INTO server_secrets (name, secret, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(fresh)
+            .bind(monalisa_app::backend::now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = ?")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(stored)
+    }
+
     async fn ensure_communes(&self, communes: &[CommuneRecord]) -> Result<usize, StoreError> {
         let (_write, mut tx) = self.write().await?;
         let existing: i64 =

@@ -1,0 +1,53 @@
+//! The phone's keys (issue 7). What the volunteer's app keeps in IndexedDB is encrypted
+//! (AES-256-GCM) under a random *data key*; the data key is stored only wrapped by a key
+//! derived from the volunteer's 6-digit PIN (PBKDF2-SHA-256, 300,000 iterations). Reports are
+//! also sealed to the server's public key as they are saved (format in [`crate::seal`]), so
+//! the outbox can be delivered while the app is locked, or after its readable data was wiped.
+//!
+//! `public/vault.js` holds the keys and does the cryptography (WebCrypto) and the PIN screens
+//! (server-rendered on the volunteer's pages, see `pages::volunteer`): choosing the PIN,
+//! unlocking, counting wrong PINs (the fifth in a row wipes the readable data), the lock after
+//! `lock_minutes` without use (server policy), and the wipe of a phone that has not reached the
+//! server for `wipe_days`. While the app is open the data key is in memory and in the tab's
+//! `sessionStorage` (so moving between pages does not ask the PIN again), with a deadline that
+//! use pushes back; past it, or once the tab is closed, the PIN is needed again.
+//!
+//! It is JavaScript for the size of the phone's bundle: written in async Rust over WebCrypto
+//! and IndexedDB, the same cost about 25 KB gzip, more than the budget had left. The app's
+//! WebAssembly calls it through the bindings below. `vault.js` runs before the WebAssembly
+//! starts and knows at once whether this tab holds the data key; it reloads the page when the
+//! PIN opens the data or the app locks, so the screens never wait for it.
+
+/// Whether the data key is in memory (the app is open).
+pub fn is_open() -> bool {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    return web::is_open().unwrap_or(false);
+    #[allow(unreachable_code)]
+    false
+}
+
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+pub use web::{hide, logged_in, reveal, seal};
+
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+mod web {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(js_namespace = monalisaVault)]
+    extern "C" {
+        /// Encrypts texts under the data key: a promise of their base64 records.
+        #[wasm_bindgen(catch)]
+        pub fn hide(texts: &js_sys::Array) -> Result<js_sys::Promise, JsValue>;
+        /// Decrypts records: a promise of their texts (`null` for one that does not decrypt).
+        #[wasm_bindgen(catch)]
+        pub fn reveal(values: &js_sys::Array) -> Result<js_sys::Promise, JsValue>;
+        /// Seals a text to the server's key (base64): a promise of the base64 sealed box.
+        #[wasm_bindgen(catch)]
+        pub fn seal(public_key: &str, text: &str) -> Result<js_sys::Promise, JsValue>;
+        /// After a login with the password: the wipe is over (clears `meta.wiped` of `db`).
+        #[wasm_bindgen(catch, js_name = loggedIn)]
+        pub fn logged_in(db: &str) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_name = isOpen)]
+        pub fn is_open() -> Result<bool, JsValue>;
+    }
+}

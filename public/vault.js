@@ -1,0 +1,331 @@
+/* Monalisa Visites: the phone's keys (issue 7; design in app/src/vault.rs, formats in
+ * app/src/local_store.rs and app/src/seal.rs). The app's WebAssembly calls
+ * `globalThis.monalisaVault`; cryptography is WebCrypto's only.
+ *
+ * - Records are `base64(iv ‖ AES-256-GCM(JSON))` under a random data key.
+ * - The data key is kept only wrapped (AES-GCM) by a key derived from the volunteer's 6-digit
+ *   PIN (PBKDF2-SHA-256), in `meta.vault` of the user's database; wrong PINs are counted there
+ *   *before* each try, and the fifth in a row wipes the readable data.
+ * - While the app is open, the data key is in memory and in this tab's sessionStorage, with a
+ *   deadline pushed back by use; past it, or once the tab is closed, the PIN is needed again.
+ * - Reports are sealed to the server's P-256 key: ECDH with a fresh key, SHA-256 of
+ *   ("monalisa-seal-1" ‖ shared x ‖ fresh public key) as the AES-256-GCM key.
+ * Written as a plain script (not a module) so it is precached like boot.js. */
+(function () {
+  'use strict';
+  const subtle = crypto.subtle;
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  const OPEN = 'monalisa-open';
+  const SECRET = ['residents', 'visits', 'reports', 'drafts', 'notices'];
+  const ITERATIONS = 300000;
+  const ATTEMPTS = 5;
+  const GCM = 'AES-GCM';
+  let rawKey = null; // the data key's bytes while the app is open
+  let openUser = null;
+  let key = null;
+
+  const b64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+  const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+  const concat = (...parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => { out.set(p, at); return at + p.length; }, 0);
+    return out;
+  };
+  const aesKey = (raw) => subtle.importKey('raw', raw, GCM, false, ['encrypt', 'decrypt']);
+  const encrypt = async (key, plain) => {
+    const iv = random(12);
+    return concat(iv, new Uint8Array(await subtle.encrypt({ name: GCM, iv }, key, plain)));
+  };
+  const decrypt = async (key, data) =>
+    new Uint8Array(await subtle.decrypt({ name: GCM, iv: data.subarray(0, 12) }, key, data.subarray(12)));
+  const pinKey = async (pin, salt, iterations) => subtle.deriveKey(
+    { name: 'PBKDF2', salt, iterations, hash: 'SHA-256' },
+    await subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveKey']),
+    { name: GCM, length: 256 }, false, ['encrypt', 'decrypt']);
+  const needKey = () => {
+    if (!rawKey) throw new Error('locked');
+    key = key || aesKey(rawKey);
+    return key;
+  };
+
+  // IndexedDB as promises. The app opens (and upgrades) the user's database before calling.
+  const req = (r) => new Promise((ok, ko) => { r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+  const ended = (tx) => new Promise((ok, ko) => { tx.oncomplete = ok; tx.onerror = tx.onabort = () => ko(tx.error); });
+  async function withDb(name, stores, work) {
+    const db = await req(indexedDB.open(name));
+    try {
+      const tx = db.transaction(stores, 'readwrite');
+      const result = work(tx);
+      await ended(tx);
+      return result;
+    } finally {
+      db.close();
+    }
+  }
+  /** Opens a database only if it exists (`null` otherwise; `indexedDB.databases()` is too
+   * recent for some of the browsers the app supports). */
+  const openExisting = (name) => new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onupgradeneeded = () => open.transaction.abort(); // it did not exist: leave it so
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => (open.error && open.error.name === 'AbortError' ? resolve(null) : reject(open.error));
+  });
+  const readMeta = async (name, keys) => {
+    const db = await openExisting(name);
+    if (!db) return keys.map(() => undefined);
+    try {
+      const meta = db.transaction('meta').objectStore('meta');
+      return await Promise.all(keys.map((k) => req(meta.get(k))));
+    } finally {
+      db.close();
+    }
+  };
+  const writeVault = (name, vault) => withDb(name, ['meta'], (tx) => tx.objectStore('meta').put(JSON.stringify(vault), 'vault'));
+
+  function keep(user, raw, lockMs) {
+    sessionStorage.setItem(OPEN, JSON.stringify({ user, key: b64(raw), until: Date.now() + lockMs }));
+  }
+  function kept() {
+    try { return JSON.parse(sessionStorage.getItem(OPEN)); } catch (e) { return null; }
+  }
+  function open(user, raw, lockMs) {
+    rawKey = raw;
+    openUser = user;
+    key = null;
+    keep(user, raw, lockMs);
+  }
+  function forget() {
+    rawKey = null;
+    key = null;
+    sessionStorage.removeItem(OPEN);
+  }
+
+  /** Wipes what is readable in one transaction; the sealed outbox stays (without its readable copy). */
+  async function wipe(name, silence) {
+    forget();
+    await withDb(name, SECRET.concat(['sent', 'outbox', 'meta']), (tx) => {
+      for (const store of SECRET.concat(['sent'])) tx.objectStore(store).clear();
+      const outbox = tx.objectStore('outbox');
+      // Outbox records are [id, queued_at, sealed, readable copy]: the sealed one stays until
+      // delivered, the readable copy goes. A record queued in clear by an earlier version and
+      // not sealed yet stays too (losing it would be worse).
+      outbox.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        const record = cursor.value;
+        if (Array.isArray(record)) {
+          if (record[2]) cursor.update([record[0], record[1], record[2], null]);
+          else cursor.delete();
+        } // a string: queued in clear by an earlier version, not sealed yet (no server key so far)
+        cursor.continue();
+      };
+      const meta = tx.objectStore('meta');
+      meta.delete('vault');
+      meta.delete('cursor');
+      meta.put(silence, 'wiped');
+    });
+  }
+
+  async function create(name, user, pin, lockMs) {
+    const salt = random(16);
+    const raw = random(32);
+    const wrapped = await encrypt(await pinKey(pin, salt, ITERATIONS), raw);
+    // Anything readable an earlier version kept in clear goes: the next sync brings it back.
+    await withDb(name, SECRET.concat(['meta']), (tx) => {
+      for (const store of SECRET) tx.objectStore(store).clear();
+      const meta = tx.objectStore('meta');
+      meta.delete('cursor');
+      meta.delete('wiped');
+      meta.put(JSON.stringify({ salt: b64(salt), iterations: ITERATIONS, wrapped: b64(wrapped), failures: 0, created: Date.now() }), 'vault');
+    });
+    open(user, raw, lockMs);
+  }
+
+  /** Tries a PIN: -1 when open, else the attempts left (0: the readable data was wiped). */
+  async function unlock(name, user, pin, lockMs) {
+    const [vault] = await readMeta(name, ['vault']);
+    if (!vault) throw new Error('no PIN');
+    const record = JSON.parse(vault);
+    record.failures += 1; // counted before trying: closing the app mid-try gives no free attempt
+    await writeVault(name, record);
+    let raw = null;
+    try {
+      raw = await decrypt(await pinKey(pin, unb64(record.salt), record.iterations), unb64(record.wrapped));
+    } catch (e) { /* wrong PIN */ }
+    if (raw) {
+      record.failures = 0;
+      await writeVault(name, record);
+      open(user, raw, lockMs);
+      return -1;
+    }
+    const left = Math.max(ATTEMPTS - record.failures, 0);
+    if (left === 0) await wipe(name, false);
+    return left;
+  }
+
+  /** At once, before the app starts: the data key this tab kept, if its deadline has not passed. */
+  (function reopen() {
+    const item = kept();
+    if (item && item.until >= Date.now()) {
+      rawKey = unb64(item.key);
+      openUser = item.user;
+    } else {
+      forget();
+    }
+  }());
+
+  const stillOpen = () => { const item = kept(); return !!item && item.until >= Date.now(); };
+  /** The app was used: the deadline moves; `false` if it had already passed. */
+  function touch(lockMs) {
+    const item = kept();
+    if (!item || item.until < Date.now()) return false;
+    item.until = Date.now() + lockMs;
+    sessionStorage.setItem(OPEN, JSON.stringify(item));
+    return true;
+  }
+
+  // ---- the page: state, PIN screens (rendered by the server on the volunteer's pages), lock
+
+  const $ = (id) => document.getElementById(id);
+  let state = 'checking';
+  let me = null; // { db, user, lockMs, wipeDays } for a volunteer
+
+  function show(next, silence) {
+    state = next;
+    document.documentElement.dataset.vault = next;
+    const screen = { nopin: 'pin-new', locked: 'pin-unlock', wiped: 'wiped' }[next];
+    for (const id of ['pin-new', 'pin-unlock', 'wiped']) { if ($(id)) $(id).hidden = id !== screen; }
+    if (next === 'wiped' && $('wiped')) { $('wiped-pin').hidden = !!silence; $('wiped-silence').hidden = !silence; }
+  }
+
+  function sayLeft(left) {
+    const wrong = $('pin-wrong');
+    if (!wrong) return;
+    wrong.textContent = wrong.dataset.text.replace('{n}', left);
+    wrong.hidden = false;
+  }
+
+  /** Seals a text to the server's public key (base64 of its uncompressed P-256 point). */
+  async function seal(publicKey, text) {
+    const ec = { name: 'ECDH', namedCurve: 'P-256' };
+    const server = await subtle.importKey('raw', unb64(publicKey), ec, false, []);
+    const pair = await subtle.generateKey(ec, false, ['deriveBits']);
+    const mine = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
+    const shared = new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: server }, pair.privateKey, 256));
+    const key = await aesKey(await subtle.digest('SHA-256', concat(enc.encode('monalisa-seal-1'), shared, mine)));
+    return b64(concat([1], mine, await encrypt(key, enc.encode(text))));
+  }
+
+  /** Seals the reports an earlier version queued in clear (JSON text), dropping the clear copy. */
+  async function sealQueued(name, publicKey) {
+    const db = await openExisting(name);
+    if (!db) return;
+    let clear;
+    try {
+      const store = db.transaction('outbox').objectStore('outbox');
+      const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+      clear = keys.map((k, i) => [k, values[i]]).filter(([, v]) => typeof v === 'string');
+    } finally {
+      db.close();
+    }
+    if (!clear.length || !publicKey) return;
+    const sealed = await Promise.all(clear.map(async ([k, v]) => {
+      const entry = JSON.parse(v);
+      return [k, [entry.mutation.id, entry.queued_at, await seal(publicKey, JSON.stringify(entry.mutation)), null]];
+    }));
+    await withDb(name, ['outbox'], (tx) => { for (const [k, record] of sealed) tx.objectStore('outbox').put(record, k); });
+  }
+
+  async function start() {
+    const [session] = await readMeta('monalisa', ['session']);
+    const who = session && JSON.parse(session);
+    if (!who || who.role !== 'volunteer') { forget(); return show('none'); }
+    me = { db: `monalisa-user-${who.user}`, user: who.user, lockMs: (who.lock_minutes || 5) * 60000, wipeDays: who.wipe_days || 14 };
+    if (rawKey && openUser === who.user) return show('open');
+    if (rawKey) { forget(); location.reload(); return undefined; } // kept for someone else
+    const [vault, wiped, sync] = await readMeta(me.db, ['vault', 'wiped', 'sync']);
+    await sealQueued(me.db, who.seal_key).catch(() => {});
+    if (wiped !== undefined) return show('wiped', wiped);
+    if (!vault) return show('nopin');
+    const record = JSON.parse(vault);
+    // No contact with the server for too long (counted from the PIN if it is more recent).
+    const contact = Math.max((sync && JSON.parse(sync).last_success) || 0, record.created);
+    if (Date.now() - contact > me.wipeDays * 86400000) {
+      await wipe(me.db, true);
+      return show('wiped', true);
+    }
+    if (record.failures > 0) sayLeft(ATTEMPTS - record.failures);
+    return show('locked');
+  }
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!me || (form.id !== 'pin-new' && form.id !== 'pin-unlock')) return;
+    event.preventDefault();
+    $('vault-error').hidden = true;
+    try {
+      if (form.id === 'pin-new') {
+        const pin = $('pin-new-1').value;
+        const ok = /^[0-9]{6}$/.test(pin) && pin === $('pin-new-2').value;
+        $('pin-new-error').hidden = ok;
+        if (!ok) return;
+        await create(me.db, me.user, pin, me.lockMs);
+        form.reset();
+        return location.reload(); // the app starts again, open
+      }
+      const left = await unlock(me.db, me.user, $('pin-code').value, me.lockMs);
+      form.reset();
+      if (left < 0) return location.reload();
+      if (left === 0) return show('wiped', false);
+      sayLeft(left);
+      $('pin-code').focus();
+    } catch (e) {
+      $('vault-error').hidden = false;
+    }
+  });
+
+  // Locked after `lockMs` without a touch or a key: the page reloads, so nothing read stays on screen.
+  const lockNow = () => { forget(); location.reload(); };
+  const used = () => { if (state === 'open' && !touch(me.lockMs)) lockNow(); };
+  addEventListener('pointerdown', used, true);
+  addEventListener('keydown', used, true);
+  setInterval(() => {
+    if (state === 'open' && !stillOpen()) lockNow();
+    if (state === 'wiped') endSession().catch(() => {});
+  }, 5000);
+
+  // A wiped phone whose outbox was delivered (by the app's sync) ends its session too, so that
+  // the data comes back only through a login with the password.
+  let sessionEnded = false;
+  async function endSession() {
+    if (sessionEnded) return;
+    const db = await req(indexedDB.open(me.db));
+    const waiting = await req(db.transaction('outbox').objectStore('outbox').count()).finally(() => db.close());
+    if (waiting > 0) return;
+    const res = await fetch('/api/v1/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    sessionEnded = res.ok;
+  }
+
+  globalThis.monalisaVault = {
+    /** Encrypts texts under the data key (the app must be open). */
+    hide: async (texts) => { const k = await needKey(); return Promise.all(texts.map((t) => encrypt(k, enc.encode(t)).then(b64))); },
+    /** Decrypts records; `null` for one that does not decrypt. */
+    reveal: async (values) => {
+      const k = await needKey();
+      return Promise.all(values.map((v) => (typeof v === 'string'
+        ? decrypt(k, unb64(v)).then((b) => dec.decode(b), () => null) : null)));
+    },
+    seal,
+    isOpen: () => !!rawKey,
+    /** After a login with the password: the wipe is over. */
+    loggedIn: (name) => withDb(name, ['meta'], (tx) => tx.objectStore('meta').delete('wiped')),
+    /** For the tests of the IndexedDB module (no page around them). */
+    create,
+    sealQueued,
+    unlock,
+  };
+
+  start().catch(() => show('none'));
+}());
