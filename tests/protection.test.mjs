@@ -162,7 +162,7 @@ test('PIN, lock, five wrong PINs: nothing readable, and the sealed report still 
     // phone's session ends (the data comes back only with the password).
     server = await startServer({ db, port });
     await context.setOffline(false);
-    await until(async () => (await reportsOnServer(server)).length > 0);
+    await until(async () => (await reportsOnServer(server)).length > 0, 60_000);
     const received = await reportsOnServer(server);
     assert.equal(received.length, 1, `exactly one report: ${received}`);
     const ambassador = await (await phoneContext(browser)).newPage();

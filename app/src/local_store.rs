@@ -22,11 +22,12 @@
 //! the acknowledgement, and what the sync bar counts while locked), the mutation sealed to the
 //! server (base64, see [`crate::seal`]) and encrypted under the data key (for the screens; the
 //! wipe removes it). One an earlier version queued as clear JSON is sealed by `vault.js` at
-//! the next page start (its readable copy dropped), then sent. `sent` holds ids and statuses only. `meta` stays clear: `profile`, `cursor`,
-//! `sync`, `outbox_next`, `data_version`, `vault` (salt, iterations, wrapped key, wrong PINs in
-//! a row, creation) and `wiped` (the readable data was wiped: `true` for no contact, `false`
-//! for wrong PINs). `public/vault.js` does the cryptography and writes `vault` and `wiped`
-//! (and wipes); everything else is here.
+//! the next page start (its readable copy dropped), then sent. `sent` holds ids and statuses
+//! only. `meta` stays clear: `profile` (the phone's owner: name, role, the server's key and
+//! phone rules), `cursor`, `sync`, `outbox_next`, `data_version`, `vault` (salt, iterations,
+//! wrapped key, wrong PINs in a row, creation) and `wiped` (the readable data was wiped: `true`
+//! for no contact, `false` for wrong PINs). `public/vault.js` does the cryptography and writes
+//! `vault` and `wiped` (and wipes); everything else is here.
 //!
 //! On the server (and in native tests) there is no IndexedDB: the functions exist with the
 //! same signatures and answer [`LocalStoreError::Unavailable`].
@@ -248,12 +249,37 @@ mod imp {
         v.as_string().and_then(|s| serde_json::from_slice(s.as_bytes()).ok())
     }
 
-    pub(super) async fn open() -> Result<Rexie, LocalStoreError> {
+    /// An open database, closed when dropped: an early return cannot leave a connection open
+    /// (one left open would block the deletion of the database, i.e. a logout or a wipe, for
+    /// as long as the page lives).
+    pub(super) struct Db(Option<Rexie>);
+
+    impl std::ops::Deref for Db {
+        type Target = Rexie;
+        fn deref(&self) -> &Rexie {
+            self.0.as_ref().expect("open until dropped")
+        }
+    }
+
+    impl Drop for Db {
+        fn drop(&mut self) {
+            if let Some(db) = self.0.take() {
+                db.close();
+            }
+        }
+    }
+
+    impl Db {
+        pub(super) fn close(self) {}
+    }
+
+    pub(super) async fn open() -> Result<Db, LocalStoreError> {
         Rexie::builder(DB_NAME)
             .version(SCHEMA_VERSION)
             .add_object_store(ObjectStore::new(META_STORE))
             .build()
             .await
+            .map(|db| Db(Some(db)))
             .map_err(failed)
     }
 
@@ -264,7 +290,7 @@ mod imp {
     }
 
     /// Opens a user's database at the current schema, then migrates its records if needed.
-    async fn open_user(user: UserId) -> Result<Rexie, LocalStoreError> {
+    async fn open_user(user: UserId) -> Result<Db, LocalStoreError> {
         if WIPED.with(|w| w.borrow().contains(&user)) {
             return Err(LocalStoreError::Failed("this user's data was wiped".into()));
         }
@@ -272,7 +298,7 @@ mod imp {
         for store in USER_STORES {
             builder = builder.add_object_store(ObjectStore::new(store));
         }
-        let db = builder.build().await.map_err(failed)?;
+        let db = Db(Some(builder.build().await.map_err(failed)?));
         upgrade_data(&db).await?;
         Ok(db)
     }

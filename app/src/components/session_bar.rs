@@ -112,6 +112,18 @@ fn start_sync(sync: SyncState, user: UserId) {
         let online = window_event_listener(leptos::ev::online, move |_| {
             sync.online.set(true);
             sync_now(sync, user);
+            // The first attempt may race the connection coming back: if it failed, again soon,
+            // rather than after the timer's back-off (minutes after a long time offline).
+            for delay in [3_000, 10_000] {
+                set_timeout(
+                    move || {
+                        if sync.error.get_untracked().is_some() {
+                            sync_now(sync, user);
+                        }
+                    },
+                    std::time::Duration::from_millis(delay),
+                );
+            }
         });
         let offline = window_event_listener(leptos::ev::offline, move |_| sync.online.set(false));
         let visible = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {

@@ -257,8 +257,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavPlanning => "Plan the week",
         Msg::PlanningTitle => "Weekly planning",
         Msg::PlanningShow => "Show",
-        Msg::PlanningSummary => "{due} people due this week, {planned} planned.",
-        Msg::PlanningPublished => "{n} visits published: volunteers get them at their next sync.",
         Msg::PlanningUsual => "usual pair",
         Msg::PlanningSubstitute => "substitute",
         Msg::PlanningColDay => "Day",
@@ -270,23 +268,16 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReasonNoCommonSlot => "no common time slot",
         Msg::ReasonNoCapacity => "rounds already full",
         Msg::SheetTitle => "Printable round",
-        Msg::SheetHeading => "{name}'s round, week of {week}",
         Msg::SheetDone => "Done",
         Msg::SheetAddress => "Address",
         Msg::SheetPhone => "Phone",
         Msg::SheetAccess => "Access",
-        Msg::PlanningMapLabel => {
-            "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information."
-        }
         Msg::PlanningAdjust => "Adjust the plan",
         Msg::PlanningLockSubmit => "Assign and recompute",
         Msg::PlanningUnlock => "Remove",
         Msg::PlanningLocked => "your choice",
         Msg::PlanningLockedTo => "assigned to {name}",
         Msg::EntryTitle => "Enter a report",
-        Msg::EntryIntro => {
-            "For a volunteer without a smartphone: enter what they told you about the visit to {person} ({when}). The audit trail keeps that you entered it for {volunteer}."
-        }
         Msg::EntryLink => "Enter the report",
         Msg::EntrySaved => "Report saved.",
         Msg::EntryNone => "not given",

@@ -273,10 +273,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavPlanning => "Planifier la semaine",
         Msg::PlanningTitle => "Planification de la semaine",
         Msg::PlanningShow => "Afficher",
-        Msg::PlanningSummary => "{due} personnes à voir cette semaine, {planned} prévues.",
-        Msg::PlanningPublished => {
-            "{n} visites publiées : les bénévoles les recevront à leur prochaine synchronisation."
-        }
         Msg::PlanningUsual => "binôme habituel",
         Msg::PlanningSubstitute => "remplacement",
         Msg::PlanningColDay => "Jour",
@@ -288,23 +284,16 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReasonNoCommonSlot => "aucun créneau commun",
         Msg::ReasonNoCapacity => "tournées déjà complètes",
         Msg::SheetTitle => "Tournée à imprimer",
-        Msg::SheetHeading => "Tournée de {name}, semaine du {week}",
         Msg::SheetDone => "Fait",
         Msg::SheetAddress => "Adresse",
         Msg::SheetPhone => "Téléphone",
         Msg::SheetAccess => "Accès",
-        Msg::PlanningMapLabel => {
-            "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations."
-        }
         Msg::PlanningAdjust => "Ajuster le planning",
         Msg::PlanningLockSubmit => "Confier et recalculer",
         Msg::PlanningUnlock => "Retirer",
         Msg::PlanningLocked => "votre choix",
         Msg::PlanningLockedTo => "confiée à {name}",
         Msg::EntryTitle => "Saisir un compte rendu",
-        Msg::EntryIntro => {
-            "Pour un bénévole sans smartphone : saisissez ce qu'il vous a rapporté de la visite de {person} ({when}). Le journal garde que c'est vous qui l'avez saisi pour {volunteer}."
-        }
         Msg::EntryLink => "Saisir le compte rendu",
         Msg::EntrySaved => "Compte rendu enregistré.",
         Msg::EntryNone => "non renseigné",

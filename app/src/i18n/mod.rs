@@ -322,8 +322,6 @@ messages! {
     NavPlanning,
     PlanningTitle,
     PlanningShow,
-    PlanningSummary,
-    PlanningPublished,
     PlanningUsual,
     PlanningSubstitute,
     PlanningColDay,
@@ -335,19 +333,16 @@ messages! {
     ReasonNoCommonSlot,
     ReasonNoCapacity,
     SheetTitle,
-    SheetHeading,
     SheetDone,
     SheetAddress,
     SheetPhone,
     SheetAccess,
-    PlanningMapLabel,
     PlanningAdjust,
     PlanningLockSubmit,
     PlanningUnlock,
     PlanningLocked,
     PlanningLockedTo,
     EntryTitle,
-    EntryIntro,
     EntryLink,
     EntrySaved,
     EntryNone,
@@ -383,7 +378,16 @@ pub fn tr(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
 
 /// The text of `msg` with its `{name}` placeholders replaced.
 pub fn tf(lang: Lang, msg: Msg, args: &[(&str, &str)]) -> String {
-    let mut s = t(lang, msg).to_owned();
+    fill(t(lang, msg), args)
+}
+
+/// [`tr`] with `{name}` placeholders replaced (server-rendered pages only).
+pub fn trf(lang: Lang, fr: &'static str, en: &'static str, args: &[(&str, &str)]) -> String {
+    fill(tr(lang, fr, en), args)
+}
+
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut s = template.to_owned();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
     }
