@@ -61,6 +61,8 @@ export async function startServer({ db, site = SITE, port = 0, args = [], demo =
   return {
     url,
     port: Number(new URL(url).port),
+    /** What the server wrote on stderr (warnings and errors), for a failing test's message. */
+    log: () => stderr,
     /** SIGTERM, then wait for the graceful exit. */
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

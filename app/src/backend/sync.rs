@@ -34,9 +34,19 @@ pub async fn push(ctx: &ServerContext, request: &PushRequest) -> Result<PushResp
         return Err(ApiError::BadRequest(format!("at most {MAX_BATCH} mutations per push")));
     }
     let caller = caller()?;
-    let response = push_as(ctx, &caller, request, Timestamp(now_ms())).await?;
+    let (ctx, request) = (ctx.clone(), request.clone());
+    let response = detached(async move { push_as(&ctx, &caller, &request, Timestamp(now_ms())).await }).await?;
     crash_after_commit_if_testing();
     Ok(response)
+}
+
+/// Runs a sync's store work to its end even if the phone goes away meanwhile (a lost signal, a
+/// page left): cancelled mid-transaction, the request's future would leave its transaction to
+/// be rolled back later and the next sync of the phone could find the database busy (503).
+async fn detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::spawn(work).await.map_err(|_| ApiError::Unavailable)?
 }
 
 /// Test hook (`MONALISA_TEST_KILL_AFTER_COMMIT=1`): the process kills itself with SIGKILL right
@@ -95,7 +105,8 @@ pub async fn pull(ctx: &ServerContext, request: &PullRequest) -> Result<PullResp
         return Err(ApiError::DeviceRevoked);
     }
     let now = Timestamp(now_ms());
-    pull_as(ctx, &caller, request, now, Date::from_timestamp(now)).await
+    let (ctx, request) = (ctx.clone(), request.clone());
+    detached(async move { pull_as(&ctx, &caller, &request, now, Date::from_timestamp(now)).await }).await
 }
 
 pub async fn pull_as(
