@@ -69,8 +69,8 @@ pub struct SessionInfo {
     pub display_name: String,
     pub role: Role,
     pub device: DeviceId,
-    /// How the phone protects what it keeps, by the association's rules (set by the server at
-    /// login and at each session check; `public/vault.js` reads them from the phone's copy).
+    // How the phone protects what it keeps, by the association's rules: set by the server at
+    // login and at each session check; `public/vault.js` reads them from the phone's copy.
     /// The server's public key reports are sealed to (base64 of an uncompressed P-256 point).
     #[serde(default)]
     pub seal_key: String,
