@@ -8,6 +8,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+# A fresh build gains nothing from incremental-compilation data (gigabytes in target/debug);
+# `CARGO_INCREMENTAL=1 make ...` keeps it while editing.
+export CARGO_INCREMENTAL ?= 0
 
 WASM_TARGET := wasm32-unknown-unknown
 # wasm-bindgen-cli must be exactly the version in Cargo.lock.
@@ -62,8 +65,11 @@ tools-test:
 
 # ---- builds ------------------------------------------------------------------------------
 
+# Built as the server's tests build it (`cargo build` alone would resolve the dev-dependencies'
+# features differently and compile and link the app and the server a second time): one debug
+# `target/debug/monalisa` serves the Rust tests and the browser tests.
 server-debug:
-	cargo build -p monalisa-server --bin monalisa
+	cargo test -p monalisa-server --no-run
 
 server-release:
 	cargo build -p monalisa-server --bin monalisa --release

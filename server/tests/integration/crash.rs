@@ -1,7 +1,7 @@
 //! The server killed with SIGKILL between a push's commit and its answer: after a restart, the
 //! phone's retry is acknowledged as already applied, and each report exists exactly once.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use std::io::BufRead;

@@ -3,9 +3,9 @@
 //! who and when); the volunteer's phone sees each state at its next sync; another scope's
 //! ambassador neither sees nor touches it.
 
-mod common;
+use crate::common;
 
-use common::World;
+use crate::common::World;
 use serde_json::{Value, json};
 
 const REPORT: &str = "cccccccccccccccccccccccccccccc01";

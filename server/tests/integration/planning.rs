@@ -3,9 +3,9 @@
 //! publishes it with the page's form, and a volunteer's phone then pulls the new visits; a
 //! stale fingerprint publishes nothing.
 
-mod common;
+use crate::common;
 
-use common::World;
+use crate::common::World;
 use monalisa_app::domain::{Date, Timestamp};
 use serde_json::{Value, json};
 

@@ -4,9 +4,8 @@
 //! from two scopes, and the status rule is checked: 401 when not logged in, 403 when the role
 //! may not use the route, 404 when the object is outside the caller's scope.
 
-mod common;
 
-use common::{Agent, World};
+use crate::common::{Agent, World};
 use monalisa_app::App;
 use monalisa_app::auth::{Access, Role, RouteKind};
 use monalisa_app::routes::ROUTES;

@@ -3,9 +3,8 @@
 //! recent one, an active one and one with a report waiting for review stay; the purge is
 //! audited; a phone syncing afterwards gets nothing of it.
 
-mod common;
 
-use common::World;
+use crate::common::World;
 use monalisa_app::domain::{Date, ResidentId};
 use serde_json::{Value, json};
 

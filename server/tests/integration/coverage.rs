@@ -3,9 +3,8 @@
 //! hidden value recoverable by subtraction across communes or months), the CSV as French
 //! spreadsheets read it, and no resident's name or address anywhere a coordinator can look.
 
-mod common;
 
-use common::World;
+use crate::common::World;
 use serde_json::{Value, json};
 
 fn private_words(world: &World) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! The `monalisa` binary as an operator uses it.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 

@@ -4,9 +4,8 @@
 //! or refuses loses nothing (the alert goes at the next round). The admin sets the addresses
 //! through the account page's form.
 
-mod common;
 
-use common::{Agent, World};
+use crate::common::{Agent, World};
 use monalisa_app::domain::Timestamp;
 use monalisa_server::mail::{AlertRound, AlertSettings, SmtpSettings, alert_round};
 use serde_json::json;

@@ -4,9 +4,9 @@
 //! revoked device's last push goes to quarantine; old or unknown protocols get a clear answer;
 //! the offline page shells hold no personal data.
 
-mod common;
+use crate::common;
 
-use common::World;
+use crate::common::World;
 use serde_json::{Value, json};
 
 fn report(id: &str, resident: i64, visit: Option<i64>, concerns: &[&str]) -> Value {

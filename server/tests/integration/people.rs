@@ -3,9 +3,8 @@
 //! volunteer (whose phone then gets the card), paused and ended (the phone drops it); a volunteer
 //! is added and edited; nothing crosses into another scope.
 
-mod common;
 
-use common::{Agent, World};
+use crate::common::{Agent, World};
 use serde_json::{Value, json};
 
 fn scope_communes(world: &World, scope: i64) -> Vec<String> {

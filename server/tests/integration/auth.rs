@@ -2,9 +2,8 @@
 //! enrolment links (expiry, single use), two users on one browser, throttling without
 //! lockout, revocation and disabling, logout, CSRF, cookies, and the audit trail.
 
-mod common;
 
-use common::{Agent, PASSWORD, World};
+use crate::common::{Agent, PASSWORD, World};
 use monalisa_app::backend::EnrolmentPurpose;
 use monalisa_app::backend::auth::{new_token, token_hash};
 use monalisa_app::domain::Timestamp;

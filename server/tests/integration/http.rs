@@ -1,8 +1,7 @@
 //! The server through its real HTTP interface on a real (temporary) SQLite database.
 
-mod common;
 
-use common::{TestApp, World};
+use crate::common::{TestApp, World};
 use monalisa_app::auth::RouteKind;
 use monalisa_app::i18n::{Lang, Msg, t};
 use monalisa_app::routes::ROUTES;
