@@ -44,6 +44,7 @@ test('every page is accessible in French and English', async () => {
         }
         pages[who ?? 'public'] = page;
       }
+      if (locale === 'fr-FR') await flagAReport(server.url, pages.volunteer.context());
       for (const p of PAGES) {
         const page = pages[p.as ?? 'public'];
         const res = await page.goto(server.url + p.path);
@@ -121,3 +122,23 @@ test('a browser too old for the app reads the page and sees the notice', async (
     await removeDir(dir);
   }
 });
+
+// A report the server keeps but flags (its visit is unknown), pushed as the volunteer's phone
+// would, so that "À vérifier" is checked with a row and its button.
+async function flagAReport(baseUrl, context) {
+  const pull = await context.request.post(baseUrl + '/api/sync/v1/pull', {
+    data: { request: { protocol: 1, cursor: null, limit: 50 } },
+  });
+  assert.equal(pull.status(), 200);
+  const resident = (await pull.json()).changes.find((c) => c.resident)?.resident.id;
+  assert.ok(resident, 'the volunteer has a resident');
+  const report = {
+    visit: 2147483647, resident, day: new Date().toISOString().slice(0, 10), outcome: 'done',
+    duration_minutes: null, mood: null, concerns: [], note: '', proposed_next: null,
+  };
+  const push = await context.request.post(baseUrl + '/api/sync/v1/push', {
+    data: { request: { protocol: 1, sent_at: 0, mutations: [{ id: 'f'.repeat(32), recorded_at: Date.now(), body: { report } }] } },
+  });
+  assert.equal(push.status(), 200);
+  assert.deepEqual((await push.json()).acks[0].status, { applied: { flag: 'not_assigned' } });
+}

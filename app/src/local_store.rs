@@ -91,7 +91,6 @@ pub struct LocalView {
     pub waiting: Vec<crate::domain::Timestamp>,
 }
 
-
 /// Counts a device check in IndexedDB (one read-write transaction), reads the count back in a
 /// separate read-only transaction, and returns it: proves that the phone can store and
 /// retrieve data across reloads and offline.
@@ -395,7 +394,12 @@ mod imp {
         let mutation = serde_json::to_string(&entry.mutation).map_err(failed)?;
         let sealed = call(vault::seal(&seal_key, &mutation)).await?;
         let local = hide_all(&[serde_json::to_string(entry).map_err(failed)?]).await?.remove(0);
-        Ok(js_sys::Array::of4(&js(entry.mutation.id.as_str()), &JsValue::from_f64(entry.queued_at.0 as f64), &sealed, &local))
+        Ok(js_sys::Array::of4(
+            &js(entry.mutation.id.as_str()),
+            &JsValue::from_f64(entry.queued_at.0 as f64),
+            &sealed,
+            &local,
+        ))
     }
 
     /// An outbox record, read (`None` for anything else: a record an earlier version queued in
@@ -590,11 +594,7 @@ mod imp {
         let tx = db.transaction(&["outbox", "drafts", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
         let meta = tx.store(META_STORE).map_err(failed)?;
         let next = meta.get(js(OUTBOX_NEXT_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0);
-        tx.store("outbox")
-            .map_err(failed)?
-            .put(&envelope, Some(&JsValue::from_f64(next)))
-            .await
-            .map_err(failed)?;
+        tx.store("outbox").map_err(failed)?.put(&envelope, Some(&JsValue::from_f64(next))).await.map_err(failed)?;
         meta.put(&JsValue::from_f64(next + 1.0), Some(&js(OUTBOX_NEXT_KEY))).await.map_err(failed)?;
         if let Some(key) = draft_key {
             tx.store("drafts").map_err(failed)?.delete(js(key)).await.map_err(failed)?;
@@ -718,7 +718,11 @@ mod imp {
                 .await
                 .map_err(failed)?;
         }
-        tx.store(META_STORE).map_err(failed)?.put(&to_json(&page.cursor)?, Some(&js(CURSOR_KEY))).await.map_err(failed)?;
+        tx.store(META_STORE)
+            .map_err(failed)?
+            .put(&to_json(&page.cursor)?, Some(&js(CURSOR_KEY)))
+            .await
+            .map_err(failed)?;
         tx.done().await.map_err(failed)?;
         db.close();
         Ok(())

@@ -60,6 +60,8 @@ pub const ROUTES: &[RouteSpec] = &[
     // The alert address of an ambassador's or coordinator's account (a plain form post).
     route("POST", "/comptes/courriel", RouteKind::Handler, Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
+    // Its "reviewed" buttons (plain form posts, answered with a redirect).
+    route("POST", "/a-verifier/vu", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     page("/planification", Access::Roles(AMBASSADOR)),
     page("/signalements", Access::Roles(AMBASSADOR)),
     // Its "take in hand" and "mark resolved" buttons (plain form posts, answered with a redirect).

@@ -287,7 +287,10 @@ async fn records_are_encrypted_and_a_wipe_keeps_only_the_sealed_outbox() {
 
     let db = user_db_name(UserId(user));
     for left in (1..=4).rev() {
-        assert_eq!(js(&format!("monalisaVault.unlock('{db}', {user}, '000000', 600000)")).await.as_f64(), Some(f64::from(left)));
+        assert_eq!(
+            js(&format!("monalisaVault.unlock('{db}', {user}, '000000', 600000)")).await.as_f64(),
+            Some(f64::from(left))
+        );
     }
     assert_eq!(js(&format!("monalisaVault.unlock('{db}', {user}, '000000', 600000)")).await.as_f64(), Some(0.0));
     assert!(!monalisa_app::vault::is_open());

@@ -122,6 +122,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/planification/verrou") => router.route(spec.path, axum::routing::post(lock_plan)),
             (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
+            (_, "/a-verifier/vu") => router.route(spec.path, axum::routing::post(mark_reviewed)),
             (_, "/coordination/indicateurs.csv") => router.route(spec.path, get(export_coverage)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
@@ -628,6 +629,39 @@ async fn follow_concern(
         return error_json(&e);
     }
     Redirect::to("/signalements").into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct ReviewedForm {
+    #[serde(rename = "type")]
+    kind: String,
+    id: String,
+}
+
+/// The review page's buttons (plain form posts): a flagged report or a quarantined push marked
+/// reviewed, with who and when; back to the page.
+async fn mark_reviewed(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<ReviewedForm>,
+) -> Response {
+    use monalisa_app::api::review::ReviewItem;
+    let Some(item) = ReviewItem::from_form(&form.kind, &form.id) else {
+        let invalid = ApiError::Invalid { field: "id".into(), reason: "rapport or envoi, and its id".into() };
+        return error_json(&invalid);
+    };
+    let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
+    let now = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms());
+    match state.ctx.store.mark_reviewed(scope, &item, me.user.id, now).await {
+        Ok(()) => {}
+        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    }
+    let (kind, id) = item.audit_object();
+    if let Err(e) = monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "review.done", kind, id, "").await {
+        return error_json(&e);
+    }
+    Redirect::to("/a-verifier").into_response()
 }
 
 /// A refused form goes back to its page (`page`), rendered again from the post with what was

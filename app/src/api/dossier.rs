@@ -38,6 +38,9 @@ pub struct DossierReport {
     pub recorded_at: Timestamp,
     pub received_at: Timestamp,
     pub concerns: Vec<DossierConcern>,
+    /// Sent by a removed phone and set aside for review ("À vérifier"), not in the record: its
+    /// concerns were never raised.
+    pub set_aside: bool,
 }
 
 /// Everything held on one resident.

@@ -1,9 +1,11 @@
 //! What an ambassador must look at after syncs: reports kept but flagged (the visit had been
 //! reassigned or cancelled meanwhile, or the resident is not the volunteer's), and pushes from
-//! revoked devices set aside in quarantine. Nothing recorded is dropped; it waits here.
+//! revoked devices set aside in quarantine. Nothing recorded is dropped; it waits here until the
+//! ambassador marks it reviewed (who and when are kept), which also lets the retention purge
+//! take the resident's record when its time comes.
 
 use super::ApiError;
-use crate::domain::{ClientId, Date, Outcome, ResidentId, Timestamp};
+use crate::domain::{ClientId, ConcernKind, Date, Outcome, ResidentId, Timestamp};
 use crate::sync::Flag;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -28,6 +30,60 @@ pub struct QuarantinedPush {
     /// `device_revoked` or `unknown_resident`.
     pub reason: String,
     pub received_at: Timestamp,
+    /// What the phone sent, for the ambassador to judge.
+    pub content: PushContent,
+}
+
+/// What a quarantined push holds, as the review page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushContent {
+    /// A visit report; the resident's name only when they are in the ambassador's scope and
+    /// not erased.
+    Report {
+        resident_name: Option<String>,
+        day: Date,
+        outcome: Outcome,
+        concerns: Vec<ConcernKind>,
+    },
+    Absence {
+        first: Date,
+        last: Date,
+    },
+    /// A declined visit (its day when the visit is still known).
+    Decline {
+        day: Option<Date>,
+    },
+}
+
+/// An item of the list, as the page's "reviewed" button names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewItem {
+    /// A flagged report (by its id).
+    Report(ClientId),
+    /// A quarantined push (by its mutation id).
+    Quarantined(ClientId),
+}
+
+impl ReviewItem {
+    /// From the page's form: `type` (`rapport` or `envoi`) and `id`.
+    pub fn from_form(kind: &str, id: &str) -> Option<ReviewItem> {
+        let id = ClientId::parse(id)?;
+        match kind {
+            "rapport" => Some(ReviewItem::Report(id)),
+            "envoi" => Some(ReviewItem::Quarantined(id)),
+            _ => None,
+        }
+    }
+
+    /// The audit entry's object kind and id.
+    pub fn audit_object(&self) -> (&'static str, &str) {
+        match self {
+            ReviewItem::Report(id) => ("report", id.as_str()),
+            ReviewItem::Quarantined(id) => ("mutation", id.as_str()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

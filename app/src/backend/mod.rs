@@ -264,6 +264,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<crate::sync::Ack>, StoreError>;
     /// Reports flagged at sync, and pushes set aside in quarantine, for a scope's ambassador.
     async fn review_queue(&self, scope: ScopeId) -> Result<crate::api::review::ReviewQueue, StoreError>;
+    /// Marks an item of a scope's review list as reviewed by `by` at `now` (`NotFound` outside
+    /// the scope or when there is no such item, `Conflict` when it was already reviewed).
+    async fn mark_reviewed(
+        &self,
+        scope: ScopeId,
+        item: &crate::api::review::ReviewItem,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// The next page of what `caller` may see, from `cursor` (`None`: a fresh phone, snapshot).
     async fn pull(
         &self,
@@ -381,7 +390,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<crate::api::dossier::DossierVisit>, Vec<crate::api::dossier::DossierReport>), StoreError>;
     /// Residents to purge on `today`: follow-up ended (or consent withdrawn) and last contact
     /// (last report, end of the follow-up, consent) before `cutoff`, not purged yet, with no
-    /// report waiting for review (flagged) and no quarantined push waiting for review.
+    /// flagged report and no quarantined push about them waiting for review.
     async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError>;
     /// Erases a resident's personal data as a consent withdrawal does (report notes, moods and
     /// durations too), marks the record purged; phones drop whatever they still hold at their
@@ -527,7 +536,10 @@ impl ServerContext {
 
     /// `info` with what phones are told at login and at each session check: the sealing key,
     /// the lock and the no-contact wipe.
-    pub async fn with_phone_policy(&self, info: crate::auth::SessionInfo) -> Result<crate::auth::SessionInfo, StoreError> {
+    pub async fn with_phone_policy(
+        &self,
+        info: crate::auth::SessionInfo,
+    ) -> Result<crate::auth::SessionInfo, StoreError> {
         Ok(crate::auth::SessionInfo {
             seal_key: crate::b64::encode(&self.seal_key().await?.public()),
             lock_minutes: self.settings.phone_lock_minutes,

@@ -652,7 +652,10 @@ fn dossier_view(lang: Lang, d: crate::api::dossier::Dossier) -> impl IntoView {
             view! {
                 <tr>
                     <td>{fmt_day(lang, p.day)}</td>
-                    <td>{outcome_label(lang, p.outcome)}</td>
+                    <td>
+                        {outcome_label(lang, p.outcome)}
+                        {p.set_aside.then(|| format!(" ({})", tr(lang, "envoyé par un téléphone retiré, mis de côté", "sent by a removed phone, set aside")))}
+                    </td>
                     <td>{p.duration_minutes.map(|m| format!("{m} min")).unwrap_or_default()}</td>
                     <td>{p.mood.map(|m| m.to_string()).unwrap_or_default()}</td>
                     <td>{p.note.clone()}</td>

@@ -140,7 +140,12 @@ fn adjust_view(lang: Lang, p: &PlanPreview, selected: Option<i64>) -> AnyView {
 
 /// One round on the scope's map, as SVG markup (numbers only, and the escaped label).
 fn round_map(lang: Lang, map: &ScopeMap, volunteer: &str, route: &[[i32; 2]]) -> String {
-    let label = crate::pages::volunteer::esc(&crate::i18n::trf(lang, "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations.", "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information.", &[("name", volunteer)]));
+    let label = crate::pages::volunteer::esc(&crate::i18n::trf(
+        lang,
+        "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations.",
+        "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information.",
+        &[("name", volunteer)],
+    ));
     let line: Vec<String> = route.iter().map(|[x, y]| format!("{x},{y}")).collect();
     let mut marks = String::new();
     if let Some([x, y]) = route.first() {
@@ -275,7 +280,12 @@ fn days_view(lang: Lang, p: &PlanPreview) -> AnyView {
 
 fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) -> impl IntoView {
     let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
-    let summary = crate::i18n::trf(lang, "{due} personnes à voir cette semaine, {planned} prévues.", "{due} people due this week, {planned} planned.", &[("due", &p.due.to_string()), ("planned", &planned.to_string())]);
+    let summary = crate::i18n::trf(
+        lang,
+        "{due} personnes à voir cette semaine, {planned} prévues.",
+        "{due} people due this week, {planned} planned.",
+        &[("due", &p.due.to_string()), ("planned", &planned.to_string())],
+    );
     let rounds = p
         .rounds
         .iter()
@@ -436,7 +446,12 @@ pub fn RoundSheetPage() -> impl IntoView {
 }
 
 fn sheet_view(lang: Lang, s: RoundSheet, saved: bool) -> impl IntoView {
-    let heading = crate::i18n::trf(lang, "Tournée de {name}, semaine du {week}", "{name}'s round, week of {week}", &[("name", &s.volunteer_name), ("week", &fmt_day(lang, s.week))]);
+    let heading = crate::i18n::trf(
+        lang,
+        "Tournée de {name}, semaine du {week}",
+        "{name}'s round, week of {week}",
+        &[("name", &s.volunteer_name), ("week", &fmt_day(lang, s.week))],
+    );
     let rows = s
         .visits
         .iter()
@@ -509,8 +524,12 @@ pub fn EntryPage() -> impl IntoView {
 
 fn entry_form(lang: Lang, e: VisitEntry) -> impl IntoView {
     let when = format!("{} {}", fmt_day(lang, e.day), e.start);
-    let intro =
-        crate::i18n::trf(lang, "Pour un bénévole sans smartphone : saisissez ce qu'il vous a rapporté de la visite de {person} ({when}). Le journal garde que c'est vous qui l'avez saisi pour {volunteer}.", "For a volunteer without a smartphone: enter what they told you about the visit to {person} ({when}). The audit trail keeps that you entered it for {volunteer}.", &[("person", &e.resident_name), ("when", &when), ("volunteer", &e.volunteer_name)]);
+    let intro = crate::i18n::trf(
+        lang,
+        "Pour un bénévole sans smartphone : saisissez ce qu'il vous a rapporté de la visite de {person} ({when}). Le journal garde que c'est vous qui l'avez saisi pour {volunteer}.",
+        "For a volunteer without a smartphone: enter what they told you about the visit to {person} ({when}). The audit trail keeps that you entered it for {volunteer}.",
+        &[("person", &e.resident_name), ("when", &when), ("volunteer", &e.volunteer_name)],
+    );
     let outcomes = Outcome::ALL
         .iter()
         .map(|o| view! { <option value=o.code()>{crate::pages::volunteer::outcome_label(lang, *o)}</option> })

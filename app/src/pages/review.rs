@@ -1,9 +1,10 @@
 //! "À vérifier" (ambassadors): reports kept but flagged at sync, and pushes set aside from
-//! revoked devices. Server-rendered, no island.
+//! revoked devices, each with a "mark as reviewed" button (a plain form post). Server-rendered,
+//! no island.
 
-use crate::api::review::list_review;
+use crate::api::review::{PushContent, list_review};
 use crate::env::use_env;
-use crate::i18n::{Msg, fmt_day, t};
+use crate::i18n::{Lang, Msg, fmt_day, t, tr};
 use crate::sync::Flag;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +17,7 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::ReviewTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::ReviewTitle)}</h1>
-        <p>{crate::i18n::tr(env.lang, "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu.", "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost.")}</p>
+        <p>{tr(env.lang, "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu. Une fois lu, marquez-le comme vu : il quitte la liste (qui et quand sont gardés).", "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost. Once read, mark it as reviewed: it leaves the list (who and when are kept).")}</p>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || queue.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
@@ -34,20 +35,23 @@ pub fn ReviewPage() -> impl IntoView {
                                 <td>{f.volunteer_name.clone()}</td>
                                 <td>{why}</td>
                                 <td>{f.received_at.paris_text()}</td>
+                                <td>{reviewed_button(lang, "rapport", f.report.as_str())}</td>
                             </tr>
                         }
                     }).collect_view();
                     let quarantined = q.quarantined.iter().map(|x| view! {
                         <tr>
                             <th scope="row">{x.volunteer_name.clone()}</th>
-                            <td>{x.reason.clone()}</td>
+                            <td>{push_content(lang, &x.content)}</td>
+                            <td>{reason(lang, &x.reason)}</td>
                             <td>{x.received_at.paris_text()}</td>
+                            <td>{reviewed_button(lang, "envoi", x.mutation.as_str())}</td>
                         </tr>
                     }).collect_view();
                     view! {
-                        <h2 id="flagged-title">{crate::i18n::tr(lang, "Comptes rendus signalés", "Flagged reports")}</h2>
+                        <h2 id="flagged-title">{tr(lang, "Comptes rendus signalés", "Flagged reports")}</h2>
                         {if q.flagged.is_empty() {
-                            view! { <p>{crate::i18n::tr(lang, "Rien pour le moment.", "Nothing for now.")}</p> }.into_any()
+                            view! { <p>{tr(lang, "Rien pour le moment.", "Nothing for now.")}</p> }.into_any()
                         } else {
                             view! {
                                 <div class="table-scroll" role="region" aria-labelledby="flagged-title" tabindex="0">
@@ -58,23 +62,26 @@ pub fn ReviewPage() -> impl IntoView {
                                             <th scope="col">{t(lang, Msg::RoleVolunteer)}</th>
                                             <th scope="col">{t(lang, Msg::ColDetail)}</th>
                                             <th scope="col">{t(lang, Msg::ColReceived)}</th>
+                                            <th scope="col">{tr(lang, "Suite", "Action")}</th>
                                         </tr></thead>
                                         <tbody>{flagged}</tbody>
                                     </table>
                                 </div>
                             }.into_any()
                         }}
-                        <h2 id="quarantine-title">{crate::i18n::tr(lang, "Mis de côté (téléphone retiré)", "Set aside (removed phone)")}</h2>
+                        <h2 id="quarantine-title">{tr(lang, "Mis de côté (téléphone retiré)", "Set aside (removed phone)")}</h2>
                         {if q.quarantined.is_empty() {
-                            view! { <p>{crate::i18n::tr(lang, "Rien pour le moment.", "Nothing for now.")}</p> }.into_any()
+                            view! { <p>{tr(lang, "Rien pour le moment.", "Nothing for now.")}</p> }.into_any()
                         } else {
                             view! {
                                 <div class="table-scroll" role="region" aria-labelledby="quarantine-title" tabindex="0">
                                     <table data-testid="quarantined">
                                         <thead><tr>
                                             <th scope="col">{t(lang, Msg::RoleVolunteer)}</th>
+                                            <th scope="col">{tr(lang, "Contenu", "Content")}</th>
                                             <th scope="col">{t(lang, Msg::ColDetail)}</th>
                                             <th scope="col">{t(lang, Msg::ColReceived)}</th>
+                                            <th scope="col">{tr(lang, "Suite", "Action")}</th>
                                         </tr></thead>
                                         <tbody>{quarantined}</tbody>
                                     </table>
@@ -85,5 +92,56 @@ pub fn ReviewPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The button that marks an item reviewed: it leaves the list, and the retention purge may take
+/// its resident's record when its time comes.
+fn reviewed_button(lang: Lang, kind: &'static str, id: &str) -> impl IntoView {
+    view! {
+        <form method="post" action="/a-verifier/vu" class="inline">
+            <input type="hidden" name="type" value=kind/>
+            <input type="hidden" name="id" value=id.to_owned()/>
+            <button type="submit">{tr(lang, "Marquer comme vu", "Mark as reviewed")}</button>
+        </form>
+    }
+}
+
+fn reason(lang: Lang, code: &str) -> &'static str {
+    match code {
+        "device_revoked" => tr(lang, "téléphone retiré", "phone removed"),
+        "unknown_resident" => tr(lang, "personne inconnue ou effacée", "unknown or erased person"),
+        _ => tr(lang, "autre", "other"),
+    }
+}
+
+/// What a set-aside push held, in a line.
+fn push_content(lang: Lang, content: &PushContent) -> String {
+    match content {
+        PushContent::Report { resident_name, day, outcome, concerns } => {
+            let mut text = format!(
+                "{} {} — {} — {}",
+                tr(lang, "Visite du", "Visit of"),
+                fmt_day(lang, *day),
+                resident_name.as_deref().unwrap_or(tr(
+                    lang,
+                    "personne hors de votre périmètre",
+                    "person outside your area"
+                )),
+                crate::pages::volunteer::outcome_label(lang, *outcome),
+            );
+            for c in concerns {
+                text.push_str(" — ");
+                text.push_str(crate::pages::volunteer::concern_label(lang, *c));
+            }
+            text
+        }
+        PushContent::Absence { first, last } => {
+            format!("{} {} → {}", tr(lang, "Absence", "Away"), fmt_day(lang, *first), fmt_day(lang, *last))
+        }
+        PushContent::Decline { day } => match day {
+            Some(day) => format!("{} {}", tr(lang, "Visite déclinée du", "Declined visit of"), fmt_day(lang, *day)),
+            None => tr(lang, "Visite déclinée", "Declined visit").to_owned(),
+        },
     }
 }

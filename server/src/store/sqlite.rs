@@ -1076,6 +1076,16 @@ impl Store for SqliteStore {
         self.review(scope.0).await
     }
 
+    async fn mark_reviewed(
+        &self,
+        scope: ScopeId,
+        item: &monalisa_app::api::review::ReviewItem,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.mark_review(scope.0, item, by.0, now).await
+    }
+
     async fn pull(
         &self,
         caller: &monalisa_app::backend::SyncCaller,

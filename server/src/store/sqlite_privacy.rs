@@ -7,6 +7,7 @@ use monalisa_app::backend::StoreError;
 use monalisa_app::domain::{
     ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, ScopeId, Timestamp,
 };
+use monalisa_app::sync::{Mutation, MutationBody};
 use sqlx::{Row, Sqlite, Transaction};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
@@ -16,7 +17,7 @@ impl SqliteStore {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT r.id FROM residents r WHERE r.purged_on IS NULL AND r.follow_up_status = 'ended' \
              AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
-             AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL) \
+             AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
              AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
                  AND json_extract(q.payload, '$.body.report.resident') = r.id) \
              ORDER BY r.id",
@@ -47,6 +48,13 @@ impl SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        // Pushes about them that a removed phone sent, all reviewed by now (an unreviewed one
+        // holds the purge back): they go.
+        sqlx::query("DELETE FROM quarantine WHERE json_extract(payload, '$.body.report.resident') = ?")
+            .bind(resident.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         sqlx::query("UPDATE residents SET purged_on = ? WHERE id = ?")
             .bind(today.to_string())
             .bind(resident.0)
@@ -167,9 +175,47 @@ impl SqliteStore {
                         })
                     })
                     .collect::<Result<_, StoreError>>()?,
+                set_aside: false,
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<DossierReport>, StoreError>>()?;
+        let mut reports = reports;
+        let set_aside = sqlx::query(
+            "SELECT q.payload, q.received_at, COALESCE(v.first_name, u.display_name) AS vf, COALESCE(v.last_name, '') AS vl \
+             FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
+             WHERE json_extract(q.payload, '$.body.report.resident') = ?",
+        )
+        .bind(resident.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        for row in &set_aside {
+            let m: Mutation = serde_json::from_str(row.get("payload")).map_err(|_| bad("quarantined push"))?;
+            let MutationBody::Report(r) = m.body else { continue };
+            reports.push(DossierReport {
+                day: r.day,
+                outcome: r.outcome,
+                duration_minutes: r.duration_minutes,
+                mood: r.mood.map(|m| m.get()),
+                note: r.note,
+                volunteer: name(row).trim().to_owned(),
+                recorded_at: m.recorded_at,
+                received_at: Timestamp(row.get("received_at")),
+                concerns: r
+                    .concerns
+                    .into_iter()
+                    .map(|kind| DossierConcern {
+                        kind,
+                        status: ConcernStatus::Open,
+                        raised_at: Timestamp(row.get("received_at")),
+                        acknowledged_at: None,
+                        resolved_at: None,
+                    })
+                    .collect(),
+                set_aside: true,
+            });
+        }
+        reports.sort_by_key(|p| (p.day, p.received_at));
         Ok((visits, reports))
     }
 }
@@ -193,6 +239,9 @@ async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &
         "DELETE FROM planning_locks WHERE resident_id = ?",
         "DELETE FROM plan_unserved WHERE resident_id = ?",
         "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
+        // What a removed phone sent about them, set aside: its note goes the same way.
+        "UPDATE quarantine SET payload = json_set(payload, '$.body.report.note', '', '$.body.report.proposed_next', NULL) \
+         WHERE json_extract(payload, '$.body.report.resident') = ?1",
     ] {
         sqlx::query(sql).bind(resident.0).execute(&mut **tx).await.map_err(other)?;
     }

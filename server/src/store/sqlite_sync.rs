@@ -9,7 +9,8 @@ use monalisa_app::domain::{
     ClientId, ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, Rhythm, Timestamp, VisitId,
 };
 use monalisa_app::sync::{
-    Ack, Change, Cursor, Flag, PushRequest, RecordKind, ReportRecord, SnapshotPosition, VisitRecord,
+    Ack, Change, Cursor, Flag, Mutation, MutationBody, PushRequest, RecordKind, ReportRecord, SnapshotPosition,
+    VisitRecord,
 };
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -142,14 +143,16 @@ impl SqliteStore {
              v.first_name || ' ' || v.last_name AS volunteer_name, p.day, p.outcome, p.flag, p.received_at \
              FROM reports p JOIN residents r ON r.id = p.resident_id JOIN volunteers v ON v.id = p.volunteer_id \
              JOIN scope_communes sc ON sc.commune = r.commune \
-             WHERE p.flag IS NOT NULL AND sc.scope_id = ? ORDER BY p.received_at DESC LIMIT 500",
+             WHERE p.flag IS NOT NULL AND p.reviewed_at IS NULL AND sc.scope_id = ? \
+             ORDER BY p.received_at DESC LIMIT 500",
         )
         .bind(scope)
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
         let quarantined = sqlx::query(
-            "SELECT q.mutation_id, COALESCE(v.first_name || ' ' || v.last_name, u.display_name) AS volunteer_name, q.reason, q.received_at \
+            "SELECT q.mutation_id, COALESCE(v.first_name || ' ' || v.last_name, u.display_name) AS volunteer_name, \
+             q.reason, q.received_at, q.payload \
              FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
              WHERE q.reviewed_at IS NULL AND v.scope_id = ? ORDER BY q.received_at DESC LIMIT 500",
         )
@@ -157,34 +160,103 @@ impl SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        Ok(ReviewQueue {
-            flagged: flagged
-                .iter()
-                .map(|row| {
-                    Ok(FlaggedReport {
-                        report: ClientId::parse(row.get("id")).ok_or_else(|| bad("report id"))?,
-                        resident: ResidentId(row.get("resident_id")),
-                        resident_name: row.get("resident_name"),
-                        volunteer_name: row.get("volunteer_name"),
-                        day: date(row.get("day"))?,
-                        outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
-                        flag: Flag::from_code(row.get("flag")).ok_or_else(|| bad("flag"))?,
-                        received_at: Timestamp(row.get("received_at")),
-                    })
+        let flagged = flagged
+            .iter()
+            .map(|row| {
+                Ok(FlaggedReport {
+                    report: ClientId::parse(row.get("id")).ok_or_else(|| bad("report id"))?,
+                    resident: ResidentId(row.get("resident_id")),
+                    resident_name: row.get("resident_name"),
+                    volunteer_name: row.get("volunteer_name"),
+                    day: date(row.get("day"))?,
+                    outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
+                    flag: Flag::from_code(row.get("flag")).ok_or_else(|| bad("flag"))?,
+                    received_at: Timestamp(row.get("received_at")),
                 })
-                .collect::<Result<_, StoreError>>()?,
-            quarantined: quarantined
-                .iter()
-                .map(|row| {
-                    Ok(QuarantinedPush {
-                        mutation: ClientId::parse(row.get("mutation_id")).ok_or_else(|| bad("mutation id"))?,
-                        volunteer_name: row.get("volunteer_name"),
-                        reason: row.get("reason"),
-                        received_at: Timestamp(row.get("received_at")),
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let mut pushes = Vec::with_capacity(quarantined.len());
+        for row in &quarantined {
+            let payload: Mutation = serde_json::from_str(row.get("payload")).map_err(|_| bad("quarantined push"))?;
+            pushes.push(QuarantinedPush {
+                mutation: ClientId::parse(row.get("mutation_id")).ok_or_else(|| bad("mutation id"))?,
+                volunteer_name: row.get("volunteer_name"),
+                reason: row.get("reason"),
+                received_at: Timestamp(row.get("received_at")),
+                content: self.push_content(scope, payload.body).await?,
+            });
+        }
+        Ok(ReviewQueue { flagged, quarantined: pushes })
+    }
+
+    /// What a quarantined push holds, with the resident's name only inside `scope`.
+    async fn push_content(
+        &self,
+        scope: i64,
+        body: MutationBody,
+    ) -> Result<monalisa_app::api::review::PushContent, StoreError> {
+        use monalisa_app::api::review::PushContent;
+        Ok(match body {
+            MutationBody::Report(r) => {
+                let name: Option<String> = sqlx::query_scalar(
+                    "SELECT r.first_name || ' ' || r.last_name FROM residents r \
+                     JOIN scope_communes sc ON sc.commune = r.commune \
+                     WHERE r.id = ? AND sc.scope_id = ? AND r.last_name <> ''",
+                )
+                .bind(r.resident.0)
+                .bind(scope)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
+                PushContent::Report { resident_name: name, day: r.day, outcome: r.outcome, concerns: r.concerns }
+            }
+            MutationBody::Absence { first, last } => PushContent::Absence { first, last },
+            MutationBody::DeclineVisit { visit, .. } => {
+                let day: Option<String> = sqlx::query_scalar("SELECT day FROM visits WHERE id = ?")
+                    .bind(visit.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(other)?;
+                PushContent::Decline { day: day.as_deref().map(date).transpose()? }
+            }
         })
+    }
+
+    /// Marks a flagged report or a quarantined push of `scope` as reviewed.
+    pub(super) async fn mark_review(
+        &self,
+        scope: i64,
+        item: &monalisa_app::api::review::ReviewItem,
+        by: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        use monalisa_app::api::review::ReviewItem;
+        let (_write, mut tx) = self.write().await?;
+        let (find, mark) = match item {
+            ReviewItem::Report(_) => (
+                "SELECT p.reviewed_at FROM reports p JOIN residents r ON r.id = p.resident_id \
+                 JOIN scope_communes sc ON sc.commune = r.commune \
+                 WHERE p.id = ?1 AND p.flag IS NOT NULL AND sc.scope_id = ?2",
+                "UPDATE reports SET reviewed_at = ?1, reviewed_by = ?2 WHERE id = ?3",
+            ),
+            ReviewItem::Quarantined(_) => (
+                "SELECT q.reviewed_at FROM quarantine q JOIN users u ON u.id = q.user_id \
+                 JOIN volunteers v ON v.id = u.volunteer_id WHERE q.mutation_id = ?1 AND v.scope_id = ?2",
+                "UPDATE quarantine SET reviewed_at = ?1, reviewed_by = ?2 WHERE mutation_id = ?3",
+            ),
+        };
+        let id = match item {
+            ReviewItem::Report(id) | ReviewItem::Quarantined(id) => id.as_str(),
+        };
+        let reviewed: Option<Option<i64>> =
+            sqlx::query_scalar(find).bind(id).bind(scope).fetch_optional(&mut *tx).await.map_err(other)?;
+        match reviewed {
+            None => return Err(StoreError::NotFound),
+            Some(Some(_)) => return Err(StoreError::Conflict("already reviewed".into())),
+            Some(None) => {}
+        }
+        sqlx::query(mark).bind(now.0).bind(by).bind(id).execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     pub(super) async fn card(&self, id: ResidentId) -> Result<Option<ResidentCard>, StoreError> {

@@ -4,7 +4,6 @@
 //! from two scopes, and the status rule is checked: 401 when not logged in, 403 when the role
 //! may not use the route, 404 when the object is outside the caller's scope.
 
-
 use crate::common::{Agent, World};
 use monalisa_app::App;
 use monalisa_app::auth::{Access, Role, RouteKind};
@@ -169,6 +168,11 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
         "/personnes/enregistrer" | "/benevoles/enregistrer" => {
             // An empty form: sent back with its error, nothing saved.
             return (agent.post_form(path, &[("id", "")]).await.status().as_u16(), Expect::Status(422));
+        }
+        "/a-verifier/vu" => {
+            // No such flagged report, in any scope.
+            let fields = [("type", "rapport"), ("id", "0123456789abcdef0123456789abcdef")];
+            return (agent.post_form(path, &fields).await.status().as_u16(), Expect::Status(404));
         }
         "/signalements/suivi" => {
             // No such concern, in any scope.

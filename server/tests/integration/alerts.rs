@@ -4,7 +4,6 @@
 //! or refuses loses nothing (the alert goes at the next round). The admin sets the addresses
 //! through the account page's form.
 
-
 use crate::common::{Agent, World};
 use monalisa_app::domain::Timestamp;
 use monalisa_server::mail::{AlertRound, AlertSettings, SmtpSettings, alert_round};

@@ -2,7 +2,6 @@
 //! enrolment links (expiry, single use), two users on one browser, throttling without
 //! lockout, revocation and disabling, logout, CSRF, cookies, and the audit trail.
 
-
 use crate::common::{Agent, PASSWORD, World};
 use monalisa_app::backend::EnrolmentPurpose;
 use monalisa_app::backend::auth::{new_token, token_hash};

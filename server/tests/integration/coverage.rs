@@ -3,7 +3,6 @@
 //! hidden value recoverable by subtraction across communes or months), the CSV as French
 //! spreadsheets read it, and no resident's name or address anywhere a coordinator can look.
 
-
 use crate::common::World;
 use serde_json::{Value, json};
 

@@ -1,6 +1,5 @@
 //! The server through its real HTTP interface on a real (temporary) SQLite database.
 
-
 use crate::common::{TestApp, World};
 use monalisa_app::auth::RouteKind;
 use monalisa_app::i18n::{Lang, Msg, t};

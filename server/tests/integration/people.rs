@@ -3,7 +3,6 @@
 //! volunteer (whose phone then gets the card), paused and ended (the phone drops it); a volunteer
 //! is added and edited; nothing crosses into another scope.
 
-
 use crate::common::{Agent, World};
 use serde_json::{Value, json};
 
@@ -337,10 +336,32 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
             break;
         }
     }
+    // And a report about them that a removed phone sent, set aside for review.
+    let db = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let set_aside = json!({ "id": "dddddddddddddddddddddddddddddd02", "recorded_at": 0, "body": { "report": {
+        "visit": null, "resident": resident.0, "day": "2026-11-20", "outcome": "done", "duration_minutes": null,
+        "mood": null, "concerns": [], "note": "Son fils vit à Lusignan", "proposed_next": "2026-12-01" } } });
+    sqlx::query(
+        "INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) \
+         SELECT 'dddddddddddddddddddddddddddddd02', user_id, id, 'device_revoked', ?, 0 FROM devices WHERE user_id = ?",
+    )
+    .bind(set_aside.to_string())
+    .bind(world.users["benevole"].0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // The right of access shows it too, marked as set aside.
+    let mut ambassador = world.agent("ambassadeur").await;
+    let dossier: Value = ambassador.get(&format!("/personnes/dossier.json?id={id}")).await.json().await.unwrap();
+    let reports = dossier["reports"].as_array().unwrap();
+    assert!(reports.iter().any(|p| p["set_aside"] == true && p["note"] == "Son fils vit à Lusignan"), "{dossier}");
+    assert!(reports.iter().any(|p| p["set_aside"] == false && p["note"] == "Parle de sa fille à Poitiers"));
+    let page = ambassador.get(&format!("/personnes/dossier?id={id}")).await.text().await.unwrap();
+    assert!(page.contains("mis de côté") && page.contains("Lusignan"));
     let mut coordinator = world.agent("coordination").await;
     let (_, before) = coordinator.call("/api/v1/coverage/view", json!({ "from": null, "to": null })).await;
 
-    let mut ambassador = world.agent("ambassadeur").await;
     let res = ambassador.post_form("/personnes/retrait", &[("id", &id)]).await;
     assert_eq!(res.status(), 400, "not confirmed: nothing erased");
     assert!(!world.app.store.resident(resident).await.unwrap().unwrap().last_name.is_empty());
@@ -360,12 +381,17 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     let (changes, _) = pull_from(&mut phone, &cursor).await;
     assert!(changes.iter().any(|c| c["removed"]["record"] == "resident" && c["removed"]["id"] == id), "{changes:?}");
     assert!(!serde_json::to_string(&changes).unwrap().contains("Poitiers"));
-    // On the server, the report is kept (a visit happened) without its note.
-    let db = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    // On the server, the report is kept (a visit happened) without its note; the set-aside one
+    // too, still waiting for review.
     let (outcome, note): (String, String) =
         sqlx::query_as("SELECT outcome, note FROM reports WHERE id = ?").bind(report).fetch_one(&pool).await.unwrap();
     assert_eq!((outcome.as_str(), note.as_str()), ("done", ""));
+    let payload: String =
+        sqlx::query_scalar("SELECT payload FROM quarantine WHERE reviewed_at IS NULL").fetch_one(&pool).await.unwrap();
+    assert!(
+        !payload.contains("Lusignan") && !payload.contains("2026-12-01") && payload.contains("\"done\""),
+        "{payload}"
+    );
     pool.close().await;
 
     // Twice: refused; the record cannot be edited back; the page says what happened.

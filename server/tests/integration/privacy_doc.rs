@@ -2,7 +2,6 @@
 //! field the database holds: checked here against the schema the migrations actually build, so
 //! a field cannot be added without saying what it is for.
 
-
 use sqlx::Row;
 use std::collections::BTreeMap;
 

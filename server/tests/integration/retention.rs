@@ -1,8 +1,7 @@
 //! Retention through the real store and interface: a record whose follow-up ended more than two
 //! years after the last contact is erased (a dry run lists it first and changes nothing); a
-//! recent one, an active one and one with a report waiting for review stay; the purge is
-//! audited; a phone syncing afterwards gets nothing of it.
-
+//! recent one, an active one and one with a report waiting for review stay (until it is
+//! reviewed); the purge is audited; a phone syncing afterwards gets nothing of it.
 
 use crate::common::World;
 use monalisa_app::domain::{Date, ResidentId};
@@ -94,6 +93,41 @@ async fn records_past_retention_are_purged_and_nothing_else() {
         assert!(!store.resident(kept).await.unwrap().unwrap().last_name.is_empty(), "{kept} kept");
     }
     assert!(monalisa_server::retention::purge(store.as_ref(), today, 730, false).await.unwrap().residents.is_empty());
+
+    // The flagged record, once its report and a push a removed phone sent about them have been
+    // reviewed on "À vérifier", goes at the next purge, the set-aside push with it.
+    let device = store.devices_of(world.users["benevole"]).await.unwrap()[0].id.0;
+    let payload = json!({ "id": "cccccccccccccccccccccccccccccccc", "recorded_at": 0, "body": { "report": {
+        "visit": null, "resident": flagged.0, "day": "2023-05-21", "outcome": "done", "duration_minutes": null,
+        "mood": null, "concerns": [], "note": "Chute dans l'escalier", "proposed_next": null } } });
+    sqlx::query(
+        "INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, 'device_revoked', ?, 0)",
+    )
+    .bind("cccccccccccccccccccccccccccccccc")
+    .bind(world.users["benevole"].0)
+    .bind(device)
+    .bind(payload.to_string())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let report: String = sqlx::query_scalar("SELECT id FROM reports WHERE resident_id = ? AND flag IS NOT NULL")
+        .bind(flagged.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut ambassador = world.agent("ambassadeur").await;
+    assert_eq!(ambassador.post_form("/a-verifier/vu", &[("type", "rapport"), ("id", &report)]).await.status(), 303);
+    let held = monalisa_server::retention::purge(store.as_ref(), today, 730, true).await.unwrap();
+    assert!(held.residents.is_empty(), "an unreviewed set-aside push still holds it: {}", held.text());
+    let set_aside = [("type", "envoi"), ("id", "cccccccccccccccccccccccccccccccc")];
+    assert_eq!(ambassador.post_form("/a-verifier/vu", &set_aside).await.status(), 303);
+    let done = monalisa_server::retention::purge(store.as_ref(), today, 730, false).await.unwrap();
+    assert_eq!(done.residents, [flagged]);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM quarantine WHERE payload LIKE '%escalier%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the set-aside push about a purged record goes with it");
 
     // Audited, by nobody (the server), with the id only.
     let mut admin = world.agent("admin").await;

@@ -96,6 +96,35 @@ async fn the_sync_story_over_http() {
     assert_eq!(status, 200);
     assert_eq!(queue["flagged"][0]["report"], "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3");
     assert_eq!(queue["flagged"][0]["flag"], "visit_reassigned");
+    // The ambassador marks it reviewed (another scope's ambassador cannot): it leaves the list,
+    // with who and when kept, and audited; a second time is refused.
+    let reviewed = [("type", "rapport"), ("id", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")];
+    let mut other_amb = world.agent("ambassadeur2").await;
+    assert_eq!(other_amb.post_form("/a-verifier/vu", &reviewed).await.status(), 404);
+    let page = amb.get("/a-verifier").await.text().await.unwrap();
+    assert!(page.contains("action=\"/a-verifier/vu\"") && page.contains("Marquer comme vu"), "{page}");
+    let res = amb.post_form("/a-verifier/vu", &reviewed).await;
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/a-verifier"));
+    let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
+    assert!(queue["flagged"].as_array().unwrap().is_empty(), "{queue}");
+    assert_eq!(amb.post_form("/a-verifier/vu", &reviewed).await.status(), 409);
+    let (by, flag): (Option<i64>, Option<String>) = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_as("SELECT reviewed_by, flag FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!((by, flag.as_deref()), (Some(world.users["ambassadeur"].0), Some("visit_reassigned")));
+    let mut admin = world.agent("admin").await;
+    let filter =
+        json!({ "filter": { "object_kind": "report", "object_id": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3", "limit": 10 } });
+    let (_, audit) = admin.call("/api/v1/audit/list", filter).await;
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "review.done"), "{audit}");
+    assert_eq!(amb.post_form("/a-verifier/vu", &[("type", "autre"), ("id", "x")]).await.status(), 400);
+
     // ...and the reassigned visit leaves the phone at the next pull (a tombstone).
     let (after, _) = pull_all(&mut phone, cursor).await;
     assert!(after.iter().any(|c| c["removed"]["record"] == "visit" && c["removed"]["id"] == ov.to_string()));
@@ -120,6 +149,12 @@ async fn the_sync_story_over_http() {
     let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
     assert_eq!(queue["quarantined"][0]["mutation"], "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4");
     assert_eq!(queue["quarantined"][0]["reason"], "device_revoked");
+    // What it holds is shown, to judge it: the resident (in scope), the day, the concern.
+    let content = &queue["quarantined"][0]["content"]["report"];
+    assert!(content["resident_name"].as_str().is_some_and(|n| n.len() > 3), "{queue}");
+    assert_eq!(content["concerns"], json!(["fall"]));
+    let page = amb.get("/a-verifier").await.text().await.unwrap();
+    assert!(page.contains(content["resident_name"].as_str().unwrap()) && page.contains("téléphone retiré"));
     let n: i64 = {
         use sqlx::Connection;
         let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
@@ -130,6 +165,12 @@ async fn the_sync_story_over_http() {
             .unwrap()
     };
     assert_eq!(n, 0, "quarantined, never in the record");
+    let set_aside = [("type", "envoi"), ("id", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4")];
+    assert_eq!(other_amb.post_form("/a-verifier/vu", &set_aside).await.status(), 404);
+    assert_eq!(amb.post_form("/a-verifier/vu", &set_aside).await.status(), 303);
+    let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
+    assert!(queue["quarantined"].as_array().unwrap().is_empty(), "{queue}");
+    assert_eq!(amb.post_form("/a-verifier/vu", &set_aside).await.status(), 409);
 }
 
 #[tokio::test]
@@ -187,7 +228,10 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
     let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [], "sealed": [good] } });
     let (status, answer) = phone.call("/api/sync/v1/push", push.clone()).await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["acks"], json!([{ "id": "cccccccccccccccccccccccccccccc01", "status": { "applied": { "flag": null } } }]));
+    assert_eq!(
+        answer["acks"],
+        json!([{ "id": "cccccccccccccccccccccccccccccc01", "status": { "applied": { "flag": null } } }])
+    );
     let (_, twice) = phone.call("/api/sync/v1/push", push).await;
     assert_eq!(twice["acks"][0]["status"], json!({ "already_applied": { "flag": null } }));
     let (back, _) = pull_all(&mut phone, Value::Null).await;
@@ -201,7 +245,8 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
     let mut bytes = monalisa_app::b64::decode(tampered["sealed"].as_str().unwrap()).unwrap();
     *bytes.last_mut().unwrap() ^= 1;
     tampered["sealed"] = json!(monalisa_app::b64::encode(&bytes));
-    let other_key = monalisa_app::seal::SealKey::from_secret(&monalisa_app::seal::SealKey::generate()).unwrap().public();
+    let other_key =
+        monalisa_app::seal::SealKey::from_secret(&monalisa_app::seal::SealKey::generate()).unwrap().public();
     let foreign = sealed(&other_key, "cccccccccccccccccccccccccccccc03", &report("x", resident, None, &[]));
     let mut swapped = sealed(&key, "cccccccccccccccccccccccccccccc04", &report("x", resident, None, &[]));
     swapped["id"] = json!("cccccccccccccccccccccccccccccc05");
@@ -211,12 +256,18 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
         "sealed": [tampered, foreign, swapped, fine, garbage] } });
     let (status, answer) = phone.call("/api/sync/v1/push", push).await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["acks"], json!([{ "id": "cccccccccccccccccccccccccccccc06", "status": { "applied": { "flag": null } } }]));
+    assert_eq!(
+        answer["acks"],
+        json!([{ "id": "cccccccccccccccccccccccccccccc06", "status": { "applied": { "flag": null } } }])
+    );
     let recorded: Vec<String> = {
         use sqlx::Connection;
         let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query_scalar("SELECT id FROM reports WHERE id LIKE 'cccccccccccccccccccccccccccccc%' ORDER BY id").fetch_all(&mut conn).await.unwrap()
+        sqlx::query_scalar("SELECT id FROM reports WHERE id LIKE 'cccccccccccccccccccccccccccccc%' ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
     };
     assert_eq!(recorded, ["cccccccccccccccccccccccccccccc01", "cccccccccccccccccccccccccccccc06"]);
 
@@ -225,7 +276,10 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
         .map(|i| sealed(&key, &format!("dddddddddddddddddddddddddddd{i:04}"), &report("x", resident, None, &[])))
         .collect();
     let (status, err) = phone
-        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [], "sealed": many } }))
+        .call(
+            "/api/sync/v1/push",
+            json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [], "sealed": many } }),
+        )
         .await;
     assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
 }
