@@ -76,7 +76,7 @@ server-release:
 
 # The site: public/ plus the bundle, named after its content so it can be cached forever.
 site:
-	cargo build -p monalisa-app --lib --target $(WASM_TARGET) --features hydrate --profile wasm-release
+	cargo rustc -p monalisa-app --lib --crate-type cdylib --target $(WASM_TARGET) --features hydrate --profile wasm-release
 	rm -rf $(STAGE) && mkdir -p $(STAGE)
 	wasm-bindgen --target web --no-typescript --out-dir $(STAGE) --out-name monalisa $(WASM_IN)
 	wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
