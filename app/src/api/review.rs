@@ -41,6 +41,7 @@ pub enum PushContent {
     /// A visit report; the resident's name only when they are in the ambassador's scope and
     /// not erased.
     Report {
+        resident: ResidentId,
         resident_name: Option<String>,
         day: Date,
         outcome: Outcome,
@@ -104,8 +105,12 @@ async fn list() -> Result<ReviewQueue, ApiError> {
     let me = auth::require(&[crate::auth::Role::Ambassador])?;
     let scope = me.user.scope.ok_or(ApiError::Forbidden)?;
     let queue = ctx.store.review_queue(scope).await.map_err(internal)?;
-    for f in &queue.flagged {
-        auth::audit(&ctx, Some(&me), "resident.read", "resident", &f.resident.to_string(), "review").await?;
+    let shown = queue.quarantined.iter().filter_map(|q| match &q.content {
+        PushContent::Report { resident, resident_name: Some(_), .. } => Some(*resident),
+        _ => None,
+    });
+    for resident in queue.flagged.iter().map(|f| f.resident).chain(shown) {
+        auth::audit(&ctx, Some(&me), "resident.read", "resident", &resident.to_string(), "review").await?;
     }
     Ok(queue)
 }

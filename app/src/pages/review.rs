@@ -118,7 +118,7 @@ fn reason(lang: Lang, code: &str) -> &'static str {
 /// What a set-aside push held, in a line.
 fn push_content(lang: Lang, content: &PushContent) -> String {
     match content {
-        PushContent::Report { resident_name, day, outcome, concerns } => {
+        PushContent::Report { resident_name, day, outcome, concerns, .. } => {
             let mut text = format!(
                 "{} {} — {} — {}",
                 tr(lang, "Visite du", "Visit of"),

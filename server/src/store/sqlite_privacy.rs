@@ -137,7 +137,7 @@ impl SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        let reports = sqlx::query(
+        let mut reports: Vec<DossierReport> = sqlx::query(
             "SELECT p.id, p.day, p.outcome, p.duration_min, p.mood, p.note, p.recorded_at, p.received_at, \
              v.first_name AS vf, v.last_name AS vl FROM reports p JOIN volunteers v ON v.id = p.volunteer_id \
              WHERE p.resident_id = ? ORDER BY p.day, p.received_at",
@@ -178,8 +178,7 @@ impl SqliteStore {
                 set_aside: false,
             })
         })
-        .collect::<Result<Vec<DossierReport>, StoreError>>()?;
-        let mut reports = reports;
+        .collect::<Result<_, StoreError>>()?;
         let set_aside = sqlx::query(
             "SELECT q.payload, q.received_at, COALESCE(v.first_name, u.display_name) AS vf, COALESCE(v.last_name, '') AS vl \
              FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \

@@ -208,7 +208,13 @@ impl SqliteStore {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(other)?;
-                PushContent::Report { resident_name: name, day: r.day, outcome: r.outcome, concerns: r.concerns }
+                PushContent::Report {
+                    resident: r.resident,
+                    resident_name: name,
+                    day: r.day,
+                    outcome: r.outcome,
+                    concerns: r.concerns,
+                }
             }
             MutationBody::Absence { first, last } => PushContent::Absence { first, last },
             MutationBody::DeclineVisit { visit, .. } => {

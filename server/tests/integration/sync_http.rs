@@ -155,6 +155,13 @@ async fn the_sync_story_over_http() {
     assert_eq!(content["concerns"], json!(["fall"]));
     let page = amb.get("/a-verifier").await.text().await.unwrap();
     assert!(page.contains(content["resident_name"].as_str().unwrap()) && page.contains("téléphone retiré"));
+    // Seeing a name there is a read of that record, in the audit trail.
+    let filter = json!({ "filter": { "object_kind": "resident", "object_id": resident.to_string(), "limit": 50 } });
+    let (_, audit) = admin.call("/api/v1/audit/list", filter).await;
+    assert!(
+        audit.as_array().unwrap().iter().any(|e| e["action"] == "resident.read" && e["detail"] == "review"),
+        "{audit}"
+    );
     let n: i64 = {
         use sqlx::Connection;
         let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
