@@ -123,8 +123,9 @@ test('a browser too old for the app reads the page and sees the notice', async (
   }
 });
 
-// A report the server keeps but flags (its visit is unknown), pushed as the volunteer's phone
-// would, so that "À vérifier" is checked with a row and its button.
+// A report the server keeps but flags (its visit is unknown) and one it sets aside (its person
+// is unknown), pushed as the volunteer's phone would, so that "À vérifier" is checked with rows
+// and buttons in both tables.
 async function flagAReport(baseUrl, context) {
   const pull = await context.request.post(baseUrl + '/api/sync/v1/pull', {
     data: { request: { protocol: 1, cursor: null, limit: 50 } },
@@ -136,9 +137,14 @@ async function flagAReport(baseUrl, context) {
     visit: 2147483647, resident, day: new Date().toISOString().slice(0, 10), outcome: 'done',
     duration_minutes: null, mood: null, concerns: [], note: '', proposed_next: null,
   };
+  const mutations = [
+    { id: 'f'.repeat(32), recorded_at: Date.now(), body: { report } },
+    { id: 'e'.repeat(32), recorded_at: Date.now(), body: { report: { ...report, visit: null, resident: 999999 } } },
+  ];
   const push = await context.request.post(baseUrl + '/api/sync/v1/push', {
-    data: { request: { protocol: 1, sent_at: 0, mutations: [{ id: 'f'.repeat(32), recorded_at: Date.now(), body: { report } }] } },
+    data: { request: { protocol: 1, sent_at: 0, mutations } },
   });
   assert.equal(push.status(), 200);
-  assert.deepEqual((await push.json()).acks[0].status, { applied: { flag: 'not_assigned' } });
+  const acks = (await push.json()).acks.map((a) => a.status);
+  assert.deepEqual(acks, [{ applied: { flag: 'not_assigned' } }, 'quarantined']);
 }

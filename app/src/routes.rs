@@ -62,6 +62,8 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/a-verifier", Access::Roles(AMBASSADOR)),
     // Its "reviewed" buttons (plain form posts, answered with a redirect).
     route("POST", "/a-verifier/vu", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // ...and "record it" for what a removed phone sent (applied as the phone would have).
+    route("POST", "/a-verifier/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     page("/planification", Access::Roles(AMBASSADOR)),
     page("/signalements", Access::Roles(AMBASSADOR)),
     // Its "take in hand" and "mark resolved" buttons (plain form posts, answered with a redirect).

@@ -123,6 +123,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/planification/saisir") => router.route(spec.path, axum::routing::post(enter_report)),
             (_, "/signalements/suivi") => router.route(spec.path, axum::routing::post(follow_concern)),
             (_, "/a-verifier/vu") => router.route(spec.path, axum::routing::post(mark_reviewed)),
+            (_, "/a-verifier/enregistrer") => router.route(spec.path, axum::routing::post(release_quarantined)),
             (_, "/coordination/indicateurs.csv") => router.route(spec.path, get(export_coverage)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
@@ -657,8 +658,36 @@ async fn mark_reviewed(
         Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
         Err(e) => return error_json(&monalisa_app::backend::internal(e)),
     }
-    let (kind, id) = item.audit_object();
-    if let Err(e) = monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "review.done", kind, id, "").await {
+    if let Err(e) =
+        monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "review.done", "report", item.id(), "").await
+    {
+        return error_json(&e);
+    }
+    Redirect::to("/a-verifier").into_response()
+}
+
+/// The review page's "record it" button: what a removed phone sent enters the record as the
+/// phone would have sent it (counted, its concerns raised), marked reviewed; back to the page.
+async fn release_quarantined(
+    State(state): State<AppState>,
+    axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
+    axum::Form(form): axum::Form<ReviewedForm>,
+) -> Response {
+    let Some(id) = monalisa_app::domain::ClientId::parse(&form.id).filter(|_| form.kind == "envoi") else {
+        let invalid = ApiError::Invalid { field: "id".into(), reason: "envoi, and its id".into() };
+        return error_json(&invalid);
+    };
+    let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
+    let now = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms());
+    let status = match state.ctx.store.release_quarantined(scope, &id, me.user.id, now).await {
+        Ok(status) => status,
+        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
+        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    };
+    let detail = serde_json::to_string(&status).unwrap_or_default();
+    let audit =
+        monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "review.release", "report", id.as_str(), &detail);
+    if let Err(e) = audit.await {
         return error_json(&e);
     }
     Redirect::to("/a-verifier").into_response()

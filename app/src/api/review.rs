@@ -78,11 +78,11 @@ impl ReviewItem {
         }
     }
 
-    /// The audit entry's object kind and id.
-    pub fn audit_object(&self) -> (&'static str, &str) {
+    /// Its id (a report's, or a mutation's, which is also its report's): the audit trail files
+    /// both under "report", as the push that set it aside did.
+    pub fn id(&self) -> &str {
         match self {
-            ReviewItem::Report(id) => ("report", id.as_str()),
-            ReviewItem::Quarantined(id) => ("mutation", id.as_str()),
+            ReviewItem::Report(id) | ReviewItem::Quarantined(id) => id.as_str(),
         }
     }
 }

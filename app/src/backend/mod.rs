@@ -273,6 +273,18 @@ pub trait Store: Send + Sync + 'static {
         by: UserId,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Brings a push a removed phone sent (quarantined, not reviewed, of `scope`) into the
+    /// record as if the phone had sent it before its removal, and marks it reviewed by `by`:
+    /// the answer it got (a report may be flagged). `NotFound` outside the scope; `Conflict`
+    /// when already reviewed, or when it cannot enter the record (an unknown person, a refused
+    /// report): then nothing changes.
+    async fn release_quarantined(
+        &self,
+        scope: ScopeId,
+        mutation: &crate::domain::ClientId,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<crate::sync::AckStatus, StoreError>;
     /// The next page of what `caller` may see, from `cursor` (`None`: a fresh phone, snapshot).
     async fn pull(
         &self,

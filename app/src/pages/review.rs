@@ -17,7 +17,7 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", env.t(Msg::ReviewTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::ReviewTitle)}</h1>
-        <p>{tr(env.lang, "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu. Une fois lu, marquez-le comme vu : il quitte la liste (qui et quand sont gardés).", "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost. Once read, mark it as reviewed: it leaves the list (who and when are kept).")}</p>
+        <p>{tr(env.lang, "Ce qui est arrivé des téléphones et demande votre regard : des comptes rendus gardés mais signalés (la visite avait changé entre-temps), et ce qu'un téléphone retiré a envoyé, mis de côté. Rien n'est perdu. Une fois lu, marquez-le comme vu : il quitte la liste (qui et quand sont gardés). Ce qu'un téléphone retiré a envoyé peut aussi être enregistré au dossier, comme si le téléphone l'avait envoyé avant son retrait.", "What came from the phones and needs your eye: reports kept but flagged (the visit had changed meanwhile), and what a removed phone sent, set aside. Nothing is lost. Once read, mark it as reviewed: it leaves the list (who and when are kept). What a removed phone sent can also be recorded, as if the phone had sent it before its removal.")}</p>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || queue.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
@@ -45,7 +45,16 @@ pub fn ReviewPage() -> impl IntoView {
                             <td>{push_content(lang, &x.content)}</td>
                             <td>{reason(lang, &x.reason)}</td>
                             <td>{x.received_at.paris_text()}</td>
-                            <td>{reviewed_button(lang, "envoi", x.mutation.as_str())}</td>
+                            <td>
+                                {(x.reason == "device_revoked").then(|| view! {
+                                    <form method="post" action="/a-verifier/enregistrer" class="inline">
+                                        <input type="hidden" name="type" value="envoi"/>
+                                        <input type="hidden" name="id" value=x.mutation.as_str().to_owned()/>
+                                        <button type="submit">{tr(lang, "Enregistrer au dossier", "Record it")}</button>
+                                    </form>
+                                })}
+                                {reviewed_button(lang, "envoi", x.mutation.as_str())}
+                            </td>
                         </tr>
                     }).collect_view();
                     view! {

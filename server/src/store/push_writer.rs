@@ -156,6 +156,79 @@ fn audit(
     Ok(())
 }
 
+/// Brings the quarantined push `mutation` of `scope`'s volunteer into the record, on its own
+/// connection to `path` (the caller holds the writer lock): applied as the phone's push would
+/// have been before its removal, its answer recorded in place of "quarantined", marked reviewed
+/// by `by`; all in one transaction, or nothing.
+pub(super) fn release(
+    path: &Path,
+    scope: i64,
+    mutation: &monalisa_app::domain::ClientId,
+    by: i64,
+    now: Timestamp,
+) -> Result<AckStatus, StoreError> {
+    use monalisa_app::auth::{DeviceId, UserId};
+    use monalisa_app::domain::VolunteerId;
+    let mut conn = Connection::open(path).map_err(failed)?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+        .map_err(failed)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
+    type Row = (i64, i64, String, String, Option<i64>, Option<i64>, Option<i64>);
+    let row: Option<Row> = tx
+        .query_row(
+            "SELECT q.user_id, q.device_id, q.reason, q.payload, q.reviewed_at, u.volunteer_id, v.scope_id \
+             FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
+             WHERE q.mutation_id = ?",
+            [mutation.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .optional()
+        .map_err(failed)?;
+    let Some((user, device, reason, payload, reviewed, Some(volunteer), Some(their_scope))) = row else {
+        return Err(StoreError::NotFound);
+    };
+    if their_scope != scope {
+        return Err(StoreError::NotFound);
+    }
+    if reviewed.is_some() {
+        return Err(StoreError::Conflict("already reviewed".into()));
+    }
+    if reason != "device_revoked" {
+        return Err(StoreError::Conflict(format!("cannot enter the record: {reason}")));
+    }
+    let m: Mutation = serde_json::from_str(&payload).map_err(failed)?;
+    if let MutationBody::Report(r) = &m.body {
+        let known: bool = tx
+            .query_row("SELECT count(*) > 0 FROM residents WHERE id = ?", [r.resident.0], |row| row.get(0))
+            .map_err(failed)?;
+        if !known {
+            return Err(StoreError::Conflict("cannot enter the record: unknown_resident".into()));
+        }
+    }
+    let caller = SyncCaller {
+        user: UserId(user),
+        device: DeviceId(device),
+        volunteer: Some(VolunteerId(volunteer)),
+        revoked: false,
+    };
+    let status = apply_one(&tx, &caller, volunteer, &m, now)?;
+    if let AckStatus::Rejected { reason } = &status {
+        return Err(StoreError::Conflict(format!("cannot enter the record: {reason}")));
+    }
+    tx.execute(
+        "UPDATE applied_mutations SET ack = ? WHERE id = ?",
+        params![serde_json::to_string(&status).unwrap_or_default(), m.id.as_str()],
+    )
+    .map_err(failed)?;
+    tx.execute(
+        "UPDATE quarantine SET reviewed_at = ?, reviewed_by = ? WHERE mutation_id = ?",
+        params![now.0, by, m.id.as_str()],
+    )
+    .map_err(failed)?;
+    tx.commit().map_err(failed)?;
+    Ok(status)
+}
+
 fn quarantine(
     c: &Connection,
     caller: &SyncCaller,

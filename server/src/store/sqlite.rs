@@ -34,6 +34,9 @@ pub struct SqliteStore {
     pub(super) pool: SqlitePool,
     pub(super) write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     pub(super) pushes: tokio::sync::mpsc::Sender<super::push_writer::PushJob>,
+    /// The database file (a quarantined push brought into the record is applied on its own
+    /// synchronous connection, as the push writer applies pushes).
+    pub(super) file: std::path::PathBuf,
     /// Sessions looked up recently (every request authenticates): kept a few seconds, dropped
     /// at once when this process revokes, disables, ends or refreshes. A change made by another
     /// process (`monalisa user disable`) takes effect within [`SESSION_CACHE_TTL`].
@@ -69,7 +72,7 @@ impl SqliteStore {
         MIGRATIONS.run(&pool).await.map_err(other)?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         let pushes = super::push_writer::spawn(&file, write_lock.clone())?;
-        Ok(SqliteStore { pool, write_lock, pushes, sessions: std::sync::Mutex::default() })
+        Ok(SqliteStore { pool, write_lock, pushes, file, sessions: std::sync::Mutex::default() })
     }
 
     async fn load_session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
@@ -1084,6 +1087,24 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.mark_review(scope.0, item, by.0, now).await
+    }
+
+    async fn release_quarantined(
+        &self,
+        scope: ScopeId,
+        mutation: &monalisa_app::domain::ClientId,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<monalisa_app::sync::AckStatus, StoreError> {
+        let write = self.write_lock.clone().lock_owned().await;
+        let (file, mutation) = (self.file.clone(), mutation.clone());
+        // Run to the end even if the request goes away (the lock goes with the work).
+        tokio::task::spawn_blocking(move || {
+            let _write = write;
+            super::push_writer::release(&file, scope.0, &mutation, by.0, now)
+        })
+        .await
+        .map_err(other)?
     }
 
     async fn pull(

@@ -251,9 +251,7 @@ impl SqliteStore {
                 "UPDATE quarantine SET reviewed_at = ?1, reviewed_by = ?2 WHERE mutation_id = ?3",
             ),
         };
-        let id = match item {
-            ReviewItem::Report(id) | ReviewItem::Quarantined(id) => id.as_str(),
-        };
+        let id = item.id();
         let reviewed: Option<Option<i64>> =
             sqlx::query_scalar(find).bind(id).bind(scope).fetch_optional(&mut *tx).await.map_err(other)?;
         match reviewed {

@@ -169,6 +169,11 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             // An empty form: sent back with its error, nothing saved.
             return (agent.post_form(path, &[("id", "")]).await.status().as_u16(), Expect::Status(422));
         }
+        "/a-verifier/enregistrer" => {
+            // No such set-aside push, in any scope.
+            let fields = [("type", "envoi"), ("id", "0123456789abcdef0123456789abcdef")];
+            return (agent.post_form(path, &fields).await.status().as_u16(), Expect::Status(404));
+        }
         "/a-verifier/vu" => {
             // No such flagged report, in any scope.
             let fields = [("type", "rapport"), ("id", "0123456789abcdef0123456789abcdef")];

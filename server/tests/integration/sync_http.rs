@@ -134,6 +134,13 @@ async fn the_sync_story_over_http() {
         phone.call("/api/sync/v1/push", json!({ "request": { "protocol": 99, "sent_at": 0, "mutations": [] } })).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
 
+    // A report about someone the server does not know is set aside too (it cannot enter the
+    // record; the ambassador can only mark it seen).
+    let (_, unknown) = phone
+        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [report("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb5", 999_999, None, &[])] } }))
+        .await;
+    assert_eq!(unknown["acks"][0]["status"], "quarantined");
+
     // A revoked device: its last push goes to quarantine, then it may not pull.
     let device = world.app.store.devices_of(world.users["benevole"]).await.unwrap()[0].id.0;
     assert_eq!(amb.call("/api/v1/devices/revoke", json!({ "id": device })).await.0, 200);
@@ -172,12 +179,44 @@ async fn the_sync_story_over_http() {
             .unwrap()
     };
     assert_eq!(n, 0, "quarantined, never in the record");
+    // The ambassador records it (the volunteer changed phones; the visit did happen): it
+    // enters the record as the phone would have sent it, its concern raised, once.
     let set_aside = [("type", "envoi"), ("id", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4")];
+    assert_eq!(other_amb.post_form("/a-verifier/enregistrer", &set_aside).await.status(), 404);
     assert_eq!(other_amb.post_form("/a-verifier/vu", &set_aside).await.status(), 404);
-    assert_eq!(amb.post_form("/a-verifier/vu", &set_aside).await.status(), 303);
+    let res = amb.post_form("/a-verifier/enregistrer", &set_aside).await;
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/a-verifier"));
+    let (_, concerns) = amb.call("/api/v1/concerns/list", json!({})).await;
+    let raised = concerns.as_array().unwrap().iter().find(|c| c["report"] == "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4");
+    assert_eq!(raised.map(|c| (c["kind"].clone(), c["status"].clone())), Some((json!("fall"), json!("open"))));
+    assert_eq!(amb.post_form("/a-verifier/enregistrer", &set_aside).await.status(), 409);
+    assert_eq!(amb.post_form("/a-verifier/vu", &set_aside).await.status(), 409);
+    let filter =
+        json!({ "filter": { "object_kind": "report", "object_id": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4", "limit": 10 } });
+    let (_, audit) = admin.call("/api/v1/audit/list", filter).await;
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "review.release"), "{audit}");
+    // The unknown person's report: not recordable (nothing changes), only seen.
+    let unknown = [("type", "envoi"), ("id", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb5")];
+    assert_eq!(amb.post_form("/a-verifier/enregistrer", &unknown).await.status(), 409);
+    let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
+    assert_eq!(queue["quarantined"].as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue["quarantined"][0]["reason"], "unknown_resident");
+    assert_eq!(amb.post_form("/a-verifier/vu", &unknown).await.status(), 303);
     let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
     assert!(queue["quarantined"].as_array().unwrap().is_empty(), "{queue}");
-    assert_eq!(amb.post_form("/a-verifier/vu", &set_aside).await.status(), 409);
+    let counts: (i64, i64) = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_as(
+            "SELECT (SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4'), \
+             (SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb5')",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+    };
+    assert_eq!(counts, (1, 0), "recorded once; the unknown person's report never");
 }
 
 #[tokio::test]
