@@ -615,10 +615,8 @@ async fn follow_concern(
     let Some(step) = FollowUpStep::from_code(&form.etape) else { return invalid("etape", "acknowledge or resolve") };
     let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
     let now = Timestamp(monalisa_app::backend::now_ms());
-    match state.ctx.store.follow_concern(scope, &report, kind, step, me.user.id, now).await {
-        Ok(()) => {}
-        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
-        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    if let Err(e) = state.ctx.store.follow_concern(scope, &report, kind, step, me.user.id, now).await {
+        return store_refusal(e);
     }
     let action = match step {
         FollowUpStep::Acknowledge => "concern.acknowledge",
@@ -630,6 +628,14 @@ async fn follow_concern(
         return error_json(&e);
     }
     Redirect::to("/signalements").into_response()
+}
+
+/// A form post's store failure: a conflict says why (409), not found is 404, the rest as usual.
+fn store_refusal(e: monalisa_app::backend::StoreError) -> Response {
+    match e {
+        monalisa_app::backend::StoreError::Conflict(why) => error_json(&ApiError::Conflict(why)),
+        e => error_json(&monalisa_app::backend::internal(e)),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -653,10 +659,8 @@ async fn mark_reviewed(
     };
     let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
     let now = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms());
-    match state.ctx.store.mark_reviewed(scope, &item, me.user.id, now).await {
-        Ok(()) => {}
-        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
-        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+    if let Err(e) = state.ctx.store.mark_reviewed(scope, &item, me.user.id, now).await {
+        return store_refusal(e);
     }
     if let Err(e) =
         monalisa_app::backend::auth::audit(&state.ctx, Some(&me), "review.done", "report", item.id(), "").await
@@ -681,8 +685,7 @@ async fn release_quarantined(
     let now = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms());
     let status = match state.ctx.store.release_quarantined(scope, &id, me.user.id, now).await {
         Ok(status) => status,
-        Err(monalisa_app::backend::StoreError::Conflict(why)) => return error_json(&ApiError::Conflict(why)),
-        Err(e) => return error_json(&monalisa_app::backend::internal(e)),
+        Err(e) => return store_refusal(e),
     };
     let detail = serde_json::to_string(&status).unwrap_or_default();
     let audit =

@@ -77,9 +77,7 @@ async fn the_sync_story_over_http() {
     let (ov, or) = (other_visit["id"].as_i64().unwrap(), other_visit["resident"].as_i64().unwrap());
     let someone_else = world.population.volunteers.iter().find(|v| v.id != me && v.scope.0 == 1).unwrap().id.0;
     {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let mut conn = world.app.db().await;
         sqlx::query("UPDATE visits SET volunteer_id = ? WHERE id = ?")
             .bind(someone_else)
             .bind(ov)
@@ -109,9 +107,7 @@ async fn the_sync_story_over_http() {
     assert!(queue["flagged"].as_array().unwrap().is_empty(), "{queue}");
     assert_eq!(amb.post_form("/a-verifier/vu", &reviewed).await.status(), 409);
     let (by, flag): (Option<i64>, Option<String>) = {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let mut conn = world.app.db().await;
         sqlx::query_as("SELECT reviewed_by, flag FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3'")
             .fetch_one(&mut conn)
             .await
@@ -170,9 +166,7 @@ async fn the_sync_story_over_http() {
         "{audit}"
     );
     let n: i64 = {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let mut conn = world.app.db().await;
         sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4'")
             .fetch_one(&mut conn)
             .await
@@ -205,9 +199,7 @@ async fn the_sync_story_over_http() {
     let (_, queue) = amb.call("/api/v1/review/list", json!({})).await;
     assert!(queue["quarantined"].as_array().unwrap().is_empty(), "{queue}");
     let counts: (i64, i64) = {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let mut conn = world.app.db().await;
         sqlx::query_as(
             "SELECT (SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4'), \
              (SELECT count(*) FROM reports WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb5')",
@@ -262,9 +254,7 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
     let (_, again) = phone.call("/api/v1/session", json!({})).await;
     assert_eq!(again["seal_key"], session["seal_key"]);
     let rows: i64 = {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let mut conn = world.app.db().await;
         sqlx::query_scalar("SELECT count(*) FROM server_secrets").fetch_one(&mut conn).await.unwrap()
     };
     assert_eq!(rows, 1);
@@ -307,9 +297,7 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
         json!([{ "id": "cccccccccccccccccccccccccccccc06", "status": { "applied": { "flag": null } } }])
     );
     let recorded: Vec<String> = {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let mut conn = world.app.db().await;
         sqlx::query_scalar("SELECT id FROM reports WHERE id LIKE 'cccccccccccccccccccccccccccccc%' ORDER BY id")
             .fetch_all(&mut conn)
             .await

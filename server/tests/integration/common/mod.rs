@@ -61,6 +61,14 @@ impl TestApp {
         TestApp { url: format!("http://{addr}"), dir, store, client, task }
     }
 
+    /// A connection of the test's own to its database, to arrange or check what the HTTP
+    /// interface does not show.
+    pub async fn db(&self) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", self.dir.path().join("test.db").display());
+        sqlx::SqliteConnection::connect(&url).await.unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.url)).send().await.unwrap()
     }
