@@ -9,7 +9,10 @@
  *   of that page, else to a short "offline" page linking home; responses marked no-store or
  *   private (pages with personal data) are never cached;
  * - shell files: from the cache, else the network. Everything else (the API) goes to the
- *   network untouched. */
+ *   network untouched;
+ * - the phone's data key, between two pages of the app (see vault.js): the page that goes
+ *   hands it over (`keep`), the next page takes it (`take`). It stays only in this worker's
+ *   memory, at most KEY_HANDOVER_MS, and is given once; nothing of it is ever stored. */
 'use strict';
 
 const VERSION = "__MONALISA_VERSION__";
@@ -18,6 +21,9 @@ const CACHE_PREFIX = 'monalisa-shell-';
 const SHELL_CACHE = CACHE_PREFIX + VERSION;
 /** After this long without an answer, a cached page is shown instead (if there is one). */
 const NAVIGATION_TIMEOUT_MS = 4000;
+/** How long a data key handed over between two pages waits for the next page. */
+const KEY_HANDOVER_MS = 10000;
+let handedKey = null;
 
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
@@ -40,6 +46,22 @@ async function keep(paths, ifMissing) {
 }
 
 self.addEventListener('message', (event) => {
+  const data = event.data;
+  if (data && data.vault === 'keep' && data.key instanceof CryptoKey) {
+    const handed = { user: data.user, key: data.key, until: data.until };
+    handedKey = handed;
+    // Kept alive for the hand-over, then forgotten whether or not a page took it.
+    event.waitUntil(new Promise((resolve) => setTimeout(resolve, KEY_HANDOVER_MS)).then(() => {
+      if (handedKey === handed) handedKey = null;
+    }));
+    return;
+  }
+  if (data && data.vault === 'take' && event.ports[0]) {
+    const handed = handedKey && handedKey.user === data.user ? handedKey : null;
+    if (handed) handedKey = null;
+    event.ports[0].postMessage(handed);
+    return;
+  }
   // After the app wiped Cache Storage (logout, revoked device): download the public shell again.
   if (event.data === 'precache') {
     event.waitUntil(precache());

@@ -6,8 +6,15 @@
  * - The data key is kept only wrapped (AES-GCM) by a key derived from the volunteer's 6-digit
  *   PIN (PBKDF2-SHA-256), in `meta.vault` of the user's database; wrong PINs are counted there
  *   *before* each try, and the fifth in a row wipes the readable data.
- * - While the app is open, the data key is in memory and in this tab's sessionStorage, with a
- *   deadline pushed back by use; past it, or once the tab is closed, the PIN is needed again.
+ * - While the app is open, the data key is only in this page's memory, as a non-extractable
+ *   CryptoKey (its bytes are dropped once imported), with a deadline that use pushes back. It is
+ *   never written to any storage the browser keeps on disk (sessionStorage, localStorage,
+ *   IndexedDB, Cache Storage, cookies, URLs): Chromium writes those to the profile, where a copy
+ *   of it would open the data without the PIN. Going to another page of the app, the page hands
+ *   the key to the service worker as it goes (`pagehide`), and the next page takes it back at
+ *   once; the worker holds it for a few seconds at most, in memory (see sw.js). If the worker
+ *   was stopped meanwhile, the PIN is asked again: nothing is lost, drafts are saved as typed.
+ *   Past the deadline, or once the tab or the browser is closed, the PIN is needed again.
  * - Reports are sealed to the server's P-256 key: ECDH with a fresh key, SHA-256 of
  *   ("monalisa-seal-1" ‖ shared x ‖ fresh public key) as the AES-256-GCM key.
  * Written as a plain script (not a module) so it is precached like boot.js. */
@@ -16,14 +23,20 @@
   const subtle = crypto.subtle;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
+  // An earlier version kept the data key in this tab's sessionStorage under this name: it is
+  // removed at start, and the data key it held is replaced at the next unlock (`rotate`).
   const OPEN = 'monalisa-open';
+  // Vault records made or rotated since the data key lives only in memory.
+  const VAULT_VERSION = 2;
+  // How long a page waits for the service worker to hand back the key of the page before.
+  const CLAIM_MS = 1500;
   const SECRET = ['residents', 'visits', 'reports', 'drafts', 'notices'];
   const ITERATIONS = 300000;
   const ATTEMPTS = 5;
   const GCM = 'AES-GCM';
-  let rawKey = null; // the data key's bytes while the app is open
+  let key = null; // the data key (a non-extractable CryptoKey) while the app is open
   let openUser = null;
-  let key = null;
+  let until = 0; // the lock deadline (this page's clock), pushed back by use
 
   const b64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
   const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -34,6 +47,8 @@
     return out;
   };
   const aesKey = (raw) => subtle.importKey('raw', raw, GCM, false, ['encrypt', 'decrypt']);
+  /** The data key from its bytes, which are then overwritten: only the CryptoKey remains. */
+  const dataKey = async (raw) => { try { return await aesKey(raw); } finally { raw.fill(0); } };
   const encrypt = async (key, plain) => {
     const iv = random(12);
     return concat(iv, new Uint8Array(await subtle.encrypt({ name: GCM, iv }, key, plain)));
@@ -45,8 +60,7 @@
     await subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveKey']),
     { name: GCM, length: 256 }, false, ['encrypt', 'decrypt']);
   const needKey = () => {
-    if (!rawKey) throw new Error('locked');
-    key = key || aesKey(rawKey);
+    if (!key) throw new Error('locked');
     return key;
   };
 
@@ -84,22 +98,48 @@
   };
   const writeVault = (name, vault) => withDb(name, ['meta'], (tx) => tx.objectStore('meta').put(JSON.stringify(vault), 'vault'));
 
-  function keep(user, raw, lockMs) {
-    sessionStorage.setItem(OPEN, JSON.stringify({ user, key: b64(raw), until: Date.now() + lockMs }));
-  }
-  function kept() {
-    try { return JSON.parse(sessionStorage.getItem(OPEN)); } catch (e) { return null; }
-  }
-  function open(user, raw, lockMs) {
-    rawKey = raw;
+  /** The app is open for `user` until `deadline`; the page's islands are told (they read the
+   * data and sync once the key is there). */
+  function open(user, cryptoKey, deadline) {
+    key = cryptoKey;
     openUser = user;
-    key = null;
-    keep(user, raw, lockMs);
+    until = deadline;
+    dispatchEvent(new Event('monalisa-vault-open'));
   }
   function forget() {
-    rawKey = null;
     key = null;
-    sessionStorage.removeItem(OPEN);
+    openUser = null;
+    until = 0;
+  }
+
+  // ---- the hand-over between two pages of the app, through the service worker's memory
+
+  // Only between pages the worker controls (all of them once it is installed: it claims them).
+  const worker = () => ('serviceWorker' in navigator && navigator.serviceWorker.controller) || null;
+
+  /** The page goes (another page of the app, a reload, the tab closing): the worker keeps the
+   * key for the next page, a few seconds at most. Not when locking (the key is gone by then). */
+  addEventListener('pagehide', () => {
+    const to = worker();
+    if (key && to) to.postMessage({ vault: 'keep', user: openUser, key, until });
+  });
+  /** A page returning from the back-forward cache still holds the key: its deadline applies. */
+  addEventListener('pageshow', (event) => {
+    if (event.persisted && key && Date.now() > until) lockNow();
+  });
+
+  /** The key the page before handed over, if it is for `user` and its deadline has not passed. */
+  async function claim(user) {
+    const to = worker();
+    if (!to) return null;
+    const answer = await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => resolve(event.data);
+      setTimeout(resolve, CLAIM_MS, null);
+      to.postMessage({ vault: 'take', user }, [channel.port2]);
+    });
+    if (!answer || answer.user !== user || !(answer.key instanceof CryptoKey) || !(answer.until >= Date.now())) return null;
+    return answer;
   }
 
   /** Wipes what is readable in one transaction; the sealed outbox stays (without its readable copy). */
@@ -132,15 +172,65 @@
     const salt = random(16);
     const raw = random(32);
     const wrapped = await encrypt(await pinKey(pin, salt, ITERATIONS), raw);
+    const fresh = await dataKey(raw);
     // Anything readable an earlier version kept in clear goes: the next sync brings it back.
     await withDb(name, SECRET.concat(['meta']), (tx) => {
       for (const store of SECRET) tx.objectStore(store).clear();
       const meta = tx.objectStore('meta');
       meta.delete('cursor');
       meta.delete('wiped');
-      meta.put(JSON.stringify({ salt: b64(salt), iterations: ITERATIONS, wrapped: b64(wrapped), failures: 0, created: Date.now() }), 'vault');
+      meta.put(JSON.stringify({ v: VAULT_VERSION, salt: b64(salt), iterations: ITERATIONS, wrapped: b64(wrapped), failures: 0, created: Date.now() }), 'vault');
     });
-    open(user, raw, lockMs);
+    open(user, fresh, Date.now() + lockMs);
+  }
+
+  /** A vault made by an earlier version, whose data key may have reached the disk in clear
+   * (its pages kept it in sessionStorage): every record is encrypted again under a new data
+   * key, wrapped by the same PIN, in one transaction. A record that does not decrypt is left
+   * as it is (it was unreadable already). */
+  async function rotate(name, record, wrapKey, oldRaw) {
+    const old = await dataKey(oldRaw);
+    const stores = SECRET.concat(['outbox']);
+    const db = await req(indexedDB.open(name));
+    let rows;
+    try {
+      const tx = db.transaction(stores);
+      rows = await Promise.all(stores.map(async (store) => {
+        const s = tx.objectStore(store);
+        const [keys, values] = await Promise.all([req(s.getAllKeys()), req(s.getAll())]);
+        return [store, keys, values];
+      }));
+    } finally {
+      db.close();
+    }
+    const raw = random(32);
+    const wrapped = await encrypt(wrapKey, raw);
+    const fresh = await aesKey(raw);
+    raw.fill(0);
+    const again = async (value) => {
+      if (typeof value !== 'string') return value;
+      try { return b64(await encrypt(fresh, await decrypt(old, unb64(value)))); } catch (e) { return value; }
+    };
+    const updated = await Promise.all(rows.map(async ([store, keys, values]) => [store, new Map(await Promise.all(keys.map(async (k, i) => {
+      const value = values[i];
+      // Outbox records: [id, queued_at, sealed, readable copy]; only the copy is under the data key.
+      return [k, store === 'outbox' && Array.isArray(value) ? value.slice(0, 3).concat([await again(value[3])]) : await again(value)];
+    })))]));
+    Object.assign(record, { v: VAULT_VERSION, wrapped: b64(wrapped), failures: 0 });
+    await withDb(name, stores.concat(['meta']), (tx) => {
+      for (const [store, values] of updated) {
+        const s = tx.objectStore(store);
+        // Only records still there: a sync may have delivered (removed) outbox entries meanwhile.
+        s.openCursor().onsuccess = (event) => {
+          const cursor = event.target.result;
+          if (!cursor) return;
+          if (values.has(cursor.key) && !(store === 'outbox' && typeof cursor.value === 'string')) cursor.update(values.get(cursor.key));
+          cursor.continue();
+        };
+      }
+      tx.objectStore('meta').put(JSON.stringify(record), 'vault');
+    });
+    return fresh;
   }
 
   /** Tries a PIN: -1 when open, else the attempts left (0: the readable data was wiped). */
@@ -151,13 +241,20 @@
     record.failures += 1; // counted before trying: closing the app mid-try gives no free attempt
     await writeVault(name, record);
     let raw = null;
+    const wrapKey = await pinKey(pin, unb64(record.salt), record.iterations);
     try {
-      raw = await decrypt(await pinKey(pin, unb64(record.salt), record.iterations), unb64(record.wrapped));
+      raw = await decrypt(wrapKey, unb64(record.wrapped));
     } catch (e) { /* wrong PIN */ }
     if (raw) {
-      record.failures = 0;
-      await writeVault(name, record);
-      open(user, raw, lockMs);
+      let opened;
+      if (record.v === VAULT_VERSION) {
+        record.failures = 0;
+        await writeVault(name, record);
+        opened = await dataKey(raw);
+      } else {
+        opened = await rotate(name, record, wrapKey, raw);
+      }
+      open(user, opened, Date.now() + lockMs);
       return -1;
     }
     const left = Math.max(ATTEMPTS - record.failures, 0);
@@ -165,24 +262,10 @@
     return left;
   }
 
-  /** At once, before the app starts: the data key this tab kept, if its deadline has not passed. */
-  (function reopen() {
-    const item = kept();
-    if (item && item.until >= Date.now()) {
-      rawKey = unb64(item.key);
-      openUser = item.user;
-    } else {
-      forget();
-    }
-  }());
-
-  const stillOpen = () => { const item = kept(); return !!item && item.until >= Date.now(); };
   /** The app was used: the deadline moves; `false` if it had already passed. */
   function touch(lockMs) {
-    const item = kept();
-    if (!item || item.until < Date.now()) return false;
-    item.until = Date.now() + lockMs;
-    sessionStorage.setItem(OPEN, JSON.stringify(item));
+    if (!key || Date.now() > until) return false;
+    until = Date.now() + lockMs;
     return true;
   }
 
@@ -239,12 +322,16 @@
   }
 
   async function start() {
+    try { sessionStorage.removeItem(OPEN); } catch (e) { /* storage disabled */ }
     const [session] = await readMeta('monalisa', ['session']);
     const who = session && JSON.parse(session);
     if (!who || who.role !== 'volunteer') { forget(); return show('none'); }
     me = { db: `monalisa-user-${who.user}`, user: who.user, lockMs: (who.lock_minutes || 5) * 60000, wipeDays: who.wipe_days || 14 };
-    if (rawKey && openUser === who.user) return show('open');
-    if (rawKey) { forget(); location.reload(); return undefined; } // kept for someone else
+    const handed = await claim(who.user);
+    if (handed) {
+      open(who.user, handed.key, handed.until);
+      return show('open');
+    }
     const [vault, wiped, sync] = await readMeta(me.db, ['vault', 'wiped', 'sync']);
     await sealQueued(me.db, who.seal_key).catch(() => {});
     if (wiped !== undefined) return show('wiped', wiped);
@@ -260,6 +347,12 @@
     return show('locked');
   }
 
+  /** Opened by the PIN: the screens are drawn where the form was; the focus goes there too. */
+  function opened() {
+    show('open');
+    if ($('main')) $('main').focus();
+  }
+
   document.addEventListener('submit', async (event) => {
     const form = event.target;
     if (!me || (form.id !== 'pin-new' && form.id !== 'pin-unlock')) return;
@@ -273,11 +366,11 @@
         if (!ok) return;
         await create(me.db, me.user, pin, me.lockMs);
         form.reset();
-        return location.reload(); // the app starts again, open
+        return opened(); // the islands were told, and draw the data
       }
       const left = await unlock(me.db, me.user, $('pin-code').value, me.lockMs);
       form.reset();
-      if (left < 0) return location.reload();
+      if (left < 0) return opened();
       if (left === 0) return show('wiped', false);
       sayLeft(left);
       $('pin-code').focus();
@@ -292,7 +385,7 @@
   addEventListener('pointerdown', used, true);
   addEventListener('keydown', used, true);
   setInterval(() => {
-    if (state === 'open' && !stillOpen()) lockNow();
+    if (state === 'open' && Date.now() > until) lockNow();
     if (state === 'wiped') endSession().catch(() => {});
   }, 5000);
 
@@ -318,7 +411,9 @@
         ? decrypt(k, unb64(v)).then((b) => dec.decode(b), () => null) : null)));
     },
     seal,
-    isOpen: () => !!rawKey,
+    isOpen: () => !!key,
+    /** Locks now (the page reloads onto the PIN screen). */
+    lock: lockNow,
     /** After a login with the password: the wipe is over. */
     loggedIn: (name) => withDb(name, ['meta'], (tx) => tx.objectStore('meta').delete('wiped')),
     /** For the tests of the IndexedDB module (no page around them). */

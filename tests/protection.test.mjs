@@ -10,35 +10,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  DEMO, PIN, assertAccessible, cachedText, indexedDbText, launch, localData, logIn, phoneContext, rawStores, removeDir,
+  DEMO, PIN, assertAccessible, cachedText, secretsOf, indexedDbText, launch, localData, logIn, phoneContext, rawStores, removeDir,
   reportsOnServer, startServer, tempDir, unlock, userDb, vaultState, waitControlled, waitForPage, waitHydrated,
   watchPage,
 } from './lib/harness.mjs';
-
-/** What the phone holds that must never be readable: every resident's personal fields,
- * decrypted with the app's own key (in the page, while it is open). The phone's owner's own
- * name stays readable (who is logged in): a resident sharing a name with the volunteer is
- * looked for by their other fields. */
-async function personalData([db, owner]) {
-  {
-    const stored = await new Promise((resolve) => {
-      const open = indexedDB.open(db);
-      open.onsuccess = () => {
-        const get = open.result.transaction('residents').objectStore('residents').getAll();
-        get.onsuccess = () => { open.result.close(); resolve(get.result); };
-      };
-    });
-    // eslint-disable-next-line no-undef
-    const residents = (await monalisaVault.reveal(stored)).map((t) => JSON.parse(t));
-    return residents.flatMap((r) => [r.first_name, r.last_name, r.address, r.phone, r.access_notes, r.likes])
-      .filter((v) => v && v.length >= 4 && !owner.includes(v));
-  }
-}
-
-async function secretsOf(page) {
-  const { session } = await localData(page);
-  return page.evaluate(personalData, [await userDb(page), session.display_name]);
-}
 
 /** Everything the phone keeps, as text: IndexedDB, Cache Storage, the tab's storage. */
 async function everythingKept(page) {

@@ -8,15 +8,22 @@
 //! (server-rendered on the volunteer's pages, see `pages::volunteer`): choosing the PIN,
 //! unlocking, counting wrong PINs (the fifth in a row wipes the readable data), the lock after
 //! `lock_minutes` without use (server policy), and the wipe of a phone that has not reached the
-//! server for `wipe_days`. While the app is open the data key is in memory and in the tab's
-//! `sessionStorage` (so moving between pages does not ask the PIN again), with a deadline that
-//! use pushes back; past it, or once the tab is closed, the PIN is needed again.
+//! server for `wipe_days`. While the app is open the data key is only in the page's memory (a
+//! non-extractable WebCrypto key), never in any storage the browser writes to disk; moving to
+//! another page of the app hands it over through the service worker's memory for a few seconds
+//! (so the PIN is not asked again), and the deadline that use pushes back goes with it. Past the
+//! deadline, or once the tab is closed, the PIN is needed again (`docs/protection-des-donnees.md`
+//! says why this design).
 //!
 //! It is JavaScript for the size of the phone's bundle: written in async Rust over WebCrypto
 //! and IndexedDB, the same cost about 25 KB gzip, more than the budget had left. The app's
 //! WebAssembly calls it through the bindings below. `vault.js` runs before the WebAssembly
-//! starts and knows at once whether this tab holds the data key; it reloads the page when the
-//! PIN opens the data or the app locks, so the screens never wait for it.
+//! starts; when the data opens (the key handed over by the page before, or the PIN) it fires
+//! the window event [`OPENED_EVENT`], on which the islands read the data and sync. It reloads
+//! the page when the app locks, so nothing read stays on screen.
+
+/// The window event `vault.js` fires when the data key is there.
+pub const OPENED_EVENT: &str = "monalisa-vault-open";
 
 /// Whether the data key is in memory (the app is open).
 pub fn is_open() -> bool {

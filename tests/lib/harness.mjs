@@ -77,6 +77,14 @@ export async function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }
 
+/** A browser on a profile directory of its own (kept on disk, like a phone's), with a phone's
+ * screen and language: a persistent context. */
+export async function launchProfile(dir, options = {}) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, viewport: PHONE, locale: 'fr-FR', ...options,
+  });
+}
+
 /** Records CSP violations and page errors, to assert there were none. */
 export function watchPage(page) {
   const problems = [];
@@ -162,12 +170,11 @@ export async function vaultState(page) {
   return page.evaluate(() => document.documentElement.dataset.vault);
 }
 
-/** On a volunteer's page: chooses the PIN (first time on this phone) or enters it; the page
- * reloads with the data open. */
+/** On a volunteer's page: chooses the PIN (first time on this phone) or enters it; the data
+ * opens in the same page (the key stays in its memory). */
 export async function unlock(page, pin = PIN) {
   const state = await vaultState(page);
   if (state === 'open') return;
-  const reloaded = page.waitForEvent('load');
   if (state === 'nopin') {
     await page.locator('#pin-new-1').fill(pin);
     await page.locator('#pin-new-2').fill(pin);
@@ -176,8 +183,7 @@ export async function unlock(page, pin = PIN) {
     await page.locator('#pin-code').fill(pin);
     await page.locator('#pin-unlock button[type="submit"]').click();
   }
-  await reloaded;
-  assert.equal(await vaultState(page), 'open');
+  await page.waitForFunction(() => document.documentElement.dataset.vault === 'open', null, { timeout: 30_000 });
   await waitHydrated(page);
 }
 
@@ -298,3 +304,28 @@ export const indexedDbText = () => (async () => {
   }
   return all;
 })();
+
+/** What the phone holds that must never be readable: every resident's personal fields,
+ * decrypted with the app's own key (in the page, while it is open). The phone's owner's own
+ * name stays readable (who is logged in): a resident sharing a name with the volunteer is
+ * looked for by their other fields. */
+async function personalData([db, owner]) {
+  {
+    const stored = await new Promise((resolve) => {
+      const open = indexedDB.open(db);
+      open.onsuccess = () => {
+        const get = open.result.transaction('residents').objectStore('residents').getAll();
+        get.onsuccess = () => { open.result.close(); resolve(get.result); };
+      };
+    });
+    // eslint-disable-next-line no-undef
+    const residents = (await monalisaVault.reveal(stored)).map((t) => JSON.parse(t));
+    return residents.flatMap((r) => [r.first_name, r.last_name, r.address, r.phone, r.access_notes, r.likes])
+      .filter((v) => v && v.length >= 4 && !owner.includes(v));
+  }
+}
+
+export async function secretsOf(page) {
+  const { session } = await localData(page);
+  return page.evaluate(personalData, [await userDb(page), session.display_name]);
+}

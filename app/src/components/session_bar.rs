@@ -126,6 +126,8 @@ fn start_sync(sync: SyncState, user: UserId) {
             }
         });
         let offline = window_event_listener(leptos::ev::offline, move |_| sync.online.set(false));
+        // Locked, a sync only delivers the sealed outbox: once the data is open, it pulls too.
+        let opened = window_event_listener_untyped(crate::vault::OPENED_EVENT, move |_| sync_now(sync, user));
         let visible = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
             if web_sys::window()
                 .and_then(|w| w.document())
@@ -138,7 +140,7 @@ fn start_sync(sync: SyncState, user: UserId) {
             let _ = doc.add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
         }
         visible.forget();
-        std::mem::forget((online, offline));
+        std::mem::forget((online, offline, opened));
         schedule(sync, user);
     }
 }

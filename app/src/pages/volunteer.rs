@@ -232,11 +232,17 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     let decline_open = RwSignal::new(None::<VisitId>);
     // Forms are drawn once (redrawing would lose what is being typed); lists follow the data.
     let form_drawn = RwSignal::new(None::<String>);
-    // Nothing is read until the PIN opened the data: the PIN screens are `public/vault.js`'s,
-    // which reloads the page once the data is open (and when it locks again).
+    // Nothing is read until the data is open: the PIN screens are `public/vault.js`'s, which
+    // says when the key is there (and reloads the page when it locks again).
+    let opened = RwSignal::new(0u32);
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    std::mem::forget(window_event_listener_untyped(crate::vault::OPENED_EVENT, move |_| {
+        opened.update(|n| *n += 1)
+    }));
     Effect::new(move |_| {
         let user = session.info.get().map(|i| i.user);
         sync.generation.track();
+        opened.track();
         if !crate::vault::is_open() {
             return;
         }
@@ -285,6 +291,9 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             );
         };
         let _ = info;
+        // Tracked before the check: when the data opens (in this page), this draws again.
+        data.track();
+        opened.track();
         if !crate::vault::is_open() {
             return String::new();
         }
@@ -652,7 +661,7 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
     };
     let decline_form = if declining {
         format!(
-            "<form class=\"form\" data-form=\"decline\"><label for=\"why\">{}</label><input id=\"why\" name=\"note\" type=\"text\" maxlength=\"500\">\
+            "<form class=\"form\" data-form=\"decline\" autocomplete=\"off\"><label for=\"why\">{}</label><input id=\"why\" name=\"note\" type=\"text\" maxlength=\"500\">\
              <button type=\"submit\">{}</button> <button type=\"button\" class=\"link\" data-action=\"decline-cancel\">{}</button></form>",
             t(lang, Msg::DeclineReason),
             t(lang, Msg::DeclineSend),
@@ -835,8 +844,11 @@ fn render_report_form(
             )
         })
         .collect();
+    // `autocomplete="off"` on the volunteer's forms: otherwise Chromium writes what is typed in
+    // them to the profile in clear (form state kept with the tab's session in `Sessions/`, and
+    // autofill entries), where a copy of the profile would read it (issue 13).
     format!(
-        "<form class=\"card form report\" data-form=\"report\" data-testid=\"report-form\">\
+        "<form class=\"card form report\" data-form=\"report\" data-testid=\"report-form\" autocomplete=\"off\">\
          <p class=\"person\"><strong>{name}</strong></p>\
          <fieldset><legend>{l_outcome}</legend>{outcomes}</fieldset>\
          <label for=\"r-day\">{l_day}</label><input id=\"r-day\" name=\"day\" type=\"date\" value=\"{day}\" required>\
@@ -883,7 +895,7 @@ fn render_absences(lang: Lang, view: &LocalView) -> String {
         })
         .collect();
     format!(
-        "<p>{intro}</p><form class=\"card form\" data-form=\"absence\" data-testid=\"absence-form\">\
+        "<p>{intro}</p><form class=\"card form\" data-form=\"absence\" data-testid=\"absence-form\" autocomplete=\"off\">\
          <label for=\"a-first\">{first}</label><input id=\"a-first\" name=\"day\" type=\"date\" required>\
          <label for=\"a-last\">{last}</label><input id=\"a-last\" name=\"next\" type=\"date\" required>\
          <button type=\"submit\" class=\"primary\">{declare}</button></form><ul>{pending}</ul>",

@@ -47,6 +47,9 @@ pub struct SyncState {
     /// Bumped after each change to the local data (the screens reload).
     pub generation: RwSignal<u32>,
     failures: RwSignal<u32>,
+    /// A sync was asked for while one ran (e.g. the data opened during a push-only sync): one
+    /// more runs after it.
+    again: RwSignal<bool>,
 }
 
 pub fn use_sync() -> SyncState {
@@ -72,6 +75,7 @@ impl SyncState {
             error: RwSignal::new(None),
             generation: RwSignal::new(0),
             failures: RwSignal::new(0),
+            again: RwSignal::new(false),
         }
     }
 }
@@ -110,11 +114,23 @@ pub enum AfterSync {
     Wipe,
 }
 
-/// One sync now (unless one is running): push the outbox, pull changes, record the outcome.
+/// One sync now: push the outbox, pull changes, record the outcome. Asked while one runs, it
+/// runs once more after that one (what it would do may have changed: the data opened).
 pub async fn run(state: SyncState, user: UserId) -> AfterSync {
     if state.running.get_untracked() {
+        state.again.set(true);
         return AfterSync::Done;
     }
+    loop {
+        let after = run_once(state, user).await;
+        if !matches!(after, AfterSync::Done) || !state.again.get_untracked() {
+            return after;
+        }
+        state.again.set(false);
+    }
+}
+
+async fn run_once(state: SyncState, user: UserId) -> AfterSync {
     state.running.set(true);
     let store = UserStore::new(user);
     // Locked (or wiped), the phone can still deliver its sealed outbox; it pulls once open.
