@@ -28,6 +28,7 @@ test('every page is accessible in French and English', async () => {
             await logIn(page, server.url, DEMO[who]);
           } else {
             const res = await context.request.post(server.url + '/api/v1/login', {
+              headers: { origin: server.url },
               data: { login: DEMO[who][0], password: DEMO[who][1], device_label: 'test' },
             });
             assert.equal(res.status(), 200);
@@ -128,6 +129,7 @@ test('a browser too old for the app reads the page and sees the notice', async (
 // and buttons in both tables.
 async function flagAReport(baseUrl, context) {
   const pull = await context.request.post(baseUrl + '/api/sync/v1/pull', {
+    headers: { origin: baseUrl },
     data: { request: { protocol: 1, cursor: null, limit: 50 } },
   });
   assert.equal(pull.status(), 200);
@@ -142,6 +144,7 @@ async function flagAReport(baseUrl, context) {
     { id: 'e'.repeat(32), recorded_at: Date.now(), body: { report: { ...report, visit: null, resident: 999999 } } },
   ];
   const push = await context.request.post(baseUrl + '/api/sync/v1/push', {
+    headers: { origin: baseUrl },
     data: { request: { protocol: 1, sent_at: 0, mutations } },
   });
   assert.equal(push.status(), 200);

@@ -146,7 +146,7 @@ test('PIN, lock, five wrong PINs: nothing readable, and the sealed report still 
     const sent = dossier.reports.filter((r) => r.note === note);
     assert.equal(sent.length, 1, 'the note reached the team');
     assert.deepEqual(sent[0].concerns.map((c) => c.kind), ['fall']);
-    await until(async () => (await context.request.post(server.url + '/api/v1/session', { data: {} })).status() === 401);
+    await until(async () => (await context.request.post(server.url + '/api/v1/session', { headers: { origin: server.url }, data: {} })).status() === 401);
     assert.deepEqual((await page.evaluate(rawStores, await userDb(page))).outbox, [], 'delivered, so gone from the phone');
     assert.deepEqual(await reportsOnServer(server), received, 'nothing sent twice');
 

@@ -328,10 +328,7 @@ pub fn query_param(name: &str) -> Option<String> {
 
 /// Only a path on this site (no other host): where to go after logging in.
 pub fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
-        _ => "/accueil".to_owned(),
-    }
+    next.as_deref().and_then(crate::routes::safe_return_path).unwrap_or("/accueil").to_owned()
 }
 
 #[cfg(test)]
@@ -356,6 +353,7 @@ mod tests {
     fn next_stays_on_site() {
         assert_eq!(safe_next(Some("/comptes".into())), "/comptes");
         assert_eq!(safe_next(Some("//evil".into())), "/accueil");
+        assert_eq!(safe_next(Some("/\t/evil.example/".into())), "/accueil");
         assert_eq!(safe_next(None), "/accueil");
     }
 }

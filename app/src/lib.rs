@@ -23,6 +23,7 @@ pub mod components;
 pub mod coverage;
 pub mod domain;
 pub mod env;
+pub mod html;
 pub mod i18n;
 pub mod local_store;
 pub mod pages;

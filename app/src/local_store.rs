@@ -89,6 +89,15 @@ pub struct LocalView {
     pub sync: SyncMeta,
     /// When each mutation in the outbox was queued (readable or not).
     pub waiting: Vec<crate::domain::Timestamp>,
+    /// Mutations the server refused, kept until the volunteer corrects them.
+    pub refused: Vec<Refused>,
+}
+
+/// A mutation the server refused, with its reason (a code of the server's).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    pub reason: String,
+    pub mutation: crate::sync::Mutation,
 }
 
 /// Counts a device check in IndexedDB (one read-write transaction), reads the count back in a
@@ -159,12 +168,14 @@ impl UserStore {
 
     /// Puts a mutation in the outbox (sealed to the server, and encrypted for the screens) and
     /// removes the draft it came from, in one transaction.
+    /// `corrects`: the refused mutation this one corrects (no longer kept once it is queued).
     pub async fn submit(
         &self,
         entry: &crate::sync::engine::OutboxEntry,
         draft_key: Option<&str>,
+        corrects: Option<&crate::domain::ClientId>,
     ) -> Result<(), LocalStoreError> {
-        imp::submit(self.user, entry, draft_key).await
+        imp::submit(self.user, entry, draft_key, corrects).await
     }
 
     pub async fn clear_notices(&self) -> Result<(), LocalStoreError> {
@@ -189,7 +200,7 @@ impl UserStore {
 
 impl crate::sync::engine::LocalDb for UserStore {
     async fn enqueue(&self, entry: crate::sync::engine::OutboxEntry) -> Result<(), crate::sync::engine::SyncError> {
-        Ok(imp::submit(self.user, &entry, None).await?)
+        Ok(imp::submit(self.user, &entry, None, None).await?)
     }
 
     async fn outbox(&self, limit: usize) -> Result<Vec<crate::sync::engine::Outgoing>, crate::sync::engine::SyncError> {
@@ -218,7 +229,7 @@ mod imp {
     use super::*;
     use crate::domain::{ClientId, Timestamp};
     use crate::sync::engine::{OutboxEntry, Outgoing, RoundNotice, SentRecord, round_notices};
-    use crate::sync::{Ack, Change, Cursor, PullResponse, RecordKind, SealedMutation, VisitRecord};
+    use crate::sync::{Ack, AckStatus, Change, Cursor, PullResponse, RecordKind, SealedMutation, VisitRecord};
     use crate::vault;
     use rexie::{ObjectStore, Rexie, Store, Transaction, TransactionMode};
     use wasm_bindgen::JsValue;
@@ -551,7 +562,20 @@ mod imp {
         db.close();
         let local: Vec<JsValue> = if open { queued.iter().map(|q| q.local.clone()).collect() } else { Vec::new() };
         let [residents, visits, reports, notices] = <[Vec<JsValue>; 4]>::try_from(hidden).unwrap_or_default();
+        let kept: Vec<(&SentRecord, JsValue)> =
+            sent.iter().filter_map(|s| Some((s, JsValue::from_str(s.kept.as_deref().filter(|_| open)?)))).collect();
+        let kept_texts = reveal_texts(&kept.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()).await?;
+        let refused = kept
+            .iter()
+            .zip(kept_texts)
+            .filter_map(|((s, _), text)| {
+                let entry: OutboxEntry = from_json(&text)?;
+                let AckStatus::Rejected { reason } = &s.status else { return None };
+                Some(Refused { reason: reason.clone(), mutation: entry.mutation })
+            })
+            .collect();
         Ok(LocalView {
+            refused,
             residents: decode(reveal_texts(&residents).await?),
             visits: decode(reveal_texts(&visits).await?),
             reports: decode(reveal_texts(&reports).await?),
@@ -588,10 +612,22 @@ mod imp {
         user: UserId,
         entry: &OutboxEntry,
         draft_key: Option<&str>,
+        corrects: Option<&ClientId>,
     ) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
         let envelope = envelope(&db, entry).await?;
-        let tx = db.transaction(&["outbox", "drafts", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        let tx =
+            db.transaction(&["outbox", "drafts", "sent", META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
+        // A correction: the refused mutation it replaces is no longer kept (same transaction).
+        if let Some(id) = corrects {
+            let sent = tx.store("sent").map_err(failed)?;
+            if let Some(mut record) =
+                sent.get(js(id.as_str())).await.map_err(failed)?.as_ref().and_then(from_json::<SentRecord>)
+            {
+                record.kept = None;
+                sent.put(&to_json(&record)?, Some(&js(id.as_str()))).await.map_err(failed)?;
+            }
+        }
         let meta = tx.store(META_STORE).map_err(failed)?;
         let next = meta.get(js(OUTBOX_NEXT_KEY)).await.map_err(failed)?.and_then(|v| v.as_f64()).unwrap_or(1.0);
         tx.store("outbox").map_err(failed)?.put(&envelope, Some(&JsValue::from_f64(next))).await.map_err(failed)?;
@@ -631,7 +667,9 @@ mod imp {
                 continue;
             };
             if let Some(ack) = acks.iter().find(|a| a.id == q.id) {
-                let record = SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now };
+                // Refused: its readable copy (still encrypted) stays, for the volunteer to correct.
+                let kept = matches!(ack.status, AckStatus::Rejected { .. }).then(|| q.local.as_string()).flatten();
+                let record = SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now, kept };
                 sent.put(&to_json(&record)?, Some(&js(ack.id.as_str()))).await.map_err(failed)?;
                 outbox.delete(key).await.map_err(failed)?;
             }
@@ -790,7 +828,12 @@ mod imp {
     pub(super) async fn draft(_: UserId, _: &str) -> Result<Option<String>, LocalStoreError> {
         Err(NONE)
     }
-    pub(super) async fn submit(_: UserId, _: &OutboxEntry, _: Option<&str>) -> Result<(), LocalStoreError> {
+    pub(super) async fn submit(
+        _: UserId,
+        _: &OutboxEntry,
+        _: Option<&str>,
+        _: Option<&crate::domain::ClientId>,
+    ) -> Result<(), LocalStoreError> {
         Err(NONE)
     }
     pub(super) async fn outgoing(_: UserId, _: usize) -> Result<Vec<crate::sync::engine::Outgoing>, LocalStoreError> {

@@ -68,7 +68,7 @@ fn text(fields: &Fields, name: &str, required: bool) -> Result<String, FieldErro
     if required && value.is_empty() {
         return Err(err(name, Reason::Required));
     }
-    if value.chars().count() > MAX_TEXT || value.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+    if value.chars().count() > MAX_TEXT || !crate::domain::text::acceptable(value) {
         return Err(err(name, if value.chars().count() > MAX_TEXT { Reason::TooLong } else { Reason::Invalid }));
     }
     Ok(value.replace("\r\n", "\n"))
@@ -249,7 +249,7 @@ pub fn parse_resident(fields: &Fields, today: Date) -> Result<ResidentDraft, Fie
         (_, "") => return Err(err("consentement_mode", Reason::Required)),
         (day, how) => {
             let day = Date::parse(day).map_err(|_| err("consentement_date", Reason::Invalid))?;
-            if day > today {
+            if crate::domain::windows::consent(day, today).is_err() {
                 return Err(err("consentement_date", Reason::Date));
             }
             let how = ConsentMethod::from_code(how).ok_or_else(|| err("consentement_mode", Reason::Invalid))?;
@@ -286,7 +286,12 @@ pub fn parse_resident(fields: &Fields, today: Date) -> Result<ResidentDraft, Fie
             .ok_or_else(|| err("isolement", Reason::Invalid))?,
         preferred: parse_slots(fields)?,
         consent,
-        follow_up_start: optional_date(fields, "debut_suivi")?.ok_or_else(|| err("debut_suivi", Reason::Required))?,
+        follow_up_start: optional_date(fields, "debut_suivi")?
+            .ok_or_else(|| err("debut_suivi", Reason::Required))
+            .and_then(|d| match crate::domain::windows::follow_up_start(d, today) {
+                Ok(()) => Ok(d),
+                Err(_) => Err(err("debut_suivi", Reason::Date)),
+            })?,
         follow_up,
         volunteer: match field(fields, "benevole") {
             "" => None,
@@ -471,6 +476,9 @@ mod tests {
             ("isolement", "4", "isolement", Reason::Invalid),
             ("consentement_date", "", "consentement_date", Reason::Required),
             ("consentement_date", "2026-11-30", "consentement_date", Reason::Date),
+            ("consentement_date", "1000-01-01", "consentement_date", Reason::Date),
+            ("debut_suivi", "9999-12-31", "debut_suivi", Reason::Date),
+            ("debut_suivi", "1000-01-01", "debut_suivi", Reason::Date),
             ("consentement_mode", "", "consentement_mode", Reason::Required),
             ("consentement_mode", "email", "consentement_mode", Reason::Invalid),
             ("debut_suivi", "", "debut_suivi", Reason::Required),

@@ -33,6 +33,9 @@ pub struct ResidentForPlan {
 #[derive(Clone, Debug)]
 pub struct ScopeWeek {
     pub week_start: Date,
+    /// The first day visits may go on: the week's Monday, or today for the week under way (no
+    /// visit is planned on a day already past).
+    pub first_day: Date,
     pub volunteers: Vec<Volunteer>,
     pub residents: Vec<ResidentForPlan>,
     /// An ambassador's locks: only this volunteer may do this resident's visit this week (and,
@@ -112,6 +115,9 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
             absences,
         });
         for (k, slot) in v.availability.iter().enumerate() {
+            if start.add_days(i32::from(slot.weekday.index())) < week.first_day {
+                continue;
+            }
             let day = i64::from(slot.weekday.index());
             let (from, to) = (i64::from(slot.start.get()), i64::from(slot.end.get()));
             let max_visits = ((to - from) / 60).clamp(1, i64::from(v.weekly_capacity.max(1))) as u32;
@@ -140,6 +146,7 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
         let mut windows: Vec<[i64; 2]> = slots
             .iter()
             .filter(|s| r.follow_up.is_active_on(start.add_days(i32::from(s.weekday.index()))))
+            .filter(|s| start.add_days(i32::from(s.weekday.index())) >= week.first_day)
             .filter(|s| i64::from(s.end.get()) - i64::from(s.start.get()) >= VISIT_MINUTES)
             .map(|s| {
                 let day = i64::from(s.weekday.index());
@@ -437,10 +444,23 @@ mod tests {
     fn week(residents: Vec<ResidentForPlan>) -> ScopeWeek {
         ScopeWeek {
             week_start: d("2026-12-07"),
+            first_day: d("2026-12-07"),
             volunteers: vec![volunteer(1), volunteer(2)],
             residents,
             locks: HashMap::new(),
         }
+    }
+
+    #[test]
+    fn the_week_under_way_is_planned_from_today() {
+        // Residents free on Tuesday only; the week is planned on Wednesday: nothing is placed
+        // on the day already past, and no volunteer shift of Monday or Tuesday is offered.
+        let w = ScopeWeek { first_day: d("2026-12-09"), ..week(vec![resident(1, Rhythm::Weekly, Some("2026-12-01"))]) };
+        let instance = build_instance(&w);
+        assert!(instance.visits.is_empty(), "{:?}", instance.visits);
+        assert!(instance.shifts.iter().all(|s| s.day >= 2), "{:?}", instance.shifts);
+        let monday = build_instance(&week(vec![resident(1, Rhythm::Weekly, Some("2026-12-01"))]));
+        assert_eq!(monday.visits.len(), 1);
     }
 
     #[test]

@@ -142,9 +142,86 @@ pub fn path_known(path: &str) -> bool {
     ROUTES.iter().any(|r| crate::auth::path_matches(r.path, path))
 }
 
+/// Where a page may send the browser after an action (the login's `retour`, the language
+/// switch's `to`): a path of this site, or `None`. Browsers drop tabs and line breaks from
+/// URLs and read `\` as `/`, so `/<tab>/evil.example/` or `/\evil.example` would leave the
+/// site: any control character, white space or backslash is refused, also once
+/// percent-decoded (as a second decoding could read it), and so is a second leading slash.
+pub fn safe_return_path(path: &str) -> Option<&str> {
+    fn acceptable(p: &str) -> bool {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    }
+    let mut text = path.to_owned();
+    for _ in 0..3 {
+        if !acceptable(&text) {
+            return None;
+        }
+        match percent_decoded(&text) {
+            Some(next) if next != text => text = next,
+            Some(_) => return Some(path),
+            None => return None,
+        }
+    }
+    None
+}
+
+/// `%XX` sequences decoded (as UTF-8, lossily); `None` for a malformed one.
+fn percent_decoded(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn return_paths() {
+        for (input, expected) in [
+            ("/comptes", Some("/comptes")),
+            ("/personnes/fiche?id=3&x=%C3%A9", Some("/personnes/fiche?id=3&x=%C3%A9")),
+            ("/planification?semaine=2026-12-07", Some("/planification?semaine=2026-12-07")),
+            ("/", Some("/")),
+            ("//evil.example/", None),
+            ("/\\evil.example/", None),
+            ("/\tevil", None),
+            ("/\t/evil.example/", None),
+            ("/\n/evil.example/", None),
+            ("/\r/evil.example/", None),
+            ("/%09/evil.example/", None),
+            ("/%0a/evil.example/", None),
+            ("/%0D/evil.example/", None),
+            ("/%2F/evil.example/", None),
+            ("/%5Cevil.example/", None),
+            ("/%252F%252Fevil.example/", None),
+            ("/%25250a/evil.example/", None),
+            ("/% /x", None),
+            ("/%zz", None),
+            ("/ /evil.example", None),
+            ("/\u{a0}/evil.example", None),
+            ("/\u{2028}x", None),
+            ("https://evil.example/", None),
+            ("javascript:alert(1)", None),
+            ("evil.example", None),
+            ("", None),
+        ] {
+            assert_eq!(safe_return_path(input), expected, "{input:?}");
+        }
+    }
 
     #[test]
     fn no_two_entries_overlap() {

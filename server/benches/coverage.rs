@@ -111,6 +111,7 @@ async fn run() {
         let res = client
             .post(format!("{url}/api/v1/coverage/view"))
             .header("cookie", &coordinator)
+            .header("origin", &url)
             .json(&json!({ "from": null, "to": null }))
             .send()
             .await
@@ -161,8 +162,14 @@ async fn run() {
             "id": format!("{:032x}", 0xbe7c_0000u64 + i as u64), "recorded_at": monalisa_app::backend::now_ms(),
             "body": { "report": { "visit": null, "resident": volunteer.1, "day": today.to_string(), "outcome": "done",
                 "duration_minutes": 45, "mood": 3, "concerns": ["other"], "note": "", "proposed_next": null } } }] } });
-        let res =
-            client.post(format!("{url}/api/sync/v1/push")).header("cookie", &phone).json(&push).send().await.unwrap();
+        let res = client
+            .post(format!("{url}/api/sync/v1/push"))
+            .header("cookie", &phone)
+            .header("origin", &url)
+            .json(&push)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         after.push(view().await.0);
     }

@@ -153,6 +153,7 @@ async fn first_sync() {
             let res = client
                 .post(format!("{url}/api/sync/v1/pull"))
                 .header("cookie", &cookie)
+                .header("origin", &url)
                 .header("content-type", "application/json")
                 .header("accept-encoding", encoding)
                 .body(body)
@@ -336,13 +337,14 @@ async fn push_round(
                     .map(|i| {
                         n += 1;
                         json!({ "id": format!("{:032x}", n), "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-                            "visit": null, "resident": me.residents[i % me.residents.len()], "day": TODAY, "outcome": "done",
+                            "visit": null, "resident": me.residents[i % me.residents.len()], "day": monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0.to_string(), "outcome": "done",
                             "duration_minutes": 40, "mood": 3, "concerns": [], "note": "ok", "proposed_next": null } } })
                     })
                     .collect();
                 let res = http
                     .post(format!("{url}/api/sync/v1/push"))
                     .header("cookie", &me.cookie)
+                    .header("origin", &url)
                     .json(&json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": mutations } }))
                     .send()
                     .await

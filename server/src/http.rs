@@ -6,7 +6,7 @@ use crate::assets::Site;
 use axum::{
     Router,
     body::Body,
-    extract::{ConnectInfo, FromRef, Path, Query, Request, State},
+    extract::{ConnectInfo, FromRef, Path, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
@@ -17,7 +17,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use monalisa_app::api::ApiError;
 use monalisa_app::auth::{Access, Caching, RouteKind};
 use monalisa_app::backend::ServerContext;
-use monalisa_app::backend::auth::{Authentication, RequestMeta, authenticate};
+use monalisa_app::backend::auth::{Authentication, DEVICE_COOKIE, RequestMeta, SESSION_COOKIE, authenticate};
 use monalisa_app::env::PageEnv;
 use monalisa_app::i18n::{Lang, Msg, t};
 use monalisa_app::{App, routes, shell};
@@ -184,8 +184,9 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
 }
 
 /// A state-changing request must come from this site's own pages: its `Origin` (or, failing
-/// that, `Sec-Fetch-Site`) must say so. Requests without either come from non-browser
-/// clients, which carry no ambient cookies of a victim. A form posted by one of our pages
+/// that, `Sec-Fetch-Site`) must say so. Every browser the app supports sends `Origin` on a
+/// POST, so one carrying a session or device cookie with neither header is refused; without
+/// them (a program logging in) it rides on nobody's session and may go on. A form posted by one of our pages
 /// says `Origin: null` (our referrer policy is `no-referrer`): then only `Sec-Fetch-Site`
 /// can vouch for it, and without it the request is refused.
 pub fn same_origin(headers: &HeaderMap) -> bool {
@@ -197,7 +198,10 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
             let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
             host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host))
         }
-        None => fetch_site.is_none_or(|site| site == "same-origin" || site == "none"),
+        None => match fetch_site {
+            Some(site) => site == "same-origin" || site == "none",
+            None => [SESSION_COOKIE, DEVICE_COOKIE].iter().all(|name| cookie(headers, name).is_none()),
+        },
     }
 }
 
@@ -220,7 +224,7 @@ fn error_page(status: StatusCode, lang: Lang, retour: &str) -> Response {
         (t(lang, Msg::ErrForbidden), t(lang, Msg::BackHome))
     };
     let target = if status == StatusCode::UNAUTHORIZED {
-        format!("/connexion?retour={}", retour.replace('&', "%26").replace('#', "%23").replace('?', "%3F"))
+        format!("/connexion?retour={}", monalisa_app::html::encode_path(retour))
     } else {
         "/".to_owned()
     };
@@ -239,6 +243,15 @@ fn error_page(status: StatusCode, lang: Lang, retour: &str) -> Response {
         .into_response()
 }
 
+/// A path no route has, and which the page router or a file service would misread: an empty
+/// segment (a trailing slash, `//`) or one longer than a file name can be (255 bytes).
+fn odd_path(path: &str) -> bool {
+    path != "/" && path.strip_prefix('/').is_none_or(|rest| rest.split('/').any(|s| s.is_empty() || s.len() > 255))
+}
+
+/// Where requests for an odd path are rendered: no route has it, so the page is "not found".
+const NOT_FOUND_PATH: &str = "/introuvable";
+
 /// Access control from the route table (`monalisa_app::routes`): unknown routes are 404,
 /// state-changing requests must be same-origin, and each route's rule is enforced (401 not
 /// logged in, 403 wrong role). The caller is attached to the request for the handlers;
@@ -246,6 +259,23 @@ fn error_page(status: StatusCode, lang: Lang, retour: &str) -> Response {
 async fn access_control(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return error_json(&ApiError::TooLarge);
+    }
+    if odd_path(&path) {
+        if wants_html(&req) {
+            // The app's "page not found" (404); the page router would read `/journal/` as `/journal`.
+            *req.uri_mut() = axum::http::Uri::from_static(NOT_FOUND_PATH);
+            return next.run(req).await;
+        }
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(serde_json::json!({ "code": "not_found" })),
+        )
+            .into_response();
+    }
     let Some(spec) = routes::find(method.as_str(), &path) else {
         if wants_html(&req) {
             return next.run(req).await; // the app's 404 page
@@ -351,24 +381,14 @@ struct SwitchQuery {
     to: Option<String>,
 }
 
-/// Only a path on this site: no scheme, no other host (`//evil`), no backslash tricks.
-fn safe_return_path(to: Option<&str>) -> &str {
-    match to {
-        Some(p)
-            if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) =>
-        {
-            p
-        }
-        _ => "/",
-    }
-}
-
+/// The language switch: sets the cookie, then goes back to the page (a path of this site
+/// only, by the one return-path rule, `routes::safe_return_path`).
 async fn switch_language(Path(code): Path<String>, Query(q): Query<SwitchQuery>) -> Response {
     let Some(lang) = Lang::from_code(&code) else {
         return (StatusCode::NOT_FOUND, "langue inconnue / unknown language").into_response();
     };
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
-    let mut res = Redirect::to(safe_return_path(q.to.as_deref())).into_response();
+    let mut res = Redirect::to(q.to.as_deref().and_then(routes::safe_return_path).unwrap_or("/")).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -387,7 +407,7 @@ struct PublishForm {
 async fn publish_plan(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<PublishForm>,
+    Form(form): Form<PublishForm>,
 ) -> Response {
     let Ok(week) = monalisa_app::domain::Date::parse(&form.semaine) else {
         return error_json(&ApiError::Invalid { field: "semaine".into(), reason: "a date YYYY-MM-DD".into() });
@@ -440,7 +460,7 @@ struct LockForm {
 async fn lock_plan(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<LockForm>,
+    Form(form): Form<LockForm>,
 ) -> Response {
     use monalisa_app::domain::{Date, ResidentId, VolunteerId};
     let Ok(week) = Date::parse(&form.semaine) else {
@@ -505,7 +525,7 @@ async fn lock_plan(
 async fn enter_report(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     use monalisa_app::domain::{ClientId, ConcernKind, Mood, Outcome, Timestamp, VisitId};
     use monalisa_app::sync::{AckStatus, Mutation, MutationBody, PROTOCOL_VERSION, PushRequest, ReportInput};
@@ -537,10 +557,17 @@ async fn enter_report(
         Ok(None) => return error_json(&ApiError::NotFound),
         Err(e) => return error_json(&monalisa_app::backend::internal(e)),
     };
+    let day = match field("jour") {
+        "" => entry.day,
+        text => match monalisa_app::domain::Date::parse(text) {
+            Ok(d) => d,
+            Err(_) => return invalid("jour", "a date YYYY-MM-DD"),
+        },
+    };
     let input = ReportInput {
         visit: Some(visit),
         resident: entry.resident,
-        day: entry.day,
+        day,
         outcome,
         duration_minutes,
         mood,
@@ -604,7 +631,7 @@ struct FollowForm {
 async fn follow_concern(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<FollowForm>,
+    Form(form): Form<FollowForm>,
 ) -> Response {
     use monalisa_app::api::concerns::FollowUpStep;
     use monalisa_app::domain::{ClientId, ConcernKind, Timestamp};
@@ -650,7 +677,7 @@ struct ReviewedForm {
 async fn mark_reviewed(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<ReviewedForm>,
+    Form(form): Form<ReviewedForm>,
 ) -> Response {
     use monalisa_app::api::review::ReviewItem;
     let Some(item) = ReviewItem::from_form(&form.kind, &form.id) else {
@@ -675,7 +702,7 @@ async fn mark_reviewed(
 async fn release_quarantined(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<ReviewedForm>,
+    Form(form): Form<ReviewedForm>,
 ) -> Response {
     let Some(id) = monalisa_app::domain::ClientId::parse(&form.id).filter(|_| form.kind == "envoi") else {
         let invalid = ApiError::Invalid { field: "id".into(), reason: "envoi, and its id".into() };
@@ -731,7 +758,45 @@ async fn form_fields(req: Request<Body>) -> Result<(axum::http::request::Parts, 
     let again = Request::from_parts(parts.clone(), body);
     match axum::Form::<Vec<(String, String)>>::from_request(again, &()).await {
         Ok(axum::Form(fields)) => Ok((parts, fields)),
-        Err(e) => Err(error_json(&ApiError::BadRequest(e.body_text()))),
+        Err(e) => Err(rejected(e.status(), e.body_text())),
+    }
+}
+
+/// Bodies larger than this are refused before anything reads them (axum's own limit for
+/// forms; the same for the server functions' JSON).
+const BODY_LIMIT: u64 = 2 * 1024 * 1024;
+
+/// A body or query that does not read answers as the rest of the API does, in JSON
+/// `{"code": …}`: 413 `too_large` over the limit, else 400 `bad_request`.
+fn rejected(status: StatusCode, text: String) -> Response {
+    error_json(&if status == StatusCode::PAYLOAD_TOO_LARGE { ApiError::TooLarge } else { ApiError::BadRequest(text) })
+}
+
+/// A form post's fields (axum's `Form`, its rejection answered by [`rejected`]).
+struct Form<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request<Body>, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Form(value)),
+            Err(e) => Err(rejected(e.status(), e.body_text())),
+        }
+    }
+}
+
+/// A query string's parameters (axum's `Query`, its rejection answered by [`rejected`]).
+struct Query<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(e) => Err(rejected(e.status(), e.body_text())),
+        }
     }
 }
 
@@ -801,7 +866,7 @@ struct EmailForm {
 async fn set_alert_email(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<EmailForm>,
+    Form(form): Form<EmailForm>,
 ) -> Response {
     use monalisa_app::auth::{Role, UserId};
     let id = UserId(form.compte);
@@ -864,7 +929,7 @@ struct WithdrawForm {
 async fn withdraw_consent(
     State(state): State<AppState>,
     axum::Extension(me): axum::Extension<monalisa_app::backend::auth::CurrentUser>,
-    axum::Form(form): axum::Form<WithdrawForm>,
+    Form(form): Form<WithdrawForm>,
 ) -> Response {
     use monalisa_app::domain::ResidentId;
     let Some(scope) = me.user.scope else { return error_json(&ApiError::Forbidden) };
@@ -1032,15 +1097,30 @@ mod tests {
         assert!(!same_origin(&headers(&[("origin", "null")])));
         assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(same_origin(&headers(&[])));
+        // With a session cookie, a request that says nothing of where it comes from is refused.
+        assert!(!same_origin(&headers(&[("cookie", "monalisa_session=x")])));
+        assert!(!same_origin(&headers(&[("cookie", "lang=fr; monalisa_device=y")])));
+        assert!(same_origin(&headers(&[("cookie", "lang=fr")])));
+        assert!(same_origin(&headers(&[("cookie", "monalisa_session=x"), ("sec-fetch-site", "same-origin")])));
     }
 
     #[test]
-    fn return_paths_stay_on_site() {
-        assert_eq!(safe_return_path(Some("/tournee")), "/tournee");
-        assert_eq!(safe_return_path(Some("//evil.example")), "/");
-        assert_eq!(safe_return_path(Some("https://evil.example")), "/");
-        assert_eq!(safe_return_path(Some("/\\evil")), "/");
-        assert_eq!(safe_return_path(None), "/");
+    fn odd_paths() {
+        for (path, odd) in [
+            ("/", false),
+            ("/journal", false),
+            ("/comptes/3", false),
+            ("/pkg/monalisa-abc.js", false),
+            ("/journal/", true),
+            ("/personnes/fiche/", true),
+            ("//journal", true),
+            ("/a//b", true),
+        ] {
+            assert_eq!(odd_path(path), odd, "{path}");
+        }
+        assert!(odd_path(&format!("/pkg/{}", "a".repeat(256))));
+        assert!(!odd_path(&format!("/icons/{}", "a".repeat(255))));
+        assert!(routes::find("GET", NOT_FOUND_PATH).is_none());
     }
 
     #[test]

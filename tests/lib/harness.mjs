@@ -276,7 +276,7 @@ export async function reportsOnServer(server) {
   });
   const cookie = admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const res = await fetch(server.url + '/api/v1/audit/list', {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie },
+    method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: server.url },
     body: JSON.stringify({ filter: { object_kind: 'report', limit: 200 } }),
   });
   assert.equal(res.status, 200);

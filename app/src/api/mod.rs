@@ -55,6 +55,8 @@ pub enum ApiError {
     Invalid { field: String, reason: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("the request is too large")]
+    TooLarge,
 }
 
 /// [`ApiError`] on the wire: a plain struct, which (unlike a tagged enum) serde reads without
@@ -95,6 +97,7 @@ impl From<ApiError> for WireError {
                 WireError { field: Some(field), reason: Some(reason), ..code("invalid") }
             }
             ApiError::Conflict(m) => WireError { message: Some(m), ..code("conflict") },
+            ApiError::TooLarge => code("too_large"),
         }
     }
 }
@@ -118,6 +121,7 @@ impl From<WireError> for ApiError {
             }
             "invalid" => ApiError::Invalid { field: w.field.unwrap_or_default(), reason: w.reason.unwrap_or_default() },
             "conflict" => ApiError::Conflict(w.message.unwrap_or_default()),
+            "too_large" => ApiError::TooLarge,
             // An answer this build does not know (a newer server): say "unexpected".
             _ => ApiError::Protocol,
         }
@@ -160,7 +164,9 @@ impl ApiError {
                 return format!("{}{sep}{}", field_label(lang, field), t(lang, reason));
             }
             ApiError::Conflict(_) => Msg::ErrConflict,
-            ApiError::Unavailable | ApiError::BadRequest(_) | ApiError::Protocol => Msg::ErrUnavailable,
+            ApiError::Unavailable | ApiError::BadRequest(_) | ApiError::Protocol | ApiError::TooLarge => {
+                Msg::ErrUnavailable
+            }
         };
         t(lang, msg).to_owned()
     }

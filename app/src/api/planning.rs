@@ -293,7 +293,7 @@ pub async fn compute(
     }
     let locks: HashMap<ResidentId, crate::planning::PlanningLock> =
         store.planning_locks(scope, week).await.map_err(internal)?.into_iter().collect();
-    let scope_week = ScopeWeek { week_start: week, volunteers, residents, locks };
+    let scope_week = ScopeWeek { week_start: week, first_day: week.max(today), volunteers, residents, locks };
     let instance = build_instance(&scope_week);
     let due = instance.visits.len();
     let due_ids: Vec<ResidentId> = instance.visits.iter().filter_map(|v| parse_resident_key(&v.id)).collect();

@@ -27,7 +27,7 @@ pub struct FlaggedReport {
 pub struct QuarantinedPush {
     pub mutation: ClientId,
     pub volunteer_name: String,
-    /// `device_revoked` or `unknown_resident`.
+    /// `device_revoked`, `unknown_resident` or `not_assigned` (a person never given to them).
     pub reason: String,
     pub received_at: Timestamp,
     /// What the phone sent, for the ambassador to judge.

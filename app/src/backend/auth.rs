@@ -299,6 +299,10 @@ pub async fn login(
         return Err(ApiError::AccountDisabled);
     }
     ctx.throttle.record_success(&login);
+    // A login in a browser that still had a session ends that one: one session per login.
+    if let Some(previous) = request_parts().and_then(|p| cookie(&p.headers, SESSION_COOKIE).map(str::to_owned)) {
+        ctx.store.end_session(&token_hash(&previous), Timestamp(now)).await.map_err(internal)?;
+    }
     open_session(ctx, &user, known_device.map(|d| d.id), device_label, now).await
 }
 

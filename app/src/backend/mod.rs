@@ -598,6 +598,7 @@ pub fn status_of(e: &ApiError) -> axum::http::StatusCode {
         ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::BadRequest(_) | ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
         ApiError::Conflict(_) => StatusCode::CONFLICT,
+        ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ApiError::Unavailable | ApiError::Network | ApiError::Protocol => StatusCode::SERVICE_UNAVAILABLE,
     }
 }

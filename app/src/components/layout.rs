@@ -13,7 +13,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let other = env.lang.other();
     // Come back to the same page after switching language.
     let here = leptos_router::hooks::use_location().pathname.get_untracked();
-    let switch_href = format!("/lang/{}?to={}", other.code(), encode_path(&here));
+    let switch_href = format!("/lang/{}?to={}", other.code(), crate::html::encode_path(&here));
     let needs_login = crate::routes::find("GET", &here).is_some_and(|r| r.access != Access::Public);
     view! {
         <a class="skip" href="#main">{env.t(Msg::SkipToContent)}</a>
@@ -57,27 +57,5 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span data-testid="build">{env.build.label()}</span>
             </p>
         </footer>
-    }
-}
-
-/// Percent-encodes a path for a query parameter (keeps letters, digits, `/-._~`).
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn encodes_paths_for_the_switch() {
-        assert_eq!(super::encode_path("/tournée?x=1&y"), "/tourn%C3%A9e%3Fx%3D1%26y");
-        assert_eq!(super::encode_path("/"), "/");
     }
 }

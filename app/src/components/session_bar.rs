@@ -6,8 +6,8 @@
 use crate::auth::{Role, UserId};
 use crate::client::{island_ready, log_out, start_session_guard, use_session, wipe_and_leave};
 use crate::env::use_env;
+use crate::html::esc;
 use crate::i18n::{Lang, Msg, t, tf};
-use crate::pages::volunteer::esc;
 use crate::sync::runner::{AfterSync, SyncState, refresh, run, use_sync};
 use leptos::prelude::*;
 

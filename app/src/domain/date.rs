@@ -57,9 +57,22 @@ pub enum DateError {
 }
 
 impl Date {
-    /// Days since 1970-01-01.
+    /// The first day a date can be: 1000-01-01 (what [`Date::parse`] and [`Date::from_ymd`] accept).
+    pub const MIN: Date = Date(-354_285);
+    /// The last day a date can be: 9999-12-31. Arithmetic saturates between the two, so every
+    /// date prints as `YYYY-MM-DD` and parses back (one far-future report once made a due date
+    /// of "10000-01-…" that no phone could read).
+    pub const MAX: Date = Date(2_932_896);
+
+    /// Days since 1970-01-01, held between [`Date::MIN`] and [`Date::MAX`].
     pub const fn from_days(days: i32) -> Date {
-        Date(days)
+        if days < Date::MIN.0 {
+            Date::MIN
+        } else if days > Date::MAX.0 {
+            Date::MAX
+        } else {
+            Date(days)
+        }
     }
 
     pub const fn days(self) -> i32 {
@@ -82,8 +95,9 @@ impl Date {
         civil_from_days(self.0)
     }
 
+    /// `days` later (earlier if negative), saturating at [`Date::MIN`] and [`Date::MAX`].
     pub fn add_days(self, days: i32) -> Date {
-        Date(self.0 + days)
+        Date::from_days(self.0.saturating_add(days))
     }
 
     /// Signed number of days from `earlier` to `self`.
@@ -104,7 +118,7 @@ impl Date {
 
     /// The civil day (UTC) of an instant.
     pub fn from_timestamp(t: Timestamp) -> Date {
-        Date(t.0.div_euclid(86_400_000) as i32)
+        Date::from_days(t.0.div_euclid(86_400_000).clamp(i64::from(Date::MIN.0), i64::from(Date::MAX.0)) as i32)
     }
 
     pub fn parse(s: &str) -> Result<Date, DateError> {
@@ -271,6 +285,20 @@ impl Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arithmetic_saturates_at_the_printable_range() {
+        assert_eq!(Date::MIN.to_string(), "1000-01-01");
+        assert_eq!(Date::MAX.to_string(), "9999-12-31");
+        assert_eq!(Date::MAX.add_days(7), Date::MAX);
+        assert_eq!(Date::MIN.add_days(-7), Date::MIN);
+        assert_eq!(Date::MAX.add_days(i32::MAX), Date::MAX);
+        assert_eq!(Date::from_days(i32::MIN), Date::MIN);
+        assert_eq!(Date::from_timestamp(Timestamp(i64::MAX)), Date::MAX);
+        for d in [Date::MIN, Date::MAX, Date::MAX.add_days(-1), Date::from_days(0)] {
+            assert_eq!(Date::parse(&d.to_string()), Ok(d));
+        }
+    }
 
     #[test]
     fn epoch_and_known_days() {

@@ -5,6 +5,8 @@ pub mod date;
 pub mod geo;
 pub mod model;
 pub mod rules;
+pub mod text;
+pub mod windows;
 
 pub use date::{Date, Minute, Timestamp, Weekday};
 pub use geo::Location;

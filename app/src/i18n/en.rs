@@ -188,6 +188,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReportFlagged => "received, to be checked by your ambassador (the visit had changed)",
         Msg::ReportQuarantined => "set aside for your ambassador",
         Msg::ReportRejected => "refused, to be corrected",
+        Msg::RefusedReport => {
+            "The report of the visit to {name} on {day} was not accepted. It is kept on the phone: correct it, then save it."
+        }
+        Msg::RefusedCorrect => "Correct the report",
+        Msg::RefusedDayInFuture => "The day of the visit is in the future. Check the date, and the phone's clock.",
+        Msg::RefusedDayTooEarly => {
+            "The day of the visit is too long ago (over a year, or before the person's follow-up started)."
+        }
+        Msg::RefusedProposedNext => "The next visit proposed must be after the visit, within the following year.",
+        Msg::RefusedNoteCharacters => "The note holds invisible or control characters: type it again.",
+        Msg::RefusedOther => "The server refused it (reason: {code}). Correct it, or ask your ambassador.",
         Msg::ConcernOnPhone => "concern on the phone",
         Msg::ConcernReceived => "concern received by the team",
         Msg::ConcernAcknowledged => "concern being handled",

@@ -200,6 +200,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReportFlagged => "reçu, à vérifier par votre ambassadeur (la visite avait changé)",
         Msg::ReportQuarantined => "mis de côté pour votre ambassadeur",
         Msg::ReportRejected => "refusé, à corriger",
+        Msg::RefusedReport => {
+            "Le compte rendu de la visite à {name} du {day} n'a pas été accepté. Il est gardé sur le téléphone : corrigez-le puis enregistrez-le."
+        }
+        Msg::RefusedCorrect => "Corriger le compte rendu",
+        Msg::RefusedDayInFuture => "La date de la visite est dans le futur. Vérifiez la date, et l'heure du téléphone.",
+        Msg::RefusedDayTooEarly => {
+            "La date de la visite est trop ancienne (plus d'un an, ou avant le début du suivi de la personne)."
+        }
+        Msg::RefusedProposedNext => "La prochaine visite proposée doit être après la visite, dans l'année qui suit.",
+        Msg::RefusedNoteCharacters => "La remarque contient des caractères invisibles ou de contrôle : retapez-la.",
+        Msg::RefusedOther => "Le serveur l'a refusé (motif : {code}). Corrigez-le, ou demandez à votre ambassadeur.",
         Msg::ConcernOnPhone => "signalement sur le téléphone",
         Msg::ConcernReceived => "signalement reçu par l'équipe",
         Msg::ConcernAcknowledged => "signalement pris en charge",

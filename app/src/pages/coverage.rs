@@ -77,7 +77,7 @@ fn coverage_view(lang: Lang, v: CoverageView) -> impl IntoView {
 }
 
 fn esc(text: &str) -> String {
-    crate::pages::volunteer::esc(text)
+    crate::html::esc(text)
 }
 
 /// The 35 communes as SVG: filled by on-time class, white zones hatched and marked, labelled.

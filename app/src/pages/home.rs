@@ -4,8 +4,8 @@
 use crate::auth::Role;
 use crate::client::{island_ready, use_session};
 use crate::env::use_env;
+use crate::html::esc;
 use crate::i18n::{Msg, t, tf};
-use crate::pages::volunteer::esc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

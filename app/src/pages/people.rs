@@ -108,8 +108,8 @@ fn reason_text(lang: Lang, reason: Reason) -> &'static str {
         Reason::OutsideScope => tr(lang, "hors de votre secteur.", "outside your area."),
         Reason::Date => tr(
             lang,
-            "date impossible ici (consentement : aujourd'hui au plus tard ; fin de pause : après aujourd'hui).",
-            "impossible date here (consent: today at the latest; end of a pause: after today).",
+            "date impossible ici (consentement : aujourd'hui au plus tard, 20 ans au plus tôt ; début du suivi : d'ici un an au plus, 20 ans au plus tôt ; fin de pause : après aujourd'hui).",
+            "impossible date here (consent: today at the latest, 20 years ago at the earliest; start of the follow-up: within a year, 20 years ago at the earliest; end of a pause: after today).",
         ),
     }
 }
@@ -294,7 +294,9 @@ fn text_area(lang: Lang, v: &FormValues, name: &'static str) -> impl IntoView + 
     view! {
         <label for=input_id(name)>{field_label(lang, name)}</label>
         <textarea id=input_id(name) name=name rows="3" maxlength="500"
-            aria-invalid=v.invalid(name).then_some("true") aria-describedby=v.described(name)>{v.get(name)}</textarea>
+            aria-invalid=v.invalid(name).then_some("true") aria-describedby=v.described(name)
+            // Leptos writes a textarea's text child as it is (raw text element): escaped here.
+            inner_html=crate::html::esc(&v.get(name))></textarea>
     }
 }
 

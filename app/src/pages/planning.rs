@@ -140,7 +140,7 @@ fn adjust_view(lang: Lang, p: &PlanPreview, selected: Option<i64>) -> AnyView {
 
 /// One round on the scope's map, as SVG markup (numbers only, and the escaped label).
 fn round_map(lang: Lang, map: &ScopeMap, volunteer: &str, route: &[[i32; 2]]) -> String {
-    let label = crate::pages::volunteer::esc(&crate::i18n::trf(
+    let label = crate::html::esc(&crate::i18n::trf(
         lang,
         "Carte de la tournée de {name} : domicile (carré) puis visites numérotées dans l'ordre ; le tableau ci-dessous donne les mêmes informations.",
         "Map of {name}'s round: home (square) then the visits numbered in order; the table below gives the same information.",
@@ -524,6 +524,11 @@ pub fn EntryPage() -> impl IntoView {
 
 fn entry_form(lang: Lang, e: VisitEntry) -> impl IntoView {
     let when = format!("{} {}", fmt_day(lang, e.day), e.start);
+    // The day it happened: the planned day, or today for a visit planned later that was made
+    // earlier (a report of a visit still to come is refused).
+    let today = server_today();
+    let day = e.day.min(today).to_string();
+    let latest = today.add_days(crate::domain::windows::REPORT_FUTURE_DAYS).to_string();
     let intro = crate::i18n::trf(
         lang,
         "Pour un bénévole sans smartphone : saisissez ce qu'il vous a rapporté de la visite de {person} ({when}). Le journal garde que c'est vous qui l'avez saisi pour {volunteer}.",
@@ -555,6 +560,8 @@ fn entry_form(lang: Lang, e: VisitEntry) -> impl IntoView {
         <form class="card form" method="post" action="/planification/saisir" data-testid="entry-form">
             <input type="hidden" name="id" value=e.report_id.as_str().to_owned()/>
             <input type="hidden" name="visite" value=e.visit.0/>
+            <label for="e-day">{tr(lang, "Jour de la visite", "Day of the visit")}</label>
+            <input id="e-day" name="jour" type="date" value=day max=latest required/>
             <label for="e-outcome">{t(lang, Msg::FieldOutcome)}</label>
             <select id="e-outcome" name="issue">{outcomes}</select>
             <label for="e-duration">{t(lang, Msg::FieldDuration)}</label>

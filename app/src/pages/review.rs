@@ -120,6 +120,7 @@ fn reason(lang: Lang, code: &str) -> &'static str {
     match code {
         "device_revoked" => tr(lang, "téléphone retiré", "phone removed"),
         "unknown_resident" => tr(lang, "personne inconnue ou effacée", "unknown or erased person"),
+        "not_assigned" => tr(lang, "personne jamais confiée à ce bénévole", "person never given to this volunteer"),
         _ => tr(lang, "autre", "other"),
     }
 }

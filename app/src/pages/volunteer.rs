@@ -8,6 +8,7 @@ use crate::auth::UserId;
 use crate::client::{island_ready, query_param, use_session};
 use crate::domain::{ClientId, ConcernKind, ConcernStatus, Date, DueState, Mood, Outcome, ResidentId, Rhythm, VisitId};
 use crate::env::use_env;
+use crate::html::esc;
 use crate::i18n::{Lang, Msg, fmt_day, fmt_day_long, t, tf};
 use crate::local_store::{LocalView, UserStore};
 use crate::sync::engine::{OutboxEntry, RoundNotice};
@@ -195,22 +196,6 @@ fn badge(lang: Lang, resident: Option<&ResidentRecord>, visit: &VisitRecord, tod
     }
 }
 
-/// Escapes text for HTML (every value from the data goes through here).
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A message shown after an action.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Flash {
@@ -236,9 +221,7 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     // says when the key is there (and reloads the page when it locks again).
     let opened = RwSignal::new(0u32);
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
-    std::mem::forget(window_event_listener_untyped(crate::vault::OPENED_EVENT, move |_| {
-        opened.update(|n| *n += 1)
-    }));
+    std::mem::forget(window_event_listener_untyped(crate::vault::OPENED_EVENT, move |_| opened.update(|n| *n += 1)));
     Effect::new(move |_| {
         let user = session.info.get().map(|i| i.user);
         sync.generation.track();
@@ -266,7 +249,7 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             let html = match page {
                 VolunteerPage::Report => {
                     let target = report_target();
-                    let draft = match &target {
+                    let saved = match &target {
                         Some((key, ..)) => UserStore::new(info.user)
                             .draft(key)
                             .await
@@ -275,7 +258,17 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
                             .and_then(|j| serde_json::from_slice::<Draft>(j.as_bytes()).ok()),
                         None => None,
                     };
-                    render_report_form(lang, &view, target, draft)
+                    // Correcting a refused report: its reason, and the report as recorded (or
+                    // the draft of the correction already under way).
+                    let refused = correcting().and_then(|id| refused_report(&view, &id));
+                    let draft = saved.or_else(|| refused.as_ref().map(|(_, input)| Draft::from_input(input)));
+                    let why = refused.map(|(reason, _)| {
+                        format!(
+                            "<p class=\"error\" role=\"alert\" data-testid=\"refused-reason\">{}</p>",
+                            esc(&refusal_text(lang, &reason))
+                        )
+                    });
+                    why.unwrap_or_default() + &render_report_form(lang, &view, target, draft)
                 }
                 _ => render_absences(lang, &view),
             };
@@ -353,18 +346,20 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             return;
         };
         let Some(form) = form_of(&ev) else { return };
+        let mut corrects = None;
         let (body, draft_key) = match form.kind.as_str() {
             "report" => {
                 let Some((key, resident, visit)) = report_target() else {
                     return;
                 };
-                match form.draft.to_input(resident, visit) {
+                corrects = correcting();
+                match form.draft.to_input(resident, visit, today()) {
                     Some(input) => (MutationBody::Report(input), Some(key)),
                     None => return flash.set(Some(Flash::Error(Msg::ReportInvalid))),
                 }
             }
             "absence" => match (Date::parse(&form.draft.day), Date::parse(&form.draft.next)) {
-                (Ok(a), Ok(b)) if a <= b && b.days_since(a) <= 366 => {
+                (Ok(a), Ok(b)) if crate::domain::windows::absence(a, b, today()).is_ok() => {
                     (MutationBody::Absence { first: a, last: b }, None)
                 }
                 _ => return flash.set(Some(Flash::Error(Msg::AbsenceInvalid))),
@@ -384,7 +379,7 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
         };
         let entry = OutboxEntry { mutation: Mutation { id: new_id(), recorded_at: now(), body }, queued_at: now() };
         leptos::task::spawn_local(async move {
-            match UserStore::new(user).submit(&entry, draft_key.as_deref()).await {
+            match UserStore::new(user).submit(&entry, draft_key.as_deref(), corrects.as_ref()).await {
                 Ok(()) => {
                     decline_open.set(None);
                     flash.set(Some(Flash::Saved(saved_msg)));
@@ -432,6 +427,19 @@ fn after_change(user: UserId) {
 }
 
 /// The report page's subject, from its address: (draft key, resident, visit).
+/// The refused report the report form corrects (`?corriger=<id>`), if any.
+fn correcting() -> Option<ClientId> {
+    query_param("corriger").and_then(|s| ClientId::parse(&s))
+}
+
+/// A refused report of the view, by id.
+fn refused_report(view: &LocalView, id: &ClientId) -> Option<(String, ReportInput)> {
+    view.refused.iter().find(|r| &r.mutation.id == id).and_then(|r| match &r.mutation.body {
+        MutationBody::Report(input) => Some((r.reason.clone(), input.clone())),
+        _ => None,
+    })
+}
+
 fn report_target() -> Option<(String, ResidentId, Option<VisitId>)> {
     let resident = query_param("personne").and_then(|s| s.parse::<i64>().ok()).map(ResidentId)?;
     let visit = query_param("visite").and_then(|s| s.parse::<i64>().ok()).map(VisitId);
@@ -456,8 +464,22 @@ pub struct Draft {
 }
 
 impl Draft {
-    /// The report this draft describes, if it is valid (the same checks the server makes).
-    pub fn to_input(&self, resident: ResidentId, visit: Option<VisitId>) -> Option<ReportInput> {
+    /// The form filled with a report as it was recorded (to correct one the server refused).
+    pub fn from_input(r: &ReportInput) -> Draft {
+        Draft {
+            outcome: r.outcome.code().to_owned(),
+            day: r.day.to_string(),
+            duration: r.duration_minutes.map(|d| d.to_string()).unwrap_or_default(),
+            mood: r.mood.map(|m| m.get().to_string()).unwrap_or_default(),
+            concerns: r.concerns.clone(),
+            note: r.note.clone(),
+            next: r.proposed_next.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The report this draft describes, if it is valid (the same checks the server makes, the
+    /// dates against the phone's `today`).
+    pub fn to_input(&self, resident: ResidentId, visit: Option<VisitId>, today: Date) -> Option<ReportInput> {
         let outcome = Outcome::from_code(&self.outcome)?;
         let done = outcome == Outcome::Done;
         let input = ReportInput {
@@ -475,7 +497,9 @@ impl Draft {
             note: self.note.trim().to_owned(),
             proposed_next: if self.next.is_empty() { None } else { Some(Date::parse(&self.next).ok()?) },
         };
-        input.validate().ok().map(|()| input)
+        // The server's date window, checked against the phone's today (the server decides).
+        let dates = crate::domain::windows::report(input.day, input.proposed_next, Date::MIN, today);
+        (input.validate().is_ok() && dates.is_ok()).then_some(input)
     }
 }
 
@@ -606,8 +630,44 @@ fn render_notices(lang: Lang, view: &LocalView) -> String {
     )
 }
 
+/// Reports the server refused, each with its reason and a way to correct it.
+fn render_refused(lang: Lang, view: &LocalView) -> String {
+    let mut out = String::new();
+    for r in &view.refused {
+        let MutationBody::Report(input) = &r.mutation.body else { continue };
+        let visit = input.visit.map(|v| format!("&visite={}", v.0)).unwrap_or_default();
+        out.push_str(&format!(
+            "<section class=\"card notice\" role=\"alert\" data-testid=\"refused\"><p>{}</p><p>{}</p>\
+             <p><a class=\"button primary\" href=\"/compte-rendu?personne={}{visit}&corriger={}\">{}</a></p></section>",
+            esc(&tf(
+                lang,
+                Msg::RefusedReport,
+                &[("name", &name_of(view, input.resident)), ("day", &fmt_day(lang, input.day))]
+            )),
+            esc(&refusal_text(lang, &r.reason)),
+            input.resident.0,
+            r.mutation.id.as_str(),
+            t(lang, Msg::RefusedCorrect),
+        ));
+    }
+    out
+}
+
+/// Why the server refused a report, in words.
+fn refusal_text(lang: Lang, reason: &str) -> String {
+    let msg = match reason {
+        "day_in_future" => Msg::RefusedDayInFuture,
+        "day_too_early" => Msg::RefusedDayTooEarly,
+        "proposed_next" => Msg::RefusedProposedNext,
+        "note_characters" => Msg::RefusedNoteCharacters,
+        _ => return tf(lang, Msg::RefusedOther, &[("code", reason)]),
+    };
+    t(lang, msg).to_owned()
+}
+
 fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<VisitId>) -> String {
-    let mut out = render_notices(lang, view);
+    let mut out = render_refused(lang, view);
+    out.push_str(&render_notices(lang, view));
     if view.residents.is_empty() && view.visits.is_empty() && view.sync.last_success.is_none() {
         out.push_str(&format!("<p data-testid=\"round-not-loaded\">{}</p>", t(lang, Msg::RoundNotLoaded)));
         return out;
@@ -927,6 +987,7 @@ mod tests {
 
     #[test]
     fn drafts_become_valid_reports_or_nothing() {
+        let day = Date::parse("2026-11-26").unwrap();
         let d = Draft {
             outcome: "done".into(),
             day: "2026-11-25".into(),
@@ -934,13 +995,16 @@ mod tests {
             mood: "3".into(),
             ..Draft::default()
         };
-        let r = d.to_input(ResidentId(1), None).unwrap();
+        let r = d.to_input(ResidentId(1), None, day).unwrap();
         assert_eq!((r.duration_minutes, r.mood.map(Mood::get)), (Some(45), Some(3)));
-        assert!(Draft { duration: "0".into(), ..d.clone() }.to_input(ResidentId(1), None).is_none());
-        assert!(Draft { duration: "abc".into(), ..d.clone() }.to_input(ResidentId(1), None).is_none());
-        let away = Draft { outcome: "nobody_home".into(), ..d.clone() }.to_input(ResidentId(1), None).unwrap();
+        assert!(Draft { duration: "0".into(), ..d.clone() }.to_input(ResidentId(1), None, day).is_none());
+        assert!(Draft { duration: "abc".into(), ..d.clone() }.to_input(ResidentId(1), None, day).is_none());
+        let away = Draft { outcome: "nobody_home".into(), ..d.clone() }.to_input(ResidentId(1), None, day).unwrap();
         assert_eq!((away.duration_minutes, away.mood), (None, None), "details only for a visit that happened");
-        assert!(Draft { day: "hier".into(), ..d }.to_input(ResidentId(1), None).is_none());
+        assert!(Draft { day: "hier".into(), ..d.clone() }.to_input(ResidentId(1), None, day).is_none());
+        // Dates the server would refuse are caught on the phone already.
+        assert!(Draft { day: "9999-12-31".into(), ..d.clone() }.to_input(ResidentId(1), None, day).is_none());
+        assert!(Draft { next: "9999-12-31".into(), ..d }.to_input(ResidentId(1), None, day).is_none());
     }
     use crate::api::residents::LastVisit;
     use crate::domain::{Location, Minute};

@@ -23,6 +23,11 @@ pub struct SentRecord {
     pub id: ClientId,
     pub status: AckStatus,
     pub acked_at: Timestamp,
+    /// A refused mutation, kept for the volunteer to correct (nothing recorded is lost): on the
+    /// phone, its readable copy as the outbox held it (encrypted under the data key); `None`
+    /// for the others, and once corrected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<String>,
 }
 
 /// What changed in the volunteer's published rounds (shown until seen).
@@ -297,10 +302,15 @@ pub mod memory {
         async fn settle(&self, acks: &[Ack], now: Timestamp) -> Result<(), SyncError> {
             let mut s = self.state.borrow_mut();
             for ack in acks {
+                let refused = s
+                    .outbox
+                    .values()
+                    .find(|e| e.mutation.id == ack.id && matches!(ack.status, AckStatus::Rejected { .. }))
+                    .and_then(|e| serde_json::to_string(e).ok());
                 s.outbox.retain(|_, e| e.mutation.id != ack.id);
                 s.sent.insert(
                     ack.id.clone(),
-                    SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now },
+                    SentRecord { id: ack.id.clone(), status: ack.status.clone(), acked_at: now, kept: refused },
                 );
             }
             Ok(())

@@ -62,6 +62,9 @@ impl ReportInput {
         if self.note.chars().count() > MAX_NOTE_CHARS {
             return Err("note_too_long");
         }
+        if !crate::domain::text::acceptable(&self.note) {
+            return Err("note_characters");
+        }
         if self.outcome != Outcome::Done && (self.mood.is_some() || self.duration_minutes.is_some()) {
             return Err("details_without_visit");
         }
@@ -297,6 +300,8 @@ mod tests {
         assert!(report().validate().is_ok());
         assert_eq!(ReportInput { duration_minutes: Some(0), ..report() }.validate(), Err("duration"));
         assert_eq!(ReportInput { note: "x".repeat(MAX_NOTE_CHARS + 1), ..report() }.validate(), Err("note_too_long"));
+        assert_eq!(ReportInput { note: "a\0b".into(), ..report() }.validate(), Err("note_characters"));
+        assert_eq!(ReportInput { note: "x\u{202E}y".into(), ..report() }.validate(), Err("note_characters"));
         assert_eq!(ReportInput { outcome: Outcome::NobodyHome, ..report() }.validate(), Err("details_without_visit"));
         assert_eq!(
             ReportInput { concerns: vec![ConcernKind::Fall, ConcernKind::Fall], ..report() }.validate(),

@@ -8,7 +8,7 @@
 //! It shares the in-process writer lock with the other write transactions (see `sqlite.rs`).
 
 use monalisa_app::backend::{StoreError, SyncCaller};
-use monalisa_app::domain::Timestamp;
+use monalisa_app::domain::{Timestamp, windows};
 use monalisa_app::sync::{Ack, AckStatus, Flag, Mutation, MutationBody, PushRequest, ReportInput};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
@@ -264,8 +264,8 @@ fn apply_one(
     match &m.body {
         MutationBody::Report(r) => apply_report(c, caller, volunteer, m, r, now),
         MutationBody::Absence { first, last } => {
-            if first > last || last.days_since(*first) > 366 {
-                return Ok(AckStatus::Rejected { reason: "absence_dates".into() });
+            if let Err(refusal) = windows::absence(*first, *last, now.paris_local().0) {
+                return Ok(AckStatus::Rejected { reason: refusal.code().into() });
             }
             c.prepare_cached("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
                 .and_then(|mut s| s.execute(params![volunteer, first.to_string(), last.to_string()]))
@@ -275,6 +275,9 @@ fn apply_one(
         MutationBody::DeclineVisit { visit, reason } => {
             if reason.chars().count() > 500 {
                 return Ok(AckStatus::Rejected { reason: "reason_too_long".into() });
+            }
+            if !monalisa_app::domain::text::acceptable(reason) {
+                return Ok(AckStatus::Rejected { reason: "reason_characters".into() });
             }
             let owner: Option<i64> = c
                 .prepare_cached("SELECT volunteer_id FROM visits WHERE id = ?")
@@ -308,14 +311,35 @@ fn apply_report(
     if let Err(reason) = r.validate() {
         return Ok(AckStatus::Rejected { reason: reason.into() });
     }
-    let resident: Option<Option<i64>> = c
-        .prepare_cached("SELECT volunteer_id FROM residents WHERE id = ?")
-        .and_then(|mut s| s.query_row([r.resident.0], |row| row.get(0)).optional())
+    // Whether this volunteer is, or was, in a position to visit the resident: their usual
+    // volunteer, one of the resident's visits is theirs, they reported on the resident before,
+    // or the resident is (or was until this device applies its removal) on one of their phones
+    // (a visit reassigned while the phone was offline).
+    let resident: Option<(Option<i64>, String, bool)> = c
+        .prepare_cached(
+            "SELECT r.volunteer_id, r.follow_up_start,              (r.volunteer_id IS ?2               OR EXISTS (SELECT 1 FROM visits WHERE resident_id = r.id AND volunteer_id = ?2)               OR EXISTS (SELECT 1 FROM reports WHERE resident_id = r.id AND volunteer_id = ?2                          AND (flag IS NULL OR flag <> 'not_assigned'))               OR EXISTS (SELECT 1 FROM device_records dr JOIN devices d ON d.id = dr.device_id                          WHERE d.user_id = ?3 AND dr.kind = 'resident' AND dr.entity_id = CAST(r.id AS TEXT)))              FROM residents r WHERE r.id = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![r.resident.0, volunteer, caller.user.0], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .optional()
+        })
         .map_err(failed)?;
-    let Some(resident_volunteer) = resident else {
+    let Some((resident_volunteer, follow_up_start, known_to_them)) = resident else {
         // A fact about someone the server does not know (erased since?): kept aside, not lost.
         return quarantine(c, caller, m, "unknown_resident", now);
     };
+    if !known_to_them {
+        // Someone this volunteer was never given (another scope's resident, a guessed id): it
+        // changes nothing of theirs; the ambassador of the volunteer's scope sees it. The phone
+        // gets the same answer as for an unknown id.
+        return quarantine(c, caller, m, "not_assigned", now);
+    }
+    let start = monalisa_app::domain::Date::parse(&follow_up_start).unwrap_or(monalisa_app::domain::Date::MIN);
+    if let Err(refusal) = windows::report(r.day, r.proposed_next, start, now.paris_local().0) {
+        return Ok(AckStatus::Rejected { reason: refusal.code().into() });
+    }
     let mut visit_id = None;
     let flag = match r.visit {
         Some(visit) => {

@@ -108,7 +108,7 @@ fn decode(r: &Received) -> (String, String) {
 async fn raise(phone: &mut Agent, id: &str, resident: i64) {
     let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [{
         "id": id, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-            "visit": null, "resident": resident, "day": "2026-11-25", "outcome": "done", "duration_minutes": 40,
+            "visit": null, "resident": resident, "day": crate::common::today(), "outcome": "done", "duration_minutes": 40,
             "mood": 2, "concerns": ["fall"], "note": "Chute dans l'escalier", "proposed_next": null } } }] } });
     let (status, acks) = phone.call("/api/sync/v1/push", push).await;
     assert_eq!(status, 200, "{acks}");
@@ -165,7 +165,8 @@ async fn concerns_are_mailed_then_escalated() {
     assert_eq!(mails[0].to, ["ambassadeur@civraisien.test"]);
     let (subject, body) = decode(&mails[0]);
     assert!(subject.starts_with("[Monalisa] Nouveau signalement : une chute"), "{subject}");
-    assert!(body.contains("25/11/2026") && body.contains("https://visites.example/signalements"), "{body}");
+    let day: Vec<String> = crate::common::today().split('-').rev().map(str::to_owned).collect();
+    assert!(body.contains(&day.join("/")) && body.contains("https://visites.example/signalements"), "{body}");
     let r = store.resident(resident).await.unwrap().unwrap();
     for private in [r.first_name.as_str(), r.last_name.as_str(), r.address.as_str(), "escalier"] {
         assert!(!mails[0].data.contains(private) && !body.contains(private) && !subject.contains(private));

@@ -335,6 +335,7 @@ async fn malformed_requests_get_a_clear_400() {
             .client
             .post(format!("{}/api/v1/accounts/get", world.app.url))
             .header("cookie", &cookie)
+            .header("origin", &world.app.url)
             .header("content-type", "application/json")
             .body(body)
             .send()

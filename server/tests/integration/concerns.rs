@@ -23,7 +23,7 @@ async fn a_concern_is_taken_in_hand_then_resolved() {
     let resident = world.resident_of("benevole").0;
     let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [{
         "id": REPORT, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-            "visit": null, "resident": resident, "day": "2026-11-25", "outcome": "done", "duration_minutes": 40,
+            "visit": null, "resident": resident, "day": crate::common::today(), "outcome": "done", "duration_minutes": 40,
             "mood": 2, "concerns": ["fall"], "note": "", "proposed_next": null } } }] } });
     let (status, acks) = phone.call("/api/sync/v1/push", push).await;
     assert_eq!(status, 200, "{acks}");

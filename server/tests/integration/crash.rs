@@ -60,6 +60,7 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
     let pull: Value = client
         .post(format!("{url}/api/sync/v1/pull"))
         .header("cookie", &cookie)
+        .header("origin", &url)
         .json(&json!({ "request": { "protocol": 1, "cursor": null, "limit": 100 } }))
         .send()
         .await
@@ -70,14 +71,20 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
     let resident = pull["changes"].as_array().unwrap().iter().find_map(|c| c["resident"]["id"].as_i64()).unwrap();
     let report = |id: &str| {
         json!({ "id": id, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-            "visit": null, "resident": resident, "day": "2026-11-25", "outcome": "done", "duration_minutes": 40,
+            "visit": null, "resident": resident, "day": crate::common::today(), "outcome": "done", "duration_minutes": 40,
             "mood": 3, "concerns": ["fall"], "note": "test", "proposed_next": null } } })
     };
     let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [
         report("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"), report("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2") ] } });
 
     // The server dies after committing, before answering: the phone sees a network error.
-    let lost = client.post(format!("{url}/api/sync/v1/push")).header("cookie", &cookie).json(&push).send().await;
+    let lost = client
+        .post(format!("{url}/api/sync/v1/push"))
+        .header("cookie", &cookie)
+        .header("origin", &url)
+        .json(&push)
+        .send()
+        .await;
     assert!(lost.is_err(), "no answer from a killed server");
     let status = server.wait().unwrap();
     assert!(!status.success(), "killed: {status:?}");
@@ -87,6 +94,7 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
     let retry: Value = client
         .post(format!("{url}/api/sync/v1/push"))
         .header("cookie", &cookie)
+        .header("origin", &url)
         .json(&push)
         .send()
         .await

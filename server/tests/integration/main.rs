@@ -11,6 +11,7 @@ mod cli;
 mod concerns;
 mod coverage;
 mod crash;
+mod hostile;
 mod http;
 mod people;
 mod planning;

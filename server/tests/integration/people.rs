@@ -17,7 +17,7 @@ fn centre_of(insee: &str) -> String {
     format!("{:.5}, {:.5}", c.lat, c.lon)
 }
 
-fn resident_form<'a>(commune: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn resident_form<'a>(commune: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
         ("id", ""),
         ("prenom", "Héloïse"),
@@ -325,7 +325,7 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     let report = "dddddddddddddddddddddddddddddd01";
     let push = json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [{
         "id": report, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-            "visit": null, "resident": resident.0, "day": "2026-11-25", "outcome": "done", "duration_minutes": 40,
+            "visit": null, "resident": resident.0, "day": crate::common::today(), "outcome": "done", "duration_minutes": 40,
             "mood": 3, "concerns": [], "note": "Parle de sa fille à Poitiers", "proposed_next": null } } }] } });
     assert_eq!(phone.call("/api/sync/v1/push", push).await.0, 200);
     let mut cursor = Value::Null;

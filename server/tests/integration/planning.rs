@@ -170,6 +170,20 @@ async fn an_ambassador_plans_and_publishes_the_week() {
     {
         let first = sheet["visits"].as_array().unwrap().first().expect("the volunteer has visits that week");
         let visit = first["visit"].as_i64().unwrap();
+        // A visit of next week has not happened yet: its report is refused, and nothing changes.
+        let visit_text = visit.to_string();
+        let early = [("id", "0123456789abcdef0123456789abcdef"), ("visite", visit_text.as_str()), ("issue", "done")];
+        let res = ambassador.post_form("/planification/saisir", &early).await;
+        assert_eq!(res.status(), 400);
+        assert_eq!(res.json::<Value>().await.unwrap()["reason"], "day_in_future");
+        // It happened today after all (moved by hand on the paper round).
+        let mut db = world.app.db().await;
+        sqlx::query("UPDATE visits SET day = ? WHERE id = ?")
+            .bind(crate::common::today())
+            .bind(visit)
+            .execute(&mut db)
+            .await
+            .unwrap();
         let page = ambassador.get(&format!("/planification/saisie?visite={visit}")).await.text().await.unwrap();
         assert!(page.contains("entry-form"), "{page}");
         let id = page.split("name=\"id\" value=\"").nth(1).unwrap()[..32].to_owned();

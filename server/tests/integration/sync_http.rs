@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 fn report(id: &str, resident: i64, visit: Option<i64>, concerns: &[&str]) -> Value {
     json!({ "id": id, "recorded_at": 1_764_000_000_000i64, "body": { "report": {
-        "visit": visit, "resident": resident, "day": "2026-11-25", "outcome": "done", "duration_minutes": 45,
+        "visit": visit, "resident": resident, "day": crate::common::today(), "outcome": "done", "duration_minutes": 45,
         "mood": 3, "concerns": concerns, "note": "Bonne visite", "proposed_next": null } } })
 }
 

@@ -161,7 +161,8 @@ impl Server {
             caller,
             faults: RefCell::default(),
             pushes: RefCell::default(),
-            clock: RefCell::new(1_764_000_000_000),
+            // The server's clock on TODAY (11:00 UTC), the day the phone reports visits on.
+            clock: RefCell::new(1_795_604_400_000),
         }
     }
 

@@ -115,6 +115,12 @@ use std::collections::BTreeMap;
 
 pub const PASSWORD: &str = "mot-de-passe-de-test";
 
+/// The server's today (in France): a visit a phone reports must lie near it (the server refuses
+/// days outside the window of `monalisa_app::domain::windows`), so tests report on this day.
+pub fn today() -> String {
+    Timestamp(monalisa_app::backend::now_ms()).paris_local().0.to_string()
+}
+
 /// A browser-like client: keeps cookies, sends JSON to server functions.
 #[derive(Clone)]
 pub struct Agent {
@@ -151,6 +157,8 @@ impl Agent {
             .client
             .post(format!("{}{path}", self.url))
             .header("cookie", self.cookie_header())
+            // As the app's own pages do (the server refuses a post with cookies that does not).
+            .header("origin", &self.url)
             .json(&body)
             .send()
             .await
@@ -183,6 +191,9 @@ impl Agent {
             .post(format!("{}{path}", self.url))
             .header("cookie", self.cookie_header())
             .header("accept", "text/html")
+            // What a browser sends for our pages' form posts (no-referrer policy).
+            .header("origin", "null")
+            .header("sec-fetch-site", "same-origin")
             .form(fields)
             .send()
             .await
