@@ -1,7 +1,8 @@
 // Markup typed into the fields people fill (issue 21): an ambassador registers a person with
 // markup in the address, "Pour entrer" and "Ce que la personne aime" (a refused form first),
 // the volunteer's phone gets the card and records a report whose note is markup too; every
-// page that shows one of these fields, for every role that sees it, is parsed by the browser:
+// page that shows one of these fields (and the volunteer's name, also markup), for every role
+// that sees it, is parsed by the browser:
 // no element, attribute or refresh is injected, and the text comes back whole. And a login
 // whose return path would leave the site stays on it.
 import { test } from 'node:test';
@@ -11,6 +12,8 @@ import {
   DEMO, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitHydrated, watchPage,
 } from './lib/harness.mjs';
 
+/** A shorter one for names (a volunteer's surname). */
+const NAME = '<b id="injected" data-injected>x</b>"\' onfocus="alert(1)';
 const PAYLOAD = '</textarea></p><b id="injected" data-injected>x</b><meta http-equiv="refresh" '
   + 'content="0;url=https://evil.example/">"\' onfocus="alert(1)" <img data-injected src=x>';
 
@@ -63,6 +66,17 @@ test('markup typed into any field is shown as text, never as markup', async () =
     await desk.locator('#f-telephone').fill('');
     await desk.getByRole('button', { name: 'Enregistrer' }).click();
     await desk.getByTestId('people-saved').waitFor();
+    // The volunteer's own name, as the ambassador types it, is markup too.
+    await desk.goto(server.url + `/benevoles/fiche?id=${volunteer}`);
+    await desk.getByTestId('volunteer-form').waitFor();
+    const surname = await desk.locator('#f-nom').inputValue();
+    await desk.locator('#f-nom').fill(`${surname}${NAME}`);
+    await desk.getByRole('button', { name: 'Enregistrer' }).click();
+    await desk.getByTestId('people-saved').waitFor();
+    await assertNothingInjected(desk, 'the people page after saving the volunteer');
+    await desk.goto(server.url + `/benevoles/fiche?id=${volunteer}`);
+    assert.equal(await desk.locator('#f-nom').inputValue(), `${surname}${NAME}`, 'the name comes back whole');
+    await desk.goto(server.url + '/personnes');
     const link = desk.getByRole('link', { name: 'Ida Sittelle' });
     const id = new URL(await link.getAttribute('href'), server.url).searchParams.get('id');
     for (const path of ['/personnes', `/personnes/fiche?id=${id}`, `/personnes/dossier?id=${id}`]) {
@@ -102,7 +116,14 @@ test('markup typed into any field is shown as text, never as markup', async () =
     await phone.getByTestId('history-item').first().waitFor();
     await assertNothingInjected(phone, 'the card with its history');
 
-    for (const path of [`/personnes/dossier?id=${id}`, '/signalements', '/a-verifier', '/planification']) {
+    const week = await desk.evaluate(() => {
+      const d = new Date();
+      d.setDate(d.getDate() - ((d.getDay() + 6) % 7) + 7);
+      return d.toISOString().slice(0, 10);
+    });
+    for (const path of [`/personnes/dossier?id=${id}`, `/personnes/fiche?id=${id}`, '/signalements', '/a-verifier',
+      `/planification?semaine=${week}`, `/planification?semaine=${week}&vue=jour`,
+      `/planification/feuille?semaine=${week}&benevole=${volunteer}`]) {
       await desk.goto(server.url + path);
       await assertNothingInjected(desk, path);
     }
