@@ -27,7 +27,8 @@ pub struct FlaggedReport {
 pub struct QuarantinedPush {
     pub mutation: ClientId,
     pub volunteer_name: String,
-    /// `device_revoked`, `unknown_resident` or `not_assigned` (a person never given to them).
+    /// `device_revoked`, `unknown_resident`, `not_assigned` (a person never given to them) or
+    /// `refused:<reason>` (refused, kept until the phone sends its correction).
     pub reason: String,
     pub received_at: Timestamp,
     /// What the phone sent, for the ambassador to judge.

@@ -121,6 +121,11 @@ fn reason(lang: Lang, code: &str) -> &'static str {
         "device_revoked" => tr(lang, "téléphone retiré", "phone removed"),
         "unknown_resident" => tr(lang, "personne inconnue ou effacée", "unknown or erased person"),
         "not_assigned" => tr(lang, "personne jamais confiée à ce bénévole", "person never given to this volunteer"),
+        c if c.starts_with("refused:") => tr(
+            lang,
+            "refusé (date ou contenu impossible) ; le téléphone le garde pour correction",
+            "refused (impossible date or content); the phone keeps it for correction",
+        ),
         _ => tr(lang, "autre", "other"),
     }
 }

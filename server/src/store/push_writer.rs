@@ -254,6 +254,38 @@ fn quarantine(
     Ok(AckStatus::Quarantined)
 }
 
+/// A refused report is a visit that happened all the same: the phone keeps it for correction,
+/// and the server keeps it aside too (`refused:<reason>`, once), so that a phone wiped or
+/// logged out before the correction loses nothing. The phone's answer stays "refused".
+fn keep_refused(
+    c: &Connection,
+    caller: &SyncCaller,
+    m: &Mutation,
+    reason: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let reason = format!("refused:{reason}");
+    let kept = c
+        .prepare_cached(
+            "INSERT OR IGNORE INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                m.id.as_str(),
+                caller.user.0,
+                caller.device.0,
+                reason,
+                serde_json::to_string(m).unwrap_or_default(),
+                now.0
+            ])
+        })
+        .map_err(failed)?;
+    if kept > 0 {
+        audit(c, caller, "mutation.quarantine", m.id.as_str(), &reason, now)?;
+    }
+    Ok(())
+}
+
 fn apply_one(
     c: &Connection,
     caller: &SyncCaller,
@@ -262,7 +294,13 @@ fn apply_one(
     now: Timestamp,
 ) -> Result<AckStatus, StoreError> {
     match &m.body {
-        MutationBody::Report(r) => apply_report(c, caller, volunteer, m, r, now),
+        MutationBody::Report(r) => {
+            let status = apply_report(c, caller, volunteer, m, r, now)?;
+            if let AckStatus::Rejected { reason } = &status {
+                keep_refused(c, caller, m, reason, now)?;
+            }
+            Ok(status)
+        }
         MutationBody::Absence { first, last } => {
             if let Err(refusal) = windows::absence(*first, *last, now.paris_local().0) {
                 return Ok(AckStatus::Rejected { reason: refusal.code().into() });

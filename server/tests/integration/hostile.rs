@@ -53,6 +53,15 @@ async fn dates_out_of_their_window_are_refused_and_never_break_a_pull() {
         before,
         "nothing changed"
     );
+    // Each refused report is kept aside on the server too, once, for the ambassador to see.
+    let kept = "SELECT count(*) FROM quarantine WHERE reason LIKE 'refused:%' AND user_id = ?";
+    assert_eq!(count(&world, kept, world.users["benevole"].0).await, cases.len() as i64);
+    let again = push(&mut phone, vec![report(&format!("{:0>32}", 0), resident, "9999-12-31", None)]).await;
+    assert_eq!(again, [json!({ "rejected": { "reason": "day_in_future" } })], "the same answer when sent again");
+    assert_eq!(count(&world, kept, world.users["benevole"].0).await, cases.len() as i64);
+    let mut ambassador = world.agent("ambassadeur").await;
+    let page = ambassador.get("/a-verifier").await.text().await.unwrap();
+    assert!(page.contains("le téléphone le garde pour correction"), "{page}");
     let absence = json!({ "id": "a".repeat(32), "recorded_at": 0, "body": { "absence": { "first": "9999-12-30", "last": "9999-12-31" } } });
     assert_eq!(push(&mut phone, vec![absence]).await, [json!({ "rejected": { "reason": "absence_dates" } })]);
 
