@@ -236,27 +236,13 @@ fn quarantine(
     reason: &str,
     now: Timestamp,
 ) -> Result<AckStatus, StoreError> {
-    c.prepare_cached(
-        "INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            m.id.as_str(),
-            caller.user.0,
-            caller.device.0,
-            reason,
-            serde_json::to_string(m).unwrap_or_default(),
-            now.0
-        ])
-    })
-    .map_err(failed)?;
-    audit(c, caller, "mutation.quarantine", m.id.as_str(), reason, now)?;
+    set_aside(c, caller, m, reason, now)?;
     Ok(AckStatus::Quarantined)
 }
 
 /// A refused report is a visit that happened all the same: the phone keeps it for correction,
-/// and the server keeps it aside too (`refused:<reason>`, once), so that a phone wiped or
-/// logged out before the correction loses nothing. The phone's answer stays "refused".
+/// and the server keeps it aside too (`refused:<reason>`), so that a phone wiped or logged out
+/// before the correction loses nothing. The phone's answer stays "refused".
 fn keep_refused(
     c: &Connection,
     caller: &SyncCaller,
@@ -264,10 +250,21 @@ fn keep_refused(
     reason: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let reason = format!("refused:{reason}");
-    let kept = c
+    set_aside(c, caller, m, &format!("refused:{reason}"), now).map(|_| ())
+}
+
+/// Puts a push aside for the ambassador, once (`false` if it already was), audited.
+fn set_aside(
+    c: &Connection,
+    caller: &SyncCaller,
+    m: &Mutation,
+    reason: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let added = c
         .prepare_cached(
-            "INSERT OR IGNORE INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -280,10 +277,10 @@ fn keep_refused(
             ])
         })
         .map_err(failed)?;
-    if kept > 0 {
-        audit(c, caller, "mutation.quarantine", m.id.as_str(), &reason, now)?;
+    if added > 0 {
+        audit(c, caller, "mutation.quarantine", m.id.as_str(), reason, now)?;
     }
-    Ok(())
+    Ok(added > 0)
 }
 
 fn apply_one(
