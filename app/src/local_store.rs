@@ -23,9 +23,11 @@
 //! server (base64, see [`crate::seal`]) and encrypted under the data key (for the screens; the
 //! wipe removes it). One an earlier version queued as clear JSON is sealed by `vault.js` at
 //! the next page start (its readable copy dropped), then sent. `sent` holds ids and statuses
-//! only. `meta` stays clear: `profile` (the phone's owner: name, role, the server's key and
-//! phone rules), `cursor`, `sync`, `outbox_next`, `data_version`, `vault` (salt, iterations,
-//! wrapped key, wrong PINs in a row, creation) and `wiped` (the readable data was wiped: `true`
+//! (and, for a report the server refused, its readable copy as the outbox held it, encrypted
+//! under the data key, until the volunteer corrects it). `meta` stays clear: `profile` (the
+//! phone's owner: name, role, the server's key and phone rules), `cursor`, `sync`,
+//! `outbox_next`, `data_version`, `vault` (salt, iterations, wrapped key, wrong PINs in a row,
+//! creation, `v` 2 once the key never left memory) and `wiped` (the readable data was wiped: `true`
 //! for no contact, `false` for wrong PINs). `public/vault.js` does the cryptography and writes
 //! `vault` and `wiped` (and wipes); everything else is here.
 //!
