@@ -108,7 +108,7 @@ pub struct Solution {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnservedSpec {
     pub visit: String,
-    pub reason: crate::reasons::Reason,
+    pub reason: Reason,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,4 +122,30 @@ pub struct RouteSpec {
 pub struct StepSpec {
     pub visit: String,
     pub start_s: i64,
+}
+
+/// Why a visit is unserved, by an exact rule on the problem data (the same for every plan):
+/// - "no volunteer in range" iff no eligible volunteer (allowed, not locked elsewhere) accepts the
+///   resident's commune and distance;
+/// - else "no common slot" iff none of them has an available shift where the visit alone fits a
+///   time window (with the trip there and back);
+/// - else "no capacity": someone could have come, but their shifts and weeks were full.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NoVolunteerInRange,
+    NoCommonSlot,
+    NoCapacity,
+}
+
+impl Reason {
+    /// The ambassador's words.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Reason::NoVolunteerInRange => "aucun bénévole à portée",
+            Reason::NoCommonSlot => "aucun créneau commun",
+            Reason::NoCapacity => "plus de place dans les tournées",
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //! and an iteration budget. Layers, each in its module: the shared file [`format`], validated
 //! [`problem`] data with candidate shifts found through a spatial grid, [`travel`] providers,
 //! [`route`] timing, the [`plan`] state and its lexicographic [`plan::Cost`], [`construct`]ion,
-//! improvement [`operators`], the [`search`] loop, unserved [`reasons`] and the [`check`] mode.
+//! improvement [`operators`], the [`search`] loop and the [`check`] mode. Each layer uses only
+//! those before it (`route` reads a problem through [`route::RouteData`], so it sits below it).
 
 pub mod check;
 pub mod construct;
@@ -10,7 +11,6 @@ pub mod format;
 pub mod operators;
 pub mod plan;
 pub mod problem;
-pub mod reasons;
 pub mod route;
 pub mod search;
 pub mod travel;
@@ -87,7 +87,7 @@ pub fn to_solution(plan: &Plan, solve_ms: u64, stats: serde_json::Value) -> Solu
         unassigned: unserved.iter().map(|&v| p.visits[v as usize].id.clone()).collect(),
         reasons: unserved
             .iter()
-            .map(|&v| UnservedSpec { visit: p.visits[v as usize].id.clone(), reason: reasons::reason(p, v) })
+            .map(|&v| UnservedSpec { visit: p.visits[v as usize].id.clone(), reason: p.unserved_reason(v) })
             .collect(),
         stats,
     }

@@ -8,7 +8,7 @@
 //! (`visits.len() + 2·shift` and `+ 1`). A road-network table must use the same order
 //! ([`Problem::location_points`]).
 
-use crate::format::{INSTANCE_FORMAT, Instance};
+use crate::format::{INSTANCE_FORMAT, Instance, Reason};
 use crate::travel::{CachedTravel, Haversine, HaversineTravel, Point, Travel};
 use std::collections::HashMap;
 
@@ -101,6 +101,22 @@ pub struct Problem {
     pub shift_neighbours: Vec<Vec<u32>>,
     /// For each visit, whether some eligible volunteer accepts its commune and distance.
     pub in_range: Vec<bool>,
+}
+
+impl crate::route::RouteData for Problem {
+    fn shift_times(&self, shift: u32) -> crate::route::ShiftTimes {
+        let s = &self.shifts[shift as usize];
+        crate::route::ShiftTimes { start: s.start, end: s.end, open: s.open, close: s.close, max_visits: s.max_visits }
+    }
+
+    fn visit_times(&self, visit: u32) -> (&[[i64; 2]], i64) {
+        let v = &self.visits[visit as usize];
+        (&v.windows, v.duration)
+    }
+
+    fn leg(&self, from: u32, to: u32) -> i64 {
+        self.t(from, to)
+    }
 }
 
 impl std::fmt::Debug for Problem {
@@ -248,6 +264,17 @@ impl Problem {
         let in_communes =
             vol.communes.as_ref().is_some_and(|list| v.commune.as_ref().is_some_and(|c| list.contains(c)));
         in_range || in_communes
+    }
+
+    /// The reason a visit would be unserved (see [`Reason`]).
+    pub fn unserved_reason(&self, visit: u32) -> Reason {
+        if !self.in_range[visit as usize] {
+            Reason::NoVolunteerInRange
+        } else if self.candidates[visit as usize].is_empty() {
+            Reason::NoCommonSlot
+        } else {
+            Reason::NoCapacity
+        }
     }
 
     /// Whether the shift can do this visit alone: eligibility and a round trip within a window.

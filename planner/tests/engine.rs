@@ -6,7 +6,7 @@ use monalisa_planner::format::{Instance, Solution};
 use monalisa_planner::operators::{Operator, Relocate, ReplaceUnserved, Swap};
 use monalisa_planner::plan::Plan;
 use monalisa_planner::problem::{Problem, ProblemError};
-use monalisa_planner::reasons::Reason;
+use monalisa_planner::format::Reason;
 use monalisa_planner::{Limit, construct, plan, route, to_solution};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -399,9 +399,9 @@ pub async fn compute(
             let resident = parse_resident_key(&u.visit).filter(|r| !forced.contains(r))?;
             let (resident_name, commune) = describe(resident);
             let reason = match u.reason {
-                monalisa_planner::reasons::Reason::NoVolunteerInRange => UnservedReason::NoVolunteerInRange,
-                monalisa_planner::reasons::Reason::NoCommonSlot => UnservedReason::NoCommonSlot,
-                monalisa_planner::reasons::Reason::NoCapacity => UnservedReason::NoCapacity,
+                monalisa_planner::format::Reason::NoVolunteerInRange => UnservedReason::NoVolunteerInRange,
+                monalisa_planner::format::Reason::NoCommonSlot => UnservedReason::NoCommonSlot,
+                monalisa_planner::format::Reason::NoCapacity => UnservedReason::NoCapacity,
             };
             let locked_to = scope_week.locks.get(&resident).and_then(|l| names.get(&l.volunteer)).cloned();
             Some(PreviewUnserved { resident, resident_name, commune, reason, locked_to })
