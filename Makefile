@@ -24,7 +24,7 @@ WASM_IN := target/$(WASM_TARGET)/wasm-release/monalisa_app.wasm
 # Size budget of the phone bundle (WASM + JS, gzip -9), in bytes.
 SIZE_BUDGET := 307200
 
-.PHONY: bench-sync bench-coverage bench-phone bench-planner run test build build-release site tools tools-test server-debug server-release rust-tests browser-tests size clean
+.PHONY: bench-sync bench-coverage bench-phone bench-planner run test build build-release site tools tools-test server-debug server-release layout rust-tests browser-tests size clean
 
 ## make run: install what is missing, build in release mode, start on ./data/monalisa.db with the demo territory.
 run: tools build-release
@@ -37,7 +37,7 @@ run: tools build-release
 	./target/release/monalisa serve --demo --site-root $(SITE)
 
 ## make test: install what is missing, run every test (Rust, then the browser tests on the shipped bundle).
-test: tools tools-test rust-tests server-debug site size browser-tests
+test: tools tools-test layout rust-tests server-debug site size browser-tests
 	@echo "All tests passed."
 
 build: server-debug site
@@ -108,7 +108,12 @@ size:
 # Server tests run one at a time: each starts its own server and Tokio runtime, and several
 # runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
 # production: see `pages_render_under_concurrent_load`).
+# No import cycle between the modules of a crate (see README, "Architecture").
+layout:
+	python3 tools/module_cycles.py
+
 rust-tests:
+	cargo test -p monalisa-core --features ssr
 	cargo test -p monalisa-planner
 	cargo test -p monalisa-app --features ssr
 	cargo test -p monalisa-server -- --test-threads=1

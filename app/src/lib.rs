@@ -14,24 +14,19 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod auth;
-pub mod b64;
+pub use monalisa_core::{auth, b64, coverage, domain, people, seal};
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod client;
 pub mod components;
-pub mod coverage;
-pub mod domain;
 pub mod env;
 pub mod html;
 pub mod i18n;
 pub mod local_store;
 pub mod pages;
-pub mod people;
 #[cfg(feature = "ssr")]
 pub mod planning;
 pub mod routes;
-pub mod seal;
 pub mod sync;
 pub mod vault;
 

@@ -17,6 +17,8 @@ use std::collections::{HashMap, HashSet};
 
 /// How long a visit lasts, in minutes.
 pub const VISIT_MINUTES: i64 = 60;
+pub use monalisa_core::wire::planning::{PlannedRound, PlannedVisit, PlanningLock};
+
 const DAY_S: i64 = 86_400;
 
 /// A resident with what planning needs to know of their history.
@@ -41,14 +43,6 @@ pub struct ScopeWeek {
     /// An ambassador's locks: only this volunteer may do this resident's visit this week (and,
     /// for a visit placed by hand, at this day and time).
     pub locks: HashMap<ResidentId, PlanningLock>,
-}
-
-/// An ambassador's choice for one resident's visit of the week.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PlanningLock {
-    pub volunteer: VolunteerId,
-    /// Placed by hand: this day and start time.
-    pub at: Option<(Date, Minute)>,
 }
 
 fn volunteer_key(id: VolunteerId) -> String {
@@ -190,21 +184,6 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
         shifts,
         visits,
     }
-}
-
-/// One visit of a planned round, in the product's terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PlannedVisit {
-    pub resident: ResidentId,
-    pub day: Date,
-    pub start: Minute,
-}
-
-/// A volunteer's round for the week: visits in route order.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PlannedRound {
-    pub volunteer: VolunteerId,
-    pub visits: Vec<PlannedVisit>,
 }
 
 /// The engine's routes as rounds (one per volunteer, days in order).
@@ -354,7 +333,7 @@ impl Projection {
     }
 
     /// The outlines as SVG paths.
-    pub fn map(&self, outlines: &[String]) -> crate::api::planning::ScopeMap {
+    pub fn map(&self, outlines: &[String]) -> monalisa_core::wire::planning::ScopeMap {
         let communes = outlines
             .iter()
             .map(|o| {
@@ -370,11 +349,247 @@ impl Projection {
                     .collect::<String>()
             })
             .collect();
-        crate::api::planning::ScopeMap {
+        monalisa_core::wire::planning::ScopeMap {
             width: self.width.round() as i32,
             height: self.height.round() as i32,
             communes,
         }
+    }
+}
+
+// ---- orchestration: load the scope's week from the store, plan it, make the page's view ----
+
+use monalisa_core::error::ApiError;
+use monalisa_core::wire::planning::{
+    Choice, IssueKind, PlanIssue, PlanPreview, PreviewLock, PreviewRound, PreviewUnserved, PreviewVisit,
+    UnservedReason, check_week,
+};
+
+/// A computed plan: what the page shows, and the rounds to publish.
+pub struct Computed {
+    pub preview: PlanPreview,
+    pub rounds: Vec<crate::planning::PlannedRound>,
+}
+
+/// Iterations of the search for one scope's week (a few tenths of a second for a scope of a
+/// hundred residents; fixed, so that a plan can be recomputed identically).
+const PLAN_ITERATIONS: u64 = 20_000;
+
+/// Width of the round maps, in SVG user units.
+const MAP_WIDTH: f64 = 320.0;
+
+/// Plans a scope's week from the store.
+pub async fn compute(
+    ctx: &crate::backend::ServerContext,
+    scope: crate::domain::ScopeId,
+    week: Date,
+) -> Result<Computed, ApiError> {
+    use crate::backend::internal;
+    use crate::planning::{ResidentForPlan, ScopeWeek, build_instance, parse_resident_key, rounds_from};
+    use std::collections::{HashMap, HashSet};
+
+    let today = Date::from_timestamp(crate::domain::Timestamp(crate::backend::now_ms()));
+    check_week(week, today)?;
+    let store = &ctx.store;
+    let (volunteer_ids, resident_ids) = store.scope_people(scope).await.map_err(internal)?;
+    let reported: HashSet<ResidentId> =
+        store.reported_between(scope, week, week.add_days(6)).await.map_err(internal)?.into_iter().collect();
+    let mut volunteers = Vec::new();
+    for id in volunteer_ids {
+        volunteers.extend(store.volunteer(id).await.map_err(internal)?);
+    }
+    let mut residents = Vec::new();
+    for id in resident_ids {
+        let Some(resident) = store.resident(id).await.map_err(internal)? else { continue };
+        let last_done = store.last_contact(id).await.map_err(internal)?.and_then(|c| c.last_done);
+        residents.push(ResidentForPlan { resident, last_done, reported_this_week: reported.contains(&id) });
+    }
+    let locks: HashMap<ResidentId, crate::planning::PlanningLock> =
+        store.planning_locks(scope, week).await.map_err(internal)?.into_iter().collect();
+    let scope_week = ScopeWeek { week_start: week, first_day: week.max(today), volunteers, residents, locks };
+    let instance = build_instance(&scope_week);
+    let due = instance.visits.len();
+    let due_ids: Vec<ResidentId> = instance.visits.iter().filter_map(|v| parse_resident_key(&v.id)).collect();
+    // Road times when a routing service is configured; if it fails, the plan is made with
+    // great-circle distances (the page says which) rather than not at all.
+    let roads = match &ctx.road_times {
+        None => None,
+        Some(source) => match source.table(&monalisa_planner::problem::Problem::location_points(&instance)).await {
+            Ok(table) => Some(table),
+            Err(e) => {
+                tracing::warn!(error = %e, "road times unavailable: planning with great-circle distances");
+                None
+            }
+        },
+    };
+    let road_times = roads.is_some();
+    let placed_any = scope_week.locks.values().any(|l| l.at.is_some());
+    let (solution, rounds, forced, violations) = {
+        let scope_week = scope_week.clone();
+        tokio::task::spawn_blocking(move || {
+            use monalisa_planner::problem::Problem;
+            let problem = match roads {
+                Some(table) => Problem::with_travel(&instance, |_| Ok(Box::new(table))),
+                None => Problem::new(&instance),
+            }
+            .map_err(|e| e.to_string())?;
+            let limit = monalisa_planner::Limit::Iterations(PLAN_ITERATIONS);
+            let (plan, stats) = monalisa_planner::plan(&problem, limit, 1, std::time::Instant::now());
+            let solution = monalisa_planner::to_solution(&plan, 0, stats);
+            let mut rounds = rounds_from(week, &solution);
+            // Visits placed by hand: forced in if the engine could not fit them, then the whole
+            // plan through the check mode.
+            let forced = crate::planning::force_placed(&scope_week, &instance, &mut rounds);
+            let violations = if placed_any {
+                let edited = crate::planning::solution_from(&instance, week, &rounds);
+                monalisa_planner::check::check(&problem, &edited).violations
+            } else {
+                Vec::new()
+            };
+            Ok::<_, String>((solution, rounds, forced, violations))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| {
+            tracing::error!(error = %e, "planning failed");
+            ApiError::Unavailable
+        })?
+    };
+
+    let communes: HashMap<String, String> =
+        store.communes().await.map_err(internal)?.into_iter().map(|c| (c.insee.as_str().to_string(), c.name)).collect();
+    let people: HashMap<ResidentId, &crate::domain::Resident> =
+        scope_week.residents.iter().map(|r| (r.resident.id, &r.resident)).collect();
+    let names: HashMap<VolunteerId, String> =
+        scope_week.volunteers.iter().map(|v| (v.id, format!("{} {}", v.first_name, v.last_name))).collect();
+    let describe = |id: ResidentId| {
+        people.get(&id).map_or((String::new(), String::new()), |r| {
+            (format!("{} {}", r.first_name, r.last_name), communes.get(r.commune.as_str()).cloned().unwrap_or_default())
+        })
+    };
+    let outlines = store.scope_outlines(scope).await.map_err(internal)?;
+    let projection = crate::planning::Projection::fit(&outlines, MAP_WIDTH);
+    let homes: HashMap<VolunteerId, crate::domain::Location> =
+        scope_week.volunteers.iter().map(|v| (v.id, v.home)).collect();
+    let preview_rounds = rounds
+        .iter()
+        .map(|round| PreviewRound {
+            route: homes
+                .get(&round.volunteer)
+                .into_iter()
+                .copied()
+                .chain(round.visits.iter().filter_map(|v| people.get(&v.resident).map(|r| r.home)))
+                .map(|at| projection.point(at.lon, at.lat))
+                .collect(),
+            volunteer: round.volunteer,
+            volunteer_name: names.get(&round.volunteer).cloned().unwrap_or_default(),
+            visits: round
+                .visits
+                .iter()
+                .map(|v| {
+                    let (resident_name, commune) = describe(v.resident);
+                    let usual = people.get(&v.resident).is_some_and(|r| r.volunteer == Some(round.volunteer));
+                    let lock = scope_week.locks.get(&v.resident).filter(|l| l.volunteer == round.volunteer);
+                    PreviewVisit {
+                        resident: v.resident,
+                        resident_name,
+                        commune,
+                        day: v.day,
+                        start: v.start,
+                        usual,
+                        locked: lock.is_some(),
+                        placed: lock.is_some_and(|l| l.at == Some((v.day, v.start))),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let unserved = solution
+        .reasons
+        .iter()
+        .filter_map(|u| {
+            let resident = parse_resident_key(&u.visit).filter(|r| !forced.contains(r))?;
+            let (resident_name, commune) = describe(resident);
+            let reason = match u.reason {
+                monalisa_planner::format::Reason::NoVolunteerInRange => UnservedReason::NoVolunteerInRange,
+                monalisa_planner::format::Reason::NoCommonSlot => UnservedReason::NoCommonSlot,
+                monalisa_planner::format::Reason::NoCapacity => UnservedReason::NoCapacity,
+            };
+            let locked_to = scope_week.locks.get(&resident).and_then(|l| names.get(&l.volunteer)).cloned();
+            Some(PreviewUnserved { resident, resident_name, commune, reason, locked_to })
+        })
+        .collect();
+    let fingerprint = {
+        use sha2::Digest;
+        let bytes = serde_json::to_vec(&rounds).map_err(|_| ApiError::Unavailable)?;
+        let digest = sha2::Sha256::digest(&bytes);
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    };
+    let map = projection.map(&outlines);
+    let mut volunteer_choices: Vec<Choice> =
+        names.iter().map(|(id, name)| Choice { id: id.0, name: name.clone() }).collect();
+    volunteer_choices.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut resident_choices: Vec<Choice> =
+        due_ids.iter().map(|&id| Choice { id: id.0, name: describe(id).0 }).collect();
+    resident_choices.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut lock_list: Vec<PreviewLock> = scope_week
+        .locks
+        .iter()
+        .map(|(&resident, lock)| PreviewLock {
+            resident,
+            resident_name: describe(resident).0,
+            volunteer_name: names.get(&lock.volunteer).cloned().unwrap_or_default(),
+            at: lock.at,
+        })
+        .collect();
+    lock_list.sort_by(|a, b| a.resident_name.cmp(&b.resident_name));
+    let preview = PlanPreview {
+        week,
+        due,
+        rounds: preview_rounds,
+        unserved,
+        fingerprint,
+        map,
+        volunteers: volunteer_choices,
+        residents: resident_choices,
+        locks: lock_list,
+        checked: placed_any,
+        road_times,
+        issues: violations.iter().map(|v| issue_of(v, week, &names, &|r| describe(r).0)).collect(),
+    };
+    Ok(Computed { preview, rounds })
+}
+
+/// A check-mode violation in the ambassador's terms (names and days rather than engine ids).
+fn issue_of(
+    v: &monalisa_planner::check::Violation,
+    week: Date,
+    names: &std::collections::HashMap<VolunteerId, String>,
+    resident_name: &dyn Fn(ResidentId) -> String,
+) -> PlanIssue {
+    use crate::planning::{parse_resident_key, parse_shift_key, parse_volunteer_key};
+    use monalisa_planner::check::Violation as V;
+    let (kind, shift, visit, volunteer) = match v {
+        V::UnknownShift { shift } => (IssueKind::NoSlot, Some(shift), None, None),
+        V::ShiftUnavailable { shift } => (IssueKind::Absent, Some(shift), None, None),
+        V::NotAllowed { visit, shift } => (IssueKind::NotAllowed, Some(shift), Some(visit), None),
+        V::TooManyVisits { shift, .. } => (IssueKind::TooManyInSlot, Some(shift), None, None),
+        V::OverWeeklyCapacity { volunteer, .. } => (IssueKind::OverCapacity, None, None, Some(volunteer)),
+        V::OutsideWindows { visit, shift } => (IssueKind::OutsideHours, Some(shift), Some(visit), None),
+        V::LateReturn { shift } => (IssueKind::LateReturn, Some(shift), None, None),
+        V::UnknownVisit { visit } | V::VisitTwice { visit } | V::UnassignedWrong { visit } => {
+            (IssueKind::Other, None, Some(visit), None)
+        }
+        V::ShiftTwice { shift } | V::WrongVolunteer { shift, .. } => (IssueKind::Other, Some(shift), None, None),
+    };
+    let from_shift = shift.and_then(|s| parse_shift_key(s));
+    let who = from_shift.map(|(v, _)| v).or_else(|| volunteer.and_then(|v| parse_volunteer_key(v)));
+    PlanIssue {
+        kind,
+        volunteer_name: who.and_then(|v| names.get(&v)).cloned().unwrap_or_default(),
+        resident_name: visit.and_then(|v| parse_resident_key(v)).map(resident_name),
+        day: from_shift.and_then(|(_, day)| day).map(|d| week.add_days(d as i32)),
     }
 }
 

@@ -2,11 +2,11 @@
 //! operator on a tiny named instance, the check mode, and invariants on random instances.
 
 use monalisa_planner::check::{Violation, check};
+use monalisa_planner::format::Reason;
 use monalisa_planner::format::{Instance, Solution};
 use monalisa_planner::operators::{Operator, Relocate, ReplaceUnserved, Swap};
 use monalisa_planner::plan::Plan;
 use monalisa_planner::problem::{Problem, ProblemError};
-use monalisa_planner::format::Reason;
 use monalisa_planner::{Limit, construct, plan, route, to_solution};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -415,7 +415,7 @@ async fn publish_plan(
     let Some(scope) = me.user.scope else {
         return error_json(&ApiError::Forbidden);
     };
-    let computed = match monalisa_app::api::planning::compute(&state.ctx, scope, week).await {
+    let computed = match monalisa_app::planning::compute(&state.ctx, scope, week).await {
         Ok(c) => c,
         Err(e) => return error_json(&e),
     };

@@ -9,7 +9,6 @@ pub mod mail;
 pub mod osrm;
 pub mod plan_cli;
 pub mod retention;
-pub mod store;
 pub mod territory;
 
 use monalisa_app::backend::{ServerContext, Settings, Store};
@@ -18,7 +17,7 @@ use std::sync::Arc;
 /// Opens the store and makes sure it holds the territory's communes (reference data, loaded
 /// on first start: every deployment serves the same 35 communes).
 pub async fn open_store(database_url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = store::open(database_url).await?;
+    let store = monalisa_store_sqlite::open(database_url).await?;
     let communes: Vec<_> = territory::load()?.into_iter().map(|(record, _)| record).collect();
     let added = store.ensure_communes(&communes).await?;
     if added > 0 {

@@ -167,13 +167,14 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 async fn user_command(args: UserArgs) -> anyhow::Result<()> {
-    use monalisa_app::api::accounts::{AccountFor, imp};
+    use monalisa_app::api::accounts::{AccountFor, ssr as accounts};
     use monalisa_app::auth::Role;
     use monalisa_app::backend::ServerContext;
     use monalisa_app::domain::{AmbassadorId, VolunteerId};
 
     let store = monalisa_server::open_store(&args.db.database_url).await?;
     let ctx = ServerContext::new(store.clone(), monalisa_app::env::BuildInfo::default(), args.accounts.settings(false));
+    use monalisa_app::api::ErrorText as _;
     let api = |e: monalisa_app::api::ApiError| anyhow::anyhow!("{}", e.message(monalisa_app::i18n::Lang::En));
     let find = |login: String| {
         let store = store.clone();
@@ -204,7 +205,7 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
                     anyhow::bail!("a coordinator or admin account needs --name (and nothing else)")
                 }
             };
-            let (account, link) = imp::create_for(&ctx, None, &login, person).await.map_err(api)?;
+            let (account, link) = accounts::create_for(&ctx, None, &login, person).await.map_err(api)?;
             println!("created account {} ({}, id {})", account.login, account.role, account.id);
             println!("enrolment link (single use, until {} UTC): {}", fmt_ts(link.expires_at), link.url);
             Ok(())
@@ -228,13 +229,13 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
         }
         UserAction::Disable { login } => {
             let user = find(login).await?;
-            imp::set_disabled_for(&ctx, None, &user, true).await.map_err(api)?;
+            accounts::set_disabled_for(&ctx, None, &user, true).await.map_err(api)?;
             println!("account {} disabled; its sessions ended", user.login);
             Ok(())
         }
         UserAction::Enable { login } => {
             let user = find(login).await?;
-            imp::set_disabled_for(&ctx, None, &user, false).await.map_err(api)?;
+            accounts::set_disabled_for(&ctx, None, &user, false).await.map_err(api)?;
             println!("account {} enabled", user.login);
             Ok(())
         }
@@ -243,7 +244,7 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
             if user.disabled {
                 anyhow::bail!("account {} is disabled; enable it first", user.login);
             }
-            let link = imp::make_link(&ctx, &user, None).await.map_err(api)?;
+            let link = accounts::make_link(&ctx, &user, None).await.map_err(api)?;
             println!(
                 "password link for {} (single use, until {} UTC): {}",
                 user.login,

@@ -2,112 +2,51 @@
 //! (everyone): create, disable, give an enrolment or reset link (with its QR code), list and
 //! revoke devices.
 
+pub use monalisa_core::wire::accounts::*;
+
 use super::ApiError;
+
 use crate::auth::{DeviceId, Role, UserId};
-use crate::domain::{AmbassadorId, ScopeId, Timestamp, VolunteerId};
+
+use crate::domain::Timestamp;
+
 use leptos::prelude::*;
+
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountSummary {
-    pub id: UserId,
-    pub login: String,
-    pub display_name: String,
-    pub role: Role,
-    pub disabled: bool,
-    /// Has chosen a password.
-    pub enrolled: bool,
-    pub scope: Option<ScopeId>,
-    /// Devices not revoked.
-    pub active_devices: u32,
-    pub last_seen: Option<Timestamp>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceView {
-    pub id: DeviceId,
-    pub label: String,
-    pub first_seen: Timestamp,
-    pub last_seen: Timestamp,
-    pub last_sync: Option<Timestamp>,
-    pub revoked_at: Option<Timestamp>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountDetail {
-    pub account: AccountSummary,
-    pub devices: Vec<DeviceView>,
-}
-
-/// A person who could get an account: a volunteer or an ambassador without one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Candidate {
-    Volunteer { id: VolunteerId, name: String },
-    Ambassador { id: AmbassadorId, name: String },
-}
-
-/// Who the new account is for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AccountFor {
-    Volunteer(VolunteerId),
-    Ambassador(AmbassadorId),
-    /// Coordinators and admins have no volunteer or ambassador record.
-    Staff {
-        role: Role,
-        display_name: String,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrolmentLink {
-    pub url: String,
-    /// The URL as a QR code, an SVG drawing.
-    pub qr_svg: String,
-    pub expires_at: Timestamp,
-    pub reset: bool,
-}
 
 #[server(prefix = "/api/v1", endpoint = "accounts/list", input = Json)]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, ApiError> {
-    crate::backend::reply(imp::list().await)
+    crate::backend::reply(ssr::list().await)
 }
 
 #[server(prefix = "/api/v1", endpoint = "accounts/candidates", input = Json)]
 pub async fn account_candidates() -> Result<Vec<Candidate>, ApiError> {
-    crate::backend::reply(imp::candidates().await)
+    crate::backend::reply(ssr::candidates().await)
 }
 
 #[server(prefix = "/api/v1", endpoint = "accounts/create", input = Json)]
 pub async fn create_account(login: String, person: AccountFor) -> Result<(AccountSummary, EnrolmentLink), ApiError> {
-    crate::backend::reply(imp::create(login, person).await)
+    crate::backend::reply(ssr::create(login, person).await)
 }
 
 #[server(prefix = "/api/v1", endpoint = "accounts/get", input = Json)]
 pub async fn get_account(id: UserId) -> Result<AccountDetail, ApiError> {
-    crate::backend::reply(imp::get(id).await)
+    crate::backend::reply(ssr::get(id).await)
 }
 
 #[server(prefix = "/api/v1", endpoint = "accounts/set-disabled", input = Json)]
 pub async fn set_account_disabled(id: UserId, disabled: bool) -> Result<AccountDetail, ApiError> {
-    crate::backend::reply(imp::set_disabled(id, disabled).await)
+    crate::backend::reply(ssr::set_disabled(id, disabled).await)
 }
 
 #[server(prefix = "/api/v1", endpoint = "accounts/enrolment-link", input = Json)]
 pub async fn issue_enrolment_link(id: UserId) -> Result<EnrolmentLink, ApiError> {
-    crate::backend::reply(imp::link(id).await)
+    crate::backend::reply(ssr::link(id).await)
 }
 
 #[server(prefix = "/api/v1", endpoint = "devices/revoke", input = Json)]
 pub async fn revoke_device(id: DeviceId) -> Result<AccountDetail, ApiError> {
-    crate::backend::reply(imp::revoke(id).await)
-}
-
-/// Where an account's concern alerts go.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlertAddress {
-    /// `None`: no alerts.
-    pub email: Option<String>,
+    crate::backend::reply(ssr::revoke(id).await)
 }
 
 /// The address an ambassador's or coordinator's account gets concern alerts at. `None` when
@@ -115,29 +54,11 @@ pub struct AlertAddress {
 /// gets no alerts (other roles).
 #[server(prefix = "/api/v1", endpoint = "accounts/alert-email", input = Json)]
 pub async fn alert_email(id: UserId) -> Result<Option<AlertAddress>, ApiError> {
-    crate::backend::reply(imp::alert_email(id).await)
-}
-
-/// Logins: 3 to 40 lowercase letters, digits, dots and hyphens (easy to type on a phone).
-pub fn check_login(login: &str) -> Result<String, ApiError> {
-    let login = login.trim().to_lowercase();
-    if login.is_empty() {
-        return Err(ApiError::invalid("login", "required"));
-    }
-    if login.chars().count() < 3 {
-        return Err(ApiError::invalid("login", "too_short"));
-    }
-    if login.chars().count() > 40 {
-        return Err(ApiError::invalid("login", "too_long"));
-    }
-    if !login.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-') {
-        return Err(ApiError::invalid("login", "format"));
-    }
-    Ok(login)
+    crate::backend::reply(ssr::alert_email(id).await)
 }
 
 #[cfg(feature = "ssr")]
-pub mod imp {
+pub mod ssr {
     //! The bodies, shared with the operator CLI (`monalisa user ...`).
     use super::*;
     use crate::backend::auth::{self, CurrentUser, require};

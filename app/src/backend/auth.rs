@@ -7,12 +7,12 @@
 //! account (it presents its device cookie) is never throttled for that account.
 
 use super::{EnrolmentPurpose, ServerContext, Settings, StoreError, UserRecord, internal, now_ms};
-use crate::api::ApiError;
-use crate::api::audit::AuditEntry;
 use crate::auth::{DeviceId, Role, SessionInfo, UserId};
-use crate::domain::Timestamp;
+use crate::domain::{ScopeId, Timestamp};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use leptos::prelude::*;
+use monalisa_core::error::ApiError;
+use monalisa_core::wire::audit::AuditEntry;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -202,6 +202,21 @@ pub fn request_meta() -> RequestMeta {
 pub fn require(roles: &[Role]) -> Result<CurrentUser, ApiError> {
     let me = current_user()?;
     if roles.contains(&me.role()) { Ok(me) } else { Err(ApiError::Forbidden) }
+}
+
+/// An ambassador calling, with the scope they work for: the one check every ambassador-only
+/// function starts with (an ambassador account without a scope may do nothing).
+#[derive(Clone, Debug)]
+pub struct Ambassador {
+    pub me: CurrentUser,
+    pub scope: ScopeId,
+}
+
+/// The calling ambassador and their scope; `Forbidden` for any other caller.
+pub fn ambassador() -> Result<Ambassador, ApiError> {
+    let me = require(&[Role::Ambassador])?;
+    let scope = me.user.scope.ok_or(ApiError::Forbidden)?;
+    Ok(Ambassador { me, scope })
 }
 
 // ---- cookies -------------------------------------------------------------------------------

@@ -3,10 +3,10 @@
 
 use super::auth::{current_user, revoked_device};
 use super::{ServerContext, SyncCaller, internal, now_ms};
-use crate::api::ApiError;
 use crate::auth::Role;
 use crate::domain::{Date, Timestamp};
 use crate::sync::{MAX_BATCH, PullRequest, PullResponse, PushRequest, PushResponse, SUPPORTED_PROTOCOLS};
+use monalisa_core::error::ApiError;
 
 /// The syncing volunteer (or revoked device) of the current request.
 pub fn caller() -> Result<SyncCaller, ApiError> {

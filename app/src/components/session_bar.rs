@@ -3,6 +3,7 @@
 //! (pages hold no personal data); the phone fills it from its local session, and checks that
 //! session with the server at start and whenever it comes back online.
 
+use crate::api::ErrorText as _;
 use crate::auth::{Role, UserId};
 use crate::client::{island_ready, log_out, start_session_guard, use_session, wipe_and_leave};
 use crate::env::use_env;

@@ -3,6 +3,7 @@
 //! disable it, give a new link, or remove a lost phone. Lists are rendered on the server;
 //! only the forms and buttons are islands.
 
+use crate::api::ErrorText as _;
 use crate::api::accounts::{
     AccountDetail, AccountFor, AccountSummary, AlertAddress, Candidate, EnrolmentLink, account_candidates, alert_email,
     create_account, get_account, issue_enrolment_link, list_accounts, revoke_device, set_account_disabled,

@@ -2,6 +2,7 @@
 //! step of each (take in hand, then mark resolved). A plain server-rendered page with form
 //! posts, so it costs the phone's bundle nothing.
 
+use crate::api::ErrorText as _;
 use crate::api::concerns::{ConcernItem, list_concerns};
 use crate::domain::ConcernStatus;
 use crate::env::use_env;

@@ -4,6 +4,7 @@
 //! the CSV export. Counts only: no name, no address; counts of 1 or 2 people show as "< 3".
 //! Server-rendered, no island: nothing here reaches the phone's bundle.
 
+use crate::api::ErrorText as _;
 use crate::api::coverage::{CommuneRow, CoverageView, load_coverage};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, fmt_day, fmt_decimal, t, tr};

@@ -2,6 +2,7 @@
 //! URL fragment (never sent to the server in the request line), read here by the app, removed
 //! from the address bar, and sent in the body of the calls.
 
+use crate::api::ErrorText as _;
 use crate::api::auth::{LinkInfo, complete_enrolment, enrolment_info};
 use crate::client::{device_label, island_ready, logged_in, use_session};
 use crate::env::use_env;

@@ -2,6 +2,7 @@
 //! object kind and dates, paged backwards. A plain server-rendered page: the filters are a
 //! GET form, so it costs the phone's bundle nothing.
 
+use crate::api::ErrorText as _;
 use crate::api::audit::{AuditEntry, AuditFilter, OBJECT_KINDS, audit_log};
 use crate::auth::UserId;
 use crate::domain::Date;

@@ -1,5 +1,6 @@
 //! "Se connecter": login and password, once with a signal; afterwards the app opens offline.
 
+use crate::api::ErrorText as _;
 use crate::api::auth::login;
 use crate::client::{device_label, island_ready, logged_in, safe_next, use_session};
 use crate::env::use_env;

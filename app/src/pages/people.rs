@@ -4,6 +4,7 @@
 //! Server-rendered pages with plain form posts (no island): they cost the phone's bundle
 //! nothing, texts included ([`tr`]).
 
+use crate::api::ErrorText as _;
 use crate::api::people::{
     FollowUpState, PeopleList, ResidentFormData, VolunteerFormData, list_people, resident_form, volunteer_form,
 };

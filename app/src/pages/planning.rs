@@ -3,6 +3,7 @@
 //! rounds. A plain server-rendered page (a GET form for the week, a POST form to publish), so
 //! it costs the phone's bundle nothing.
 
+use crate::api::ErrorText as _;
 use crate::api::planning::{
     IssueKind, PlanPreview, RoundSheet, ScopeMap, UnservedReason, VisitEntry, next_week, planning_preview,
     printable_round, visit_for_entry,

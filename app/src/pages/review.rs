@@ -2,6 +2,7 @@
 //! revoked devices, each with a "mark as reviewed" button (a plain form post). Server-rendered,
 //! no island.
 
+use crate::api::ErrorText as _;
 use crate::api::review::{PushContent, list_review};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, fmt_day, t, tr};

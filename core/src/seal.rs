@@ -25,8 +25,8 @@ mod server {
     use super::*;
     use aes_gcm::aead::Aead;
     use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
     use p256::elliptic_curve::sec1::ToEncodedPoint;
+    use rand_core::{OsRng, RngCore};
     use sha2::{Digest, Sha256};
 
     #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

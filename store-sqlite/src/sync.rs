@@ -1,17 +1,18 @@
 //! The sync protocol on SQLite: applying pushes (at most once, durably) and serving pulls from
-//! the change log with per-device tombstones. See `monalisa_app::sync` for the protocol and
+//! the change log with per-device tombstones. See `monalisa_core::sync` for the protocol and
 //! migration 0003 for the tables and triggers.
 
-use super::sqlite::{SqliteStore, bad, date, other};
-use monalisa_app::api::residents::{LastVisit, ResidentCard};
-use monalisa_app::backend::{PullPage, StoreError, SyncCaller};
-use monalisa_app::domain::{
+use super::*;
+use crate::{SqliteStore, bad, date, other};
+use monalisa_core::domain::{
     ClientId, ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, Rhythm, Timestamp, VisitId,
 };
-use monalisa_app::sync::{
+use monalisa_core::sync::{
     Ack, Change, Cursor, Flag, Mutation, MutationBody, PushRequest, RecordKind, ReportRecord, SnapshotPosition,
     VisitRecord,
 };
+use monalisa_core::wire::residents::{LastVisit, ResidentCard};
+use monalisa_store::{PullPage, StoreError, SyncCaller};
 use sqlx::{Row, Sqlite, Transaction};
 
 /// Visits older than this many days leave the phone (last week stays, for late reports).
@@ -64,9 +65,10 @@ struct Window {
     reports_from: String,
 }
 
-impl SqliteStore {
+#[async_trait::async_trait]
+impl SyncStore for SqliteStore {
     /// Hands a push to the writer thread and waits for its answer (after the commit).
-    pub(super) async fn push(
+    async fn apply_push(
         &self,
         caller: &SyncCaller,
         request: &PushRequest,
@@ -74,15 +76,13 @@ impl SqliteStore {
     ) -> Result<Vec<Ack>, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.pushes
-            .send(super::push_writer::PushJob { caller: caller.clone(), request: request.clone(), now, reply })
+            .send(crate::push_writer::PushJob { caller: caller.clone(), request: request.clone(), now, reply })
             .await
             .map_err(|_| StoreError::Other("the push writer stopped".into()))?;
         answer.await.map_err(|_| StoreError::Other("the push writer stopped".into()))?
     }
-}
 
-impl SqliteStore {
-    pub(super) async fn pull_page(
+    async fn pull(
         &self,
         caller: &SyncCaller,
         cursor: Option<&Cursor>,
@@ -90,7 +90,7 @@ impl SqliteStore {
         today: Date,
     ) -> Result<PullPage, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let limit = limit.clamp(1, monalisa_app::sync::MAX_PAGE) as usize;
+        let limit = limit.clamp(1, monalisa_core::sync::MAX_PAGE) as usize;
         let device = caller.device.0;
         let Some(volunteer) = caller.volunteer.filter(|_| !caller.revoked) else {
             // Nothing to see: an empty, final page.
@@ -100,7 +100,7 @@ impl SqliteStore {
         let window = Window {
             user: caller.user.0,
             device,
-            now: Timestamp(monalisa_app::backend::now_ms()),
+            now: Timestamp(now_ms()),
             volunteer: volunteer.0,
             visits_from: today.add_days(-VISIT_WINDOW_DAYS).to_string(),
             reports_from: today.add_days(-REPORT_WINDOW_DAYS).to_string(),
@@ -136,8 +136,9 @@ impl SqliteStore {
         Ok(page)
     }
 
-    pub(super) async fn review(&self, scope: i64) -> Result<monalisa_app::api::review::ReviewQueue, StoreError> {
-        use monalisa_app::api::review::{FlaggedReport, QuarantinedPush, ReviewQueue};
+    async fn review_queue(&self, scope: ScopeId) -> Result<monalisa_core::wire::review::ReviewQueue, StoreError> {
+        let scope = scope.0;
+        use monalisa_core::wire::review::{FlaggedReport, QuarantinedPush, ReviewQueue};
         let flagged = sqlx::query(
             "SELECT p.id, p.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
              v.first_name || ' ' || v.last_name AS volunteer_name, p.day, p.outcome, p.flag, p.received_at \
@@ -189,13 +190,69 @@ impl SqliteStore {
         Ok(ReviewQueue { flagged, quarantined: pushes })
     }
 
+    /// Marks a flagged report or a quarantined push of `scope` as reviewed.
+    async fn mark_reviewed(
+        &self,
+        scope: ScopeId,
+        item: &monalisa_core::wire::review::ReviewItem,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (scope, by) = (scope.0, by.0);
+        use monalisa_core::wire::review::ReviewItem;
+        let (_write, mut tx) = self.write().await?;
+        let (find, mark) = match item {
+            ReviewItem::Report(_) => (
+                "SELECT p.reviewed_at FROM reports p JOIN residents r ON r.id = p.resident_id \
+                 JOIN scope_communes sc ON sc.commune = r.commune \
+                 WHERE p.id = ?1 AND p.flag IS NOT NULL AND sc.scope_id = ?2",
+                "UPDATE reports SET reviewed_at = ?1, reviewed_by = ?2 WHERE id = ?3",
+            ),
+            ReviewItem::Quarantined(_) => (
+                "SELECT q.reviewed_at FROM quarantine q JOIN users u ON u.id = q.user_id \
+                 JOIN volunteers v ON v.id = u.volunteer_id WHERE q.mutation_id = ?1 AND v.scope_id = ?2",
+                "UPDATE quarantine SET reviewed_at = ?1, reviewed_by = ?2 WHERE mutation_id = ?3",
+            ),
+        };
+        let id = item.id();
+        let reviewed: Option<Option<i64>> =
+            sqlx::query_scalar(find).bind(id).bind(scope).fetch_optional(&mut *tx).await.map_err(other)?;
+        match reviewed {
+            None => return Err(StoreError::NotFound),
+            Some(Some(_)) => return Err(StoreError::Conflict("already reviewed".into())),
+            Some(None) => {}
+        }
+        sqlx::query(mark).bind(now.0).bind(by).bind(id).execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn release_quarantined(
+        &self,
+        scope: ScopeId,
+        mutation: &monalisa_core::domain::ClientId,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<monalisa_core::sync::AckStatus, StoreError> {
+        let write = self.write_lock.clone().lock_owned().await;
+        let (file, mutation) = (self.file.clone(), mutation.clone());
+        // Run to the end even if the request goes away (the lock goes with the work).
+        tokio::task::spawn_blocking(move || {
+            let _write = write;
+            crate::push_writer::release(&file, scope.0, &mutation, by.0, now)
+        })
+        .await
+        .map_err(other)?
+    }
+}
+
+impl SqliteStore {
     /// What a quarantined push holds, with the resident's name only inside `scope`.
     async fn push_content(
         &self,
         scope: i64,
         body: MutationBody,
-    ) -> Result<monalisa_app::api::review::PushContent, StoreError> {
-        use monalisa_app::api::review::PushContent;
+    ) -> Result<monalisa_core::wire::review::PushContent, StoreError> {
+        use monalisa_core::wire::review::PushContent;
         Ok(match body {
             MutationBody::Report(r) => {
                 let name: Option<String> = sqlx::query_scalar(
@@ -226,46 +283,6 @@ impl SqliteStore {
                 PushContent::Decline { day: day.as_deref().map(date).transpose()? }
             }
         })
-    }
-
-    /// Marks a flagged report or a quarantined push of `scope` as reviewed.
-    pub(super) async fn mark_review(
-        &self,
-        scope: i64,
-        item: &monalisa_app::api::review::ReviewItem,
-        by: i64,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        use monalisa_app::api::review::ReviewItem;
-        let (_write, mut tx) = self.write().await?;
-        let (find, mark) = match item {
-            ReviewItem::Report(_) => (
-                "SELECT p.reviewed_at FROM reports p JOIN residents r ON r.id = p.resident_id \
-                 JOIN scope_communes sc ON sc.commune = r.commune \
-                 WHERE p.id = ?1 AND p.flag IS NOT NULL AND sc.scope_id = ?2",
-                "UPDATE reports SET reviewed_at = ?1, reviewed_by = ?2 WHERE id = ?3",
-            ),
-            ReviewItem::Quarantined(_) => (
-                "SELECT q.reviewed_at FROM quarantine q JOIN users u ON u.id = q.user_id \
-                 JOIN volunteers v ON v.id = u.volunteer_id WHERE q.mutation_id = ?1 AND v.scope_id = ?2",
-                "UPDATE quarantine SET reviewed_at = ?1, reviewed_by = ?2 WHERE mutation_id = ?3",
-            ),
-        };
-        let id = item.id();
-        let reviewed: Option<Option<i64>> =
-            sqlx::query_scalar(find).bind(id).bind(scope).fetch_optional(&mut *tx).await.map_err(other)?;
-        match reviewed {
-            None => return Err(StoreError::NotFound),
-            Some(Some(_)) => return Err(StoreError::Conflict("already reviewed".into())),
-            Some(None) => {}
-        }
-        sqlx::query(mark).bind(now.0).bind(by).bind(id).execute(&mut *tx).await.map_err(other)?;
-        tx.commit().await.map_err(other)
-    }
-
-    pub(super) async fn card(&self, id: ResidentId) -> Result<Option<ResidentCard>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(other)?;
-        load_card(&mut conn, id.0).await
     }
 }
 
@@ -333,7 +350,7 @@ async fn load(tx: &mut Tx<'_>, kind: RecordKind, id: &str) -> Result<Option<Chan
     })
 }
 
-pub(super) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ResidentCard>, StoreError> {
+pub(crate) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ResidentCard>, StoreError> {
     let row = sqlx::query(
         "SELECT r.id, r.first_name, r.last_name, r.address, c.name AS commune_name, r.phone, r.home_lat, r.home_lon, \
          r.access_notes, r.likes, r.rhythm, r.follow_up_start, \
@@ -366,7 +383,7 @@ pub(super) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Res
         access_notes: row.get("access_notes"),
         likes: row.get("likes"),
         rhythm,
-        next_due: monalisa_app::domain::rules::next_due(rhythm, date(row.get("follow_up_start"))?, last_done),
+        next_due: monalisa_core::domain::rules::next_due(rhythm, date(row.get("follow_up_start"))?, last_done),
         last_visit,
     }))
 }

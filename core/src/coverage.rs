@@ -338,7 +338,7 @@ pub struct CoverageInput {
     pub pairs: Vec<(String, usize)>,
     pub concerns: Vec<ConcernDates>,
     /// The residents the last published plans left out, by commune and reason.
-    pub unserved: Vec<(String, crate::api::planning::UnservedReason)>,
+    pub unserved: Vec<(String, crate::wire::planning::UnservedReason)>,
 }
 
 /// One indicator: its counts per commune and month with their totals, and what is hidden.
@@ -578,7 +578,7 @@ pub fn coverage(input: &CoverageInput) -> CoverageReport {
             .filter(|x| !input.volunteers.iter().any(|v| v.reaches(&x.commune, x.home)))
             .filter_map(|x| row_of.get(x.commune.as_str()).copied()),
     );
-    let unserved = |reason: crate::api::planning::UnservedReason| {
+    let unserved = |reason: crate::wire::planning::UnservedReason| {
         now_grid(
             &mut input
                 .unserved
@@ -587,7 +587,7 @@ pub fn coverage(input: &CoverageInput) -> CoverageReport {
                 .filter_map(|(c, _)| row_of.get(c.as_str()).copied()),
         )
     };
-    use crate::api::planning::UnservedReason as U;
+    use crate::wire::planning::UnservedReason as U;
     let overdue_ind = Indicator::new(overdue, false, Some(cols - 1));
     let overdue_max_days = (0..rows)
         .map(|r| {

@@ -3,13 +3,16 @@
 //! log, so phones get an edited card (or lose a resident given to someone else) at their next
 //! sync.
 
-use super::sqlite::{SqliteStore, bad, insert_slots, other, slot_from};
-use monalisa_app::api::people::{FollowUpState, PeopleList, ResidentRow, VolunteerRow};
-use monalisa_app::backend::StoreError;
-use monalisa_app::domain::{
+use super::*;
+use crate::sync::load_card;
+use crate::{SqliteStore, bad, insert_slots, other, slot_from};
+use monalisa_core::domain::{
     AmbassadorId, Date, FollowUp, Location, ResidentId, Rhythm, ScopeId, VolunteerId, WeeklySlot,
 };
-use monalisa_app::people::{ResidentDraft, VolunteerDraft};
+use monalisa_core::people::{ResidentDraft, VolunteerDraft};
+use monalisa_core::wire::people::{FollowUpState, PeopleList, ResidentRow, VolunteerRow};
+use monalisa_core::wire::residents::ResidentCard;
+use monalisa_store::StoreError;
 use sqlx::{Row, Sqlite, Transaction};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
@@ -117,8 +120,143 @@ async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<Loc
     Ok(row.map(|r| Location { lat: r.get("home_lat"), lon: r.get("home_lon") }))
 }
 
-impl SqliteStore {
-    pub(super) async fn people_list(&self, scope: ScopeId) -> Result<PeopleList, StoreError> {
+#[async_trait::async_trait]
+impl PeopleStore for SqliteStore {
+    async fn resident(&self, id: ResidentId) -> Result<Option<Resident>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM residents WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let slots = sqlx::query(
+            "SELECT weekday, start_min, end_min FROM resident_slots WHERE resident_id = ? ORDER BY weekday, start_min",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let since = date(row.get("status_since"))?;
+        let follow_up = match row.get::<&str, _>("follow_up_status") {
+            "active" => FollowUp::Active { since },
+            "paused" => FollowUp::Paused { since, until: opt_date(row.get("paused_until"))? },
+            _ => FollowUp::Ended { on: since },
+        };
+        Ok(Some(Resident {
+            id,
+            first_name: row.get("first_name"),
+            last_name: row.get("last_name"),
+            address: row.get("address"),
+            commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
+            home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+            phone: row.get("phone"),
+            access_notes: row.get("access_notes"),
+            likes: row.get("likes"),
+            rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
+            isolation: IsolationLevel::new(u8::try_from(row.get::<i64, _>("isolation")).unwrap_or(0))
+                .ok_or_else(|| bad("isolation"))?,
+            preferred: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
+            consent: Consent {
+                given_on: date(row.get("consent_on"))?,
+                method: ConsentMethod::from_code(row.get("consent_method")).ok_or_else(|| bad("consent method"))?,
+                recorded_by: AmbassadorId(row.get("consent_recorded_by")),
+            },
+            follow_up_start: date(row.get("follow_up_start"))?,
+            follow_up,
+            volunteer: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
+        }))
+    }
+
+    async fn last_contact(&self, id: ResidentId) -> Result<Option<LastContact>, StoreError> {
+        let row = sqlx::query(
+            "SELECT day, outcome, (SELECT max(day) FROM reports WHERE resident_id = ?1 AND outcome = 'done') AS last_done \
+             FROM reports WHERE resident_id = ?1 ORDER BY day DESC, received_at DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        row.map(|row| {
+            Ok(LastContact {
+                day: date(row.get("day"))?,
+                outcome: Outcome::from_code(row.get("outcome")).ok_or_else(|| bad("outcome"))?,
+                last_done: opt_date(row.get("last_done"))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM volunteers WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let communes: Vec<String> =
+            sqlx::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        let slots = sqlx::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        let absences =
+            sqlx::query("SELECT first_day, last_day FROM volunteer_absences WHERE volunteer_id = ? ORDER BY first_day")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        Ok(Some(Volunteer {
+            id,
+            first_name: row.get("first_name"),
+            last_name: row.get("last_name"),
+            phone: row.get("phone"),
+            commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
+            home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+            scope: ScopeId(row.get("scope_id")),
+            has_car: row.get::<i64, _>("has_car") != 0,
+            reach: Reach {
+                communes: communes
+                    .iter()
+                    .map(|c| InseeCode::parse(c).ok_or_else(|| bad("commune")))
+                    .collect::<Result<_, _>>()?,
+                radius_km: row.get("radius_km"),
+            },
+            weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
+            availability: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
+            absences: absences
+                .iter()
+                .map(|r| {
+                    DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence"))
+                })
+                .collect::<Result<_, _>>()?,
+            active: row.get::<i64, _>("active") != 0,
+        }))
+    }
+
+    async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
+        let row = sqlx::query("SELECT id, first_name, last_name, phone, scope_id FROM ambassadors WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(row.as_ref().map(ambassador_from))
+    }
+
+    async fn resident_card(&self, id: ResidentId) -> Result<Option<ResidentCard>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(other)?;
+        load_card(&mut conn, id.0).await
+    }
+
+    async fn scope_people_list(&self, scope: ScopeId) -> Result<PeopleList, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id, CASE WHEN r.consent_withdrawn_on IS NULL THEN r.first_name || ' ' || r.last_name ELSE '' END AS name, c.name AS commune, r.rhythm, r.isolation, \
              r.follow_up_status, v.first_name || ' ' || v.last_name AS volunteer \
@@ -190,19 +328,7 @@ impl SqliteStore {
         Ok(PeopleList { residents, volunteers })
     }
 
-    pub(super) async fn communes_of_scope(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT c.insee, c.name FROM communes c JOIN scope_communes sc ON sc.commune = c.insee \
-             WHERE sc.scope_id = ? ORDER BY c.name",
-        )
-        .bind(scope.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?;
-        Ok(rows.iter().map(|r| (r.get("insee"), r.get("name"))).collect())
-    }
-
-    pub(super) async fn save_resident_record(
+    async fn save_resident(
         &self,
         scope: ScopeId,
         d: &ResidentDraft,
@@ -242,7 +368,7 @@ impl SqliteStore {
                 if row.get::<Option<String>, _>("consent_withdrawn_on").is_some() {
                     return Err(StoreError::Conflict("consent withdrawn: the record is erased".into()));
                 }
-                let since = super::sqlite::date(row.get("status_since"))?;
+                let since = crate::date(row.get("status_since"))?;
                 Some(match row.get::<&str, _>("follow_up_status") {
                     "active" => FollowUp::Active { since },
                     "paused" => FollowUp::Paused { since, until: None },
@@ -288,7 +414,7 @@ impl SqliteStore {
         Ok(id)
     }
 
-    pub(super) async fn save_volunteer_record(
+    async fn save_volunteer(
         &self,
         scope: ScopeId,
         d: &VolunteerDraft,

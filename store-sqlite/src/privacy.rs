@@ -1,70 +1,55 @@
 //! Data protection on SQLite: consent withdrawal (migration 0009), a resident's history for the
 //! right of access.
 
-use super::sqlite::{SqliteStore, bad, date, other};
-use monalisa_app::api::dossier::{DossierConcern, DossierReport, DossierVisit};
-use monalisa_app::backend::StoreError;
-use monalisa_app::domain::{
+use super::*;
+use crate::{SqliteStore, bad, date, other};
+use monalisa_core::domain::{
     ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, ScopeId, Timestamp,
 };
-use monalisa_app::sync::{Mutation, MutationBody};
+use monalisa_core::sync::{Mutation, MutationBody};
+use monalisa_core::wire::dossier::{DossierConcern, DossierReport, DossierVisit};
+use monalisa_store::StoreError;
 use sqlx::{Row, Sqlite, Transaction};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
 
-impl SqliteStore {
-    pub(super) async fn purge_list(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT r.id FROM residents r WHERE r.purged_on IS NULL AND r.follow_up_status = 'ended' \
-             AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
-             AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
-             AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
-                 AND json_extract(q.payload, '$.body.report.resident') = r.id) \
-             ORDER BY r.id",
+/// Erases a resident's personal data in `tx` (see `Store::withdraw_consent`).
+async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &str) -> Result<(), StoreError> {
+    sqlx::query(
+            "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
+             likes = '', home_lat = ?, home_lon = ?, follow_up_status = 'ended', paused_until = NULL, volunteer_id = NULL, \
+             status_since = CASE WHEN follow_up_status = 'ended' THEN status_since ELSE ? END WHERE id = ?",
         )
-        .bind(cutoff.to_string())
-        .fetch_all(&self.pool)
+        .bind(centre.lat)
+        .bind(centre.lon)
+        .bind(today)
+        .bind(resident.0)
+        .execute(&mut **tx)
         .await
         .map_err(other)?;
-        Ok(ids.into_iter().map(ResidentId).collect())
+    for sql in [
+        "DELETE FROM resident_slots WHERE resident_id = ?",
+        "DELETE FROM planning_locks WHERE resident_id = ?",
+        "DELETE FROM plan_unserved WHERE resident_id = ?",
+        "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
+        // What a removed phone sent about them, set aside: its note goes the same way.
+        "UPDATE quarantine SET payload = json_set(payload, '$.body.report.note', '', '$.body.report.proposed_next', NULL) \
+         WHERE json_extract(payload, '$.body.report.resident') = ?1",
+    ] {
+        sqlx::query(sql).bind(resident.0).execute(&mut **tx).await.map_err(other)?;
     }
-
-    pub(super) async fn purge_one(&self, resident: ResidentId, today: Date) -> Result<(), StoreError> {
-        let (_write, mut tx) = self.write().await?;
-        let centre = sqlx::query(
-            "SELECT c.centre_lat, c.centre_lon FROM residents r JOIN communes c ON c.insee = r.commune WHERE r.id = ?",
-        )
+    sqlx::query("UPDATE visits SET status = 'cancelled' WHERE resident_id = ? AND status = 'planned' AND day >= ?")
         .bind(resident.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?
-        .ok_or(StoreError::NotFound)?;
-        let centre = Location { lat: centre.get("centre_lat"), lon: centre.get("centre_lon") };
-        erase(&mut tx, resident, centre, &today.to_string()).await?;
-        sqlx::query(
-            "UPDATE reports SET mood = NULL, duration_min = NULL WHERE resident_id = ? AND (mood IS NOT NULL OR duration_min IS NOT NULL)",
-        )
-        .bind(resident.0)
-        .execute(&mut *tx)
+        .bind(today)
+        .execute(&mut **tx)
         .await
         .map_err(other)?;
-        // Pushes about them that a removed phone sent, all reviewed by now (an unreviewed one
-        // holds the purge back): they go.
-        sqlx::query("DELETE FROM quarantine WHERE json_extract(payload, '$.body.report.resident') = ?")
-            .bind(resident.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        sqlx::query("UPDATE residents SET purged_on = ? WHERE id = ?")
-            .bind(today.to_string())
-            .bind(resident.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        tx.commit().await.map_err(other)
-    }
+    Ok(())
+}
 
-    pub(super) async fn erase_resident(
+#[async_trait::async_trait]
+impl PrivacyStore for SqliteStore {
+    async fn withdraw_consent(
         &self,
         scope: ScopeId,
         resident: ResidentId,
@@ -96,16 +81,7 @@ impl SqliteStore {
         tx.commit().await.map_err(other)
     }
 
-    pub(super) async fn withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {
-        let day: Option<Option<String>> = sqlx::query_scalar("SELECT consent_withdrawn_on FROM residents WHERE id = ?")
-            .bind(resident.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)?;
-        day.flatten().map(|d| date(&d)).transpose()
-    }
-
-    pub(super) async fn history_of(
+    async fn resident_history(
         &self,
         resident: ResidentId,
     ) -> Result<(Vec<DossierVisit>, Vec<DossierReport>), StoreError> {
@@ -217,38 +193,64 @@ impl SqliteStore {
         reports.sort_by_key(|p| (p.day, p.received_at));
         Ok((visits, reports))
     }
-}
 
-/// Erases a resident's personal data in `tx` (see `Store::withdraw_consent`).
-async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &str) -> Result<(), StoreError> {
-    sqlx::query(
-            "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
-             likes = '', home_lat = ?, home_lon = ?, follow_up_status = 'ended', paused_until = NULL, volunteer_id = NULL, \
-             status_since = CASE WHEN follow_up_status = 'ended' THEN status_since ELSE ? END WHERE id = ?",
+    async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT r.id FROM residents r WHERE r.purged_on IS NULL AND r.follow_up_status = 'ended' \
+             AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
+             AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
+             AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
+                 AND json_extract(q.payload, '$.body.report.resident') = r.id) \
+             ORDER BY r.id",
         )
-        .bind(centre.lat)
-        .bind(centre.lon)
-        .bind(today)
-        .bind(resident.0)
-        .execute(&mut **tx)
+        .bind(cutoff.to_string())
+        .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-    for sql in [
-        "DELETE FROM resident_slots WHERE resident_id = ?",
-        "DELETE FROM planning_locks WHERE resident_id = ?",
-        "DELETE FROM plan_unserved WHERE resident_id = ?",
-        "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
-        // What a removed phone sent about them, set aside: its note goes the same way.
-        "UPDATE quarantine SET payload = json_set(payload, '$.body.report.note', '', '$.body.report.proposed_next', NULL) \
-         WHERE json_extract(payload, '$.body.report.resident') = ?1",
-    ] {
-        sqlx::query(sql).bind(resident.0).execute(&mut **tx).await.map_err(other)?;
+        Ok(ids.into_iter().map(ResidentId).collect())
     }
-    sqlx::query("UPDATE visits SET status = 'cancelled' WHERE resident_id = ? AND status = 'planned' AND day >= ?")
+
+    async fn purge_resident(&self, resident: ResidentId, today: Date) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let centre = sqlx::query(
+            "SELECT c.centre_lat, c.centre_lon FROM residents r JOIN communes c ON c.insee = r.commune WHERE r.id = ?",
+        )
         .bind(resident.0)
-        .bind(today)
-        .execute(&mut **tx)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?
+        .ok_or(StoreError::NotFound)?;
+        let centre = Location { lat: centre.get("centre_lat"), lon: centre.get("centre_lon") };
+        erase(&mut tx, resident, centre, &today.to_string()).await?;
+        sqlx::query(
+            "UPDATE reports SET mood = NULL, duration_min = NULL WHERE resident_id = ? AND (mood IS NOT NULL OR duration_min IS NOT NULL)",
+        )
+        .bind(resident.0)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-    Ok(())
+        // Pushes about them that a removed phone sent, all reviewed by now (an unreviewed one
+        // holds the purge back): they go.
+        sqlx::query("DELETE FROM quarantine WHERE json_extract(payload, '$.body.report.resident') = ?")
+            .bind(resident.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        sqlx::query("UPDATE residents SET purged_on = ? WHERE id = ?")
+            .bind(today.to_string())
+            .bind(resident.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {
+        let day: Option<Option<String>> = sqlx::query_scalar("SELECT consent_withdrawn_on FROM residents WHERE id = ?")
+            .bind(resident.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        day.flatten().map(|d| date(&d)).transpose()
+    }
 }

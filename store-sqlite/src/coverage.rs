@@ -2,11 +2,12 @@
 //! names or addresses (only communes, positions, rhythms, follow-up dates, visit days, concern
 //! times).
 
-use super::sqlite::{SqliteStore, bad, date, other};
-use monalisa_app::api::planning::UnservedReason;
-use monalisa_app::backend::{CoverageData, StoreError};
-use monalisa_app::coverage::{ConcernDates, ResidentHistory, VolunteerReach};
-use monalisa_app::domain::{Date, FollowUp, Location, ResidentId, Rhythm, ScopeId, Timestamp};
+use super::*;
+use crate::{SqliteStore, bad, date, other};
+use monalisa_core::coverage::{ConcernDates, ResidentHistory, VolunteerReach};
+use monalisa_core::domain::{Date, FollowUp, Location, ResidentId, Rhythm, ScopeId, Timestamp};
+use monalisa_core::wire::planning::UnservedReason;
+use monalisa_store::{CoverageData, StoreError};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -24,8 +25,9 @@ fn reason_from(code: &str) -> Option<UnservedReason> {
         .find(|r| reason_code(*r) == code)
 }
 
-impl SqliteStore {
-    pub(super) async fn save_unserved(
+#[async_trait::async_trait]
+impl CoverageStore for SqliteStore {
+    async fn record_unserved(
         &self,
         scope: ScopeId,
         week_start: Date,
@@ -50,7 +52,7 @@ impl SqliteStore {
         tx.commit().await.map_err(other)
     }
 
-    pub(super) async fn load_coverage(&self) -> Result<CoverageData, StoreError> {
+    async fn coverage_data(&self) -> Result<CoverageData, StoreError> {
         let rows = sqlx::query("SELECT insee, name, outline, centre_lat, centre_lon FROM communes ORDER BY name")
             .fetch_all(&self.pool)
             .await

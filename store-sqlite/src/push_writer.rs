@@ -7,15 +7,15 @@
 //!
 //! It shares the in-process writer lock with the other write transactions (see `sqlite.rs`).
 
-use monalisa_app::backend::{StoreError, SyncCaller};
-use monalisa_app::domain::{Timestamp, windows};
-use monalisa_app::sync::{Ack, AckStatus, Flag, Mutation, MutationBody, PushRequest, ReportInput};
+use monalisa_core::domain::{Timestamp, windows};
+use monalisa_core::sync::{Ack, AckStatus, Flag, Mutation, MutationBody, PushRequest, ReportInput};
+use monalisa_store::{StoreError, SyncCaller};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 use std::sync::Arc;
 
 /// A push waiting for the writer.
-pub(super) struct PushJob {
+pub(crate) struct PushJob {
     pub caller: SyncCaller,
     pub request: PushRequest,
     pub now: Timestamp,
@@ -25,12 +25,12 @@ pub(super) struct PushJob {
 /// Pushes committed together at most (bounds one transaction and everyone's wait).
 const GROUP_MAX: usize = 64;
 
-fn failed(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Other(e.to_string())
+fn failed(e: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> StoreError {
+    StoreError::other(e)
 }
 
 /// Starts the writer thread on the database file `path` (already migrated).
-pub(super) fn spawn(
+pub(crate) fn spawn(
     path: &Path,
     write_lock: Arc<tokio::sync::Mutex<()>>,
 ) -> Result<tokio::sync::mpsc::Sender<PushJob>, StoreError> {
@@ -69,7 +69,7 @@ pub(super) fn spawn(
 fn commit_group(conn: &mut Connection, jobs: &[PushJob]) -> Vec<Result<Vec<Ack>, StoreError>> {
     let mut tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
-        Err(e) => return jobs.iter().map(|_| Err(failed(&e))).collect(),
+        Err(e) => return jobs.iter().map(|_| Err(failed(e.to_string()))).collect(),
     };
     let mut results = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -84,7 +84,7 @@ fn commit_group(conn: &mut Connection, jobs: &[PushJob]) -> Vec<Result<Vec<Ack>,
     }
     match tx.commit() {
         Ok(()) => results,
-        Err(e) => jobs.iter().map(|_| Err(failed(&e))).collect(),
+        Err(e) => jobs.iter().map(|_| Err(failed(e.to_string()))).collect(),
     }
 }
 
@@ -160,15 +160,15 @@ fn audit(
 /// connection to `path` (the caller holds the writer lock): applied as the phone's push would
 /// have been before its removal, its answer recorded in place of "quarantined", marked reviewed
 /// by `by`; all in one transaction, or nothing.
-pub(super) fn release(
+pub(crate) fn release(
     path: &Path,
     scope: i64,
-    mutation: &monalisa_app::domain::ClientId,
+    mutation: &monalisa_core::domain::ClientId,
     by: i64,
     now: Timestamp,
 ) -> Result<AckStatus, StoreError> {
-    use monalisa_app::auth::{DeviceId, UserId};
-    use monalisa_app::domain::VolunteerId;
+    use monalisa_core::auth::{DeviceId, UserId};
+    use monalisa_core::domain::VolunteerId;
     let mut conn = Connection::open(path).map_err(failed)?;
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
         .map_err(failed)?;
@@ -311,7 +311,7 @@ fn apply_one(
             if reason.chars().count() > 500 {
                 return Ok(AckStatus::Rejected { reason: "reason_too_long".into() });
             }
-            if !monalisa_app::domain::text::acceptable(reason) {
+            if !monalisa_core::domain::text::acceptable(reason) {
                 return Ok(AckStatus::Rejected { reason: "reason_characters".into() });
             }
             let owner: Option<i64> = c
@@ -371,7 +371,7 @@ fn apply_report(
         // gets the same answer as for an unknown id.
         return quarantine(c, caller, m, "not_assigned", now);
     }
-    let start = monalisa_app::domain::Date::parse(&follow_up_start).unwrap_or(monalisa_app::domain::Date::MIN);
+    let start = monalisa_core::domain::Date::parse(&follow_up_start).unwrap_or(monalisa_core::domain::Date::MIN);
     if let Err(refusal) = windows::report(r.day, r.proposed_next, start, now.paris_local().0) {
         return Ok(AckStatus::Rejected { reason: refusal.code().into() });
     }

@@ -1,0 +1,75 @@
+//! The people of an ambassador's scope: the list of residents and volunteers, and what their
+//! forms need (the stored record as form fields, the communes and volunteers to choose from).
+//! Saving goes through plain form posts (`/personnes/enregistrer`, `/benevoles/enregistrer`,
+//! handled by the server with [`crate::people`]'s checks).
+
+use super::planning::Choice;
+
+use crate::domain::{Date, ResidentId, Rhythm, VolunteerId, WeeklySlot};
+
+use serde::{Deserialize, Serialize};
+
+/// Where a follow-up stands, for lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpState {
+    Active,
+    Paused,
+    Ended,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResidentRow {
+    pub id: ResidentId,
+    pub name: String,
+    pub commune: String,
+    pub rhythm: Rhythm,
+    pub isolation: u8,
+    pub state: FollowUpState,
+    pub volunteer: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VolunteerRow {
+    pub id: VolunteerId,
+    pub name: String,
+    pub commune: String,
+    pub has_car: bool,
+    pub radius_km: f64,
+    pub weekly_capacity: u8,
+    pub availability: Vec<WeeklySlot>,
+    pub active: bool,
+    /// Residents whose usual volunteer this is (followed, not ended).
+    pub residents: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeopleList {
+    pub residents: Vec<ResidentRow>,
+    pub volunteers: Vec<VolunteerRow>,
+}
+
+/// What a resident's form needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResidentFormData {
+    /// The stored record as form fields (`crate::people::resident_values`); empty for a new one.
+    pub values: Vec<(String, String)>,
+    /// The consent on record: day, how, who recorded it.
+    pub consent: Option<(Date, crate::domain::ConsentMethod, String)>,
+    /// The scope's communes (INSEE code, name).
+    pub communes: Vec<(String, String)>,
+    /// The scope's active volunteers (and the current one, even if inactive).
+    pub volunteers: Vec<Choice>,
+    /// The day the person withdrew their consent (their record is erased).
+    pub withdrawn_on: Option<Date>,
+}
+
+/// What a volunteer's form needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VolunteerFormData {
+    pub values: Vec<(String, String)>,
+    /// Every commune of the territory (a volunteer may live outside the scope).
+    pub all_communes: Vec<(String, String)>,
+    /// The scope's communes, to accept besides the radius.
+    pub scope_communes: Vec<(String, String)>,
+}

@@ -1,0 +1,270 @@
+//! PlanningStore on SQLite.
+
+use super::*;
+
+#[async_trait::async_trait]
+impl PlanningStore for SqliteStore {
+    async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError> {
+        let volunteers: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM volunteers WHERE scope_id = ? AND active = 1 ORDER BY id")
+                .bind(scope.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        let residents: Vec<i64> = sqlx::query_scalar(
+            "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE sc.scope_id = ? ORDER BY r.id",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok((volunteers.into_iter().map(VolunteerId).collect(), residents.into_iter().map(ResidentId).collect()))
+    }
+
+    async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT p.resident_id FROM reports p JOIN residents r ON r.id = p.resident_id \
+             JOIN scope_communes sc ON sc.commune = r.commune \
+             WHERE sc.scope_id = ? AND p.day BETWEEN ? AND ? AND p.flag IS NULL ORDER BY p.resident_id",
+        )
+        .bind(scope.0)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(ids.into_iter().map(ResidentId).collect())
+    }
+
+    async fn publish_rounds(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        rounds: &[monalisa_core::wire::planning::PlannedRound],
+    ) -> Result<usize, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let week = week_start.to_string();
+        let last = week_start.add_days(6).to_string();
+        let volunteers: Vec<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE scope_id = ?")
+            .bind(scope.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+        if let Some(r) = rounds.iter().find(|r| !volunteers.contains(&r.volunteer.0)) {
+            return Err(StoreError::Invalid(format!("volunteer {} is not in this scope", r.volunteer)));
+        }
+        for &v in &volunteers {
+            sqlx::query(
+                "UPDATE visits SET status = 'cancelled' WHERE volunteer_id = ? AND day BETWEEN ? AND ? AND status = 'planned'",
+            )
+            .bind(v)
+            .bind(&week)
+            .bind(&last)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        let mut published = 0;
+        for round in rounds {
+            let round_id: i64 = sqlx::query_scalar(
+                "INSERT INTO rounds (volunteer_id, week_start, status) VALUES (?, ?, 'published') \
+                 ON CONFLICT (volunteer_id, week_start) DO UPDATE SET status = 'published' RETURNING id",
+            )
+            .bind(round.volunteer.0)
+            .bind(&week)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(other)?;
+            for (seq, visit) in round.visits.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO visits (round_id, seq, resident_id, volunteer_id, day, start_min, status) \
+                     VALUES (?, ?, ?, ?, ?, ?, 'planned')",
+                )
+                .bind(round_id)
+                .bind(seq as i64)
+                .bind(visit.resident.0)
+                .bind(round.volunteer.0)
+                .bind(visit.day.to_string())
+                .bind(i64::from(visit.start.get()))
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+                // A substitute volunteer's phone needs the resident's card too.
+                sqlx::query("INSERT INTO change_log (kind, entity_id) VALUES ('resident', ?)")
+                    .bind(visit.resident.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+                published += 1;
+            }
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(published)
+    }
+
+    async fn planning_locks(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+    ) -> Result<Vec<(ResidentId, monalisa_core::wire::planning::PlanningLock)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT l.resident_id, l.volunteer_id, l.day, l.start_min FROM planning_locks l \
+             JOIN volunteers v ON v.id = l.volunteer_id WHERE v.scope_id = ? AND l.week_start = ? ORDER BY l.resident_id",
+        )
+        .bind(scope.0)
+        .bind(week_start.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|r| {
+                let at = match (opt_date(r.get("day"))?, r.get::<Option<i64>, _>("start_min")) {
+                    (Some(day), Some(m)) => {
+                        Some((day, Minute::new(u16::try_from(m).unwrap_or(u16::MAX)).ok_or_else(|| bad("lock time"))?))
+                    }
+                    _ => None,
+                };
+                let lock =
+                    monalisa_core::wire::planning::PlanningLock { volunteer: VolunteerId(r.get("volunteer_id")), at };
+                Ok((ResidentId(r.get("resident_id")), lock))
+            })
+            .collect()
+    }
+
+    async fn set_planning_lock(
+        &self,
+        scope: ScopeId,
+        week_start: Date,
+        resident: ResidentId,
+        lock: Option<monalisa_core::wire::planning::PlanningLock>,
+    ) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let resident_in_scope: Option<i64> = sqlx::query_scalar(
+            "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE r.id = ? AND sc.scope_id = ?",
+        )
+        .bind(resident.0)
+        .bind(scope.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?;
+        if resident_in_scope.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM planning_locks WHERE resident_id = ? AND week_start = ?")
+            .bind(resident.0)
+            .bind(week_start.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if let Some(lock) = lock {
+            let in_scope: Option<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE id = ? AND scope_id = ?")
+                .bind(lock.volunteer.0)
+                .bind(scope.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?;
+            if in_scope.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO planning_locks (resident_id, week_start, volunteer_id, day, start_min) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(resident.0)
+            .bind(week_start.to_string())
+            .bind(lock.volunteer.0)
+            .bind(lock.at.map(|(day, _)| day.to_string()))
+            .bind(lock.at.map(|(_, m)| i64::from(m.get())))
+            .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
+    async fn visit_entry(
+        &self,
+        scope: ScopeId,
+        visit: monalisa_core::domain::VisitId,
+    ) -> Result<Option<monalisa_core::wire::planning::VisitEntry>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT vi.id, vi.day, vi.start_min, r.id AS resident, r.first_name AS rf, r.last_name AS rl, \
+             v.id AS volunteer, v.first_name AS vf, v.last_name AS vl \
+             FROM visits vi JOIN volunteers v ON v.id = vi.volunteer_id JOIN residents r ON r.id = vi.resident_id \
+             JOIN rounds ro ON ro.id = vi.round_id \
+             WHERE vi.id = ? AND v.scope_id = ? AND vi.status <> 'cancelled' AND ro.status = 'published'",
+        )
+        .bind(visit.0)
+        .bind(scope.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        // 128 random bits, in the phone's id format (32 lowercase hex digits).
+        let mut random = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+        let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let report_id = monalisa_core::domain::ClientId::parse(&random).ok_or_else(|| bad("report id"))?;
+        let name = |a: &str, b: &str| format!("{} {}", row.get::<String, _>(a), row.get::<String, _>(b));
+        Ok(Some(monalisa_core::wire::planning::VisitEntry {
+            visit,
+            resident: ResidentId(row.get("resident")),
+            resident_name: name("rf", "rl"),
+            volunteer: VolunteerId(row.get("volunteer")),
+            volunteer_name: name("vf", "vl"),
+            day: date(row.get("day"))?,
+            start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX))
+                .ok_or_else(|| bad("visit start"))?,
+            report_id,
+        }))
+    }
+
+    async fn round_sheet(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        week_start: Date,
+    ) -> Result<Option<(monalisa_core::wire::planning::RoundSheet, Vec<ResidentId>)>, StoreError> {
+        use monalisa_core::wire::planning::{RoundSheet, SheetVisit};
+        let Some(v) = sqlx::query("SELECT first_name, last_name FROM volunteers WHERE id = ? AND scope_id = ?")
+            .bind(volunteer.0)
+            .bind(scope.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT vi.id AS visit, vi.day, vi.start_min, r.id AS resident, r.first_name, r.last_name, r.address, r.phone, r.access_notes, \
+             c.name AS commune FROM visits vi JOIN rounds ro ON ro.id = vi.round_id \
+             JOIN residents r ON r.id = vi.resident_id JOIN communes c ON c.insee = r.commune \
+             WHERE vi.volunteer_id = ? AND ro.week_start = ? AND ro.status = 'published' AND vi.status <> 'cancelled' \
+             ORDER BY vi.day, vi.start_min, vi.seq",
+        )
+        .bind(volunteer.0)
+        .bind(week_start.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut visits = Vec::with_capacity(rows.len());
+        let mut residents = Vec::with_capacity(rows.len());
+        for row in &rows {
+            residents.push(ResidentId(row.get("resident")));
+            visits.push(SheetVisit {
+                visit: monalisa_core::domain::VisitId(row.get("visit")),
+                day: date(row.get("day"))?,
+                start: Minute::new(u16::try_from(row.get::<i64, _>("start_min")).unwrap_or(u16::MAX))
+                    .ok_or_else(|| bad("visit start"))?,
+                resident_name: format!("{} {}", row.get::<String, _>("first_name"), row.get::<String, _>("last_name")),
+                address: row.get("address"),
+                commune: row.get("commune"),
+                phone: row.get("phone"),
+                access_notes: row.get("access_notes"),
+            });
+        }
+        let volunteer_name = format!("{} {}", v.get::<String, _>("first_name"), v.get::<String, _>("last_name"));
+        Ok(Some((RoundSheet { week: week_start, volunteer_name, visits }, residents)))
+    }
+}

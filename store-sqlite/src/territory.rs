@@ -1,0 +1,337 @@
+//! TerritoryStore on SQLite.
+
+use super::*;
+
+#[async_trait::async_trait]
+impl TerritoryStore for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        sqlx::query("INSERT OR IGNORE INTO server_secrets (name, secret, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(fresh)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = ?")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(stored)
+    }
+
+    async fn ensure_communes(&self, communes: &[CommuneRecord]) -> Result<usize, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let existing: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM communes").fetch_one(&mut *tx).await.map_err(other)?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        for r in communes {
+            let c = &r.commune;
+            sqlx::query(
+                "INSERT INTO communes (insee, name, population, population_year, area_km2, centre_lat, centre_lon, outline) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(c.insee.as_str())
+            .bind(&c.name)
+            .bind(i64::from(c.population))
+            .bind(i64::from(c.population_year))
+            .bind(c.area_km2)
+            .bind(c.centre.lat)
+            .bind(c.centre.lon)
+            .bind(&r.outline)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(communes.len())
+    }
+
+    async fn communes(&self) -> Result<Vec<Commune>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT insee, name, population, population_year, area_km2, centre_lat, centre_lon FROM communes ORDER BY insee",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.into_iter()
+            .map(|row| {
+                let insee: String = row.get("insee");
+                Ok(Commune {
+                    insee: InseeCode::parse(&insee)
+                        .ok_or_else(|| StoreError::Invalid(format!("bad INSEE code {insee}")))?,
+                    name: row.get("name"),
+                    population: u32::try_from(row.get::<i64, _>("population")).map_err(other)?,
+                    population_year: u16::try_from(row.get::<i64, _>("population_year")).map_err(other)?,
+                    area_km2: row.get("area_km2"),
+                    centre: Location { lat: row.get("centre_lat"), lon: row.get("centre_lon") },
+                })
+            })
+            .collect()
+    }
+
+    async fn counts(&self) -> Result<StoreCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM communes) AS communes, (SELECT count(*) FROM scopes) AS scopes, \
+             (SELECT count(*) FROM ambassadors) AS ambassadors, (SELECT count(*) FROM volunteers) AS volunteers, \
+             (SELECT count(*) FROM residents) AS residents, (SELECT count(*) FROM visits) AS visits, \
+             (SELECT count(*) FROM reports) AS reports",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(other)?;
+        let n = |c: &str| row.get::<i64, _>(c) as u64;
+        Ok(StoreCounts {
+            communes: n("communes"),
+            scopes: n("scopes"),
+            ambassadors: n("ambassadors"),
+            volunteers: n("volunteers"),
+            residents: n("residents"),
+            visits: n("visits"),
+            reports: n("reports"),
+        })
+    }
+
+    async fn import_population(&self, p: &Population) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        for s in &p.scopes {
+            sqlx::query("INSERT INTO scopes (id, name) VALUES (?, ?)")
+                .bind(s.id.0)
+                .bind(&s.name)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+            for c in &s.communes {
+                sqlx::query("INSERT INTO scope_communes (commune, scope_id) VALUES (?, ?)")
+                    .bind(c.as_str())
+                    .bind(s.id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::Invalid(format!("commune {c} cannot join scope {}: {e}", s.id)))?;
+            }
+        }
+        for a in &p.ambassadors {
+            sqlx::query("INSERT INTO ambassadors (id, first_name, last_name, phone, scope_id) VALUES (?, ?, ?, ?, ?)")
+                .bind(a.id.0)
+                .bind(&a.first_name)
+                .bind(&a.last_name)
+                .bind(&a.phone)
+                .bind(a.scope.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        for v in &p.volunteers {
+            sqlx::query(
+                "INSERT INTO volunteers (id, first_name, last_name, phone, commune, home_lat, home_lon, scope_id, has_car, \
+                 radius_km, weekly_capacity, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(v.id.0)
+            .bind(&v.first_name)
+            .bind(&v.last_name)
+            .bind(&v.phone)
+            .bind(v.commune.as_str())
+            .bind(v.home.lat)
+            .bind(v.home.lon)
+            .bind(v.scope.0)
+            .bind(v.has_car)
+            .bind(v.reach.radius_km)
+            .bind(i64::from(v.weekly_capacity))
+            .bind(v.active)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+            for c in &v.reach.communes {
+                sqlx::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
+                    .bind(v.id.0)
+                    .bind(c.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+            }
+            insert_slots(&mut tx, "volunteer_slots", "volunteer_id", v.id.0, &v.availability).await?;
+            for a in &v.absences {
+                sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
+                    .bind(v.id.0)
+                    .bind(a.first.to_string())
+                    .bind(a.last.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+            }
+        }
+        for r in &p.residents {
+            let (status, since, until) = match r.follow_up {
+                FollowUp::Active { since } => ("active", since, None),
+                FollowUp::Paused { since, until } => ("paused", since, until),
+                FollowUp::Ended { on } => ("ended", on, None),
+            };
+            sqlx::query(
+                "INSERT INTO residents (id, first_name, last_name, address, commune, home_lat, home_lon, phone, access_notes, \
+                 likes, rhythm, isolation, consent_on, consent_method, consent_recorded_by, follow_up_start, \
+                 follow_up_status, status_since, paused_until, volunteer_id) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(r.id.0)
+            .bind(&r.first_name)
+            .bind(&r.last_name)
+            .bind(&r.address)
+            .bind(r.commune.as_str())
+            .bind(r.home.lat)
+            .bind(r.home.lon)
+            .bind(r.phone.as_deref())
+            .bind(&r.access_notes)
+            .bind(&r.likes)
+            .bind(r.rhythm.code())
+            .bind(i64::from(r.isolation.get()))
+            .bind(r.consent.given_on.to_string())
+            .bind(r.consent.method.code())
+            .bind(r.consent.recorded_by.0)
+            .bind(r.follow_up_start.to_string())
+            .bind(status)
+            .bind(since.to_string())
+            .bind(until.map(|d| d.to_string()))
+            .bind(r.volunteer.map(|v| v.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+            insert_slots(&mut tx, "resident_slots", "resident_id", r.id.0, &r.preferred).await?;
+        }
+        for round in &p.rounds {
+            let status = match round.status {
+                RoundStatus::Draft => "draft",
+                RoundStatus::Published => "published",
+            };
+            sqlx::query("INSERT INTO rounds (id, volunteer_id, week_start, status) VALUES (?, ?, ?, ?)")
+                .bind(round.id.0)
+                .bind(round.volunteer.0)
+                .bind(round.week_start.to_string())
+                .bind(status)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        // Route order of a visit = its position in its round's list.
+        let seq_of = |visit: &monalisa_core::domain::Visit| -> i64 {
+            visit
+                .round
+                .and_then(|rid| p.rounds.iter().find(|r| r.id == rid))
+                .and_then(|round| round.visits.iter().position(|v| *v == visit.id))
+                .map_or(0, |i| i as i64)
+        };
+        for v in &p.visits {
+            let status = match v.status {
+                VisitStatus::Planned => "planned",
+                VisitStatus::Cancelled => "cancelled",
+                VisitStatus::Reported => "reported",
+            };
+            sqlx::query(
+                "INSERT INTO visits (id, round_id, seq, resident_id, volunteer_id, day, start_min, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(v.id.0)
+            .bind(v.round.map(|r| r.0))
+            .bind(seq_of(v))
+            .bind(v.resident.0)
+            .bind(v.volunteer.0)
+            .bind(v.day.to_string())
+            .bind(i64::from(v.start.get()))
+            .bind(status)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        for r in &p.reports {
+            let received = r.received_at.unwrap_or(r.recorded_at);
+            sqlx::query(
+                "INSERT INTO reports (id, visit_id, resident_id, volunteer_id, day, outcome, duration_min, mood, note, \
+                 proposed_next, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(r.id.as_str())
+            .bind(r.visit.map(|v| v.0))
+            .bind(r.resident.0)
+            .bind(r.volunteer.0)
+            .bind(r.day.to_string())
+            .bind(r.outcome.code())
+            .bind(r.duration_minutes.map(i64::from))
+            .bind(r.mood.map(|m| i64::from(m.get())))
+            .bind(&r.note)
+            .bind(r.proposed_next.map(|d| d.to_string()))
+            .bind(r.recorded_at.0)
+            .bind(received.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+            for kind in &r.concerns {
+                sqlx::query(
+                    "INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)",
+                )
+                .bind(r.id.as_str())
+                .bind(kind.code())
+                .bind(r.resident.0)
+                .bind(received.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+            }
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        // Fold the write-ahead log into the database file, so the file alone is complete
+        // (backups, copies) after a clean stop.
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+            tracing::warn!(error = %e, "checkpoint at close failed");
+        }
+        self.pool.close().await;
+    }
+
+    async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT name FROM communes WHERE insee = ?")
+            .bind(insee)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError> {
+        let scope: Option<i64> = sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
+            .bind(insee)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(scope.map(ScopeId))
+    }
+
+    async fn scope_communes(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.insee, c.name FROM communes c JOIN scope_communes sc ON sc.commune = c.insee \
+             WHERE sc.scope_id = ? ORDER BY c.name",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(rows.iter().map(|r| (r.get("insee"), r.get("name"))).collect())
+    }
+
+    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar(
+            "SELECT c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
+        )
+        .bind(scope.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
+    }
+}

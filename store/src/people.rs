@@ -1,0 +1,42 @@
+//! The people of a scope: residents, volunteers, ambassadors, as records and as the forms save them.
+
+use crate::StoreError;
+use crate::records::*;
+use monalisa_core::domain::*;
+
+/// The people of a scope: residents, volunteers, ambassadors, as records and as the forms save them.
+#[async_trait::async_trait]
+pub trait PeopleStore: Send + Sync {
+    async fn resident(&self, id: ResidentId) -> Result<Option<Resident>, StoreError>;
+    async fn last_contact(&self, id: ResidentId) -> Result<Option<LastContact>, StoreError>;
+    async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError>;
+    async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError>;
+    /// A resident's card (the fields a volunteer needs at the door).
+    async fn resident_card(
+        &self,
+        id: ResidentId,
+    ) -> Result<Option<monalisa_core::wire::residents::ResidentCard>, StoreError>;
+    /// The scope's residents (any follow-up) and volunteers, by name.
+    async fn scope_people_list(&self, scope: ScopeId) -> Result<monalisa_core::wire::people::PeopleList, StoreError>;
+    /// Creates or updates a resident of the scope, in one transaction; `home` is the checked
+    /// position. A new resident's consent is recorded as given to `recorded_by`; an existing
+    /// resident's consent is never changed here. Refused as `Invalid(field)` when the commune
+    /// or the volunteer is not the scope's, `NotFound` when the resident is not.
+    async fn save_resident(
+        &self,
+        scope: ScopeId,
+        draft: &monalisa_core::people::ResidentDraft,
+        home: monalisa_core::domain::Location,
+        recorded_by: monalisa_core::domain::AmbassadorId,
+        today: Date,
+    ) -> Result<ResidentId, StoreError>;
+    /// Creates or updates a volunteer of the scope (absences are the volunteer's own). Refused as
+    /// `Invalid("communes")` when an accepted commune is not the scope's, `NotFound` when the
+    /// volunteer is not the scope's.
+    async fn save_volunteer(
+        &self,
+        scope: ScopeId,
+        draft: &monalisa_core::people::VolunteerDraft,
+        home: monalisa_core::domain::Location,
+    ) -> Result<VolunteerId, StoreError>;
+}

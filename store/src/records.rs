@@ -1,0 +1,163 @@
+//! What the stores take and return.
+
+use monalisa_core::auth::{DeviceId, Role, UserId};
+use monalisa_core::domain::*;
+
+/// A commune with its outline, as loaded from the territory file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommuneRecord {
+    pub commune: Commune,
+    /// GeoJSON geometry (Polygon or MultiPolygon), WGS84.
+    pub outline: String,
+}
+
+/// A whole population to import at once (the demo territory, test fixtures): scopes with
+/// their communes, people, rounds, visits and reports, with their ids already assigned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Population {
+    pub scopes: Vec<Scope>,
+    pub ambassadors: Vec<Ambassador>,
+    pub volunteers: Vec<Volunteer>,
+    pub residents: Vec<Resident>,
+    pub rounds: Vec<Round>,
+    pub visits: Vec<Visit>,
+    pub reports: Vec<Report>,
+}
+
+/// Counts of what a store holds, for operators (never per-person data).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreCounts {
+    pub communes: u64,
+    pub scopes: u64,
+    pub ambassadors: u64,
+    pub volunteers: u64,
+    pub residents: u64,
+    pub visits: u64,
+    pub reports: u64,
+}
+
+/// An account as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    /// Lowercase login name.
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    /// argon2id PHC string; `None` until the account is enrolled.
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub volunteer: Option<VolunteerId>,
+    pub ambassador: Option<AmbassadorId>,
+    /// The scope of the linked volunteer or ambassador.
+    pub scope: Option<ScopeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub volunteer: Option<VolunteerId>,
+    pub ambassador: Option<AmbassadorId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRecord {
+    pub id: DeviceId,
+    pub user: UserId,
+    pub label: String,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    pub last_sync: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A session with its account and device, as found from the session cookie.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub device: DeviceRecord,
+    pub expires_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub refreshed_at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnrolmentPurpose {
+    /// First password of a new account.
+    Enrol,
+    /// A forgotten password.
+    Reset,
+}
+
+impl EnrolmentPurpose {
+    pub const fn code(self) -> &'static str {
+        match self {
+            EnrolmentPurpose::Enrol => "enrol",
+            EnrolmentPurpose::Reset => "reset",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrolmentRecord {
+    pub user: UserId,
+    pub purpose: EnrolmentPurpose,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+/// Who is syncing: the account, its device, its volunteer record; a revoked device may still
+/// push (into quarantine) but sees nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncCaller {
+    pub user: UserId,
+    pub device: DeviceId,
+    pub volunteer: Option<VolunteerId>,
+    pub revoked: bool,
+}
+
+/// One page of a pull, before the server adds its clock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PullPage {
+    pub changes: Vec<monalisa_core::sync::Change>,
+    pub cursor: monalisa_core::sync::Cursor,
+    pub more: bool,
+}
+
+/// What a volunteer's card needs about the last contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LastContact {
+    pub day: Date,
+    pub outcome: Outcome,
+    /// The last visit whose outcome was "done" (what resets the clock).
+    pub last_done: Option<Date>,
+}
+
+/// A concern to tell people about by e-mail. No personal data: the kind, the day of the
+/// visit and the scope; the details are in the app, behind a login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConcernAlert {
+    pub report: monalisa_core::domain::ClientId,
+    pub kind: monalisa_core::domain::ConcernKind,
+    pub day: Date,
+    pub raised_at: Timestamp,
+    pub scope_name: String,
+    /// The addresses to write to.
+    pub to: Vec<String>,
+}
+
+/// The territory's data for the coverage view: the indicators' input (without the period and
+/// today), and each commune's outline and centre for the map.
+#[derive(Clone, Debug)]
+pub struct CoverageData {
+    pub communes: Vec<(String, String)>,
+    /// (INSEE code, GeoJSON outline, centre).
+    pub shapes: Vec<(String, String, monalisa_core::domain::Location)>,
+    pub residents: Vec<monalisa_core::coverage::ResidentHistory>,
+    pub volunteers: Vec<monalisa_core::coverage::VolunteerReach>,
+    pub pairs: Vec<(String, usize)>,
+    pub concerns: Vec<monalisa_core::coverage::ConcernDates>,
+    pub unserved: Vec<(String, monalisa_core::wire::planning::UnservedReason)>,
+}
