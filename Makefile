@@ -115,6 +115,7 @@ layout:
 rust-tests:
 	cargo test -p monalisa-core --features ssr
 	cargo test -p monalisa-planner
+	cargo test -p monalisa-store-stories
 	cargo test -p monalisa-app --features ssr
 	cargo test -p monalisa-server -- --test-threads=1
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb

@@ -166,7 +166,10 @@ pub async fn log_out(state: SessionState) -> Result<(), ApiError> {
 fn confirm(question: &str) -> bool {
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     return web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false);
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = question;
         false
@@ -261,7 +264,10 @@ pub fn clicked_action(ev: &leptos::ev::MouseEvent) -> Option<String> {
         let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
         return target.closest("[data-action]").ok()??.get_attribute("data-action");
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = ev;
         None
@@ -275,7 +281,10 @@ pub fn device_label() -> String {
         let ua = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
         return describe_user_agent(&ua);
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     String::new()
 }
 
@@ -319,7 +328,10 @@ pub fn query_param(name: &str) -> Option<String> {
             (k == name).then(|| js_sys::decode_uri_component(v).ok().and_then(|s| s.as_string()).unwrap_or_default())
         });
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = name;
         None

@@ -29,7 +29,10 @@ pub const OPENED_EVENT: &str = "monalisa-vault-open";
 pub fn is_open() -> bool {
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     return web::is_open().unwrap_or(false);
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     false
 }
 

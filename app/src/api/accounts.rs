@@ -6,9 +6,7 @@ pub use monalisa_core::wire::accounts::*;
 
 use super::ApiError;
 
-use crate::auth::{DeviceId, Role, UserId};
-
-use crate::domain::Timestamp;
+use crate::auth::{DeviceId, UserId};
 
 use leptos::prelude::*;
 
@@ -61,6 +59,8 @@ pub async fn alert_email(id: UserId) -> Result<Option<AlertAddress>, ApiError> {
 pub mod ssr {
     //! The bodies, shared with the operator CLI (`monalisa user ...`).
     use super::*;
+    use crate::auth::Role;
+    use crate::domain::Timestamp;
     use crate::backend::auth::{self, CurrentUser, require};
     use crate::backend::{NewUser, ServerContext, StoreError, UserRecord, internal, now_ms, server_context};
 

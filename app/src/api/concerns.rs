@@ -6,8 +6,6 @@ pub use monalisa_core::wire::concerns::*;
 
 use super::ApiError;
 
-use crate::domain::{ResidentId, Timestamp};
-
 use leptos::prelude::*;
 
 use leptos::server_fn::codec::Json;
@@ -22,6 +20,7 @@ pub async fn list_concerns() -> Result<Vec<ConcernItem>, ApiError> {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
+    use crate::domain::{ResidentId, Timestamp};
 
     pub async fn list() -> Result<Vec<ConcernItem>, ApiError> {
         use crate::backend::{auth, internal, server_context};

@@ -6,10 +6,6 @@ pub use monalisa_core::wire::coverage::*;
 
 use super::ApiError;
 
-use crate::coverage::Month;
-
-use crate::domain::Date;
-
 use leptos::prelude::*;
 
 use leptos::server_fn::codec::Json;
@@ -23,7 +19,9 @@ pub async fn load_coverage(from: Option<String>, to: Option<String>) -> Result<C
 pub mod ssr {
     use super::*;
     use crate::backend::{auth, internal, server_context};
+    use crate::coverage::Month;
     use crate::coverage::{CoverageInput, CoverageReport, coverage, weekly_visits};
+    use crate::domain::Date;
 
     /// The report of a period from the store's data.
     pub async fn report(

@@ -6,7 +6,7 @@ pub use monalisa_core::wire::dossier::*;
 
 use super::ApiError;
 
-use crate::domain::{ResidentId, Timestamp};
+use crate::domain::ResidentId;
 
 use leptos::prelude::*;
 
@@ -21,6 +21,7 @@ pub async fn resident_dossier(id: ResidentId) -> Result<Dossier, ApiError> {
 pub mod ssr {
     use super::*;
     use crate::backend::{auth, internal, server_context};
+    use crate::domain::Timestamp;
 
     /// The dossier of a resident of the caller's scope (an ambassador); `NotFound` otherwise.
     pub async fn dossier(id: ResidentId) -> Result<Dossier, ApiError> {

@@ -7,8 +7,6 @@ pub use monalisa_core::wire::people::*;
 
 use super::ApiError;
 
-use super::planning::Choice;
-
 use crate::domain::{ResidentId, VolunteerId};
 
 use leptos::prelude::*;
@@ -32,6 +30,7 @@ pub async fn volunteer_form(id: Option<VolunteerId>) -> Result<VolunteerFormData
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use super::super::planning::Choice;
     use super::*;
     use crate::backend::{auth, internal, server_context};
     use crate::domain::ScopeId;

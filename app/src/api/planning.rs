@@ -10,7 +10,7 @@ pub use monalisa_core::wire::planning::*;
 
 use super::ApiError;
 
-use crate::domain::{Date, ResidentId, VolunteerId};
+use crate::domain::{Date, VolunteerId};
 
 use leptos::prelude::*;
 
@@ -34,6 +34,7 @@ pub async fn planning_preview(week: Date) -> Result<PlanPreview, ApiError> {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
+    use crate::domain::ResidentId;
 
     pub async fn sheet(volunteer: VolunteerId, week: Date) -> Result<RoundSheet, ApiError> {
         use crate::backend::{auth, internal, server_context};

@@ -230,7 +230,10 @@ fn read_form(ev: &leptos::ev::Event) -> Option<FormFields> {
         }
         return Some(FormFields(fields));
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = ev;
         None
@@ -448,7 +451,10 @@ fn clicked(ev: &leptos::ev::MouseEvent) -> Option<(String, Option<i64>)> {
         let device = el.get_attribute("data-device").and_then(|d| d.parse().ok());
         return Some((el.get_attribute("data-action")?, device));
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = ev;
         None

@@ -29,7 +29,10 @@ fn take_token_from_fragment() -> Option<String> {
         }
         return (!token.is_empty()).then_some(token);
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     None
 }
 

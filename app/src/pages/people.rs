@@ -369,7 +369,7 @@ fn slot_grid(lang: Lang, v: &FormValues, caption: &'static str) -> impl IntoView
 fn today() -> Date {
     #[cfg(feature = "ssr")]
     return crate::domain::Timestamp(crate::backend::now_ms()).paris_local().0;
-    #[allow(unreachable_code)]
+    #[cfg_attr(feature = "ssr", expect(unreachable_code, reason = "the fallback where the server returned early"))]
     crate::domain::Timestamp(0).paris_local().0
 }
 

@@ -32,7 +32,7 @@ fn reason_label(lang: Lang, reason: UnservedReason) -> &'static str {
 fn server_today() -> Date {
     #[cfg(feature = "ssr")]
     return Timestamp(crate::backend::now_ms()).paris_local().0;
-    #[allow(unreachable_code)]
+    #[cfg_attr(feature = "ssr", expect(unreachable_code, reason = "the fallback where the server returned early"))]
     Timestamp(0).paris_local().0
 }
 

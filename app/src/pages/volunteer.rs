@@ -537,7 +537,10 @@ fn form_of(ev: &leptos::ev::Event) -> Option<FormRead> {
             },
         });
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = ev;
         None
@@ -553,7 +556,10 @@ fn action_of(ev: &leptos::ev::MouseEvent) -> Option<(String, leptos::web_sys::El
         let el = target.closest("[data-action]").ok()??;
         return Some((el.get_attribute("data-action")?, el));
     }
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = ev;
         None
@@ -563,7 +569,10 @@ fn action_of(ev: &leptos::ev::MouseEvent) -> Option<(String, leptos::web_sys::El
 fn attr(el: &leptos::web_sys::Element, name: &str) -> Option<String> {
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     return el.get_attribute(name);
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     {
         let _ = (el, name);
         None

@@ -84,7 +84,10 @@ impl SyncState {
 pub fn now() -> Timestamp {
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     return Timestamp(js_sys::Date::now() as i64);
-    #[allow(unreachable_code)]
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
     Timestamp(0)
 }
 

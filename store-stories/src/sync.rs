@@ -1,0 +1,188 @@
+//! Stories of [`SyncStore`](monalisa_store::SyncStore): pushes applied once, the pull feed, the
+//! ambassador's review list, quarantine and its release.
+
+use crate::fixture::*;
+use monalisa_core::domain::{ClientId, ConcernKind, Outcome};
+use monalisa_core::sync::{Ack, AckStatus, Change, Mutation, MutationBody, PushRequest, ReportInput};
+use monalisa_core::wire::review::ReviewItem;
+use monalisa_store::{Store, StoreError, SyncCaller};
+
+pub struct Phone {
+    pub caller: SyncCaller,
+}
+
+/// VOL_1's account and phone.
+pub async fn phone(store: &dyn Store, revoked: bool) -> (crate::fixture::Accounts, Phone) {
+    let a = load_with_accounts(store).await;
+    let device = store.create_device(a.volunteer, "phone", "Téléphone", now()).await.expect("device");
+    let caller = SyncCaller { user: a.volunteer, device, volunteer: Some(VOL_1), revoked };
+    (a, Phone { caller })
+}
+
+pub fn report(id: ClientId, resident: monalisa_core::domain::ResidentId, concerns: Vec<ConcernKind>) -> Mutation {
+    Mutation {
+        id,
+        recorded_at: now(),
+        body: MutationBody::Report(ReportInput {
+            visit: (resident == RES_1).then_some(VISIT_1),
+            resident,
+            day: today(),
+            outcome: Outcome::Done,
+            duration_minutes: Some(60),
+            mood: None,
+            concerns,
+            note: "Tout va bien".into(),
+            proposed_next: None,
+        }),
+    }
+}
+
+pub async fn push(store: &dyn Store, phone: &Phone, mutations: Vec<Mutation>) -> Vec<Ack> {
+    let request = PushRequest { protocol: 1, sent_at: now(), mutations, sealed: vec![] };
+    store.apply_push(&phone.caller, &request, now()).await.expect("push applies")
+}
+
+pub async fn a_report_is_applied_once_however_often_it_is_sent(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let m = report(client_id('a', 1), RES_1, vec![]);
+    let first = push(store, &phone, vec![m.clone()]).await;
+    assert!(matches!(first[0].status, AckStatus::Applied { flag: None }), "{first:?}");
+    let again = push(store, &phone, vec![m]).await;
+    assert!(matches!(again[0].status, AckStatus::AlreadyApplied { flag: None }), "{again:?}");
+    assert_eq!(store.counts().await.expect("counts").reports, 1);
+    let last = store.last_contact(RES_1).await.expect("read").expect("a contact");
+    assert_eq!((last.day, last.outcome, last.last_done), (today(), Outcome::Done, Some(today())));
+}
+
+pub async fn an_invalid_report_is_rejected_and_recorded_nowhere(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let mut m = report(client_id('a', 2), RES_1, vec![]);
+    if let MutationBody::Report(r) = &mut m.body {
+        r.duration_minutes = Some(0);
+    }
+    let acks = push(store, &phone, vec![m]).await;
+    assert!(matches!(&acks[0].status, AckStatus::Rejected { reason } if reason == "duration"), "{acks:?}");
+    assert_eq!(store.counts().await.expect("counts").reports, 0);
+}
+
+pub async fn a_revoked_phone_is_quarantined_then_released(store: &dyn Store) {
+    let (a, phone) = phone(store, true).await;
+    let id = client_id('b', 1);
+    let acks = push(store, &phone, vec![report(id.clone(), RES_1, vec![])]).await;
+    assert!(matches!(acks[0].status, AckStatus::Quarantined), "{acks:?}");
+    assert_eq!(store.counts().await.expect("counts").reports, 0, "not in the record");
+    let queue = store.review_queue(NORD).await.expect("queue");
+    assert_eq!(queue.quarantined.len(), 1, "kept for the ambassador");
+    assert!(store.review_queue(SUD).await.expect("queue").quarantined.is_empty(), "not another scope's");
+    assert!(matches!(store.release_quarantined(SUD, &id, a.ambassador_sud, now()).await, Err(StoreError::NotFound)));
+    let status = store.release_quarantined(NORD, &id, a.ambassador, now()).await.expect("released");
+    assert!(matches!(status, AckStatus::Applied { .. }), "{status:?}");
+    assert_eq!(store.counts().await.expect("counts").reports, 1);
+    assert!(matches!(store.release_quarantined(NORD, &id, a.ambassador, now()).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.release_quarantined(NORD, &client_id('b', 9), a.ambassador, now()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn a_report_about_someone_not_given_is_set_aside(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let acks = push(store, &phone, vec![report(client_id('c', 1), RES_SUD, vec![])]).await;
+    assert!(matches!(acks[0].status, AckStatus::Quarantined), "{acks:?}");
+    assert_eq!(store.counts().await.expect("counts").reports, 0);
+    assert_eq!(store.review_queue(NORD).await.expect("queue").quarantined.len(), 1, "for the volunteer's ambassador");
+    assert!(store.review_queue(SUD).await.expect("queue").quarantined.is_empty(), "the other scope learns nothing");
+}
+
+pub async fn the_first_pull_is_a_snapshot_of_what_the_phone_may_see(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let page = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
+    assert!(!page.more);
+    let mut residents: Vec<_> = page
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Resident(r) => Some(r.id),
+            _ => None,
+        })
+        .collect();
+    residents.sort();
+    assert_eq!(residents, [RES_1, RES_2], "the volunteer's own residents, no one else's");
+    assert!(page.changes.iter().any(|c| matches!(c, Change::Visit(v) if v.id == VISIT_1)));
+    let again = store.pull(&phone.caller, Some(&page.cursor), 500, today()).await.expect("pull");
+    assert!(again.changes.is_empty(), "nothing new");
+}
+
+pub async fn a_pull_pages_and_then_follows_changes(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let first = store.pull(&phone.caller, None, 1, today()).await.expect("page 1");
+    assert_eq!(first.changes.len(), 1);
+    assert!(first.more);
+    let mut cursor = first.cursor;
+    let mut seen = 1;
+    loop {
+        let page = store.pull(&phone.caller, Some(&cursor), 1, today()).await.expect("next page");
+        seen += page.changes.len();
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert!(seen >= 3, "two residents and a visit");
+    push(store, &phone, vec![report(client_id('d', 1), RES_1, vec![])]).await;
+    let after = store.pull(&phone.caller, Some(&cursor), 500, today()).await.expect("after a push");
+    assert!(after.changes.iter().any(|c| matches!(c, Change::Report(_))), "{:?}", after.changes);
+}
+
+pub async fn a_revoked_phone_sees_nothing(store: &dyn Store) {
+    let (_, phone) = phone(store, true).await;
+    let page = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
+    assert!(
+        page.changes.iter().all(|c| matches!(c, Change::Removed { .. })),
+        "no record for a revoked device: {:?}",
+        page.changes
+    );
+}
+
+pub async fn a_flagged_report_is_reviewed_once(store: &dyn Store) {
+    let (a, phone) = phone(store, false).await;
+    // The week is published again without the visit (it is cancelled): a report on it is
+    // kept but flagged.
+    store.publish_rounds(NORD, week(), &[]).await.expect("published empty");
+    let acks = push(store, &phone, vec![report(client_id('e', 1), RES_1, vec![])]).await;
+    assert!(matches!(acks[0].status, AckStatus::Applied { flag: Some(_) }), "{acks:?}");
+    let queue = store.review_queue(NORD).await.expect("queue");
+    assert_eq!(queue.flagged.len(), 1);
+    let item = ReviewItem::Report(client_id('e', 1));
+    assert!(matches!(store.mark_reviewed(SUD, &item, a.ambassador_sud, now()).await, Err(StoreError::NotFound)));
+    store.mark_reviewed(NORD, &item, a.ambassador, now()).await.expect("reviewed");
+    assert!(store.review_queue(NORD).await.expect("queue").flagged.is_empty());
+    assert!(matches!(store.mark_reviewed(NORD, &item, a.ambassador, now()).await, Err(StoreError::Conflict(_))));
+    let unknown = ReviewItem::Quarantined(client_id('e', 9));
+    assert!(matches!(store.mark_reviewed(NORD, &unknown, a.ambassador, now()).await, Err(StoreError::NotFound)));
+}
+
+pub async fn an_absence_and_a_declined_visit_apply(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let t = today();
+    let acks = push(
+        store,
+        &phone,
+        vec![
+            Mutation {
+                id: client_id('f', 1),
+                recorded_at: now(),
+                body: MutationBody::Absence { first: t.add_days(7), last: t.add_days(9) },
+            },
+            Mutation {
+                id: client_id('f', 2),
+                recorded_at: now(),
+                body: MutationBody::DeclineVisit { visit: VISIT_1, reason: "Malade".into() },
+            },
+        ],
+    )
+    .await;
+    assert!(acks.iter().all(|a| matches!(a.status, AckStatus::Applied { .. })), "{acks:?}");
+    let v = store.volunteer(VOL_1).await.expect("read").expect("exists");
+    assert_eq!(v.absences.len(), 1);
+}
