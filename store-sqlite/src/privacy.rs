@@ -194,6 +194,8 @@ impl PrivacyStore for SqliteStore {
         Ok((visits, reports))
     }
 
+    /// `monalisa_core::retention::purgeable`, as one query (the story suite holds the two
+    /// together).
     async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT r.id FROM residents r WHERE r.purged_on IS NULL AND r.follow_up_status = 'ended' \

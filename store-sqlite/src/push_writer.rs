@@ -7,7 +7,8 @@
 //!
 //! It shares the in-process writer lock with the other write transactions (see `sqlite.rs`).
 
-use monalisa_core::domain::{Timestamp, windows};
+use monalisa_core::domain::{Timestamp, VolunteerId};
+use monalisa_core::push;
 use monalisa_core::sync::{Ack, AckStatus, Flag, Mutation, MutationBody, PushRequest, ReportInput};
 use monalisa_store::{StoreError, SyncCaller};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -101,20 +102,14 @@ fn apply_push(
             .and_then(|mut s| s.query_row([m.id.as_str()], |r| r.get(0)).optional())
             .map_err(failed)?;
         if let Some(previous) = previous {
-            let status = match serde_json::from_str::<AckStatus>(&previous).map_err(failed)? {
-                AckStatus::Applied { flag } => AckStatus::AlreadyApplied { flag },
-                status => status,
-            };
+            let status = push::resend(serde_json::from_str::<AckStatus>(&previous).map_err(failed)?);
             acks.push(Ack { id: m.id.clone(), status });
             continue;
         }
-        let status = if caller.revoked {
-            quarantine(c, caller, m, "device_revoked", now)?
-        } else {
-            match caller.volunteer {
-                None => AckStatus::Rejected { reason: "not_a_volunteer".into() },
-                Some(v) => apply_one(c, caller, v.0, m, now)?,
-            }
+        let status = match push::gate(caller.revoked, caller.volunteer) {
+            push::Gate::SetAside(reason) => quarantine(c, caller, m, reason, now)?,
+            push::Gate::Refuse(reason) => AckStatus::Rejected { reason: reason.into() },
+            push::Gate::Apply(v) => apply_one(c, caller, v.0, m, now)?,
         };
         c.prepare_cached(
             "INSERT INTO applied_mutations (id, user_id, device_id, protocol, ack, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -168,7 +163,6 @@ pub(crate) fn release(
     now: Timestamp,
 ) -> Result<AckStatus, StoreError> {
     use monalisa_core::auth::{DeviceId, UserId};
-    use monalisa_core::domain::VolunteerId;
     let mut conn = Connection::open(path).map_err(failed)?;
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
         .map_err(failed)?;
@@ -193,7 +187,7 @@ pub(crate) fn release(
     if reviewed.is_some() {
         return Err(StoreError::Conflict("already reviewed".into()));
     }
-    if reason != "device_revoked" {
+    if !push::releasable(&reason) {
         return Err(StoreError::Conflict(format!("cannot enter the record: {reason}")));
     }
     let m: Mutation = serde_json::from_str(&payload).map_err(failed)?;
@@ -299,8 +293,8 @@ fn apply_one(
             Ok(status)
         }
         MutationBody::Absence { first, last } => {
-            if let Err(refusal) = windows::absence(*first, *last, now.paris_local().0) {
-                return Ok(AckStatus::Rejected { reason: refusal.code().into() });
+            if let Some(reason) = push::absence(*first, *last, now.paris_local().0) {
+                return Ok(AckStatus::Rejected { reason });
             }
             c.prepare_cached("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
                 .and_then(|mut s| s.execute(params![volunteer, first.to_string(), last.to_string()]))
@@ -308,18 +302,14 @@ fn apply_one(
             Ok(AckStatus::Applied { flag: None })
         }
         MutationBody::DeclineVisit { visit, reason } => {
-            if reason.chars().count() > 500 {
-                return Ok(AckStatus::Rejected { reason: "reason_too_long".into() });
-            }
-            if !monalisa_core::domain::text::acceptable(reason) {
-                return Ok(AckStatus::Rejected { reason: "reason_characters".into() });
-            }
             let owner: Option<i64> = c
                 .prepare_cached("SELECT volunteer_id FROM visits WHERE id = ?")
                 .and_then(|mut s| s.query_row([visit.0], |r| r.get(0)).optional())
                 .map_err(failed)?;
-            match owner {
-                Some(v) if v == volunteer => {
+            match push::decline(VolunteerId(volunteer), reason, owner.map(VolunteerId)) {
+                push::DeclineDecision::Refuse(reason) => Ok(AckStatus::Rejected { reason: reason.into() }),
+                push::DeclineDecision::Acknowledge(flag) => Ok(AckStatus::Applied { flag: Some(flag) }),
+                push::DeclineDecision::Record => {
                     c.prepare_cached(
                         "INSERT INTO visit_declines (mutation_id, visit_id, volunteer_id, reason, received_at) VALUES (?, ?, ?, ?, ?)",
                     )
@@ -327,9 +317,6 @@ fn apply_one(
                     .map_err(failed)?;
                     Ok(AckStatus::Applied { flag: None })
                 }
-                // Already someone else's visit, or gone: nothing to decline, nothing lost.
-                Some(_) => Ok(AckStatus::Applied { flag: Some(Flag::VisitReassigned) }),
-                None => Ok(AckStatus::Applied { flag: Some(Flag::VisitCancelled) }),
             }
         }
     }
@@ -343,9 +330,6 @@ fn apply_report(
     r: &ReportInput,
     now: Timestamp,
 ) -> Result<AckStatus, StoreError> {
-    if let Err(reason) = r.validate() {
-        return Ok(AckStatus::Rejected { reason: reason.into() });
-    }
     // Whether this volunteer is, or was, in a position to visit the resident: their usual
     // volunteer, one of the resident's visits is theirs, they reported on the resident before,
     // or the resident is (or was until this device applies its removal) on one of their phones
@@ -361,47 +345,40 @@ fn apply_report(
             .optional()
         })
         .map_err(failed)?;
-    let Some((resident_volunteer, follow_up_start, known_to_them)) = resident else {
-        // A fact about someone the server does not know (erased since?): kept aside, not lost.
-        return quarantine(c, caller, m, "unknown_resident", now);
+    let resident = resident.map(|(usual, start, known_to_caller): (Option<i64>, String, bool)| push::ResidentFacts {
+        volunteer: usual.map(VolunteerId),
+        follow_up_start: monalisa_core::domain::Date::parse(&start).unwrap_or(monalisa_core::domain::Date::MIN),
+        known_to_caller,
+    });
+    let visit = match r.visit {
+        None => None,
+        Some(visit) => c
+            .prepare_cached("SELECT volunteer_id, status, resident_id FROM visits WHERE id = ?")
+            .and_then(|mut s| {
+                s.query_row([visit.0], |row| {
+                    Ok(push::VisitFacts {
+                        volunteer: VolunteerId(row.get(0)?),
+                        cancelled: row.get::<_, String>(1)? == "cancelled",
+                        resident: monalisa_core::domain::ResidentId(row.get(2)?),
+                    })
+                })
+                .optional()
+            })
+            .map_err(failed)?,
     };
-    if !known_to_them {
-        // Someone this volunteer was never given (another scope's resident, a guessed id): it
-        // changes nothing of theirs; the ambassador of the volunteer's scope sees it. The phone
-        // gets the same answer as for an unknown id.
-        return quarantine(c, caller, m, "not_assigned", now);
-    }
-    let start = monalisa_core::domain::Date::parse(&follow_up_start).unwrap_or(monalisa_core::domain::Date::MIN);
-    if let Err(refusal) = windows::report(r.day, r.proposed_next, start, now.paris_local().0) {
-        return Ok(AckStatus::Rejected { reason: refusal.code().into() });
-    }
-    let mut visit_id = None;
-    let flag = match r.visit {
-        Some(visit) => {
-            let row: Option<(i64, String, i64)> = c
-                .prepare_cached("SELECT volunteer_id, status, resident_id FROM visits WHERE id = ?")
-                .and_then(|mut s| s.query_row([visit.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional())
-                .map_err(failed)?;
-            match row {
-                None => Some(Flag::NotAssigned),
-                Some((_, _, res)) if res != r.resident.0 => Some(Flag::NotAssigned),
-                Some((owner, status, _)) => {
-                    visit_id = Some(visit.0);
-                    if status == "cancelled" {
-                        Some(Flag::VisitCancelled)
-                    } else if owner != volunteer {
-                        Some(Flag::VisitReassigned)
-                    } else {
-                        c.prepare_cached("UPDATE visits SET status = 'reported' WHERE id = ? AND status = 'planned'")
-                            .and_then(|mut s| s.execute([visit.0]))
-                            .map_err(failed)?;
-                        None
-                    }
+    let (flag, visit_id) =
+        match push::report(VolunteerId(volunteer), r, resident.as_ref(), visit.as_ref(), now.paris_local().0) {
+            push::ReportDecision::Refuse(reason) => return Ok(AckStatus::Rejected { reason }),
+            push::ReportDecision::SetAside(reason) => return quarantine(c, caller, m, reason, now),
+            push::ReportDecision::Record { flag, visit, completes_visit } => {
+                if let (true, Some(visit)) = (completes_visit, visit) {
+                    c.prepare_cached("UPDATE visits SET status = 'reported' WHERE id = ? AND status = 'planned'")
+                        .and_then(|mut s| s.execute([visit.0]))
+                        .map_err(failed)?;
                 }
+                (flag, visit.map(|v| v.0))
             }
-        }
-        None => (resident_volunteer != Some(volunteer)).then_some(Flag::NotAssigned),
-    };
+        };
     c.prepare_cached(
         "INSERT INTO reports (id, visit_id, resident_id, volunteer_id, day, outcome, duration_min, mood, note, proposed_next, \
          recorded_at, received_at, flag, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -15,11 +15,6 @@ use monalisa_core::wire::residents::{LastVisit, ResidentCard};
 use monalisa_store::{PullPage, StoreError, SyncCaller};
 use sqlx::{Row, Sqlite, Transaction};
 
-/// Visits older than this many days leave the phone (last week stays, for late reports).
-const VISIT_WINDOW_DAYS: i32 = 7;
-/// Reports the phone keeps showing (with their concerns' follow-up).
-const REPORT_WINDOW_DAYS: i32 = 90;
-
 type Tx<'a> = Transaction<'a, Sqlite>;
 
 fn kind_code(kind: RecordKind) -> &'static str {
@@ -42,7 +37,8 @@ fn kind_of(code: &str) -> Option<RecordKind> {
 const SNAPSHOT_KINDS: [RecordKind; 3] = [RecordKind::Resident, RecordKind::Visit, RecordKind::Report];
 
 /// The conditions under which a volunteer (?v) sees a record, given the visit window start
-/// (?w) and the report window start (?r).
+/// (?w) and the report window start (?r): `monalisa_core::visibility`'s rule, as SQL (the story
+/// suite holds the two together).
 const RESIDENT_VISIBLE: &str = "r.follow_up_status <> 'ended' AND (r.volunteer_id = ?v OR EXISTS (\
      SELECT 1 FROM visits v JOIN rounds ro ON ro.id = v.round_id WHERE v.resident_id = r.id AND v.volunteer_id = ?v \
      AND ro.status = 'published' AND v.status <> 'cancelled' AND v.day >= ?w))";
@@ -102,8 +98,8 @@ impl SyncStore for SqliteStore {
             device,
             now: Timestamp(now_ms()),
             volunteer: volunteer.0,
-            visits_from: today.add_days(-VISIT_WINDOW_DAYS).to_string(),
-            reports_from: today.add_days(-REPORT_WINDOW_DAYS).to_string(),
+            visits_from: monalisa_core::visibility::windows(today).0.to_string(),
+            reports_from: monalisa_core::visibility::windows(today).1.to_string(),
         };
         let page = match cursor {
             None => {

@@ -40,17 +40,29 @@ const STORIES: &[&str] = &[
     include_str!("privacy.rs"),
     include_str!("coverage.rs"),
     include_str!("alerts.rs"),
-    include_str!("fixture.rs"),
 ];
+const FIXTURE: &str = include_str!("fixture.rs");
 
 /// The trait methods no story calls (`.name(` nowhere in the stories).
 pub fn untold() -> Vec<String> {
-    let stories = STORIES.concat();
+    let stories = STORIES.concat() + FIXTURE;
     TRAITS
         .iter()
         .flat_map(|t| t.split("async fn ").skip(1))
         .filter_map(|rest| rest.split(['(', '<']).next())
         .filter(|name| !stories.contains(&format!(".{name}(")))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The stories written in the suite's modules but missing from [`story_suite!`]'s list.
+pub fn unlisted(listed: &[&str]) -> Vec<String> {
+    STORIES
+        .iter()
+        .flat_map(|s| s.split("\npub async fn ").skip(1))
+        .filter(|rest| rest.contains("(store: &dyn Store)"))
+        .filter_map(|rest| rest.split('(').next())
+        .filter(|name| !listed.contains(name))
         .map(str::to_owned)
         .collect()
 }
@@ -91,6 +103,7 @@ macro_rules! story_suite {
             sync::a_revoked_phone_sees_nothing,
             sync::a_flagged_report_is_reviewed_once,
             sync::an_absence_and_a_declined_visit_apply,
+            sync::the_pull_gives_what_the_visibility_rule_allows,
             people::records_read_back_as_imported,
             people::a_card_holds_what_the_door_needs,
             people::a_scope_lists_its_own_people,
@@ -107,6 +120,7 @@ macro_rules! story_suite {
             privacy::the_history_lists_visits_and_reports_oldest_first,
             privacy::only_ended_follow_ups_past_the_cutoff_are_purged,
             privacy::a_person_with_something_to_review_is_not_purged,
+            privacy::the_purge_takes_what_the_retention_rule_allows,
             coverage::the_coverage_data_holds_the_territory_without_names,
             coverage::the_last_plans_unserved_replace_the_previous_ones,
             alerts::a_concern_is_acknowledged_then_resolved_once,
@@ -121,6 +135,12 @@ macro_rules! story_suite {
         }
     };
     (@stories $open:path; $($module:ident :: $story:ident,)*) => {
+        #[test]
+        fn every_story_is_in_the_suite() {
+            let unlisted = $crate::unlisted(&[$(stringify!($story)),*]);
+            assert!(unlisted.is_empty(), "stories missing from story_suite!: {unlisted:?}");
+        }
+
         $(
             #[tokio::test]
             async fn $story() {

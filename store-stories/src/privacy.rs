@@ -52,3 +52,37 @@ pub async fn a_person_with_something_to_review_is_not_purged(store: &dyn Store) 
         "a quarantined push waits for review"
     );
 }
+
+pub async fn the_purge_takes_what_the_retention_rule_allows(store: &dyn Store) {
+    use monalisa_core::retention::{PurgeFacts, purgeable};
+    let (_, p) = phone(store, false).await;
+    push(store, &p, vec![report(client_id('c', 1), RES_2, vec![])]).await;
+    for id in [RES_2, RES_3] {
+        let scope_centre = centre(store.resident(id).await.expect("read").expect("exists").commune.as_str());
+        store.withdraw_consent(NORD, id, scope_centre, today()).await.expect("withdrawn");
+    }
+    let (_, reports) = store.resident_history(RES_2).await.expect("history");
+    let last_report = reports.iter().map(|r| r.day).max();
+    for cutoff in [today(), today().add_days(1), today().add_days(3650)] {
+        let mut expected = Vec::new();
+        for id in [RES_1, RES_2, RES_3, RES_SUD] {
+            let r = store.resident(id).await.expect("read").expect("exists");
+            let ended = matches!(r.follow_up, FollowUp::Ended { .. });
+            let facts = PurgeFacts {
+                purged: false,
+                follow_up_ended: ended,
+                status_since: match r.follow_up {
+                    FollowUp::Active { since } | FollowUp::Paused { since, .. } => since,
+                    FollowUp::Ended { on } => on,
+                },
+                consent_on: r.consent.given_on,
+                last_report: if id == RES_2 { last_report } else { None },
+                awaiting_review: false,
+            };
+            if purgeable(&facts, cutoff) {
+                expected.push(id);
+            }
+        }
+        assert_eq!(store.purge_candidates(cutoff).await.expect("candidates"), expected, "cutoff {cutoff}");
+    }
+}

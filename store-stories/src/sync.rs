@@ -186,3 +186,68 @@ pub async fn an_absence_and_a_declined_visit_apply(store: &dyn Store) {
     let v = store.volunteer(VOL_1).await.expect("read").expect("exists");
     assert_eq!(v.absences.len(), 1);
 }
+
+/// The residents and visits a snapshot gives.
+fn seen(changes: &[Change]) -> (Vec<monalisa_core::domain::ResidentId>, Vec<monalisa_core::domain::VisitId>) {
+    let mut residents = Vec::new();
+    let mut visits = Vec::new();
+    for c in changes {
+        match c {
+            Change::Resident(r) => residents.push(r.id),
+            Change::Visit(v) => visits.push(v.id),
+            _ => {}
+        }
+    }
+    residents.sort();
+    visits.sort();
+    (residents, visits)
+}
+
+pub async fn the_pull_gives_what_the_visibility_rule_allows(store: &dyn Store) {
+    use monalisa_core::domain::{FollowUp, Minute};
+    use monalisa_core::visibility;
+    use monalisa_core::wire::planning::{PlannedRound, PlannedVisit};
+    let (_, phone) = phone(store, false).await;
+    // RES_2 (hers) stops being followed; RES_3 (nobody's) gets one of her visits next week;
+    // RES_SUD stays another scope's.
+    let mut ended = crate::people::draft_of(&store.resident(RES_2).await.expect("read").expect("exists"));
+    ended.follow_up = monalisa_core::people::FollowUpChoice::Ended;
+    store.save_resident(NORD, &ended, centre(BETA), AMB_NORD, today()).await.expect("ended");
+    let next = week().add_days(7);
+    let visit = PlannedVisit { resident: RES_3, day: next, start: Minute::hm(10, 0).expect("hour") };
+    store
+        .publish_rounds(NORD, next, &[PlannedRound { volunteer: VOL_1, visits: vec![visit] }])
+        .await
+        .expect("published");
+    let page = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
+    let (residents, visits) = seen(&page.changes);
+    // The rule, from the records.
+    let mut expected_visits = Vec::new();
+    for round_week in [week(), next] {
+        if let Some((sheet, _)) = store.round_sheet(NORD, VOL_1, round_week).await.expect("sheet") {
+            for v in sheet.visits {
+                let facts =
+                    visibility::VisitFacts { volunteer: VOL_1, day: v.day, cancelled: false, round_published: true };
+                if visibility::visit(VOL_1, &facts, today()) {
+                    expected_visits.push(v.visit);
+                }
+            }
+        }
+    }
+    expected_visits.sort();
+    assert_eq!(visits, expected_visits);
+    let mut expected_residents = Vec::new();
+    for id in [RES_1, RES_2, RES_3, RES_SUD] {
+        let r = store.resident(id).await.expect("read").expect("exists");
+        let facts = visibility::ResidentFacts {
+            follow_up_ended: matches!(r.follow_up, FollowUp::Ended { .. }),
+            usual_volunteer: r.volunteer,
+            has_visible_visit: [RES_1, RES_3].contains(&id),
+        };
+        if visibility::resident(VOL_1, &facts) {
+            expected_residents.push(id);
+        }
+    }
+    assert_eq!(residents, expected_residents);
+    assert_eq!(residents, [RES_1, RES_3], "hers and the one she visits; not the ended one, not another scope's");
+}

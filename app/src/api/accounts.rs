@@ -60,9 +60,9 @@ pub mod ssr {
     //! The bodies, shared with the operator CLI (`monalisa user ...`).
     use super::*;
     use crate::auth::Role;
-    use crate::domain::Timestamp;
     use crate::backend::auth::{self, CurrentUser, require};
     use crate::backend::{NewUser, ServerContext, StoreError, UserRecord, internal, now_ms, server_context};
+    use crate::domain::Timestamp;
 
     const MANAGERS: &[Role] = &[Role::Ambassador, Role::Admin];
 

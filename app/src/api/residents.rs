@@ -32,7 +32,7 @@ pub mod ssr {
             Role::Volunteer => me.user.volunteer.is_some() && resident.volunteer == me.user.volunteer,
             Role::Ambassador => {
                 let scope = ctx.store.scope_of_commune(resident.commune.as_str()).await.map_err(internal)?;
-                scope.is_some() && scope == me.user.scope
+                monalisa_core::scope::same(scope, me.user.scope)
             }
             _ => false,
         };

@@ -513,7 +513,7 @@ pub async fn managed_user(ctx: &ServerContext, me: &CurrentUser, id: UserId) -> 
     let user = ctx.store.user(id).await.map_err(internal)?.ok_or(ApiError::NotFound)?;
     let allowed = match me.role() {
         Role::Admin => true,
-        Role::Ambassador => user.role == Role::Volunteer && user.scope.is_some() && user.scope == me.user.scope,
+        Role::Ambassador => user.role == Role::Volunteer && monalisa_core::scope::same(user.scope, me.user.scope),
         _ => false,
     };
     if allowed { Ok(user) } else { Err(ApiError::NotFound) }
