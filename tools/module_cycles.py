@@ -3,7 +3,7 @@
 
 A module is a source file; an edge A -> B means A names something of B (`crate::b::...`,
 `super::...`, `use crate::{b, c::d}`). Re-exports from another crate (`pub use monalisa_core::x`)
-are not modules of this crate, so they carry no edge. A `mod` declaration is not an edge.
+are not modules of this crate, so they carry no edge. A `mod` declaration is not an edge, nor is a `pub use` re-export (a module's facade).
 Usage: tools/module_cycles.py [crate dir ...] (default: every crate of the workspace).
 """
 import os
@@ -73,8 +73,11 @@ def resolve(path, mods):
 def edges(mod, file, mods):
     text = strip(open(file, encoding="utf-8").read())
     paths = []
-    for m in re.finditer(r"\buse\s+([^;]+);", text):
-        paths += expand_use(re.sub(r"\s+as\s+\w+", "", m.group(1)))
+    # `pub use` re-exports (a module's facade over its children) are not dependencies.
+    for m in re.finditer(r"(\bpub(?:\([a-z]+\))?\s+)?\buse\s+([^;]+);", text):
+        if m.group(1):
+            continue
+        paths += expand_use(re.sub(r"\s+as\s+\w+", "", m.group(2)))
     paths += re.findall(r"\b((?:crate|super)(?:::\w+)+)", text)
     out = set()
     for p in paths:
@@ -88,8 +91,14 @@ def edges(mod, file, mods):
                 base = base[:-1]
                 p = p[len("super::"):]
             target = resolve("::".join(base + [p]), mods) if base or p else None
+        elif p.startswith("self::"):
+            target = resolve("::".join(list(mod) + [p[len("self::"):]]), mods)
         else:
-            continue
+            # a path relative to this module: `child::item` names a child module
+            first = p.split("::")[0]
+            if tuple(list(mod) + [first]) not in mods:
+                continue
+            target = resolve("::".join(list(mod) + [p]), mods)
         if target is not None and target != mod and not (len(target) < len(mod) and mod[: len(target)] == target and target == ()):
             out.add(target)
     return out

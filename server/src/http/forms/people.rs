@@ -1,0 +1,197 @@
+//! The people forms' posts: a resident or a volunteer saved, a consent withdrawn; a refused
+//! form comes back with what was typed.
+
+use crate::http::error::AppError;
+use crate::http::extract::{Ambassador, Form, form_fields};
+use crate::http::prelude::*;
+use crate::http::state::{AppState, provide_request_context};
+
+/// A refused form goes back to its page (`page`), rendered again from the post with what was
+/// typed and the error, as a 422: nothing typed is lost, nothing personal goes into a URL.
+pub(crate) async fn form_again(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    page: &str,
+    fields: monalisa_app::people::Fields,
+    error: monalisa_app::people::FieldError,
+) -> Response {
+    let ctx = state.ctx.clone();
+    let leptos = state.leptos.clone();
+    let submitted = monalisa_app::people::SubmittedForm { fields, error };
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_request_context(&ctx);
+            provide_context(submitted.clone());
+        },
+        move || shell(leptos.clone()),
+    );
+    let mut req = Request::new(Body::empty());
+    *req.uri_mut() = page.parse().unwrap_or_default();
+    *req.headers_mut() = parts.headers.clone();
+    *req.extensions_mut() = parts.extensions.clone();
+    let mut res = render(req).await;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// Where a person lives: the position typed, which must be inside the chosen commune, or the
+/// commune's centre.
+pub(crate) fn home_in(
+    shapes: &[crate::territory::CommuneShape],
+    commune: &monalisa_app::domain::InseeCode,
+    position: Option<monalisa_app::domain::Location>,
+) -> Result<monalisa_app::domain::Location, monalisa_app::people::Reason> {
+    use monalisa_app::people::Reason;
+    let shape = shapes.iter().find(|s| &s.commune.insee == commune).ok_or(Reason::Invalid)?;
+    match position {
+        None => Ok(shape.commune.centre),
+        Some(p) if shape.contains(&p) => Ok(p),
+        Some(_) => Err(Reason::OutsideCommune),
+    }
+}
+
+pub(crate) fn field_error(field: &str, reason: monalisa_app::people::Reason) -> monalisa_app::people::FieldError {
+    monalisa_app::people::FieldError { field: field.to_owned(), reason }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct WithdrawForm {
+    id: i64,
+    #[serde(default)]
+    confirme: String,
+}
+
+/// A resident withdrew their consent (the ambassador records it, after confirming): their
+/// personal data is erased here and, at their next sync, from the phones.
+pub(crate) async fn withdraw_consent(
+    State(state): State<AppState>,
+    Ambassador { me, scope }: Ambassador,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    use monalisa_app::domain::ResidentId;
+    let resident = ResidentId(form.id);
+    if form.confirme != "1" {
+        return Err(AppError::invalid("confirme", "required"));
+    }
+    let record = match state.ctx.store.resident(resident).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return Err(ApiError::NotFound.into()),
+        Err(e) => return Err(internal(e).into()),
+    };
+    let Some(centre) = state.shapes.iter().find(|s| s.commune.insee == record.commune).map(|s| s.commune.centre) else {
+        return Err(ApiError::NotFound.into());
+    };
+    let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+    state.ctx.store.withdraw_consent(scope, resident, centre, today).await.map_err(AppError::store)?;
+    let target = resident.to_string();
+    let audit = monalisa_app::backend::auth::audit(
+        &state.ctx,
+        Some(&me),
+        "resident.consent_withdrawn",
+        "resident",
+        &target,
+        "erased",
+    );
+    audit.await?;
+    tracing::info!(resident = resident.0, "consent withdrawn: personal data erased");
+    Ok(Redirect::to("/personnes?retire=1").into_response())
+}
+
+/// Why a person's form was not saved: the form's own error (sent back with the form), or a
+/// refusal of the request itself.
+pub(crate) enum Refusal {
+    Form(monalisa_app::people::FieldError),
+    Api(ApiError),
+}
+
+impl From<monalisa_app::people::FieldError> for Refusal {
+    fn from(e: monalisa_app::people::FieldError) -> Refusal {
+        Refusal::Form(e)
+    }
+}
+
+/// The store's refusals of a person's form.
+impl From<monalisa_app::backend::StoreError> for Refusal {
+    fn from(e: monalisa_app::backend::StoreError) -> Refusal {
+        use monalisa_app::backend::StoreError;
+        match e {
+            StoreError::Invalid(field) => {
+                Refusal::Form(field_error(&field, monalisa_app::people::Reason::OutsideScope))
+            }
+            StoreError::NotFound => Refusal::Api(ApiError::NotFound),
+            StoreError::Conflict(why) => Refusal::Api(ApiError::Conflict(why)),
+            e => Refusal::Api(monalisa_app::backend::internal(e)),
+        }
+    }
+}
+
+/// What was saved, for the audit trail: action, kind of object, its id, a non-personal detail.
+pub(crate) type Saved = (&'static str, &'static str, String, String);
+
+/// A person's form post (`form`: the form's page): `save` checks and stores it; then back to
+/// the list, or to the form with the error and what was typed.
+pub(crate) async fn person_post(
+    state: &AppState,
+    Ambassador { me, scope }: &Ambassador,
+    req: Request<Body>,
+    form: &str,
+    save: impl AsyncFnOnce(&monalisa_app::people::Fields, monalisa_app::domain::ScopeId) -> Result<Saved, Refusal>,
+) -> Result<Response, AppError> {
+    let (parts, fields) = form_fields(req).await?;
+    let page = match monalisa_app::people::field(&fields, "id") {
+        "" => form.to_owned(),
+        id => format!("{form}?id={}", id.parse::<i64>().unwrap_or_default()),
+    };
+    let (action, kind, id, detail) = match save(&fields, *scope).await {
+        Ok(saved) => saved,
+        Err(Refusal::Form(error)) => return Ok(form_again(state, &parts, &page, fields, error).await),
+        Err(Refusal::Api(e)) => return Err(e.into()),
+    };
+    monalisa_app::backend::auth::audit(&state.ctx, Some(me), action, kind, &id, &detail).await?;
+    Ok(Redirect::to("/personnes?enregistre=1").into_response())
+}
+
+/// The resident form's post: a new resident (with the consent given to this ambassador) or an
+/// edit.
+pub(crate) async fn save_resident(
+    State(state): State<AppState>,
+    caller: Ambassador,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let Some(ambassador) = caller.me.user.ambassador else {
+        return Err(ApiError::Forbidden.into());
+    };
+    let store = state.ctx.store.clone();
+    let shapes = state.shapes.clone();
+    person_post(&state, &caller, req, "/personnes/fiche", async move |fields, scope| {
+        let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+        let draft = monalisa_app::people::parse_resident(fields, today)?;
+        let home = home_in(&shapes, &draft.commune, draft.position).map_err(|r| field_error("position", r))?;
+        let id = store.save_resident(scope, &draft, home, ambassador, today).await?;
+        Ok(match (draft.id, draft.consent) {
+            (None, Some((_, how))) => {
+                ("resident.create", "resident", id.to_string(), format!("consent {}", how.code()))
+            }
+            _ => ("resident.update", "resident", id.to_string(), String::new()),
+        })
+    })
+    .await
+}
+
+/// The volunteer form's post: a new volunteer of the scope, or an edit.
+pub(crate) async fn save_volunteer(
+    State(state): State<AppState>,
+    caller: Ambassador,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let store = state.ctx.store.clone();
+    let shapes = state.shapes.clone();
+    person_post(&state, &caller, req, "/benevoles/fiche", async move |fields, scope| {
+        let draft = monalisa_app::people::parse_volunteer(fields)?;
+        let home = home_in(&shapes, &draft.commune, draft.position).map_err(|r| field_error("position", r))?;
+        let id = store.save_volunteer(scope, &draft, home).await?;
+        let action = if draft.id.is_some() { "volunteer.update" } else { "volunteer.create" };
+        Ok((action, "volunteer", id.to_string(), String::new()))
+    })
+    .await
+}
