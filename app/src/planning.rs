@@ -391,19 +391,19 @@ pub async fn compute(
     let today = Date::from_timestamp(crate::domain::Timestamp(crate::backend::now_ms()));
     check_week(week, today)?;
     let store = &ctx.store;
-    let (volunteer_ids, resident_ids) = store.scope_people(scope).await.map_err(internal)?;
+    // Load: the scope's people in one call, the week's reports and locks.
+    let people = store.planning_people(scope).await.map_err(internal)?;
     let reported: HashSet<ResidentId> =
         store.reported_between(scope, week, week.add_days(6)).await.map_err(internal)?.into_iter().collect();
-    let mut volunteers = Vec::new();
-    for id in volunteer_ids {
-        volunteers.extend(store.volunteer(id).await.map_err(internal)?);
-    }
-    let mut residents = Vec::new();
-    for id in resident_ids {
-        let Some(resident) = store.resident(id).await.map_err(internal)? else { continue };
-        let last_done = store.last_contact(id).await.map_err(internal)?.and_then(|c| c.last_done);
-        residents.push(ResidentForPlan { resident, last_done, reported_this_week: reported.contains(&id) });
-    }
+    let volunteers = people.volunteers;
+    let residents = people
+        .residents
+        .into_iter()
+        .map(|(resident, last_done)| {
+            let reported_this_week = reported.contains(&resident.id);
+            ResidentForPlan { resident, last_done, reported_this_week }
+        })
+        .collect();
     let locks: HashMap<ResidentId, crate::planning::PlanningLock> =
         store.planning_locks(scope, week).await.map_err(internal)?.into_iter().collect();
     let scope_week = ScopeWeek { week_start: week, first_day: week.max(today), volunteers, residents, locks };

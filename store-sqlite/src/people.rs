@@ -138,35 +138,7 @@ impl PeopleStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        let since = date(row.get("status_since"))?;
-        let follow_up = match row.get::<&str, _>("follow_up_status") {
-            "active" => FollowUp::Active { since },
-            "paused" => FollowUp::Paused { since, until: opt_date(row.get("paused_until"))? },
-            _ => FollowUp::Ended { on: since },
-        };
-        Ok(Some(Resident {
-            id,
-            first_name: row.get("first_name"),
-            last_name: row.get("last_name"),
-            address: row.get("address"),
-            commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
-            home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
-            phone: row.get("phone"),
-            access_notes: row.get("access_notes"),
-            likes: row.get("likes"),
-            rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
-            isolation: IsolationLevel::new(u8::try_from(row.get::<i64, _>("isolation")).unwrap_or(0))
-                .ok_or_else(|| bad("isolation"))?,
-            preferred: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
-            consent: Consent {
-                given_on: date(row.get("consent_on"))?,
-                method: ConsentMethod::from_code(row.get("consent_method")).ok_or_else(|| bad("consent method"))?,
-                recorded_by: AmbassadorId(row.get("consent_recorded_by")),
-            },
-            follow_up_start: date(row.get("follow_up_start"))?,
-            follow_up,
-            volunteer: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
-        }))
+        resident_from(&row, &slots).map(Some)
     }
 
     async fn last_contact(&self, id: ResidentId) -> Result<Option<LastContact>, StoreError> {
@@ -214,32 +186,7 @@ impl PeopleStore for SqliteStore {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(other)?;
-        Ok(Some(Volunteer {
-            id,
-            first_name: row.get("first_name"),
-            last_name: row.get("last_name"),
-            phone: row.get("phone"),
-            commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
-            home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
-            scope: ScopeId(row.get("scope_id")),
-            has_car: row.get::<i64, _>("has_car") != 0,
-            reach: Reach {
-                communes: communes
-                    .iter()
-                    .map(|c| InseeCode::parse(c).ok_or_else(|| bad("commune")))
-                    .collect::<Result<_, _>>()?,
-                radius_km: row.get("radius_km"),
-            },
-            weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
-            availability: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
-            absences: absences
-                .iter()
-                .map(|r| {
-                    DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence"))
-                })
-                .collect::<Result<_, _>>()?,
-            active: row.get::<i64, _>("active") != 0,
-        }))
+        volunteer_from(&row, &communes, &slots, &absences).map(Some)
     }
 
     async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
@@ -482,4 +429,70 @@ impl PeopleStore for SqliteStore {
         tx.commit().await.map_err(other)?;
         Ok(id)
     }
+}
+
+/// A resident from their row and their preferred slots' rows.
+pub(crate) fn resident_from(row: &SqliteRow, slots: &[SqliteRow]) -> Result<Resident, StoreError> {
+    let since = date(row.get("status_since"))?;
+    let follow_up = match row.get::<&str, _>("follow_up_status") {
+        "active" => FollowUp::Active { since },
+        "paused" => FollowUp::Paused { since, until: opt_date(row.get("paused_until"))? },
+        _ => FollowUp::Ended { on: since },
+    };
+    Ok(Resident {
+        id: ResidentId(row.get("id")),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        address: row.get("address"),
+        commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
+        home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+        phone: row.get("phone"),
+        access_notes: row.get("access_notes"),
+        likes: row.get("likes"),
+        rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
+        isolation: IsolationLevel::new(u8::try_from(row.get::<i64, _>("isolation")).unwrap_or(0))
+            .ok_or_else(|| bad("isolation"))?,
+        preferred: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
+        consent: Consent {
+            given_on: date(row.get("consent_on"))?,
+            method: ConsentMethod::from_code(row.get("consent_method")).ok_or_else(|| bad("consent method"))?,
+            recorded_by: AmbassadorId(row.get("consent_recorded_by")),
+        },
+        follow_up_start: date(row.get("follow_up_start"))?,
+        follow_up,
+        volunteer: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
+    })
+}
+
+/// A volunteer from their row and the rows of their communes, slots and absences.
+pub(crate) fn volunteer_from(
+    row: &SqliteRow,
+    communes: &[String],
+    slots: &[SqliteRow],
+    absences: &[SqliteRow],
+) -> Result<Volunteer, StoreError> {
+    Ok(Volunteer {
+        id: VolunteerId(row.get("id")),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        phone: row.get("phone"),
+        commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
+        home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+        scope: ScopeId(row.get("scope_id")),
+        has_car: row.get::<i64, _>("has_car") != 0,
+        reach: Reach {
+            communes: communes
+                .iter()
+                .map(|c| InseeCode::parse(c).ok_or_else(|| bad("commune")))
+                .collect::<Result<_, _>>()?,
+            radius_km: row.get("radius_km"),
+        },
+        weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
+        availability: slots.iter().map(slot_from).collect::<Result<_, _>>()?,
+        absences: absences
+            .iter()
+            .map(|r| DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence")))
+            .collect::<Result<_, _>>()?,
+        active: row.get::<i64, _>("active") != 0,
+    })
 }

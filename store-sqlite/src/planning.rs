@@ -4,21 +4,97 @@ use super::*;
 
 #[async_trait::async_trait]
 impl PlanningStore for SqliteStore {
-    async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError> {
-        let volunteers: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM volunteers WHERE scope_id = ? AND active = 1 ORDER BY id")
-                .bind(scope.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(other)?;
-        let residents: Vec<i64> = sqlx::query_scalar(
-            "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE sc.scope_id = ? ORDER BY r.id",
-        )
+    async fn planning_people(&self, scope: ScopeId) -> Result<PlanningPeople, StoreError> {
+        use crate::people::{resident_from, volunteer_from};
+        use std::collections::HashMap;
+        // One read transaction: the lists and their details come from the same state.
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let of_scope = "SELECT id FROM volunteers WHERE scope_id = ?1 AND active = 1";
+        let rows = sqlx::query(&format!("SELECT * FROM volunteers WHERE id IN ({of_scope}) ORDER BY id"))
+            .bind(scope.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+        let mut communes: HashMap<i64, Vec<String>> = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT volunteer_id, commune FROM volunteer_communes WHERE volunteer_id IN ({of_scope}) ORDER BY commune"
+        ))
         .bind(scope.0)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(other)?
+        {
+            communes.entry(r.get("volunteer_id")).or_default().push(r.get("commune"));
+        }
+        let grouped = |rows: Vec<SqliteRow>, key: &str| {
+            let mut by: HashMap<i64, Vec<SqliteRow>> = HashMap::new();
+            for r in rows {
+                by.entry(r.get(key)).or_default().push(r);
+            }
+            by
+        };
+        let slots = grouped(
+            sqlx::query(&format!(
+                "SELECT volunteer_id, weekday, start_min, end_min FROM volunteer_slots \
+                 WHERE volunteer_id IN ({of_scope}) ORDER BY weekday, start_min"
+            ))
+            .bind(scope.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?,
+            "volunteer_id",
+        );
+        let absences = grouped(
+            sqlx::query(&format!(
+                "SELECT volunteer_id, first_day, last_day FROM volunteer_absences \
+                 WHERE volunteer_id IN ({of_scope}) ORDER BY first_day"
+            ))
+            .bind(scope.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?,
+            "volunteer_id",
+        );
+        let none = Vec::new();
+        let mut volunteers = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.get("id");
+            volunteers.push(volunteer_from(
+                row,
+                communes.get(&id).unwrap_or(&Vec::new()),
+                slots.get(&id).unwrap_or(&none),
+                absences.get(&id).unwrap_or(&none),
+            )?);
+        }
+        let in_scope =
+            "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE sc.scope_id = ?1";
+        let rows = sqlx::query(&format!(
+            "SELECT r.*, (SELECT max(day) FROM reports p WHERE p.resident_id = r.id AND p.outcome = 'done') AS last_done \
+             FROM residents r WHERE r.id IN ({in_scope}) ORDER BY r.id"
+        ))
+        .bind(scope.0)
+        .fetch_all(&mut *tx)
         .await
         .map_err(other)?;
-        Ok((volunteers.into_iter().map(VolunteerId).collect(), residents.into_iter().map(ResidentId).collect()))
+        let slots = grouped(
+            sqlx::query(&format!(
+                "SELECT resident_id, weekday, start_min, end_min FROM resident_slots \
+                 WHERE resident_id IN ({in_scope}) ORDER BY weekday, start_min"
+            ))
+            .bind(scope.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?,
+            "resident_id",
+        );
+        let mut residents = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.get("id");
+            let last_done = row.get::<Option<String>, _>("last_done").map(|d| date(&d)).transpose()?;
+            residents.push((resident_from(row, slots.get(&id).unwrap_or(&none))?, last_done));
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(PlanningPeople { volunteers, residents })
     }
 
     async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError> {

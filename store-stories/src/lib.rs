@@ -112,6 +112,7 @@ macro_rules! story_suite {
             people::an_edit_keeps_the_consent_on_record,
             people::a_volunteer_is_saved_within_the_scope,
             planning::a_scope_plans_its_active_people,
+            planning::the_last_visit_done_is_given_with_each_resident,
             planning::publishing_replaces_the_weeks_planned_visits,
             planning::a_round_for_another_scopes_volunteer_is_refused,
             planning::a_lock_is_set_moved_and_removed,

@@ -8,12 +8,40 @@ use monalisa_store::{Store, StoreError};
 
 pub async fn a_scope_plans_its_active_people(store: &dyn Store) {
     load(store).await;
-    let (mut volunteers, mut residents) = store.scope_people(NORD).await.expect("people");
-    volunteers.sort();
-    residents.sort();
-    assert_eq!(volunteers, [VOL_1, VOL_2]);
-    assert_eq!(residents, [RES_1, RES_2, RES_3]);
+    let mut inactive = population().volunteers[1].clone();
+    inactive.active = false;
+    let draft = monalisa_core::people::VolunteerDraft {
+        id: Some(inactive.id),
+        first_name: inactive.first_name.clone(),
+        last_name: inactive.last_name.clone(),
+        phone: inactive.phone.clone(),
+        commune: inactive.commune.clone(),
+        position: Some(inactive.home),
+        has_car: inactive.has_car,
+        radius_km: inactive.reach.radius_km,
+        communes: inactive.reach.communes.clone(),
+        weekly_capacity: inactive.weekly_capacity,
+        availability: inactive.availability.clone(),
+        active: false,
+    };
+    store.save_volunteer(NORD, &draft, inactive.home).await.expect("made inactive");
+    let people = store.planning_people(NORD).await.expect("people");
+    assert_eq!(people.volunteers, [population().volunteers[0].clone()], "active ones only, whole records");
+    let ids: Vec<_> = people.residents.iter().map(|(r, _)| r.id).collect();
+    assert_eq!(ids, [RES_1, RES_2, RES_3]);
+    assert_eq!(people.residents[0].0, population().residents[0], "whole records");
+    assert!(people.residents.iter().all(|(_, done)| done.is_none()), "no visit done yet");
     assert!(store.reported_between(NORD, week(), week().add_days(6)).await.expect("reported").is_empty());
+    assert_eq!(store.planning_people(monalisa_core::domain::ScopeId(99)).await.expect("unknown"), Default::default());
+}
+
+pub async fn the_last_visit_done_is_given_with_each_resident(store: &dyn Store) {
+    use crate::sync::{phone, push, report};
+    let (_, p) = phone(store, false).await;
+    push(store, &p, vec![report(client_id('a', 7), RES_1, vec![])]).await;
+    let people = store.planning_people(NORD).await.expect("people");
+    assert_eq!(people.residents[0], (population().residents[0].clone(), Some(today())));
+    assert_eq!(store.reported_between(NORD, week(), week().add_days(6)).await.expect("reported"), [RES_1]);
 }
 
 pub async fn publishing_replaces_the_weeks_planned_visits(store: &dyn Store) {

@@ -1,13 +1,15 @@
 //! The weekly plan: a scope's people for a week, locks, publishing rounds, paper rounds and their reports.
 
 use crate::StoreError;
+use crate::records::PlanningPeople;
 use monalisa_core::domain::*;
 
 /// The weekly plan: a scope's people for a week, locks, publishing rounds, paper rounds and their reports.
 #[async_trait::async_trait]
 pub trait PlanningStore: Send + Sync {
-    /// The active volunteers of a scope, and the residents of its communes (any follow-up).
-    async fn scope_people(&self, scope: ScopeId) -> Result<(Vec<VolunteerId>, Vec<ResidentId>), StoreError>;
+    /// Everything a scope's week is planned from, in one call: its active volunteers, and the
+    /// residents of its communes (any follow-up) with the day of their last visit done; by id.
+    async fn planning_people(&self, scope: ScopeId) -> Result<PlanningPeople, StoreError>;
     /// Residents of the scope with a visit report dated within `[from, to]`.
     async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError>;
     /// Publishes a scope's rounds for the week starting `week_start`, in one transaction: the

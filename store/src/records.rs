@@ -161,3 +161,11 @@ pub struct CoverageData {
     pub concerns: Vec<monalisa_core::coverage::ConcernDates>,
     pub unserved: Vec<(String, monalisa_core::wire::planning::UnservedReason)>,
 }
+
+/// A scope's people as planning needs them (see `PlanningStore::planning_people`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanningPeople {
+    pub volunteers: Vec<Volunteer>,
+    /// Each resident with the day of their last visit done (what resets their rhythm).
+    pub residents: Vec<(Resident, Option<Date>)>,
+}
