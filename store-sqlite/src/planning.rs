@@ -1,97 +1,86 @@
 //! PlanningStore on SQLite.
 
 use super::*;
+use std::collections::HashMap;
 
 #[async_trait::async_trait]
 impl PlanningStore for SqliteStore {
     async fn planning_people(&self, scope: ScopeId) -> Result<PlanningPeople, StoreError> {
         use crate::people::{resident_from, volunteer_from};
-        use std::collections::HashMap;
-        // One read transaction: the lists and their details come from the same state.
+        // One read transaction: the lists and their details come from the same state. Each
+        // query selects by scope (?1) and is grouped by person in memory.
         let mut tx = self.pool.begin().await.map_err(other)?;
         let of_scope = "SELECT id FROM volunteers WHERE scope_id = ?1 AND active = 1";
-        let rows = sqlx::query(&format!("SELECT * FROM volunteers WHERE id IN ({of_scope}) ORDER BY id"))
-            .bind(scope.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(other)?;
-        let mut communes: HashMap<i64, Vec<String>> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT volunteer_id, commune FROM volunteer_communes WHERE volunteer_id IN ({of_scope}) ORDER BY commune"
-        ))
-        .bind(scope.0)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(other)?
-        {
-            communes.entry(r.get("volunteer_id")).or_default().push(r.get("commune"));
-        }
-        let grouped = |rows: Vec<SqliteRow>, key: &str| {
-            let mut by: HashMap<i64, Vec<SqliteRow>> = HashMap::new();
-            for r in rows {
-                by.entry(r.get(key)).or_default().push(r);
-            }
-            by
-        };
-        let slots = grouped(
-            sqlx::query(&format!(
-                "SELECT volunteer_id, weekday, start_min, end_min FROM volunteer_slots \
-                 WHERE volunteer_id IN ({of_scope}) ORDER BY weekday, start_min"
-            ))
-            .bind(scope.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(other)?,
+        let rows =
+            scope_rows(&mut tx, &format!("SELECT * FROM volunteers WHERE id IN ({of_scope}) ORDER BY id"), scope)
+                .await?;
+        let communes = by_person(
+            scope_rows(
+                &mut tx,
+                &format!("SELECT volunteer_id, commune FROM volunteer_communes WHERE volunteer_id IN ({of_scope}) ORDER BY commune"),
+                scope,
+            )
+            .await?,
             "volunteer_id",
         );
-        let absences = grouped(
-            sqlx::query(&format!(
-                "SELECT volunteer_id, first_day, last_day FROM volunteer_absences \
-                 WHERE volunteer_id IN ({of_scope}) ORDER BY first_day"
-            ))
-            .bind(scope.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(other)?,
+        let slots = by_person(
+            scope_rows(
+                &mut tx,
+                &format!(
+                    "SELECT volunteer_id, weekday, start_min, end_min FROM volunteer_slots \
+                     WHERE volunteer_id IN ({of_scope}) ORDER BY weekday, start_min"
+                ),
+                scope,
+            )
+            .await?,
             "volunteer_id",
         );
-        let none = Vec::new();
+        let absences = by_person(
+            scope_rows(
+                &mut tx,
+                &format!(
+                    "SELECT volunteer_id, first_day, last_day FROM volunteer_absences \
+                     WHERE volunteer_id IN ({of_scope}) ORDER BY first_day"
+                ),
+                scope,
+            )
+            .await?,
+            "volunteer_id",
+        );
         let mut volunteers = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.get("id");
-            volunteers.push(volunteer_from(
-                row,
-                communes.get(&id).unwrap_or(&Vec::new()),
-                slots.get(&id).unwrap_or(&none),
-                absences.get(&id).unwrap_or(&none),
-            )?);
+            let communes: Vec<String> = of(&communes, id).iter().map(|r| r.get("commune")).collect();
+            volunteers.push(volunteer_from(row, &communes, of(&slots, id), of(&absences, id))?);
         }
         let in_scope =
             "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE sc.scope_id = ?1";
-        let rows = sqlx::query(&format!(
-            "SELECT r.*, (SELECT max(day) FROM reports p WHERE p.resident_id = r.id AND p.outcome = 'done') AS last_done \
-             FROM residents r WHERE r.id IN ({in_scope}) ORDER BY r.id"
-        ))
-        .bind(scope.0)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(other)?;
-        let slots = grouped(
-            sqlx::query(&format!(
-                "SELECT resident_id, weekday, start_min, end_min FROM resident_slots \
-                 WHERE resident_id IN ({in_scope}) ORDER BY weekday, start_min"
-            ))
-            .bind(scope.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(other)?,
+        let rows = scope_rows(
+            &mut tx,
+            &format!(
+                "SELECT r.*, (SELECT max(day) FROM reports p WHERE p.resident_id = r.id AND p.outcome = 'done') AS last_done \
+                 FROM residents r WHERE r.id IN ({in_scope}) ORDER BY r.id"
+            ),
+            scope,
+        )
+        .await?;
+        let slots = by_person(
+            scope_rows(
+                &mut tx,
+                &format!(
+                    "SELECT resident_id, weekday, start_min, end_min FROM resident_slots \
+                     WHERE resident_id IN ({in_scope}) ORDER BY weekday, start_min"
+                ),
+                scope,
+            )
+            .await?,
             "resident_id",
         );
         let mut residents = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.get("id");
             let last_done = row.get::<Option<String>, _>("last_done").map(|d| date(&d)).transpose()?;
-            residents.push((resident_from(row, slots.get(&id).unwrap_or(&none))?, last_done));
+            residents.push((resident_from(row, of(&slots, id))?, last_done));
         }
         tx.commit().await.map_err(other)?;
         Ok(PlanningPeople { volunteers, residents })
@@ -343,4 +332,27 @@ impl PlanningStore for SqliteStore {
         let volunteer_name = format!("{} {}", v.get::<String, _>("first_name"), v.get::<String, _>("last_name"));
         Ok(Some((RoundSheet { week: week_start, volunteer_name, visits }, residents)))
     }
+}
+
+/// The rows a query selecting by scope (`?1`) gives, in `tx`.
+async fn scope_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    sql: &str,
+    scope: ScopeId,
+) -> Result<Vec<SqliteRow>, StoreError> {
+    sqlx::query(sql).bind(scope.0).fetch_all(&mut **tx).await.map_err(other)
+}
+
+/// Rows grouped by the person id in column `key`, in their order.
+fn by_person(rows: Vec<SqliteRow>, key: &str) -> HashMap<i64, Vec<SqliteRow>> {
+    let mut by: HashMap<i64, Vec<SqliteRow>> = HashMap::new();
+    for r in rows {
+        by.entry(r.get(key)).or_default().push(r);
+    }
+    by
+}
+
+/// A person's rows of a [`by_person`] grouping (none if they have none).
+fn of(grouped: &HashMap<i64, Vec<SqliteRow>>, id: i64) -> &[SqliteRow] {
+    grouped.get(&id).map_or(&[], Vec::as_slice)
 }
