@@ -3,30 +3,13 @@
 // next contact; logging out wipes too; an expired session keeps everything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  DEMO, cachedText, launch, localData, logIn, phoneContext, removeDir, startServer, tempDir, waitControlled,
-  waitHydrated, watchPage,
-} from './lib/harness.mjs';
-
-async function withServer(fn) {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
-    await fn(server, browser);
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
-}
+import { DEMO, cachedText, localData, logIn, phoneContext, waitControlled, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 test('an ambassador enrols a volunteer, who logs in with the link, then revokes her phone', async () => {
-  await withServer(async (server, browser) => {
-    const office = await phoneContext(browser, { viewport: { width: 1024, height: 768 } });
-    const amb = await office.newPage();
-    const ambProblems = watchPage(amb);
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { page: amb, problems: ambProblems } = await world.page({ viewport: { width: 1024, height: 768 } });
     await logIn(amb, server.url, DEMO.ambassador);
     await amb.goto(server.url + '/comptes');
     await waitHydrated(amb);
@@ -41,9 +24,7 @@ test('an ambassador enrols a volunteer, who logs in with the link, then revokes 
     const name = choice.replace(/ \(.*\)$/, '');
 
     // The volunteer's phone opens the link (here on the test server's address).
-    const phoneCtx = await phoneContext(browser);
-    const phone = await phoneCtx.newPage();
-    const problems = watchPage(phone);
+    const { context: phoneCtx, page: phone, problems } = await world.page();
     await phone.goto(server.url + '/inscription' + link.slice(link.indexOf('#')));
     await waitHydrated(phone);
     assert.match(await phone.getByTestId('enrol-intro').textContent(), new RegExp(name));
@@ -83,7 +64,8 @@ test('an ambassador enrols a volunteer, who logs in with the link, then revokes 
 });
 
 test('two users on one phone: each sees only their own data, and keeps it', async () => {
-  await withServer(async (server, browser) => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server, browser } = world;
     const ctx = await phoneContext(browser);
     const page = await ctx.newPage();
     await logIn(page, server.url, DEMO.volunteer);
@@ -113,7 +95,8 @@ test('two users on one phone: each sees only their own data, and keeps it', asyn
 });
 
 test('an expired session keeps the data; logging out wipes it', async () => {
-  await withServer(async (server, browser) => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server, browser } = world;
     const ctx = await phoneContext(browser);
     const page = await ctx.newPage();
     await logIn(page, server.url, DEMO.volunteer);
@@ -136,7 +119,8 @@ test('an expired session keeps the data; logging out wipes it', async () => {
 });
 
 test('a wrong password gets a clear French message', async () => {
-  await withServer(async (server, browser) => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server, browser } = world;
     const page = await (await phoneContext(browser)).newPage();
     await page.goto(server.url + '/connexion');
     await waitHydrated(page);

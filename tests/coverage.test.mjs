@@ -5,16 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DEMO, assertAccessible, cachedText, indexedDbText, launch, logIn, phoneContext, removeDir, startServer, tempDir, watchPage,
-} from './lib/harness.mjs';
+import { DEMO, assertAccessible, cachedText, indexedDbText, logIn, phoneContext, watchPage } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 
 test('a coordinator sees the map and the table, downloads the CSV, and no name anywhere', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
+  await withWorld({ demo: true }, async (world) => {
+    const { server, browser } = world;
     // Names of real residents of the demo (the first scope's), to look for.
     const desk = await (await phoneContext(browser)).newPage();
     await logIn(desk, server.url, DEMO.ambassador);
@@ -54,9 +51,5 @@ test('a coordinator sees the map and the table, downloads the CSV, and no name a
       }
     }
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

@@ -7,10 +7,8 @@
 // whose return path would leave the site stays on it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  DEMO, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitHydrated, watchPage,
-} from './lib/harness.mjs';
+import { DEMO, logIn, phoneContext, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 /** A shorter one for names (a volunteer's surname). */
 const NAME = '<b id="injected" data-injected>x</b>"\' onfocus="alert(1)';
@@ -29,19 +27,13 @@ async function assertNothingInjected(page, label) {
 }
 
 test('markup typed into any field is shown as text, never as markup', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
-    const phoneCtx = await phoneContext(browser);
-    const phone = await phoneCtx.newPage();
-    const phoneProblems = watchPage(phone);
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { page: phone, problems: phoneProblems } = await world.page();
     await logIn(phone, server.url, DEMO.volunteer);
     const hello = await phone.getByTestId('home-hello').textContent();
 
-    const deskCtx = await phoneContext(browser);
-    const desk = await deskCtx.newPage();
-    const deskProblems = watchPage(desk);
+    const { page: desk, problems: deskProblems } = await world.page();
     await logIn(desk, server.url, DEMO.ambassador);
     await desk.goto(server.url + '/personnes/fiche');
     await desk.getByTestId('resident-form').waitFor();
@@ -131,18 +123,12 @@ test('markup typed into any field is shown as text, never as markup', async () =
     assert.ok((await desk.locator('main').innerText()).includes(PAYLOAD.slice(0, 40)), 'the note reached the dossier as text');
     assert.deepEqual(phoneProblems, []);
     assert.deepEqual(deskProblems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });
 
 test('a login never leaves the site, whatever its return path', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
+  await withWorld({ demo: true }, async (world) => {
+    const { server, browser } = world;
     for (const retour of ['/%09/evil.example/', '/%0a/evil.example/', '/%0d/evil.example/', '//evil.example/', '/%5Cevil.example/']) {
       const context = await phoneContext(browser);
       const page = await context.newPage();
@@ -154,9 +140,5 @@ test('a login never leaves the site, whatever its return path', async () => {
       await page.waitForURL(server.url + '/accueil');
       await context.close();
     }
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

@@ -3,8 +3,8 @@
 // from the service worker, hydrates, and IndexedDB still works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { launch, phoneContext, removeDir, startServer, tempDir, waitControlled, waitHydrated, watchPage } from './lib/harness.mjs';
+import { waitControlled, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 async function runDeviceCheck(page) {
   const before = await page.evaluate(() => document.querySelector('[data-testid="device-count"]')?.textContent ?? null);
@@ -22,13 +22,10 @@ async function runDeviceCheck(page) {
 }
 
 test('the page hydrates, uses IndexedDB and a server function, and works offline', async () => {
-  const dir = await tempDir();
-  let server = await startServer({ db: join(dir, 'db.sqlite') });
-  const browser = await launch();
-  try {
-    const context = await phoneContext(browser);
-    const page = await context.newPage();
-    const problems = watchPage(page);
+  await withWorld({}, async (world) => {
+    const { browser } = world;
+    let { server } = world;
+    const { context, page, problems } = await world.page();
 
     const response = await page.goto(server.url + '/');
     assert.equal(response.status(), 200);
@@ -65,15 +62,11 @@ test('the page hydrates, uses IndexedDB and a server function, and works offline
     assert.equal(await page.getByTestId('communes').locator('tbody tr').count(), 35);
 
     // Back online: the same origin (same port) answers again.
-    server = await startServer({ db: join(dir, 'db.sqlite'), port: server.port });
+    server = await world.startServer({ port: server.port });
     await context.setOffline(false);
     await page.goto(server.url + '/');
     await waitHydrated(page);
     assert.deepEqual(await runDeviceCheck(page), { storageOk: 'true', count: '3', serverOk: 'true' });
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop().catch(() => {});
-    await removeDir(dir);
-  }
+  });
 });

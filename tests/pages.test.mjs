@@ -3,18 +3,13 @@
 // browsers too old for the app get a readable page with the "navigateur trop ancien" notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, unlock, waitForPage, waitHydrated,
-  watchPage,
-} from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, phoneContext, unlock, waitForPage, waitHydrated, watchPage } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 import { PAGES } from './lib/pages.mjs';
 
 test('every page is accessible in French and English', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
+  await withWorld({ demo: true }, async (world) => {
+    const { server, browser } = world;
     for (const locale of ['fr-FR', 'en-GB']) {
       // One browser profile per account: each page is seen by an account that may see it.
       const pages = {};
@@ -58,18 +53,12 @@ test('every page is accessible in French and English', async () => {
       assert.deepEqual(problems.flat(), [], locale);
       for (const page of Object.values(pages)) await page.context().close();
     }
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });
 
 test('the language switch changes the language and remembers it', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite') });
-  const browser = await launch();
-  try {
+  await withWorld({}, async (world) => {
+    const { server, browser } = world;
     const context = await phoneContext(browser);
     const page = await context.newPage();
     await page.goto(server.url + '/');
@@ -84,18 +73,12 @@ test('the language switch changes the language and remembers it', async () => {
     await page.getByRole('link', { name: 'Lire cette page en français' }).click();
     await page.waitForSelector('html[lang="fr"][data-hydrated="true"]');
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });
 
 test('a browser too old for the app reads the page and sees the notice', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite') });
-  const browser = await launch();
-  try {
+  await withWorld({}, async (world) => {
+    const { server, browser } = world;
     // A modern browser never shows the notice.
     const modern = await phoneContext(browser);
     const ok = await modern.newPage();
@@ -117,11 +100,7 @@ test('a browser too old for the app reads the page and sees the notice', async (
     assert.match(await notice.textContent(), /Navigateur trop ancien/);
     assert.equal(await page.locator('tbody tr').count(), 35, 'the server-rendered page stays readable');
     await old.close();
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });
 
 // A report the server keeps but flags (its visit is unknown) and one it sets aside (its person

@@ -3,29 +3,20 @@
 // volunteer's phone, at its next sync, has the person's card.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitForPage, waitHydrated,
-  watchPage,
-} from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, waitForPage, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 test('an ambassador registers a person and the volunteer\'s phone gets the card', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
-    const phoneCtx = await phoneContext(browser);
-    const phone = await phoneCtx.newPage();
-    const phoneProblems = watchPage(phone);
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { page: phone, problems: phoneProblems } = await world.page();
     await logIn(phone, server.url, DEMO.volunteer);
     const hello = await phone.getByTestId('home-hello').textContent();
     await phone.goto(server.url + '/tournee');
     await waitHydrated(phone);
     await phone.getByTestId('sync-status').waitFor();
 
-    const deskCtx = await phoneContext(browser);
-    const desk = await deskCtx.newPage();
-    const deskProblems = watchPage(desk);
+    const { page: desk, problems: deskProblems } = await world.page();
     await logIn(desk, server.url, DEMO.ambassador);
     await desk.goto(server.url + '/personnes');
     await desk.getByRole('link', { name: 'Inscrire une personne' }).click();
@@ -77,9 +68,5 @@ test('an ambassador registers a person and the volunteer\'s phone gets the card'
     assert.ok((await phone.textContent('body')).includes('12 chemin des Vignes'));
     assert.deepEqual(phoneProblems, []);
     assert.deepEqual(deskProblems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

@@ -3,11 +3,8 @@
 // one of those rounds (its own) as new visits of its round.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, startServer, tempDir, waitForPage, waitHydrated,
-  watchPage,
-} from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, waitForPage, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 /** The (visit id, resident id) of each visit the round page shows. */
 const shownVisits = () => [...document.querySelectorAll('[data-testid="visit"] a.primary')].map((a) => {
@@ -16,13 +13,9 @@ const shownVisits = () => [...document.querySelectorAll('[data-testid="visit"] a
 });
 
 test('an ambassador plans and publishes a week, and the volunteer\'s phone shows it', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
-    const phoneCtx = await phoneContext(browser);
-    const phone = await phoneCtx.newPage();
-    const phoneProblems = watchPage(phone);
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { page: phone, problems: phoneProblems } = await world.page();
     await logIn(phone, server.url, DEMO.volunteer);
     await phone.goto(server.url + '/tournee');
     await waitHydrated(phone);
@@ -30,9 +23,7 @@ test('an ambassador plans and publishes a week, and the volunteer\'s phone shows
     await waitForPage(phone, () => document.querySelector('[data-testid="round"], [data-testid="round-empty"]'));
     const before = new Set((await phone.evaluate(shownVisits)).map(([visit]) => visit));
 
-    const deskCtx = await phoneContext(browser);
-    const desk = await deskCtx.newPage();
-    const deskProblems = watchPage(desk);
+    const { page: desk, problems: deskProblems } = await world.page();
     await logIn(desk, server.url, DEMO.ambassador);
     await desk.goto(server.url + '/planification');
     await desk.getByTestId('planning-summary').waitFor();
@@ -72,9 +63,5 @@ test('an ambassador plans and publishes a week, and the volunteer\'s phone shows
     await desk.getByTestId('entry-saved').waitFor();
     assert.deepEqual(phoneProblems, []);
     assert.deepEqual(deskProblems, []);
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

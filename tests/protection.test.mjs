@@ -8,12 +8,10 @@
 // number of days wipes itself (fake clock). The PIN screens pass axe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import {
-  DEMO, PIN, assertAccessible, cachedText, secretsOf, indexedDbText, launch, localData, logIn, phoneContext, rawStores, removeDir,
-  reportsOnServer, startServer, tempDir, unlock, userDb, vaultState, waitControlled, waitForPage, waitHydrated,
-  watchPage,
+  DEMO, PIN, assertAccessible, cachedText, secretsOf, indexedDbText, logIn, phoneContext, rawStores, reportsOnServer, unlock, userDb, vaultState, waitControlled, waitForPage, waitHydrated,
 } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 /** Everything the phone keeps, as text: IndexedDB, Cache Storage, the tab's storage. */
 async function everythingKept(page) {
@@ -40,15 +38,11 @@ async function until(check, timeout = 30_000) {
 }
 
 test('PIN, lock, five wrong PINs: nothing readable, and the sealed report still arrives once', async () => {
-  const dir = await tempDir();
-  const db = join(dir, 'db.sqlite');
-  let server = await startServer({ db, demo: true });
-  const port = server.port;
-  const browser = await launch();
-  try {
-    const context = await phoneContext(browser);
-    const page = await context.newPage();
-    const problems = watchPage(page);
+  await withWorld({ demo: true }, async (world) => {
+    const { browser } = world;
+    let { server } = world;
+    const port = server.port;
+    const { context, page, problems } = await world.page();
     await page.clock.install();
 
     // First login on this phone: the round asks for a PIN first.
@@ -135,7 +129,7 @@ test('PIN, lock, five wrong PINs: nothing readable, and the sealed report still 
 
     // The network comes back: the sealed report is delivered, once, with its note; then the
     // phone's session ends (the data comes back only with the password).
-    server = await startServer({ db, port });
+    server = await world.startServer({ port });
     await context.setOffline(false);
     await until(async () => (await reportsOnServer(server)).length > 0, 60_000);
     const received = await reportsOnServer(server);
@@ -158,21 +152,13 @@ test('PIN, lock, five wrong PINs: nothing readable, and the sealed report still 
     await page.getByTestId('visit').first().waitFor();
     assert.deepEqual(problems, []);
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop().catch(() => {});
-    await removeDir(dir);
-  }
+  });
 });
 
 test('a phone that has not reached the server for too long wipes its readable data', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
-    const context = await phoneContext(browser);
-    const page = await context.newPage();
-    const problems = watchPage(page);
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { context, page, problems } = await world.page();
     await page.clock.install();
     await logIn(page, server.url, DEMO.volunteer);
     await page.goto(server.url + '/tournee');
@@ -218,9 +204,5 @@ test('a phone that has not reached the server for too long wipes its readable da
     await page.getByTestId('visit').first().waitFor();
     assert.deepEqual(problems, []);
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

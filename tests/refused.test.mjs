@@ -5,24 +5,17 @@
 // and the notice goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  DEMO, assertAccessible, launch, logIn, phoneContext, removeDir, reportsOnServer, startServer, tempDir, unlock, waitHydrated,
-  watchPage,
-} from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, reportsOnServer, unlock, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 const DAYS = 86_400_000;
 const pending = (page, n) => page.waitForFunction((count) => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === count,
   String(n), { timeout: 60_000 });
 
 test('a refused report stays on the phone, says why, and can be corrected', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite'), demo: true });
-  const browser = await launch();
-  try {
-    const context = await phoneContext(browser);
-    const page = await context.newPage();
-    const problems = watchPage(page);
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { context, page, problems } = await world.page();
     await logIn(page, server.url, DEMO.volunteer);
     await page.goto(server.url + '/tournee');
     await waitHydrated(page);
@@ -71,9 +64,5 @@ test('a refused report stays on the phone, says why, and can be corrected', asyn
     assert.equal(await page.getByTestId('refused').count(), 0, 'no longer waiting for a correction');
     assert.deepEqual(problems, []);
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

@@ -4,11 +4,10 @@
 // the server holds exactly those three reports, and a second sync doubles nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import {
-  DEMO, launch, logIn, phoneContext, removeDir, reportsOnServer, startServer, tempDir, userDb, waitControlled,
-  waitForPage, waitHydrated, watchPage,
+  DEMO, logIn, reportsOnServer, userDb, waitControlled, waitForPage, waitHydrated,
 } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 const pending = (page) => page.getByTestId('sync-status').getAttribute('data-pending');
 
@@ -32,15 +31,10 @@ async function readDraftNote([db, key]) {
 }
 
 test('three reports recorded offline reach the server exactly once', async () => {
-  const dir = await tempDir();
-  const db = join(dir, 'db.sqlite');
-  let server = await startServer({ db, demo: true });
-  const port = server.port;
-  const browser = await launch();
-  try {
-    const context = await phoneContext(browser);
-    const page = await context.newPage();
-    const problems = watchPage(page);
+  await withWorld({ demo: true }, async (world) => {
+    let { server } = world;
+    const port = server.port;
+    const { context, page, problems } = await world.page();
     await logIn(page, server.url, DEMO.volunteer);
     await page.goto(server.url + '/tournee');
     await waitHydrated(page);
@@ -79,8 +73,8 @@ test('three reports recorded offline reach the server exactly once', async () =>
       await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
       await page.getByText('Enregistré sur le téléphone').waitFor();
     }
-    await page.getByTestId('sync-status').waitFor();
-    assert.equal(await pending(page), '3');
+    // The sync line counts the outbox once the last save is through (it redraws after it).
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '3');
 
     // A draft left half-typed (the phone locks, the app reloads).
     const draftUrl = links[0].replace(/visite=\d+&/, '');
@@ -104,7 +98,7 @@ test('three reports recorded offline reach the server exactly once', async () =>
     await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '3');
 
     // The server and the network come back: the app syncs by itself.
-    server = await startServer({ db, port });
+    server = await world.startServer({ port });
     await context.setOffline(false);
     await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0', null, { timeout: 30_000 });
     const first = await reportsOnServer(server);
@@ -124,10 +118,6 @@ test('three reports recorded offline reach the server exactly once', async () =>
     assert.match(await page.locator('.history').textContent(), /Une chute — signalement reçu par l'équipe/);
     assert.deepEqual(problems, []);
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop().catch(() => {});
-    await removeDir(dir);
-  }
+  });
 
 });

@@ -176,7 +176,7 @@ pub struct AlertRound {
 
 fn alert_mail(settings: &AlertSettings, alert: &ConcernAlert, escalation: bool) -> Mail {
     use monalisa_app::i18n::Lang;
-    let kind = monalisa_app::pages::volunteer::concern_label(Lang::Fr, alert.kind).to_lowercase();
+    let kind = monalisa_app::i18n::concern_label(Lang::Fr, alert.kind).to_lowercase();
     let (y, m, d) = alert.day.ymd();
     let link = format!("{}/signalements", settings.public_url.trim_end_matches('/'));
     let (subject, body) = if escalation {

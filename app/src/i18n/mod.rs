@@ -373,6 +373,34 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
     }
 }
 
+/// The words for what happened at a visit.
+pub fn outcome_label(lang: Lang, o: crate::domain::Outcome) -> &'static str {
+    t(
+        lang,
+        match o {
+            crate::domain::Outcome::Done => Msg::OutcomeDone,
+            crate::domain::Outcome::NobodyHome => Msg::OutcomeNobodyHome,
+            crate::domain::Outcome::Refused => Msg::OutcomeRefused,
+            crate::domain::Outcome::Postponed => Msg::OutcomePostponed,
+        },
+    )
+}
+
+/// The words for a kind of concern (the phone, the pages and the e-mail alerts say the same).
+pub fn concern_label(lang: Lang, k: crate::domain::ConcernKind) -> &'static str {
+    t(
+        lang,
+        match k {
+            crate::domain::ConcernKind::Fall => Msg::ConcernFall,
+            crate::domain::ConcernKind::Health => Msg::ConcernHealth,
+            crate::domain::ConcernKind::Food => Msg::ConcernFood,
+            crate::domain::ConcernKind::HeatingOrHousing => Msg::ConcernHeating,
+            crate::domain::ConcernKind::Loneliness => Msg::ConcernLoneliness,
+            crate::domain::ConcernKind::Other => Msg::ConcernOther,
+        },
+    )
+}
+
 /// Text of a page that is only ever rendered on the server (no island uses it): French and
 /// English side by side, where they are used. Unlike [`Msg`], whose tables the phone's bundle
 /// carries whole, these strings never reach the phone.

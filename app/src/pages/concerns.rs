@@ -66,7 +66,7 @@ fn concerns_table(lang: Lang, items: Vec<ConcernItem>) -> impl IntoView {
             });
             view! {
                 <tr data-testid="concern">
-                    <td>{crate::pages::volunteer::concern_label(lang, c.kind)}</td>
+                    <td>{crate::i18n::concern_label(lang, c.kind)}</td>
                     <th scope="row">{c.resident_name.clone()}</th>
                     <td>{c.commune.clone()}</td>
                     <td>{fmt_day(lang, c.day)}<br/>{c.volunteer_name.clone()}</td>

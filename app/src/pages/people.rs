@@ -623,7 +623,7 @@ pub fn DossierPage() -> impl IntoView {
 }
 
 fn dossier_view(lang: Lang, d: crate::api::dossier::Dossier) -> impl IntoView {
-    use crate::pages::volunteer::{concern_label, outcome_label};
+    use crate::i18n::{concern_label, outcome_label};
     let r = &d.resident;
     let json = format!("/personnes/dossier.json?id={}", r.id);
     let line = |label: &'static str, value: String| view! { <tr><th scope="row">{label}</th><td>{value}</td></tr> };

@@ -538,7 +538,7 @@ fn entry_form(lang: Lang, e: VisitEntry) -> impl IntoView {
     );
     let outcomes = Outcome::ALL
         .iter()
-        .map(|o| view! { <option value=o.code()>{crate::pages::volunteer::outcome_label(lang, *o)}</option> })
+        .map(|o| view! { <option value=o.code()>{crate::i18n::outcome_label(lang, *o)}</option> })
         .collect_view();
     let moods = [(1, Msg::Mood1), (2, Msg::Mood2), (3, Msg::Mood3), (4, Msg::Mood4)]
         .iter()
@@ -551,7 +551,7 @@ fn entry_form(lang: Lang, e: VisitEntry) -> impl IntoView {
             view! {
                 <div class="check">
                     <input type="checkbox" id=id.clone() name=format!("souci_{}", k.code()) value="1"/>
-                    <label for=id>{crate::pages::volunteer::concern_label(lang, *k)}</label>
+                    <label for=id>{crate::i18n::concern_label(lang, *k)}</label>
                 </div>
             }
         })

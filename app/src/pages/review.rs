@@ -144,11 +144,11 @@ fn push_content(lang: Lang, content: &PushContent) -> String {
                     "personne hors de votre périmètre",
                     "person outside your area"
                 )),
-                crate::pages::volunteer::outcome_label(lang, *outcome),
+                crate::i18n::outcome_label(lang, *outcome),
             );
             for c in concerns {
                 text.push_str(" — ");
-                text.push_str(crate::pages::volunteer::concern_label(lang, *c));
+                text.push_str(crate::i18n::concern_label(lang, *c));
             }
             text
         }

@@ -9,7 +9,7 @@ use crate::client::{island_ready, query_param, use_session};
 use crate::domain::{ClientId, ConcernKind, ConcernStatus, Date, DueState, Mood, Outcome, ResidentId, Rhythm, VisitId};
 use crate::env::use_env;
 use crate::html::esc;
-use crate::i18n::{Lang, Msg, fmt_day, fmt_day_long, t, tf};
+use crate::i18n::{Lang, Msg, concern_label, fmt_day, fmt_day_long, outcome_label, t, tf};
 use crate::local_store::{LocalView, UserStore};
 use crate::sync::engine::{OutboxEntry, RoundNotice};
 use crate::sync::runner::{now, use_sync};
@@ -140,32 +140,6 @@ pub(crate) fn rhythm_label(lang: Lang, r: Rhythm) -> &'static str {
             Rhythm::Weekly => Msg::RhythmWeekly,
             Rhythm::TwoWeekly => Msg::RhythmTwoWeekly,
             Rhythm::Monthly => Msg::RhythmMonthly,
-        },
-    )
-}
-
-pub(crate) fn outcome_label(lang: Lang, o: Outcome) -> &'static str {
-    t(
-        lang,
-        match o {
-            Outcome::Done => Msg::OutcomeDone,
-            Outcome::NobodyHome => Msg::OutcomeNobodyHome,
-            Outcome::Refused => Msg::OutcomeRefused,
-            Outcome::Postponed => Msg::OutcomePostponed,
-        },
-    )
-}
-
-pub fn concern_label(lang: Lang, k: ConcernKind) -> &'static str {
-    t(
-        lang,
-        match k {
-            ConcernKind::Fall => Msg::ConcernFall,
-            ConcernKind::Health => Msg::ConcernHealth,
-            ConcernKind::Food => Msg::ConcernFood,
-            ConcernKind::HeatingOrHousing => Msg::ConcernHeating,
-            ConcernKind::Loneliness => Msg::ConcernLoneliness,
-            ConcernKind::Other => Msg::ConcernOther,
         },
     )
 }
