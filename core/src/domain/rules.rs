@@ -168,6 +168,7 @@ pub fn planning_priority(isolation: IsolationLevel, rhythm: Rhythm, due: Date, d
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rstest::rstest;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
@@ -182,29 +183,24 @@ mod tests {
         assert_eq!(next_due(Rhythm::Monthly, start, Some(d("2026-11-02"))), d("2026-11-30"));
     }
 
-    /// (rhythm, offset of the visit from the due date, expected timeliness): the edges of
-    /// each tolerance window.
-    #[test]
-    fn timeliness_edges() {
-        let cases = [
-            (Rhythm::Weekly, -3, Timeliness::Early),
-            (Rhythm::Weekly, -2, Timeliness::OnTime),
-            (Rhythm::Weekly, 0, Timeliness::OnTime),
-            (Rhythm::Weekly, 2, Timeliness::OnTime),
-            (Rhythm::Weekly, 3, Timeliness::Late),
-            (Rhythm::TwoWeekly, -4, Timeliness::Early),
-            (Rhythm::TwoWeekly, -3, Timeliness::OnTime),
-            (Rhythm::TwoWeekly, 3, Timeliness::OnTime),
-            (Rhythm::TwoWeekly, 4, Timeliness::Late),
-            (Rhythm::Monthly, -8, Timeliness::Early),
-            (Rhythm::Monthly, -7, Timeliness::OnTime),
-            (Rhythm::Monthly, 7, Timeliness::OnTime),
-            (Rhythm::Monthly, 8, Timeliness::Late),
-        ];
+    /// The edges of each tolerance window: a visit this many days from the due date.
+    #[rstest]
+    #[case::weekly_too_early(Rhythm::Weekly, -3, Timeliness::Early)]
+    #[case::weekly_earliest_on_time(Rhythm::Weekly, -2, Timeliness::OnTime)]
+    #[case::weekly_on_the_day(Rhythm::Weekly, 0, Timeliness::OnTime)]
+    #[case::weekly_latest_on_time(Rhythm::Weekly, 2, Timeliness::OnTime)]
+    #[case::weekly_late(Rhythm::Weekly, 3, Timeliness::Late)]
+    #[case::two_weekly_too_early(Rhythm::TwoWeekly, -4, Timeliness::Early)]
+    #[case::two_weekly_earliest_on_time(Rhythm::TwoWeekly, -3, Timeliness::OnTime)]
+    #[case::two_weekly_latest_on_time(Rhythm::TwoWeekly, 3, Timeliness::OnTime)]
+    #[case::two_weekly_late(Rhythm::TwoWeekly, 4, Timeliness::Late)]
+    #[case::monthly_too_early(Rhythm::Monthly, -8, Timeliness::Early)]
+    #[case::monthly_earliest_on_time(Rhythm::Monthly, -7, Timeliness::OnTime)]
+    #[case::monthly_latest_on_time(Rhythm::Monthly, 7, Timeliness::OnTime)]
+    #[case::monthly_late(Rhythm::Monthly, 8, Timeliness::Late)]
+    fn timeliness_edges(#[case] rhythm: Rhythm, #[case] offset: i32, #[case] expected: Timeliness) {
         let due = d("2026-11-16");
-        for (rhythm, offset, expected) in cases {
-            assert_eq!(timeliness(rhythm, due, due.add_days(offset)), expected, "{rhythm:?} {offset}");
-        }
+        assert_eq!(timeliness(rhythm, due, due.add_days(offset)), expected);
     }
 
     #[test]

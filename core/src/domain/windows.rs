@@ -96,6 +96,7 @@ pub fn follow_up_start(day: Date, today: Date) -> Result<(), DateRefusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rstest::rstest;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
@@ -104,49 +105,48 @@ mod tests {
     const TODAY: &str = "2026-12-02";
     const START: &str = "2026-01-05";
 
-    #[test]
-    fn reported_visits() {
-        let cases: &[(&str, &str, Option<&str>, Result<(), DateRefusal>)] = &[
-            ("today", TODAY, None, Ok(())),
-            ("tomorrow (a phone ahead)", "2026-12-03", None, Ok(())),
-            ("the day after tomorrow", "2026-12-04", None, Err(DateRefusal::VisitInFuture)),
-            ("far future", "9999-12-31", None, Err(DateRefusal::VisitInFuture)),
-            ("next year", "2027-12-02", None, Err(DateRefusal::VisitInFuture)),
-            ("the follow-up's first day", START, None, Ok(())),
-            ("before the follow-up", "2026-01-04", None, Err(DateRefusal::VisitTooEarly)),
-            ("the epoch", "1970-01-01", None, Err(DateRefusal::VisitTooEarly)),
-            ("the first printable day", "1000-01-01", None, Err(DateRefusal::VisitTooEarly)),
-            ("next in a week", TODAY, Some("2026-12-09"), Ok(())),
-            ("next in a year", TODAY, Some("2027-12-03"), Ok(())),
-            ("next the same day", TODAY, Some(TODAY), Err(DateRefusal::ProposedNext)),
-            ("next before", TODAY, Some("2026-11-30"), Err(DateRefusal::ProposedNext)),
-            ("next in 367 days", TODAY, Some("2027-12-04"), Err(DateRefusal::ProposedNext)),
-            ("next in year 9999", TODAY, Some("9999-12-31"), Err(DateRefusal::ProposedNext)),
-        ];
-        for (name, day, next, expected) in cases {
-            assert_eq!(report(d(day), next.map(d), d(START), d(TODAY)), *expected, "{name}");
-        }
-        // An old follow-up: a report more than a year late is refused all the same.
-        assert_eq!(report(d("2025-11-30"), None, d("2020-01-01"), d(TODAY)), Err(DateRefusal::VisitTooEarly));
-        assert_eq!(report(d("2025-12-01"), None, d("2020-01-01"), d(TODAY)), Ok(()));
+    #[rstest]
+    #[case::today(TODAY, None, Ok(()))]
+    #[case::tomorrow_a_phone_ahead("2026-12-03", None, Ok(()))]
+    #[case::the_day_after_tomorrow("2026-12-04", None, Err(DateRefusal::VisitInFuture))]
+    #[case::far_future("9999-12-31", None, Err(DateRefusal::VisitInFuture))]
+    #[case::next_year("2027-12-02", None, Err(DateRefusal::VisitInFuture))]
+    #[case::the_follow_ups_first_day(START, None, Ok(()))]
+    #[case::before_the_follow_up("2026-01-04", None, Err(DateRefusal::VisitTooEarly))]
+    #[case::the_epoch("1970-01-01", None, Err(DateRefusal::VisitTooEarly))]
+    #[case::the_first_printable_day("1000-01-01", None, Err(DateRefusal::VisitTooEarly))]
+    #[case::next_in_a_week(TODAY, Some("2026-12-09"), Ok(()))]
+    #[case::next_in_a_year(TODAY, Some("2027-12-03"), Ok(()))]
+    #[case::next_the_same_day(TODAY, Some(TODAY), Err(DateRefusal::ProposedNext))]
+    #[case::next_before(TODAY, Some("2026-11-30"), Err(DateRefusal::ProposedNext))]
+    #[case::next_in_367_days(TODAY, Some("2027-12-04"), Err(DateRefusal::ProposedNext))]
+    #[case::next_in_year_9999(TODAY, Some("9999-12-31"), Err(DateRefusal::ProposedNext))]
+    fn reported_visits(#[case] day: &str, #[case] next: Option<&str>, #[case] expected: Result<(), DateRefusal>) {
+        assert_eq!(report(d(day), next.map(d), d(START), d(TODAY)), expected);
     }
 
-    #[test]
-    fn absences() {
-        let cases: &[(&str, &str, &str, bool)] = &[
-            ("next week", "2026-12-07", "2026-12-13", true),
-            ("one day", TODAY, TODAY, true),
-            ("reversed", "2026-12-13", "2026-12-07", false),
-            ("a whole year", "2027-01-01", "2027-12-31", true),
-            ("over a year", "2027-01-01", "2028-01-02", false),
-            ("ended a month ago", "2026-10-01", "2026-11-01", true),
-            ("ended long ago", "2026-01-01", "2026-10-31", false),
-            ("starts in over a year", "2027-12-04", "2027-12-05", false),
-            ("year 9999", "9999-12-30", "9999-12-31", false),
-        ];
-        for (name, first, last, ok) in cases {
-            assert_eq!(absence(d(first), d(last), d(TODAY)).is_ok(), *ok, "{name}");
-        }
+    #[rstest]
+    #[case::more_than_a_year_late("2025-11-30", Err(DateRefusal::VisitTooEarly))]
+    #[case::a_year_late("2025-12-01", Ok(()))]
+    fn an_old_follow_up_still_refuses_reports_over_a_year_late(
+        #[case] day: &str,
+        #[case] expected: Result<(), DateRefusal>,
+    ) {
+        assert_eq!(report(d(day), None, d("2020-01-01"), d(TODAY)), expected);
+    }
+
+    #[rstest]
+    #[case::next_week("2026-12-07", "2026-12-13", true)]
+    #[case::one_day(TODAY, TODAY, true)]
+    #[case::reversed("2026-12-13", "2026-12-07", false)]
+    #[case::a_whole_year("2027-01-01", "2027-12-31", true)]
+    #[case::over_a_year("2027-01-01", "2028-01-02", false)]
+    #[case::ended_a_month_ago("2026-10-01", "2026-11-01", true)]
+    #[case::ended_long_ago("2026-01-01", "2026-10-31", false)]
+    #[case::starts_in_over_a_year("2027-12-04", "2027-12-05", false)]
+    #[case::year_9999("9999-12-30", "9999-12-31", false)]
+    fn absences(#[case] first: &str, #[case] last: &str, #[case] ok: bool) {
+        assert_eq!(absence(d(first), d(last), d(TODAY)).is_ok(), ok);
     }
 
     #[test]
