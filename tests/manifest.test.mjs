@@ -2,9 +2,8 @@
 // needs, its icons exist at their declared sizes, and Chromium reports no installability error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, PHONE, removeDir, startServer, tempDir, waitControlled, waitHydrated } from './lib/harness.mjs';
+import { waitControlled, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 function pngSize(buffer) {
   assert.equal(buffer.subarray(1, 4).toString('ascii'), 'PNG');
@@ -12,9 +11,8 @@ function pngSize(buffer) {
 }
 
 test('manifest and icons are valid and the app is installable', async () => {
-  const dir = await tempDir();
-  const server = await startServer({ db: join(dir, 'db.sqlite') });
-  try {
+  await withWorld({ browser: false }, async (world) => {
+    const { server } = world;
     const res = await fetch(server.url + '/manifest.webmanifest');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type'), /^application\/manifest\+json/);
@@ -37,10 +35,7 @@ test('manifest and icons are valid and the app is installable', async () => {
     }
 
     // Installability needs a real (non-incognito) profile.
-    const profile = await tempDir('monalisa-profile-');
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, viewport: PHONE, locale: 'fr-FR',
-    });
+    const context = await world.profile();
     const page = context.pages()[0] ?? await context.newPage();
     await page.goto(server.url + '/');
     await waitHydrated(page);
@@ -50,10 +45,5 @@ test('manifest and icons are valid and the app is installable', async () => {
     assert.deepEqual(manifest.errors, [], 'Chromium parses the manifest without error');
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     assert.deepEqual(installabilityErrors, [], 'Chromium finds the app installable');
-    await context.close();
-    await removeDir(profile);
-  } finally {
-    await server.stop();
-    await removeDir(dir);
-  }
+  });
 });

@@ -4,25 +4,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheContents, copySite, waitForPage, launch, phoneContext, removeDir, startServer, tempDir, waitControlled, waitHydrated, watchPage } from './lib/harness.mjs';
+import { cacheContents, copySite, waitForPage, waitControlled, waitHydrated } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
 
 const buildOf = (page) => page.getByTestId('build').textContent();
 
 test('a new build replaces the old one, online and then offline', async () => {
-  const dir = await tempDir();
-  const v1 = await copySite(join(dir, 'site-v1'));
-  const v2 = await copySite(join(dir, 'site-v2'));
-  // Build v2 differs as a real release would: a changed shell file.
-  await appendFile(join(v2, 'style.css'), '\n/* v2 */\nfooter.site { letter-spacing: 0.01em; }\n');
-  const db = join(dir, 'db.sqlite');
-
-  let server = await startServer({ db, site: v1 });
-  const port = server.port;
-  const browser = await launch();
-  try {
-    const context = await phoneContext(browser);
-    const page = await context.newPage();
-    const problems = watchPage(page);
+  let v2;
+  const prepare = async (dir) => {
+    const v1 = await copySite(join(dir, 'site-v1'));
+    v2 = await copySite(join(dir, 'site-v2'));
+    // Build v2 differs as a real release would: a changed shell file.
+    await appendFile(join(v2, 'style.css'), '\n/* v2 */\nfooter.site { letter-spacing: 0.01em; }\n');
+    return { site: v1 };
+  };
+  await withWorld({ prepare }, async (world) => {
+    let { server } = world;
+    const port = server.port;
+    const { context, page, problems } = await world.page();
     await page.goto(server.url + '/');
     await waitHydrated(page);
     await waitControlled(page);
@@ -30,7 +29,7 @@ test('a new build replaces the old one, online and then offline', async () => {
     assert.deepEqual(Object.keys(await cacheContents(page)), [`monalisa-shell-${buildV1}`]);
 
     await server.stop();
-    server = await startServer({ db, site: v2, port });
+    server = await world.startServer({ site: v2, port });
     await page.reload();
     await waitHydrated(page);
     const buildV2 = await buildOf(page);
@@ -58,9 +57,5 @@ test('a new build replaces the old one, online and then offline', async () => {
     assert.equal(await buildOf(page), buildV2);
     assert.deepEqual(problems, []);
     await context.close();
-  } finally {
-    await browser.close();
-    await server.stop().catch(() => {});
-    await removeDir(dir);
-  }
+  });
 });

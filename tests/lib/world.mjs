@@ -5,23 +5,38 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  PHONE, assertAccessible, launch, logIn, removeDir, startServer, tempDir, unlock, waitHydrated, watchPage,
+  PHONE, assertAccessible, launch, launchProfile, logIn, removeDir, startServer, tempDir, unlock, waitHydrated, watchPage,
 } from './harness.mjs';
 
 /** A wide screen, as an ambassador's or coordinator's desk. */
 export const DESK = { width: 1280, height: 900 };
 
 export class World {
-  /** @param {{demo?: boolean, site?: string, args?: string[]}} options */
+  /**
+   * @param {{demo?: boolean, site?: string, args?: string[], browser?: boolean,
+   *   prepare?: (dir: string) => Promise<object>}} options `prepare` runs in the world's
+   *   directory before the server starts and may return options (a site it copied, say);
+   *   `browser: false` when the test opens only profiles of its own ([`World.profile`]).
+   */
   static async start(options = {}) {
     const world = new World();
-    world.options = options;
     world.dir = await tempDir();
+    world.options = { ...options, ...(options.prepare ? await options.prepare(world.dir) : {}) };
     world.db = join(world.dir, 'db.sqlite');
-    world.server = await startServer({ db: world.db, demo: options.demo, site: options.site, args: options.args });
-    world.browser = await launch();
+    world.server = await startServer({
+      db: world.db, demo: world.options.demo, site: world.options.site, args: world.options.args,
+    });
+    world.browser = options.browser === false ? null : await launch();
     world.pages = [];
+    world.profiles = [];
     return world;
+  }
+
+  /** A browser on a profile directory of the world's own (kept on disk, like a phone's). */
+  async profile(options = {}) {
+    const context = await launchProfile(join(this.dir, `profile-${this.profiles.length}`), options);
+    this.profiles.push(context);
+    return context;
   }
 
   get url() {
@@ -57,7 +72,8 @@ export class World {
   }
 
   async close() {
-    await this.browser.close();
+    for (const context of this.profiles) await context.close().catch(() => {});
+    if (this.browser) await this.browser.close();
     await this.server.stop().catch(() => {});
     await removeDir(this.dir);
   }
