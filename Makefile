@@ -65,11 +65,17 @@ tools-test:
 
 # ---- builds ------------------------------------------------------------------------------
 
-# Built as the server's tests build it (`cargo build` alone would resolve the dev-dependencies'
-# features differently and compile and link the app and the server a second time): one debug
+# Every native test binary comes from one cargo invocation, so features are unified once and no
+# dependency is compiled twice with two feature sets (`cargo test --workspace` would also unify
+# the phone's `hydrate`, which is for wasm32: see the idb test below). The debug server is built
+# by the same invocation (`cargo build` alone would resolve the dev-dependencies' features
+# differently and compile and link the app and the server a second time): one debug
 # `target/debug/monalisa` serves the Rust tests and the browser tests.
+RUST_TESTS := cargo test -p monalisa-core -p monalisa-planner -p monalisa-store-stories -p monalisa-app \
+  -p monalisa-server --features monalisa-core/ssr,monalisa-app/ssr
+
 server-debug:
-	cargo test -p monalisa-server --no-run
+	$(RUST_TESTS) --no-run
 
 server-release:
 	cargo build -p monalisa-server --bin monalisa --release
@@ -104,20 +110,15 @@ size:
 
 # ---- tests -------------------------------------------------------------------------------
 
-# Per package, with explicit features: `cargo test --workspace` would unify ssr and hydrate.
-# Server tests run one at a time: each starts its own server and Tokio runtime, and several
-# runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
-# production: see `pages_render_under_concurrent_load`).
 # No import cycle between the modules of a crate (see README, "Architecture").
 layout:
 	python3 tools/module_cycles.py
 
+# Tests run one at a time: each server test starts its own server and Tokio runtime, and several
+# runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
+# production: see `pages_render_under_concurrent_load`).
 rust-tests:
-	cargo test -p monalisa-core --features ssr
-	cargo test -p monalisa-planner
-	cargo test -p monalisa-store-stories
-	cargo test -p monalisa-app --features ssr
-	cargo test -p monalisa-server -- --test-threads=1
+	$(RUST_TESTS) -- --test-threads=1
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 
 browser-tests:
