@@ -5,7 +5,7 @@
 //! all-or-nothing). It answers only after the commit: nothing is acknowledged before it is on
 //! disk (`synchronous = FULL`).
 //!
-//! It shares the in-process writer lock with the other write transactions (see `sqlite.rs`).
+//! It shares the in-process writer lock with the other write transactions (see `lib.rs`).
 
 use monalisa_core::domain::{Timestamp, VolunteerId};
 use monalisa_core::push;
