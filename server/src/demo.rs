@@ -347,7 +347,7 @@ pub fn demo_accounts(p: &Population) -> Vec<DemoAccount> {
             },
             password: DEMO_ACCOUNTS[2].1,
         });
-        let busiest = p.volunteers.iter().filter(|v| v.scope == a.scope).max_by_key(|v| {
+        let busiest = p.volunteers.iter().filter(|v| Some(v.scope) == a.scope).max_by_key(|v| {
             (p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count(), std::cmp::Reverse(v.id))
         });
         if let Some(v) = busiest {
@@ -397,7 +397,7 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
             first_name: rng.pick(FIRST_NAMES_VOLUNTEER).to_string(),
             last_name: rng.pick(SURNAMES).to_string(),
             phone: fictional_phone(&mut rng, true),
-            scope: id,
+            scope: Some(id),
         });
     }
     let ambassador_of = |scope: ScopeId| AmbassadorId(scope.0);

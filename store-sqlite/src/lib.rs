@@ -98,11 +98,31 @@ impl SqliteStore {
         if file.as_os_str().is_empty() || file == std::path::Path::new(":memory:") {
             return Err(StoreError::Invalid("in-memory SQLite is not supported: use a file".into()));
         }
+        Self::migrate_on(&options).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(other)?;
-        MIGRATIONS.run(&pool).await.map_err(other)?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         let pushes = crate::push_writer::spawn(&file, write_lock.clone())?;
         Ok(SqliteStore { pool, write_lock, pushes, file, sessions: std::sync::Mutex::default() })
+    }
+
+    /// Runs the migrations on a connection of their own with foreign keys off, as SQLite's
+    /// procedure for schema changes asks (a table rebuilt under the references to it, e.g.
+    /// 0013), then checks every reference before the store opens.
+    async fn migrate_on(options: &SqliteConnectOptions) -> Result<(), StoreError> {
+        use sqlx::Connection as _;
+        let mut conn =
+            sqlx::SqliteConnection::connect_with(&options.clone().foreign_keys(false)).await.map_err(other)?;
+        MIGRATIONS.run(&mut conn).await.map_err(other)?;
+        let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut conn).await.map_err(other)?;
+        conn.close().await.map_err(other)?;
+        if let Some(row) = broken.first() {
+            let table: String = row.get(0);
+            return Err(StoreError::Invalid(format!(
+                "the database has {} broken references (first in table {table}): restore a backup",
+                broken.len()
+            )));
+        }
+        Ok(())
     }
 
     async fn load_session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
@@ -244,6 +264,6 @@ fn ambassador_from(row: &SqliteRow) -> Ambassador {
         first_name: row.get("first_name"),
         last_name: row.get("last_name"),
         phone: row.get("phone"),
-        scope: ScopeId(row.get("scope_id")),
+        scope: row.get::<Option<i64>, _>("scope_id").map(ScopeId),
     }
 }

@@ -125,7 +125,7 @@ impl TerritoryStore for SqliteStore {
                 .bind(&a.first_name)
                 .bind(&a.last_name)
                 .bind(&a.phone)
-                .bind(a.scope.0)
+                .bind(a.scope.map(|s| s.0))
                 .execute(&mut *tx)
                 .await
                 .map_err(other)?;
@@ -334,4 +334,196 @@ impl TerritoryStore for SqliteStore {
         .await
         .map_err(other)
     }
+
+    async fn scopes(&self) -> Result<Vec<ScopeSetup>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let scopes = sqlx::query("SELECT id, name FROM scopes ORDER BY name").fetch_all(&mut *tx).await.map_err(other)?;
+        let communes = sqlx::query("SELECT commune, scope_id FROM scope_communes ORDER BY commune")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+        let ambassadors = sqlx::query("SELECT id, scope_id FROM ambassadors WHERE scope_id IS NOT NULL ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(scopes
+            .iter()
+            .map(|row| {
+                let id: i64 = row.get("id");
+                ScopeSetup {
+                    id: ScopeId(id),
+                    name: row.get("name"),
+                    communes: communes
+                        .iter()
+                        .filter(|c| c.get::<i64, _>("scope_id") == id)
+                        .map(|c| c.get("commune"))
+                        .collect(),
+                    ambassadors: ambassadors
+                        .iter()
+                        .filter(|a| a.get::<i64, _>("scope_id") == id)
+                        .map(|a| AmbassadorId(a.get("id")))
+                        .collect(),
+                }
+            })
+            .collect())
+    }
+
+    async fn create_scope(&self, name: &str) -> Result<ScopeId, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO scopes (name) VALUES (?) RETURNING id")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(scope_name_taken)?;
+        tx.commit().await.map_err(other)?;
+        Ok(ScopeId(id))
+    }
+
+    async fn rename_scope(&self, scope: ScopeId, name: &str) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let done = sqlx::query("UPDATE scopes SET name = ? WHERE id = ?")
+            .bind(name)
+            .bind(scope.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(scope_name_taken)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn set_commune_scope(&self, insee: &str, from: Option<ScopeId>, to: ScopeId) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let known: Option<i64> = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM communes WHERE insee = ?1) + (SELECT count(*) FROM scopes WHERE id = ?2)",
+        )
+        .bind(insee)
+        .bind(to.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(other)?;
+        if known != Some(2) {
+            return Err(StoreError::NotFound);
+        }
+        let current: Option<i64> = sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
+            .bind(insee)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(other)?;
+        if current != from.map(|s| s.0) {
+            return Err(StoreError::Conflict("commune".into()));
+        }
+        sqlx::query(
+            "INSERT INTO scope_communes (commune, scope_id) VALUES (?, ?) \
+             ON CONFLICT (commune) DO UPDATE SET scope_id = excluded.scope_id",
+        )
+        .bind(insee)
+        .bind(to.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        // The previous scope's "could not be planned" list no longer speaks for these residents.
+        sqlx::query(
+            "DELETE FROM plan_unserved WHERE scope_id <> ?1 \
+             AND resident_id IN (SELECT id FROM residents WHERE commune = ?2)",
+        )
+        .bind(to.0)
+        .bind(insee)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, first_name, last_name, phone, scope_id FROM ambassadors ORDER BY last_name, first_name, id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        Ok(rows.iter().map(ambassador_from).collect())
+    }
+
+    async fn create_ambassador(&self, new: &NewAmbassador) -> Result<AmbassadorId, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        known_scope(&mut tx, new.scope).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO ambassadors (first_name, last_name, phone, scope_id) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&new.first_name)
+        .bind(&new.last_name)
+        .bind(&new.phone)
+        .bind(new.scope.map(|s| s.0))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(AmbassadorId(id))
+    }
+
+    async fn set_ambassador_scope(&self, id: AmbassadorId, scope: Option<ScopeId>) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        known_scope(&mut tx, scope).await?;
+        let done = sqlx::query("UPDATE ambassadors SET scope_id = ? WHERE id = ?")
+            .bind(scope.map(|s| s.0))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn split_pairs(&self) -> Result<Vec<SplitPair>, StoreError> {
+        // monalisa_core::scope::split: the resident's scope (their commune's, or none) is not
+        // their volunteer's.
+        let rows = sqlx::query(
+            "SELECT r.id, r.commune, sc.scope_id AS resident_scope, v.id AS volunteer, v.scope_id AS volunteer_scope \
+             FROM residents r JOIN volunteers v ON v.id = r.volunteer_id \
+             LEFT JOIN scope_communes sc ON sc.commune = r.commune \
+             WHERE sc.scope_id IS NOT v.scope_id ORDER BY r.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(rows
+            .iter()
+            .map(|row| SplitPair {
+                resident: ResidentId(row.get("id")),
+                commune: row.get("commune"),
+                resident_scope: row.get::<Option<i64>, _>("resident_scope").map(ScopeId),
+                volunteer: VolunteerId(row.get("volunteer")),
+                volunteer_scope: ScopeId(row.get("volunteer_scope")),
+            })
+            .collect())
+    }
+}
+
+/// A scope name is unique.
+fn scope_name_taken(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("scope".into()),
+        _ => other(e),
+    }
+}
+
+/// `Invalid("scope")` unless `scope` is none or a scope that exists.
+async fn known_scope(tx: &mut Transaction<'_, Sqlite>, scope: Option<ScopeId>) -> Result<(), StoreError> {
+    let Some(scope) = scope else { return Ok(()) };
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM scopes WHERE id = ?")
+        .bind(scope.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(other)?;
+    if n == 0 {
+        return Err(StoreError::Invalid("scope".into()));
+    }
+    Ok(())
 }

@@ -148,14 +148,14 @@ pub fn population() -> Population {
                 first_name: "Anne".into(),
                 last_name: "Nord".into(),
                 phone: "0500000001".into(),
-                scope: NORD,
+                scope: Some(NORD),
             },
             Ambassador {
                 id: AMB_SUD,
                 first_name: "Serge".into(),
                 last_name: "Sud".into(),
                 phone: "0500000002".into(),
-                scope: SUD,
+                scope: Some(SUD),
             },
         ],
         volunteers: vec![

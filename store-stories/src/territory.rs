@@ -2,7 +2,8 @@
 //! secrets, the communes and scopes, whole populations.
 
 use crate::fixture::*;
-use monalisa_store::{Store, StoreError};
+use monalisa_core::domain::{AmbassadorId, ScopeId};
+use monalisa_store::{NewAmbassador, SplitPair, Store, StoreError};
 
 pub async fn an_empty_store_answers_and_counts_nothing(store: &dyn Store) {
     store.ping().await.expect("ping");
@@ -59,6 +60,72 @@ pub async fn scopes_know_their_communes_and_outlines(store: &dyn Store) {
     assert_eq!(outlines.len(), 1);
     assert!(outlines[0].contains("Polygon"));
     assert!(store.scope_communes(monalisa_core::domain::ScopeId(99)).await.expect("unknown scope").is_empty());
+}
+
+pub async fn scopes_are_set_up_from_nothing(store: &dyn Store) {
+    store.ensure_communes(&communes()).await.expect("communes");
+    assert!(store.scopes().await.expect("none yet").is_empty());
+    let nord = store.create_scope("Nord").await.expect("created");
+    let sud = store.create_scope("Sud").await.expect("created");
+    assert!(matches!(store.create_scope("Nord").await, Err(StoreError::Conflict(what)) if what == "scope"));
+    assert!(matches!(store.rename_scope(sud, "Nord").await, Err(StoreError::Conflict(what)) if what == "scope"));
+    assert!(matches!(store.rename_scope(ScopeId(99), "Est").await, Err(StoreError::NotFound)));
+    store.rename_scope(sud, "Secteur sud").await.expect("renamed");
+    store.set_commune_scope(ALPHA, None, nord).await.expect("alpha joins");
+    store.set_commune_scope(BETA, None, nord).await.expect("beta joins");
+    let scopes = store.scopes().await.expect("scopes");
+    let names: Vec<&str> = scopes.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Nord", "Secteur sud"], "by name");
+    assert_eq!(scopes[0].communes, [ALPHA, BETA]);
+    assert!(scopes[1].communes.is_empty());
+    assert_eq!(store.counts().await.expect("counts").scopes, 2);
+}
+
+pub async fn a_commune_changes_scope_only_from_where_it_was(store: &dyn Store) {
+    load(store).await;
+    store.set_commune_scope(DELTA, None, SUD).await.expect("delta joins sud");
+    assert_eq!(store.scope_of_commune(DELTA).await.expect("delta"), Some(SUD));
+    // The caller decided from "in no scope", but it is in Sud now: nothing is written.
+    let stale = store.set_commune_scope(DELTA, None, NORD).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(what)) if what == "commune"));
+    assert_eq!(store.scope_of_commune(DELTA).await.expect("delta"), Some(SUD), "unchanged");
+    assert!(matches!(store.set_commune_scope("86999", None, NORD).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.set_commune_scope(DELTA, Some(SUD), ScopeId(99)).await, Err(StoreError::NotFound)));
+    assert!(store.split_pairs().await.expect("none split").is_empty());
+    // Beta moves to Sud: Louise (RES_2) follows her commune, her volunteer stays in Nord.
+    let history = store.resident_history(RES_2).await.expect("history before");
+    store.set_commune_scope(BETA, Some(NORD), SUD).await.expect("moved");
+    let people = store.planning_people(SUD).await.expect("sud's people");
+    assert!(people.residents.iter().any(|(r, _)| r.id == RES_2), "the resident follows the commune");
+    let split = store.split_pairs().await.expect("split");
+    assert_eq!(
+        split,
+        [SplitPair { resident: RES_2, commune: BETA.into(), resident_scope: Some(SUD), volunteer: VOL_1, volunteer_scope: NORD }],
+        "the binôme is kept, and shown as split"
+    );
+    assert_eq!(store.resident_history(RES_2).await.expect("history after"), history, "history stays");
+}
+
+pub async fn ambassadors_are_created_attached_and_detached(store: &dyn Store) {
+    load(store).await;
+    let new = |scope| NewAmbassador { first_name: "Agnès".into(), last_name: "Vidal".into(), phone: "0549000000".into(), scope };
+    let agnes = store.create_ambassador(&new(Some(SUD))).await.expect("created");
+    let waiting = store.create_ambassador(&new(None)).await.expect("created without a scope");
+    assert!(matches!(store.create_ambassador(&new(Some(ScopeId(99)))).await, Err(StoreError::Invalid(what)) if what == "scope"));
+    let all = store.ambassadors().await.expect("all");
+    assert_eq!(all.len(), 4);
+    assert_eq!(all.iter().find(|a| a.id == agnes).map(|a| a.scope), Some(Some(SUD)));
+    assert_eq!(all.iter().find(|a| a.id == waiting).map(|a| a.scope), Some(None));
+    let sud = store.scopes().await.expect("scopes").into_iter().find(|s| s.id == SUD).expect("sud");
+    assert_eq!(sud.ambassadors, [AMB_SUD, agnes]);
+
+    store.set_ambassador_scope(AMB_NORD, None).await.expect("detached");
+    let nord = store.scopes().await.expect("scopes").into_iter().find(|s| s.id == NORD).expect("nord");
+    assert!(nord.ambassadors.is_empty());
+    store.set_ambassador_scope(waiting, Some(NORD)).await.expect("attached");
+    assert!(matches!(store.set_ambassador_scope(AmbassadorId(99), None).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.set_ambassador_scope(waiting, Some(ScopeId(99))).await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.ambassador(waiting).await.expect("read").map(|a| a.scope), Some(Some(NORD)));
 }
 
 pub async fn a_secret_is_made_once_and_kept(store: &dyn Store) {

@@ -24,6 +24,36 @@ pub struct Population {
     pub reports: Vec<Report>,
 }
 
+/// A scope as the admin sets it up: its name, communes (INSEE codes, ascending) and
+/// ambassadors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopeSetup {
+    pub id: ScopeId,
+    pub name: String,
+    pub communes: Vec<String>,
+    pub ambassadors: Vec<AmbassadorId>,
+}
+
+/// An ambassador's record before it has an id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAmbassador {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub scope: Option<ScopeId>,
+}
+
+/// A binôme split between two scopes ([`monalisa_core::scope::split`]): a resident whose
+/// commune is in `resident_scope` (or in none) and whose usual volunteer is in another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitPair {
+    pub resident: ResidentId,
+    pub commune: String,
+    pub resident_scope: Option<ScopeId>,
+    pub volunteer: VolunteerId,
+    pub volunteer_scope: ScopeId,
+}
+
 /// Counts of what a store holds, for operators (never per-person data).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreCounts {

@@ -25,4 +25,24 @@ pub trait TerritoryStore: Send + Sync {
     async fn scope_communes(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError>;
     /// The outlines (GeoJSON geometries) of the scope's communes, for maps.
     async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError>;
+    /// Every scope with its communes and ambassadors, by name.
+    async fn scopes(&self) -> Result<Vec<ScopeSetup>, StoreError>;
+    /// A new scope without communes; `Conflict("scope")` if the name is taken.
+    async fn create_scope(&self, name: &str) -> Result<ScopeId, StoreError>;
+    /// `NotFound` for an unknown scope, `Conflict("scope")` if the name is taken.
+    async fn rename_scope(&self, scope: ScopeId, name: &str) -> Result<(), StoreError>;
+    /// Puts the commune in scope `to`, if it is still in `from` (what the caller decided on,
+    /// by [`monalisa_core::scope::assign`]); `Conflict("commune")` if it changed meanwhile,
+    /// `NotFound` for an unknown commune or scope. What the previous scope's planning had
+    /// left unserved there is forgotten; residents, visits and history stay as they are.
+    async fn set_commune_scope(&self, insee: &str, from: Option<ScopeId>, to: ScopeId) -> Result<(), StoreError>;
+    /// Every ambassador, by last name.
+    async fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError>;
+    /// `Invalid("scope")` for an unknown scope.
+    async fn create_ambassador(&self, new: &NewAmbassador) -> Result<AmbassadorId, StoreError>;
+    /// Attaches the ambassador to a scope, or detaches them (`None`). `NotFound` for an
+    /// unknown ambassador, `Invalid("scope")` for an unknown scope.
+    async fn set_ambassador_scope(&self, id: AmbassadorId, scope: Option<ScopeId>) -> Result<(), StoreError>;
+    /// The binômes split between two scopes, by resident.
+    async fn split_pairs(&self) -> Result<Vec<SplitPair>, StoreError>;
 }

@@ -199,7 +199,9 @@ pub struct Ambassador {
     pub first_name: String,
     pub last_name: String,
     pub phone: String,
-    pub scope: ScopeId,
+    /// `None` once detached from their scope: their account then opens no ambassador page
+    /// until an admin attaches them to one.
+    pub scope: Option<ScopeId>,
 }
 
 /// Where a volunteer is willing to go: listed communes, or anywhere within a radius of home.
