@@ -57,6 +57,13 @@ pub const ROUTES: &[RouteSpec] = &[
     page("/comptes", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/comptes/{id}", Access::Roles(AMBASSADOR_OR_ADMIN)),
     page("/journal", Access::Roles(ADMIN)),
+    // Setting up the territory: scopes, their communes and ambassadors, and their form posts
+    // (answered with a redirect to the page, which says what was done or refused).
+    page("/territoire", Access::Roles(ADMIN)),
+    route("POST", "/territoire/secteur", RouteKind::Handler, Access::Roles(ADMIN)),
+    route("POST", "/territoire/commune", RouteKind::Handler, Access::Roles(ADMIN)),
+    route("POST", "/territoire/ambassadeur", RouteKind::Handler, Access::Roles(ADMIN)),
+    route("POST", "/territoire/rattachement", RouteKind::Handler, Access::Roles(ADMIN)),
     // The alert address of an ambassador's or coordinator's account (a plain form post).
     route("POST", "/comptes/courriel", RouteKind::Handler, Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
@@ -112,6 +119,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/devices/revoke", Access::Roles(AMBASSADOR_OR_ADMIN)),
     server_fn("/api/v1/accounts/alert-email", Access::Roles(ADMIN)),
     server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
+    server_fn("/api/v1/setup/view", Access::Roles(ADMIN)),
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/preview", Access::Roles(AMBASSADOR)),

@@ -23,6 +23,10 @@ pub enum Command {
     DemoData(DemoArgs),
     /// Manage accounts: add, list, disable, enable, reset-password.
     User(UserArgs),
+    /// Set up the scopes: list, add, rename, give communes to (assign).
+    Scope(ScopeArgs),
+    /// Set up the ambassadors' records: list, add, attach to a scope, detach.
+    Ambassador(AmbassadorArgs),
     /// Plan a week from an instance file (monalisa-plan-instance/1), or check a hand-edited plan.
     Plan(PlanArgs),
     /// Erase the records past the retention period (the server also does it daily), or with
@@ -119,6 +123,69 @@ pub enum UserAction {
     Enable { login: String },
     /// Print a single-use link to choose a new password.
     ResetPassword { login: String },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ScopeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(subcommand)]
+    pub action: ScopeAction,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum ScopeAction {
+    /// List the scopes with their communes and ambassadors, and what is still missing.
+    List,
+    /// Create a scope (without communes); prints its id.
+    Add { name: String },
+    /// Rename a scope.
+    Rename { id: i64, name: String },
+    /// Give communes (INSEE codes) to a scope. A commune in another scope is refused unless
+    /// --move is given (its residents, open visits and history follow it).
+    Assign {
+        id: i64,
+        #[arg(required = true)]
+        communes: Vec<String>,
+        #[arg(long = "move")]
+        moving: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AmbassadorArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(subcommand)]
+    pub action: AmbassadorAction,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum AmbassadorAction {
+    /// List the ambassadors with their scope.
+    List,
+    /// Record an ambassador; prints their id (then `monalisa user add --role ambassador
+    /// --ambassador-id ID` opens their account).
+    Add {
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// A French phone number.
+        #[arg(long)]
+        phone: String,
+        /// The scope's id (none: attach later).
+        #[arg(long)]
+        scope: Option<i64>,
+    },
+    /// Attach an ambassador to a scope.
+    Attach {
+        id: i64,
+        #[arg(long)]
+        scope: i64,
+    },
+    /// Detach an ambassador from their scope (their account then opens no ambassador page).
+    Detach { id: i64 },
 }
 
 #[derive(Args, Clone)]

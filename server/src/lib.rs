@@ -9,6 +9,7 @@ pub mod mail;
 pub mod osrm;
 pub mod plan_cli;
 pub mod retention;
+pub mod setup_cli;
 pub mod territory;
 
 use monalisa_app::backend::{ServerContext, Settings, Store};

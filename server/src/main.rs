@@ -36,6 +36,14 @@ async fn main() -> std::process::ExitCode {
             init_logs(LogFormat::Text);
             user_command(args).await
         }
+        Command::Scope(args) => {
+            init_logs(LogFormat::Text);
+            monalisa_server::setup_cli::scope(args).await
+        }
+        Command::Ambassador(args) => {
+            init_logs(LogFormat::Text);
+            monalisa_server::setup_cli::ambassador(args).await
+        }
         Command::Purge(args) => {
             init_logs(LogFormat::Text);
             purge_command(args).await
@@ -68,6 +76,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     let counts = store.counts().await?;
+    if counts.accounts == 0 {
+        tracing::warn!(
+            "first start: no account yet. Create the first admin with `monalisa user add --login NAME --role admin \
+             --name \"First Last\"` (it prints an enrolment link), then set up the scopes on the Territory page \
+             or with `monalisa scope` and `monalisa ambassador`"
+        );
+    }
     tracing::info!(communes = counts.communes, volunteers = counts.volunteers, residents = counts.residents, build = %site.build.label(), "store ready");
 
     let shutdown = shutdown_signal()?;

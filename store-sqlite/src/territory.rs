@@ -84,7 +84,7 @@ impl TerritoryStore for SqliteStore {
             "SELECT (SELECT count(*) FROM communes) AS communes, (SELECT count(*) FROM scopes) AS scopes, \
              (SELECT count(*) FROM ambassadors) AS ambassadors, (SELECT count(*) FROM volunteers) AS volunteers, \
              (SELECT count(*) FROM residents) AS residents, (SELECT count(*) FROM visits) AS visits, \
-             (SELECT count(*) FROM reports) AS reports",
+             (SELECT count(*) FROM reports) AS reports, (SELECT count(*) FROM users) AS accounts",
         )
         .fetch_one(&self.pool)
         .await
@@ -98,6 +98,7 @@ impl TerritoryStore for SqliteStore {
             residents: n("residents"),
             visits: n("visits"),
             reports: n("reports"),
+            accounts: n("accounts"),
         })
     }
 

@@ -64,6 +64,8 @@ pub struct StoreCounts {
     pub residents: u64,
     pub visits: u64,
     pub reports: u64,
+    /// Accounts of any role (none: a first start, the first admin is still to be created).
+    pub accounts: u64,
 }
 
 /// An account as stored.

@@ -12,6 +12,7 @@ pub mod people;
 pub mod planning;
 pub mod residents;
 pub mod review;
+pub mod setup;
 pub mod sync;
 
 use leptos::prelude::*;
@@ -97,7 +98,9 @@ pub mod ssr {
         let mut communes = ctx.store.communes().await.map_err(internal)?;
         communes.sort_by(|a, b| collate_fr(&a.name, &b.name));
         let population_year = communes.iter().map(|c| c.population_year).max().unwrap_or(0);
+        let first_start = ctx.store.counts().await.map_err(internal)?.accounts == 0;
         Ok(TerritoryFacts {
+            first_start,
             population_year,
             communes: communes
                 .into_iter()

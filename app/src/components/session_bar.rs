@@ -56,6 +56,7 @@ pub fn SessionBar(
                     out.push_str(&format!("<a href=\"/comptes\">{}</a> ", t(lang, Msg::NavAccounts)));
                 }
                 if info.role == Role::Admin {
+                    out.push_str(&format!("<a href=\"/territoire\">{}</a> ", t(lang, Msg::NavSetup)));
                     out.push_str(&format!("<a href=\"/journal\">{}</a> ", t(lang, Msg::NavJournal)));
                 }
                 out.push_str(&format!("<button type=\"button\" class=\"link\" data-action=\"logout\" data-testid=\"logout\">{}</button></nav>", t(lang, Msg::Logout)));

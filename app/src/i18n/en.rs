@@ -40,6 +40,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavLogin => "Log in",
         Msg::NavAccounts => "Accounts",
         Msg::NavJournal => "Audit log",
+        Msg::NavSetup => "Territory",
         Msg::Logout => "Log out",
         Msg::LoggedInAs => "Logged in: {name}",
         Msg::ErrNetwork => "No network right now. Try again when the phone has a signal.",

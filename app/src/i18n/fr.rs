@@ -40,6 +40,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavLogin => "Se connecter",
         Msg::NavAccounts => "Comptes",
         Msg::NavJournal => "Journal",
+        Msg::NavSetup => "Territoire",
         Msg::Logout => "Se déconnecter",
         Msg::LoggedInAs => "Connecté·e : {name}",
         Msg::ErrNetwork => "Pas de réseau pour le moment. Réessayez quand le téléphone capte.",

@@ -123,6 +123,7 @@ messages! {
     NavLogin,
     NavAccounts,
     NavJournal,
+    NavSetup,
     Logout,
     LoggedInAs,
     ErrNetwork,

@@ -16,6 +16,31 @@ pub fn HomePage() -> impl IntoView {
         <Title text=format!("{} · {}", env.t(Msg::HomeTitle), env.t(Msg::AppName))/>
         <h1>{env.t(Msg::HomeTitle)}</h1>
         <HomeContent/>
+        <SetupGaps/>
+    }
+}
+
+/// An admin's home lists what the territory still lacks (no scope, a scope without
+/// ambassador, communes in no scope). Server-rendered; other roles get nothing, and do not
+/// even ask (a refused server function would make the whole page a 403).
+#[component]
+fn SetupGaps() -> impl IntoView {
+    let gaps = Resource::new(
+        || (),
+        |_| async {
+            #[cfg(feature = "ssr")]
+            if crate::backend::auth::require(&[Role::Admin]).is_err() {
+                return None;
+            }
+            crate::api::setup::territory_setup().await.ok()
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || gaps.get().flatten().filter(|v| !v.gaps().is_empty()).map(|view| {
+                view! { <crate::pages::setup::GapList view/> }
+            })}
+        </Suspense>
     }
 }
 
@@ -43,7 +68,10 @@ fn HomeContent() -> impl IntoView {
                 ],
             ),
             Role::Coordinator => (Msg::HomeCoordinator, &[("/coordination", Msg::NavCoverage)]),
-            Role::Admin => (Msg::HomeAdmin, &[("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)]),
+            Role::Admin => (
+                Msg::HomeAdmin,
+                &[("/territoire", Msg::NavSetup), ("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)],
+            ),
         };
         let links: String = links
             .iter()

@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod enrol;
 pub mod home;
 pub mod journal;
+pub mod setup;
 pub mod login;
 pub mod not_found;
 pub mod people;

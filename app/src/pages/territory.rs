@@ -30,7 +30,7 @@ pub fn TerritoryPage() -> impl IntoView {
                 facts
                     .get()
                     .map(|result| match result {
-                        Ok(facts) => view! { <CommuneTable facts/> }.into_any(),
+                        Ok(facts) => view! { {facts.first_start.then(|| first_start(env.lang))} <CommuneTable facts/> }.into_any(),
                         Err(_) => view! { <p class="error" role="alert">{failed}</p> }.into_any(),
                     })
             }}
@@ -42,6 +42,22 @@ pub fn TerritoryPage() -> impl IntoView {
             et DGCL. Contours : IGN Admin Express 2018 via france-geojson, simplifiés. \
             Licence Ouverte / Etalab.", "Communes and populations: INSEE (legal populations 2023, COG 2026) and DGCL. \
             Outlines: IGN Admin Express 2018 via france-geojson, simplified. Licence Ouverte / Etalab.")}</p>
+        </section>
+    }
+}
+
+/// An install without any account: how the first admin is created (on the server's command
+/// line; nothing can be done from the web before that).
+fn first_start(lang: crate::i18n::Lang) -> impl IntoView {
+    use crate::i18n::tr;
+    view! {
+        <section class="card" aria-labelledby="first-start-title" data-testid="first-start">
+            <h2 id="first-start-title">{tr(lang, "Première mise en service", "First start")}</h2>
+            <p>{tr(lang, "Aucun compte n'existe encore. Sur le serveur, créez le premier administrateur ; la commande affiche son lien d'inscription :",
+                "No account exists yet. On the server, create the first admin; the command prints their enrolment link:")}</p>
+            <pre><code>"monalisa user add --login prenom.nom --role admin --name \"Prénom Nom\""</code></pre>
+            <p>{tr(lang, "L'administrateur crée ensuite les secteurs, leur donne les communes et enregistre les ambassadeurs (page « Territoire »).",
+                "The admin then creates the scopes, gives them their communes and records the ambassadors (\"Territory\" page).")}</p>
         </section>
     }
 }

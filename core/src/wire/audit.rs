@@ -26,7 +26,7 @@ pub struct AuditEntry {
 
 /// Object kinds an entry can be about (for the filter).
 pub const OBJECT_KINDS: &[&str] =
-    &["resident", "visit", "report", "account", "device", "volunteer", "scope", "territory"];
+    &["resident", "visit", "report", "account", "device", "volunteer", "ambassador", "scope", "territory"];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {

@@ -11,4 +11,5 @@ pub mod people;
 pub mod planning;
 pub mod residents;
 pub mod review;
+pub mod setup;
 pub mod territory;

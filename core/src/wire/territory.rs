@@ -22,6 +22,9 @@ impl CommuneFacts {
 pub struct TerritoryFacts {
     pub population_year: u16,
     pub communes: Vec<CommuneFacts>,
+    /// No account exists yet: the page says how to create the first admin.
+    #[serde(default)]
+    pub first_start: bool,
 }
 
 impl TerritoryFacts {

@@ -41,6 +41,7 @@ use forms::exports::*;
 use forms::people::*;
 use forms::planning::*;
 use forms::review::*;
+use forms::setup::*;
 use state::provide_request_context;
 pub use state::{AppState, LANG_COOKIE, NetworkSettings, cookie, request_lang};
 
@@ -98,6 +99,10 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/a-verifier/vu") => router.route(spec.path, axum::routing::post(mark_reviewed)),
             (_, "/a-verifier/enregistrer") => router.route(spec.path, axum::routing::post(release_quarantined)),
             (_, "/coordination/indicateurs.csv") => router.route(spec.path, get(export_coverage)),
+            (_, "/territoire/secteur") => router.route(spec.path, axum::routing::post(save_scope)),
+            (_, "/territoire/commune") => router.route(spec.path, axum::routing::post(assign_commune)),
+            (_, "/territoire/ambassadeur") => router.route(spec.path, axum::routing::post(create_ambassador)),
+            (_, "/territoire/rattachement") => router.route(spec.path, axum::routing::post(attach_ambassador)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
             (_, "/personnes/retrait") => router.route(spec.path, axum::routing::post(withdraw_consent)),

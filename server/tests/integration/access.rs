@@ -151,6 +151,27 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             let res = agent.post_form(path, &[("compte", &account), ("courriel", "")]).await;
             return (res.status().as_u16(), Expect::Status(303));
         }
+        "/api/v1/setup/view" => (json!({}), Expect::Ok),
+        "/territoire/secteur" => {
+            // A name too short: refused and said on the page, nothing created.
+            let res = agent.post_form(path, &[("nom", "x")]).await;
+            return (res.status().as_u16(), Expect::Status(303));
+        }
+        "/territoire/commune" => {
+            // A commune outside the territory: refused, nothing changed.
+            let res = agent.post_form(path, &[("commune", "99999"), ("secteur", "1")]).await;
+            return (res.status().as_u16(), Expect::Status(303));
+        }
+        "/territoire/ambassadeur" => {
+            // No name: refused, nobody recorded.
+            let fields = [("prenom", ""), ("nom", ""), ("telephone", "0549000000")];
+            return (agent.post_form(path, &fields).await.status().as_u16(), Expect::Status(303));
+        }
+        "/territoire/rattachement" => {
+            // An ambassador that does not exist: refused.
+            let res = agent.post_form(path, &[("ambassadeur", "999999"), ("secteur", "1")]).await;
+            return (res.status().as_u16(), Expect::Status(303));
+        }
         "/api/v1/coverage/view" => (json!({}), Expect::Ok),
         "/coordination/indicateurs.csv" => return (agent.get(path).await.status().as_u16(), Expect::Ok),
         "/api/v1/people/list" => (json!({}), Expect::Ok),

@@ -17,6 +17,7 @@ mod people;
 mod planning;
 mod privacy_doc;
 mod retention;
+mod setup;
 mod store;
 mod sync_http;
 mod sync_props;

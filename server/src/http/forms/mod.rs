@@ -7,3 +7,4 @@ pub(crate) mod exports;
 pub(crate) mod people;
 pub(crate) mod planning;
 pub(crate) mod review;
+pub(crate) mod setup;
