@@ -12,6 +12,8 @@ export const PAGES = [
   { path: '/comptes/1', name: 'account', status: 200, as: 'admin' },
   { path: '/comptes/3', name: 'account with its alert address (the demo ambassador)', status: 200, as: 'admin', ready: '[data-testid="email-form"]' },
   { path: '/journal', name: 'audit log', status: 200, as: 'admin' },
+  { path: '/territoire', name: 'territory set-up', status: 200, as: 'admin', ready: '[data-testid="new-scope"]' },
+  { path: '/territoire?erreur=commune.in_another_scope', name: 'territory set-up with a refusal', status: 200, as: 'admin', ready: '[data-testid="setup-refused"]' },
   { path: '/a-verifier', name: 'review (a flagged report, see pages.test.mjs)', status: 200, as: 'ambassador', ready: '[data-testid="quarantined"] button' },
   { path: '/planification', name: 'planning', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },
   { path: '/planification?vue=jour', name: 'planning by day', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },

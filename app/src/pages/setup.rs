@@ -197,7 +197,7 @@ fn SetupBody(view: SetupView) -> impl IntoView {
             <input id="new-scope-name" name="nom" type="text" required maxlength="60"/>
             <button type="submit" class="primary">{tr(lang, "Créer le secteur", "Create the scope")}</button>
         </form>
-        <section class="card" aria-labelledby="amb-title">
+        <section class="card">
             <h2 id="amb-title">{tr(lang, "Ambassadeurs", "Ambassadors")}</h2>
             <div class="table-scroll" role="region" aria-labelledby="amb-title" tabindex="0">
                 <table data-testid="setup-ambassadors">
