@@ -3,11 +3,11 @@
 //! (`monalisa_app::api::setup::ssr`), with no account as the actor.
 
 use crate::config::{AmbassadorAction, AmbassadorArgs, ScopeAction, ScopeArgs};
+use monalisa_app::api::setup::Assignment;
 use monalisa_app::api::setup::{SetupView, gap_text, refusal_text, ssr as setup};
 use monalisa_app::backend::ServerContext;
 use monalisa_app::domain::{AmbassadorId, ScopeId};
 use monalisa_app::i18n::Lang;
-use monalisa_app::api::setup::Assignment;
 
 fn context(store: std::sync::Arc<dyn monalisa_app::backend::Store>) -> ServerContext {
     ServerContext::new(store, monalisa_app::env::BuildInfo::default(), Default::default())
@@ -104,7 +104,13 @@ fn print_view(view: &SetupView) {
     for s in &view.scopes {
         let communes: Vec<&str> = s.communes.iter().map(|c| c.insee.as_str()).collect();
         let ambassadors: Vec<String> = s.ambassadors.iter().map(|a| a.id.to_string()).collect();
-        println!("scope {} \"{}\": communes [{}], ambassadors [{}]", s.id, s.name, communes.join(" "), ambassadors.join(" "));
+        println!(
+            "scope {} \"{}\": communes [{}], ambassadors [{}]",
+            s.id,
+            s.name,
+            communes.join(" "),
+            ambassadors.join(" ")
+        );
         if s.split_pairs > 0 {
             println!("  {} binôme(s) split with another scope", s.split_pairs);
         }

@@ -338,7 +338,8 @@ impl TerritoryStore for SqliteStore {
 
     async fn scopes(&self) -> Result<Vec<ScopeSetup>, StoreError> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        let scopes = sqlx::query("SELECT id, name FROM scopes ORDER BY name").fetch_all(&mut *tx).await.map_err(other)?;
+        let scopes =
+            sqlx::query("SELECT id, name FROM scopes ORDER BY name").fetch_all(&mut *tx).await.map_err(other)?;
         let communes = sqlx::query("SELECT commune, scope_id FROM scope_communes ORDER BY commune")
             .fetch_all(&mut *tx)
             .await
@@ -441,11 +442,12 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, first_name, last_name, phone, scope_id FROM ambassadors ORDER BY last_name, first_name, id")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(other)?;
+        let rows = sqlx::query(
+            "SELECT id, first_name, last_name, phone, scope_id FROM ambassadors ORDER BY last_name, first_name, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(rows.iter().map(ambassador_from).collect())
     }
 

@@ -100,7 +100,13 @@ pub async fn a_commune_changes_scope_only_from_where_it_was(store: &dyn Store) {
     let split = store.split_pairs().await.expect("split");
     assert_eq!(
         split,
-        [SplitPair { resident: RES_2, commune: BETA.into(), resident_scope: Some(SUD), volunteer: VOL_1, volunteer_scope: NORD }],
+        [SplitPair {
+            resident: RES_2,
+            commune: BETA.into(),
+            resident_scope: Some(SUD),
+            volunteer: VOL_1,
+            volunteer_scope: NORD
+        }],
         "the binôme is kept, and shown as split"
     );
     assert_eq!(store.resident_history(RES_2).await.expect("history after"), history, "history stays");
@@ -108,10 +114,17 @@ pub async fn a_commune_changes_scope_only_from_where_it_was(store: &dyn Store) {
 
 pub async fn ambassadors_are_created_attached_and_detached(store: &dyn Store) {
     load(store).await;
-    let new = |scope| NewAmbassador { first_name: "Agnès".into(), last_name: "Vidal".into(), phone: "0549000000".into(), scope };
+    let new = |scope| NewAmbassador {
+        first_name: "Agnès".into(),
+        last_name: "Vidal".into(),
+        phone: "0549000000".into(),
+        scope,
+    };
     let agnes = store.create_ambassador(&new(Some(SUD))).await.expect("created");
     let waiting = store.create_ambassador(&new(None)).await.expect("created without a scope");
-    assert!(matches!(store.create_ambassador(&new(Some(ScopeId(99)))).await, Err(StoreError::Invalid(what)) if what == "scope"));
+    assert!(
+        matches!(store.create_ambassador(&new(Some(ScopeId(99)))).await, Err(StoreError::Invalid(what)) if what == "scope")
+    );
     let all = store.ambassadors().await.expect("all");
     assert_eq!(all.len(), 4);
     assert_eq!(all.iter().find(|a| a.id == agnes).map(|a| a.scope), Some(Some(SUD)));

@@ -26,24 +26,54 @@ pub fn refusal_text(lang: Lang, e: &ApiError) -> String {
         return e.message(lang);
     };
     let text = match (field.as_str(), reason.as_str()) {
-        ("scope_name", "too_short") => tr(lang, "Le nom du secteur est trop court (2 caractères au moins).", "The scope's name is too short (2 characters at least)."),
-        ("scope_name", "too_long") => tr(lang, "Le nom du secteur est trop long (60 caractères au plus).", "The scope's name is too long (60 characters at most)."),
+        ("scope_name", "too_short") => tr(
+            lang,
+            "Le nom du secteur est trop court (2 caractères au moins).",
+            "The scope's name is too short (2 characters at least).",
+        ),
+        ("scope_name", "too_long") => tr(
+            lang,
+            "Le nom du secteur est trop long (60 caractères au plus).",
+            "The scope's name is too long (60 characters at most).",
+        ),
         ("scope_name", "taken") => tr(lang, "Un secteur porte déjà ce nom.", "A scope already has this name."),
-        ("scope_name", _) => tr(lang, "Le nom du secteur contient des caractères non admis.", "The scope's name holds characters that are not allowed."),
+        ("scope_name", _) => tr(
+            lang,
+            "Le nom du secteur contient des caractères non admis.",
+            "The scope's name holds characters that are not allowed.",
+        ),
         ("scope", _) => tr(lang, "Ce secteur n'existe pas.", "This scope does not exist."),
         ("commune", "in_another_scope") => tr(
             lang,
             "Cette commune appartient déjà à un autre secteur : cochez « déplacer » pour la changer de secteur (ses personnes, visites et historique la suivent).",
             "This commune already belongs to another scope: tick \"move\" to change its scope (its people, visits and history follow it).",
         ),
-        ("commune", "changed") => tr(lang, "Cette commune a changé de secteur entre-temps : vérifiez et recommencez.", "This commune changed scope meanwhile: check and try again."),
-        ("commune", _) => tr(lang, "Cette commune n'est pas sur le territoire.", "This commune is not on the territory."),
+        ("commune", "changed") => tr(
+            lang,
+            "Cette commune a changé de secteur entre-temps : vérifiez et recommencez.",
+            "This commune changed scope meanwhile: check and try again.",
+        ),
+        ("commune", _) => {
+            tr(lang, "Cette commune n'est pas sur le territoire.", "This commune is not on the territory.")
+        }
         ("ambassador", _) => tr(lang, "Cet ambassadeur n'existe pas.", "This ambassador does not exist."),
         ("first_name", "required") => tr(lang, "Le prénom est obligatoire.", "The first name is required."),
         ("last_name", "required") => tr(lang, "Le nom est obligatoire.", "The last name is required."),
-        ("first_name" | "last_name", "too_long") => tr(lang, "Le nom ou le prénom est trop long (60 caractères au plus).", "The name is too long (60 characters at most)."),
-        ("first_name" | "last_name", _) => tr(lang, "Le nom ou le prénom contient des caractères non admis.", "The name holds characters that are not allowed."),
-        ("phone", _) => tr(lang, "Le téléphone doit être un numéro français à 10 chiffres (05 49 12 34 56).", "The phone must be a 10-digit French number (05 49 12 34 56)."),
+        ("first_name" | "last_name", "too_long") => tr(
+            lang,
+            "Le nom ou le prénom est trop long (60 caractères au plus).",
+            "The name is too long (60 characters at most).",
+        ),
+        ("first_name" | "last_name", _) => tr(
+            lang,
+            "Le nom ou le prénom contient des caractères non admis.",
+            "The name holds characters that are not allowed.",
+        ),
+        ("phone", _) => tr(
+            lang,
+            "Le téléphone doit être un numéro français à 10 chiffres (05 49 12 34 56).",
+            "The phone must be a 10-digit French number (05 49 12 34 56).",
+        ),
         _ => tr(lang, "Cette demande n'est pas valable.", "This request is not valid."),
     };
     text.to_owned()
@@ -61,7 +91,11 @@ pub fn gap_text(lang: Lang, gap: &Gap) -> String {
         Gap::ScopeWithoutAmbassador { scope } => scope_is(scope, "n'a pas d'ambassadeur.", "has no ambassador."),
         Gap::CommunesInNoScope { count } => format!(
             "{count} {}",
-            tr(lang, "commune(s) sans secteur : personne ne peut y être inscrit.", "commune(s) in no scope: nobody can be registered there.")
+            tr(
+                lang,
+                "commune(s) sans secteur : personne ne peut y être inscrit.",
+                "commune(s) in no scope: nobody can be registered there."
+            )
         ),
         Gap::AmbassadorsWithoutScope { count } => {
             format!("{count} {}", tr(lang, "ambassadeur(s) sans secteur.", "ambassador(s) without a scope."))

@@ -46,7 +46,11 @@ fn outcome(lang: Lang, done: &str, refused: &str) -> Option<AnyView> {
         "secteur-cree" => tr(lang, "Secteur créé.", "Scope created."),
         "secteur-renomme" => tr(lang, "Secteur renommé.", "Scope renamed."),
         "commune" => tr(lang, "Commune rattachée au secteur.", "Commune given to the scope."),
-        "ambassadeur-cree" => tr(lang, "Ambassadeur enregistré. Ouvrez-lui un compte depuis la page Comptes.", "Ambassador recorded. Open their account from the Accounts page."),
+        "ambassadeur-cree" => tr(
+            lang,
+            "Ambassadeur enregistré. Ouvrez-lui un compte depuis la page Comptes.",
+            "Ambassador recorded. Open their account from the Accounts page.",
+        ),
         "rattachement" => tr(lang, "Rattachement enregistré.", "Scope of the ambassador saved."),
         _ => return None,
     };
@@ -61,10 +65,7 @@ pub fn GapList(view: SetupView) -> impl IntoView {
     if gaps.is_empty() {
         return view! { <p data-testid="setup-complete">{tr(lang, "Le territoire est organisé : chaque commune a son secteur, chaque secteur ses ambassadeurs.", "The territory is set up: every commune has its scope, every scope its ambassadors.")}</p> }.into_any();
     }
-    let items = gaps
-        .into_iter()
-        .map(|g| view! { <li>{gap_text(lang, &g)}</li> })
-        .collect_view();
+    let items = gaps.into_iter().map(|g| view! { <li>{gap_text(lang, &g)}</li> }).collect_view();
     view! {
         <section class="card" aria-labelledby="gaps-title" data-testid="setup-gaps">
             <h2 id="gaps-title">{tr(lang, "À compléter", "Still missing")}</h2>

@@ -10,7 +10,11 @@ use std::process::Command;
 fn monalisa(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let url = format!("sqlite://{}", app.dir.path().join("test.db").display());
     let out = Command::new(env!("CARGO_BIN_EXE_monalisa")).args(args).args(["--database-url", &url]).output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Opens an enrolment link printed by the CLI or given by the page, as its owner would.
@@ -44,7 +48,8 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     assert_eq!(status, 200);
     assert!(html.contains("data-testid=\"first-start\"") && html.contains("--role admin"), "first-start notice");
 
-    let (ok, out, err) = monalisa(&app, &["user", "add", "--login", "claire.m", "--role", "admin", "--name", "Claire M"]);
+    let (ok, out, err) =
+        monalisa(&app, &["user", "add", "--login", "claire.m", "--role", "admin", "--name", "Claire M"]);
     assert!(ok, "{err}");
     let link = out.lines().find_map(|l| l.split_once(": http").map(|(_, rest)| format!("http{rest}"))).unwrap();
     let mut admin = enrol(&app, &link).await;
@@ -58,13 +63,22 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     assert_eq!(communes.len(), 35, "every commune of the territory is in no scope");
     let res = admin.get("/accueil").await;
     let home = res.text().await.unwrap();
-    assert!(home.contains("data-testid=\"setup-gaps\"") && home.contains("Aucun secteur"), "the admin's home lists the gaps");
+    assert!(
+        home.contains("data-testid=\"setup-gaps\"") && home.contains("Aucun secteur"),
+        "the admin's home lists the gaps"
+    );
 
     // Two scopes; a name too short or taken is refused and creates nothing.
     assert_eq!(post(&mut admin, "/territoire/secteur", &[("nom", "  Nord  ")]).await, "/territoire?fait=secteur-cree");
     assert_eq!(post(&mut admin, "/territoire/secteur", &[("nom", "Sud")]).await, "/territoire?fait=secteur-cree");
-    assert_eq!(post(&mut admin, "/territoire/secteur", &[("nom", "Nord")]).await, "/territoire?erreur=scope_name.taken");
-    assert_eq!(post(&mut admin, "/territoire/secteur", &[("nom", "N")]).await, "/territoire?erreur=scope_name.too_short");
+    assert_eq!(
+        post(&mut admin, "/territoire/secteur", &[("nom", "Nord")]).await,
+        "/territoire?erreur=scope_name.taken"
+    );
+    assert_eq!(
+        post(&mut admin, "/territoire/secteur", &[("nom", "N")]).await,
+        "/territoire?erreur=scope_name.too_short"
+    );
     let v = view(&mut admin).await;
     let names: Vec<&str> = v["scopes"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Nord", "Sud"]);
@@ -75,7 +89,10 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     // Communes: given to Nord; taking one into Sud needs "move", and then it moves.
     let (a, b) = (communes[0]["insee"].as_str().unwrap(), communes[1]["insee"].as_str().unwrap());
     for c in [a, b] {
-        assert_eq!(post(&mut admin, "/territoire/commune", &[("commune", c), ("secteur", &nord)]).await, "/territoire?fait=commune");
+        assert_eq!(
+            post(&mut admin, "/territoire/commune", &[("commune", c), ("secteur", &nord)]).await,
+            "/territoire?fait=commune"
+        );
     }
     let refused = post(&mut admin, "/territoire/commune", &[("commune", b), ("secteur", &sud)]).await;
     assert_eq!(refused, "/territoire?erreur=commune.in_another_scope");
@@ -86,13 +103,24 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     assert_eq!(bad, "/territoire?erreur=commune.unknown", "Paris is not on the territory");
 
     // An ambassador for Nord, then their account; a bad phone is refused.
-    let refused = post(&mut admin, "/territoire/ambassadeur", &[("prenom", "Anne"), ("nom", "Roux"), ("telephone", "12"), ("secteur", &nord)]).await;
+    let refused = post(
+        &mut admin,
+        "/territoire/ambassadeur",
+        &[("prenom", "Anne"), ("nom", "Roux"), ("telephone", "12"), ("secteur", &nord)],
+    )
+    .await;
     assert_eq!(refused, "/territoire?erreur=phone.format");
-    let made = post(&mut admin, "/territoire/ambassadeur", &[("prenom", "Anne"), ("nom", "Roux"), ("telephone", "05 49 00 00 01"), ("secteur", &nord)]).await;
+    let made = post(
+        &mut admin,
+        "/territoire/ambassadeur",
+        &[("prenom", "Anne"), ("nom", "Roux"), ("telephone", "05 49 00 00 01"), ("secteur", &nord)],
+    )
+    .await;
     assert_eq!(made, "/territoire?fait=ambassadeur-cree");
     let v = view(&mut admin).await;
     let anne = v["scopes"][0]["ambassadors"][0]["id"].as_i64().expect("Anne is Nord's");
-    let (status, created) = admin.call("/api/v1/accounts/create", json!({ "login": "anne.r", "person": { "Ambassador": anne } })).await;
+    let (status, created) =
+        admin.call("/api/v1/accounts/create", json!({ "login": "anne.r", "person": { "Ambassador": anne } })).await;
     assert_eq!(status, 200, "{created}");
     let mut ambassador = enrol(&app, created[1]["url"].as_str().unwrap()).await;
     assert_eq!(ambassador.get("/personnes").await.status(), 200, "the ambassador works in their scope");
@@ -104,8 +132,12 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     let c = communes[2]["insee"].as_str().unwrap();
     let (ok, out, err) = monalisa(&app, &["scope", "assign", &est, c, a]);
     assert!(!ok, "one of the two is in Nord: {out}");
-    assert!(out.contains(&format!("{c}: added")) && err.contains(&format!("{a}: This commune already belongs")), "{out} {err}");
-    let (ok, out, err) = monalisa(&app, &["ambassador", "add", "--first-name", "Paul", "--last-name", "Brun", "--phone", "0549000002"]);
+    assert!(
+        out.contains(&format!("{c}: added")) && err.contains(&format!("{a}: This commune already belongs")),
+        "{out} {err}"
+    );
+    let (ok, out, err) =
+        monalisa(&app, &["ambassador", "add", "--first-name", "Paul", "--last-name", "Brun", "--phone", "0549000002"]);
     assert!(ok, "{err}");
     let paul = out.lines().next().unwrap().rsplit(' ').next().unwrap().to_owned();
     assert!(monalisa(&app, &["ambassador", "attach", &paul, "--scope", &est]).0);
@@ -113,7 +145,10 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     assert!(ok && out.contains("\"Secteur Est\"") && out.contains(&format!("ambassadors [{paul}]")), "{out}");
 
     // Detached, Anne's account opens no ambassador page; attached again, it does.
-    assert_eq!(post(&mut admin, "/territoire/rattachement", &[("ambassadeur", &anne.to_string()), ("secteur", "")]).await, "/territoire?fait=rattachement");
+    assert_eq!(
+        post(&mut admin, "/territoire/rattachement", &[("ambassadeur", &anne.to_string()), ("secteur", "")]).await,
+        "/territoire?fait=rattachement"
+    );
     tokio::time::sleep(monalisa_store_sqlite::SESSION_CACHE_TTL).await;
     assert_eq!(ambassador.get("/personnes").await.status(), 403);
     let gaps = view(&mut admin).await;
@@ -123,7 +158,8 @@ async fn an_empty_install_is_set_up_by_its_admin() {
     assert_eq!(ambassador.get("/personnes").await.status(), 200);
 
     // Every change is in the audit trail, with who made it (none for the command line).
-    let (_, entries) = admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "scope", "limit": 50 } })).await;
+    let (_, entries) =
+        admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "scope", "limit": 50 } })).await;
     let actions: Vec<&str> = entries.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"scope.create") && actions.contains(&"scope.commune"), "{actions:?}");
     // Only admins may see or change any of it.
