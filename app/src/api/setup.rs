@@ -164,24 +164,24 @@ pub mod ssr {
         Ok(view)
     }
 
-    fn scope_name(raw: &str) -> Result<String, ApiError> {
+    /// A name on one line, spaces collapsed, 60 characters at most; `short` when it has fewer
+    /// than `min` characters.
+    fn name_field(field: &str, raw: &str, min: usize, short: &str) -> Result<String, ApiError> {
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         match name.chars().count() {
-            0..=1 => Err(ApiError::invalid("scope_name", "too_short")),
-            61.. => Err(ApiError::invalid("scope_name", "too_long")),
-            _ if !crate::domain::text::acceptable(&name) => Err(ApiError::invalid("scope_name", "format")),
-            _ => Ok(name),
-        }
-    }
-
-    fn person_name(field: &str, raw: &str) -> Result<String, ApiError> {
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        match name.chars().count() {
-            0 => Err(ApiError::invalid(field, "required")),
+            n if n < min => Err(ApiError::invalid(field, short)),
             61.. => Err(ApiError::invalid(field, "too_long")),
             _ if !crate::domain::text::acceptable(&name) => Err(ApiError::invalid(field, "format")),
             _ => Ok(name),
         }
+    }
+
+    fn scope_name(raw: &str) -> Result<String, ApiError> {
+        name_field("scope_name", raw, 2, "too_short")
+    }
+
+    fn person_name(field: &str, raw: &str) -> Result<String, ApiError> {
+        name_field(field, raw, 1, "required")
     }
 
     fn taken_or(e: StoreError, field: &str, reason: &str) -> ApiError {
