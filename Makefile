@@ -71,7 +71,7 @@ tools-test:
 # by the same invocation (`cargo build` alone would resolve the dev-dependencies' features
 # differently and compile and link the app and the server a second time): one debug
 # `target/debug/monalisa` serves the Rust tests and the browser tests.
-RUST_TESTS := cargo test -p monalisa-core -p monalisa-planner -p monalisa-store-stories -p monalisa-app \
+RUST_TESTS := cargo test -p monalisa-core -p monalisa-planner -p monalisa-import -p monalisa-store-stories -p monalisa-app \
   -p monalisa-server --features monalisa-core/ssr,monalisa-app/ssr
 
 server-debug:

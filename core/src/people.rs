@@ -395,6 +395,22 @@ pub fn volunteer_values(v: &Volunteer) -> Fields {
     out
 }
 
+/// A stable digest of a record's form fields (FNV-1a over the sorted fields): the same record
+/// gives the same value in every process, so a check made earlier (an import's dry run) can
+/// tell whether the record changed since.
+pub fn fingerprint(fields: &Fields) -> u64 {
+    let mut sorted: Vec<&(String, String)> = fields.iter().collect();
+    sorted.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (k, v) in sorted {
+        for b in k.bytes().chain([0]).chain(v.bytes()).chain([0xff]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
 /// A form the server refused, sent back to its page with what was typed and the first error
 /// (the page is rendered again from the post, so nothing typed is lost and nothing personal
 /// goes into a URL).
@@ -518,6 +534,16 @@ mod tests {
         assert_eq!(parse_position("46,43; 0,31"), Ok(Location::new(46.43, 0.31)));
         assert_eq!(parse_position("46,43"), Err(()));
         assert_eq!(parse_position("46.43, 0.31, 2"), Err(()));
+    }
+
+    #[test]
+    fn fingerprints_follow_the_values_not_their_order() {
+        let a = f(&[("nom", "Moineau"), ("prenom", "Lucienne")]);
+        let b = f(&[("prenom", "Lucienne"), ("nom", "Moineau")]);
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_ne!(fingerprint(&a), fingerprint(&f(&[("nom", "Moineau"), ("prenom", "Lucien")])));
+        assert_ne!(fingerprint(&f(&[("ab", "c")])), fingerprint(&f(&[("a", "bc")])));
+        assert_eq!(fingerprint(&Vec::new()), 0xcbf2_9ce4_8422_2325);
     }
 
     #[test]
