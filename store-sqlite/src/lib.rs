@@ -42,6 +42,7 @@ use std::time::Duration;
 mod accounts;
 mod alerts;
 mod coverage;
+mod imports;
 mod people;
 mod planning;
 mod privacy;
@@ -172,7 +173,7 @@ pub(crate) fn date(text: &str) -> Result<Date, StoreError> {
     Date::parse(text).map_err(|_| bad("date"))
 }
 
-fn opt_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
+pub(crate) fn opt_date(text: Option<String>) -> Result<Option<Date>, StoreError> {
     text.as_deref().map(date).transpose()
 }
 

@@ -15,7 +15,7 @@ use monalisa_core::wire::residents::ResidentCard;
 use monalisa_store::StoreError;
 use sqlx::{Row, Sqlite, Transaction};
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+pub(crate) type Tx<'a> = Transaction<'a, Sqlite>;
 type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
 /// The columns a resident's form sets, in the order [`ResidentColumns::bind`] binds them.
@@ -284,79 +284,7 @@ impl PeopleStore for SqliteStore {
         today: Date,
     ) -> Result<ResidentId, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        if !commune_in_scope(&mut tx, scope, d.commune.as_str()).await? {
-            return Err(StoreError::Invalid("commune".into()));
-        }
-        if let Some(v) = d.volunteer {
-            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ?")
-                .bind(v.0)
-                .bind(scope.0)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(other)?;
-            if n == 0 {
-                return Err(StoreError::Invalid("benevole".into()));
-            }
-        }
-        let previous = match d.id {
-            None => None,
-            Some(id) => {
-                let row = sqlx::query(
-                    "SELECT commune, follow_up_status, status_since, paused_until, consent_withdrawn_on FROM residents WHERE id = ?",
-                )
-                .bind(id.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(other)?
-                .ok_or(StoreError::NotFound)?;
-                if !commune_in_scope(&mut tx, scope, row.get("commune")).await? {
-                    return Err(StoreError::NotFound);
-                }
-                if row.get::<Option<String>, _>("consent_withdrawn_on").is_some() {
-                    return Err(StoreError::Conflict("consent withdrawn: the record is erased".into()));
-                }
-                let since = crate::date(row.get("status_since"))?;
-                Some(match row.get::<&str, _>("follow_up_status") {
-                    "active" => FollowUp::Active { since },
-                    "paused" => FollowUp::Paused { since, until: None },
-                    _ => FollowUp::Ended { on: since },
-                })
-            }
-        };
-        let (status, since, until) = match d.follow_up.apply(previous, today) {
-            FollowUp::Active { since } => ("active", since, None),
-            FollowUp::Paused { since, until } => ("paused", since, until),
-            FollowUp::Ended { on } => ("ended", on, None),
-        };
-        let home = match d.id {
-            Some(id) => stored_home(&mut tx, "residents", id.0).await?.map_or(home, |h| same_place(h, home)),
-            None => home,
-        };
-        let (status, since, until) = (status, since.to_string(), until.map(|u| u.to_string()));
-        let fields = ResidentColumns { d, home, status, since: &since, until: until.as_deref() };
-        let id = match d.id {
-            Some(id) => {
-                let sql = format!("UPDATE residents SET {} WHERE id = ?", RESIDENT_COLUMNS.join(" = ?, ") + " = ?");
-                fields.bind(sqlx::query(&sql)).bind(id.0).execute(&mut *tx).await.map_err(other)?;
-                sqlx::query("DELETE FROM resident_slots WHERE resident_id = ?")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(other)?;
-                id
-            }
-            None => {
-                let (given_on, method) = d.consent.ok_or_else(|| StoreError::Invalid("consentement_date".into()))?;
-                let sql = format!(
-                    "INSERT INTO residents ({}, consent_on, consent_method, consent_recorded_by) VALUES ({}?, ?, ?) RETURNING id",
-                    RESIDENT_COLUMNS.join(", "),
-                    "?, ".repeat(RESIDENT_COLUMNS.len())
-                );
-                let query = fields.bind(sqlx::query(&sql)).bind(given_on.to_string()).bind(method.code());
-                ResidentId(query.bind(recorded_by.0).fetch_one(&mut *tx).await.map_err(other)?.get(0))
-            }
-        };
-        insert_slots(&mut tx, "resident_slots", "resident_id", id.0, &d.preferred).await?;
+        let id = write_resident(&mut tx, scope, d, home, recorded_by, today).await?;
         tx.commit().await.map_err(other)?;
         Ok(id)
     }
@@ -368,67 +296,186 @@ impl PeopleStore for SqliteStore {
         home: Location,
     ) -> Result<VolunteerId, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        for c in &d.communes {
-            if !commune_in_scope(&mut tx, scope, c.as_str()).await? {
-                return Err(StoreError::Invalid("communes".into()));
-            }
-        }
-        let home = match d.id {
-            Some(id) => stored_home(&mut tx, "volunteers", id.0).await?.map_or(home, |h| same_place(h, home)),
-            None => home,
-        };
-        let id = match d.id {
-            Some(id) => {
-                let sql = format!(
-                    "UPDATE volunteers SET {} WHERE id = ? AND scope_id = ?",
-                    VOLUNTEER_COLUMNS.join(" = ?, ") + " = ?"
-                );
-                let done = bind_volunteer(sqlx::query(&sql), d, home)
-                    .bind(id.0)
-                    .bind(scope.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(other)?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                for table in ["volunteer_communes", "volunteer_slots"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE volunteer_id = ?"))
-                        .bind(id.0)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(other)?;
-                }
-                id
-            }
-            None => {
-                let sql = format!(
-                    "INSERT INTO volunteers ({}, scope_id) VALUES ({}?) RETURNING id",
-                    VOLUNTEER_COLUMNS.join(", "),
-                    "?, ".repeat(VOLUNTEER_COLUMNS.len())
-                );
-                VolunteerId(
-                    bind_volunteer(sqlx::query(&sql), d, home)
-                        .bind(scope.0)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(other)?
-                        .get(0),
-                )
-            }
-        };
-        for c in &d.communes {
-            sqlx::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
-                .bind(id.0)
-                .bind(c.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
-        }
-        insert_slots(&mut tx, "volunteer_slots", "volunteer_id", id.0, &d.availability).await?;
+        let id = write_volunteer(&mut tx, scope, d, home).await?;
         tx.commit().await.map_err(other)?;
         Ok(id)
     }
+
+    async fn import_records(&self, scope: ScopeId) -> Result<ImportRecords, StoreError> {
+        crate::imports::records(&self.pool, scope).await
+    }
+
+    async fn save_import_run(&self, run: &ImportRun) -> Result<i64, StoreError> {
+        crate::imports::save_run(self, run).await
+    }
+
+    async fn import_run(&self, id: i64, now: Timestamp) -> Result<Option<ImportRun>, StoreError> {
+        crate::imports::run(&self.pool, id, now).await
+    }
+
+    async fn apply_import(&self, apply: &ImportApply) -> Result<ImportApplied, StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let done = crate::imports::apply(&mut tx, apply).await?;
+        if matches!(done, ImportApplied::Done(_)) {
+            tx.commit().await.map_err(other)?;
+        }
+        Ok(done)
+    }
+}
+
+/// Creates or updates a resident of the scope within a transaction (see
+/// [`PeopleStore::save_resident`]).
+pub(crate) async fn write_resident(
+    tx: &mut Tx<'_>,
+    scope: ScopeId,
+    d: &ResidentDraft,
+    home: Location,
+    recorded_by: AmbassadorId,
+    today: Date,
+) -> Result<ResidentId, StoreError> {
+    if !commune_in_scope(tx, scope, d.commune.as_str()).await? {
+        return Err(StoreError::Invalid("commune".into()));
+    }
+    if let Some(v) = d.volunteer {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ?")
+            .bind(v.0)
+            .bind(scope.0)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(other)?;
+        if n == 0 {
+            return Err(StoreError::Invalid("benevole".into()));
+        }
+    }
+    let previous = match d.id {
+        None => None,
+        Some(id) => {
+            let row = sqlx::query(
+                "SELECT commune, follow_up_status, status_since, paused_until, consent_withdrawn_on FROM residents WHERE id = ?",
+            )
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(other)?
+            .ok_or(StoreError::NotFound)?;
+            if !commune_in_scope(tx, scope, row.get("commune")).await? {
+                return Err(StoreError::NotFound);
+            }
+            if row.get::<Option<String>, _>("consent_withdrawn_on").is_some() {
+                return Err(StoreError::Conflict("consent withdrawn: the record is erased".into()));
+            }
+            let since = crate::date(row.get("status_since"))?;
+            Some(match row.get::<&str, _>("follow_up_status") {
+                "active" => FollowUp::Active { since },
+                "paused" => FollowUp::Paused { since, until: None },
+                _ => FollowUp::Ended { on: since },
+            })
+        }
+    };
+    let (status, since, until) = match d.follow_up.apply(previous, today) {
+        FollowUp::Active { since } => ("active", since, None),
+        FollowUp::Paused { since, until } => ("paused", since, until),
+        FollowUp::Ended { on } => ("ended", on, None),
+    };
+    let home = match d.id {
+        Some(id) => stored_home(tx, "residents", id.0).await?.map_or(home, |h| same_place(h, home)),
+        None => home,
+    };
+    let (status, since, until) = (status, since.to_string(), until.map(|u| u.to_string()));
+    let fields = ResidentColumns { d, home, status, since: &since, until: until.as_deref() };
+    let id = match d.id {
+        Some(id) => {
+            let sql = format!("UPDATE residents SET {} WHERE id = ?", RESIDENT_COLUMNS.join(" = ?, ") + " = ?");
+            fields.bind(sqlx::query(&sql)).bind(id.0).execute(&mut **tx).await.map_err(other)?;
+            sqlx::query("DELETE FROM resident_slots WHERE resident_id = ?")
+                .bind(id.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(other)?;
+            id
+        }
+        None => {
+            let (given_on, method) = d.consent.ok_or_else(|| StoreError::Invalid("consentement_date".into()))?;
+            let sql = format!(
+                "INSERT INTO residents ({}, consent_on, consent_method, consent_recorded_by) VALUES ({}?, ?, ?) RETURNING id",
+                RESIDENT_COLUMNS.join(", "),
+                "?, ".repeat(RESIDENT_COLUMNS.len())
+            );
+            let query = fields.bind(sqlx::query(&sql)).bind(given_on.to_string()).bind(method.code());
+            ResidentId(query.bind(recorded_by.0).fetch_one(&mut **tx).await.map_err(other)?.get(0))
+        }
+    };
+    insert_slots(tx, "resident_slots", "resident_id", id.0, &d.preferred).await?;
+    Ok(id)
+}
+
+/// Creates or updates a volunteer of the scope within a transaction (see
+/// [`PeopleStore::save_volunteer`]).
+pub(crate) async fn write_volunteer(
+    tx: &mut Tx<'_>,
+    scope: ScopeId,
+    d: &VolunteerDraft,
+    home: Location,
+) -> Result<VolunteerId, StoreError> {
+    for c in &d.communes {
+        if !commune_in_scope(tx, scope, c.as_str()).await? {
+            return Err(StoreError::Invalid("communes".into()));
+        }
+    }
+    let home = match d.id {
+        Some(id) => stored_home(tx, "volunteers", id.0).await?.map_or(home, |h| same_place(h, home)),
+        None => home,
+    };
+    let id = match d.id {
+        Some(id) => {
+            let sql = format!(
+                "UPDATE volunteers SET {} WHERE id = ? AND scope_id = ?",
+                VOLUNTEER_COLUMNS.join(" = ?, ") + " = ?"
+            );
+            let done = bind_volunteer(sqlx::query(&sql), d, home)
+                .bind(id.0)
+                .bind(scope.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(other)?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            for table in ["volunteer_communes", "volunteer_slots"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE volunteer_id = ?"))
+                    .bind(id.0)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(other)?;
+            }
+            id
+        }
+        None => {
+            let sql = format!(
+                "INSERT INTO volunteers ({}, scope_id) VALUES ({}?) RETURNING id",
+                VOLUNTEER_COLUMNS.join(", "),
+                "?, ".repeat(VOLUNTEER_COLUMNS.len())
+            );
+            VolunteerId(
+                bind_volunteer(sqlx::query(&sql), d, home)
+                    .bind(scope.0)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(other)?
+                    .get(0),
+            )
+        }
+    };
+    for c in &d.communes {
+        sqlx::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
+            .bind(id.0)
+            .bind(c.as_str())
+            .execute(&mut **tx)
+            .await
+            .map_err(other)?;
+    }
+    insert_slots(tx, "volunteer_slots", "volunteer_id", id.0, &d.availability).await?;
+    Ok(id)
 }
 
 /// A resident from their row and their preferred slots' rows.

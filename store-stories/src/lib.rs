@@ -114,6 +114,7 @@ macro_rules! story_suite {
             people::a_resident_form_outside_the_scope_is_refused,
             people::an_edit_keeps_the_consent_on_record,
             people::a_volunteer_is_saved_within_the_scope,
+            people::an_import_is_applied_once_and_only_as_checked,
             planning::a_scope_plans_its_active_people,
             planning::the_last_visit_done_is_given_with_each_resident,
             planning::publishing_replaces_the_weeks_planned_visits,

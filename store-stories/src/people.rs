@@ -2,9 +2,10 @@
 //! ambassadors as records, the scope's lists, and saving from the forms.
 
 use crate::fixture::*;
+use monalisa_core::domain::Timestamp;
 use monalisa_core::domain::{FollowUp, Resident, ResidentId, VolunteerId};
 use monalisa_core::people::{FollowUpChoice, ResidentDraft, VolunteerDraft};
-use monalisa_store::{Store, StoreError};
+use monalisa_store::{ImportApplied, ImportApply, ImportRun, ImportWrite, Store, StoreError};
 
 /// The form's draft of a stored resident (for an edit).
 pub fn draft_of(r: &Resident) -> ResidentDraft {
@@ -148,4 +149,110 @@ pub async fn a_volunteer_is_saved_within_the_scope(store: &dyn Store) {
     let mut theirs = new_volunteer(ALPHA);
     theirs.id = Some(VOL_SUD);
     assert!(matches!(store.save_volunteer(NORD, &theirs, centre(ALPHA)).await, Err(StoreError::NotFound)));
+}
+
+fn run_of(account: monalisa_core::auth::UserId, created: Timestamp) -> ImportRun {
+    ImportRun {
+        id: 0,
+        account,
+        scope: NORD,
+        kind: "residents".into(),
+        file_sha256: "ab".repeat(32),
+        created_at: created,
+        expires_at: Timestamp(created.0 + 86_400_000),
+        applied_at: None,
+        body: "[rows]".into(),
+    }
+}
+
+/// An import: the scope's records as it compares them, a dry run kept a day, applied once in
+/// one transaction (records, references, audit lines), or not at all when a record it updates
+/// changed since the dry run.
+pub async fn an_import_is_applied_once_and_only_as_checked(store: &dyn Store) {
+    let accounts = load_with_accounts(store).await;
+    let records = store.import_records(NORD).await.expect("records");
+    let mut ids: Vec<_> =
+        records.residents.iter().map(|(r, reference, withdrawn)| (r.id, reference.clone(), *withdrawn)).collect();
+    ids.sort_by_key(|(id, ..)| *id);
+    assert_eq!(ids, [(RES_1, None, None), (RES_2, None, None), (RES_3, None, None)]);
+    assert_eq!(records.volunteers.iter().map(|(v, _)| v.id).collect::<Vec<_>>(), [VOL_1, VOL_2]);
+    assert_eq!(records.volunteers[0].0, store.volunteer(VOL_1).await.expect("read").expect("exists"));
+
+    let id = store.save_import_run(&run_of(accounts.ambassador, now())).await.expect("kept");
+    let kept = store.import_run(id, now()).await.expect("read").expect("there");
+    assert_eq!((kept.id, kept.body.as_str(), kept.applied_at), (id, "[rows]", None));
+    assert_eq!(store.import_run(id, Timestamp(now().0 + 86_400_000)).await.expect("read"), None, "expired");
+
+    let stored = store.resident(RES_1).await.expect("read").expect("exists");
+    let seen = monalisa_core::people::fingerprint(&monalisa_core::people::resident_values(&stored));
+    let mut edit = draft_of(&stored);
+    edit.phone = Some("05 49 00 11 22".into());
+    let write = |draft, expected, reference: &str, by| ImportWrite {
+        draft,
+        home: centre(ALPHA),
+        reference: Some(reference.to_owned()),
+        expected,
+        recorded_by: by,
+    };
+    let apply = ImportApply {
+        run: id,
+        scope: NORD,
+        now: now(),
+        today: today(),
+        residents: vec![
+            write(edit.clone(), Some(seen), "D-1", None),
+            write(new_resident(ALPHA, None), None, "D-2", Some(AMB_NORD)),
+        ],
+        volunteers: vec![],
+        summary: "2 rows".into(),
+        actor: Some(accounts.ambassador),
+        device: None,
+    };
+    // A record changed since the dry run: nothing is written.
+    let mut stale = apply.clone();
+    stale.residents[0].expected = Some(seen ^ 1);
+    let before = store.counts().await.expect("counts");
+    assert_eq!(store.apply_import(&stale).await.expect("checked"), ImportApplied::Changed(vec![0]));
+    assert_eq!(store.counts().await.expect("counts"), before);
+    assert_eq!(store.resident(RES_1).await.expect("read"), Some(stored));
+
+    let ImportApplied::Done(written) = store.apply_import(&apply).await.expect("applied") else {
+        panic!("not applied")
+    };
+    assert_eq!(written[0], RES_1.0);
+    let created = store.resident(ResidentId(written[1])).await.expect("read").expect("created");
+    assert_eq!((created.first_name.as_str(), created.consent.recorded_by), ("Gisèle", AMB_NORD));
+    assert_eq!(store.resident(RES_1).await.expect("read").expect("exists").phone.as_deref(), Some("05 49 00 11 22"));
+    let references: Vec<_> =
+        store.import_records(NORD).await.expect("records").residents.into_iter().filter_map(|(_, r, _)| r).collect();
+    assert_eq!(references, ["D-1", "D-2"]);
+    let run = store.import_run(id, now()).await.expect("read").expect("there");
+    assert_eq!((run.applied_at, run.body.as_str()), (Some(apply.now), "2 rows"), "the rows are gone, the counts stay");
+    let audit = store
+        .audit_entries(&monalisa_core::wire::audit::AuditFilter {
+            object_kind: Some("resident".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert!(audit.iter().any(|e| e.action == "resident.create"
+        && e.object_id == written[1].to_string()
+        && e.detail == format!("import {id}")));
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "resident.update" && e.object_id == "1" && e.actor == Some(accounts.ambassador))
+    );
+    // Once only.
+    assert!(matches!(store.apply_import(&apply).await, Err(StoreError::Conflict(_))));
+    // A new record's reference already taken: refused like a change.
+    let again = store.save_import_run(&run_of(accounts.ambassador, now())).await.expect("kept");
+    let mut taken = apply.clone();
+    taken.run = again;
+    taken.residents.remove(0);
+    assert_eq!(store.apply_import(&taken).await.expect("checked"), ImportApplied::Changed(vec![0]));
+    // Another scope's run is not found from this one.
+    taken.scope = SUD;
+    assert!(matches!(store.apply_import(&taken).await, Err(StoreError::NotFound)));
 }

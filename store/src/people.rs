@@ -39,4 +39,14 @@ pub trait PeopleStore: Send + Sync {
         draft: &monalisa_core::people::VolunteerDraft,
         home: monalisa_core::domain::Location,
     ) -> Result<VolunteerId, StoreError>;
+    /// The scope's residents and volunteers as an import compares a file with them.
+    async fn import_records(&self, scope: ScopeId) -> Result<ImportRecords, StoreError>;
+    /// Keeps a dry run (its id is given back) and deletes the runs whose time has passed.
+    async fn save_import_run(&self, run: &ImportRun) -> Result<i64, StoreError>;
+    /// A dry run not yet expired at `now` (an applied one stays readable until then).
+    async fn import_run(&self, id: i64, now: Timestamp) -> Result<Option<ImportRun>, StoreError>;
+    /// Applies a dry run in one transaction: every write, the references, an audit line per
+    /// record, and the run marked applied with its summary; or nothing when a record changed
+    /// meanwhile (`Changed`). `Conflict` when the run is already applied or expired.
+    async fn apply_import(&self, apply: &ImportApply) -> Result<ImportApplied, StoreError>;
 }

@@ -201,3 +201,67 @@ pub struct PlanningPeople {
     /// Each resident with the day of their last visit done (what resets their rhythm).
     pub residents: Vec<(Resident, Option<Date>)>,
 }
+
+/// The scope's records as an import compares a file with them: residents (with the day their
+/// consent was withdrawn, if it was) and volunteers, each with the reference a file gave it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportRecords {
+    pub residents: Vec<(Resident, Option<String>, Option<Date>)>,
+    pub volunteers: Vec<(Volunteer, Option<String>)>,
+}
+
+/// An import's dry run, kept until it is applied or expires. `body` is the checked rows as
+/// the import code writes them (it holds personal data: the store deletes it at expiry and
+/// replaces it by `summary` once applied).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRun {
+    pub id: i64,
+    pub account: UserId,
+    pub scope: ScopeId,
+    /// `residents` or `volunteers`.
+    pub kind: String,
+    /// SHA-256 of the file, hex.
+    pub file_sha256: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub applied_at: Option<Timestamp>,
+    pub body: String,
+}
+
+/// One record an import writes: a new one, or an update of one that must still be as the dry
+/// run saw it (`expected`: [`monalisa_core::people::fingerprint`] of its form fields).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportWrite<D> {
+    pub draft: D,
+    pub home: Location,
+    pub reference: Option<String>,
+    pub expected: Option<u64>,
+    /// The ambassador who collected a new resident's consent.
+    pub recorded_by: Option<AmbassadorId>,
+}
+
+/// An import applied in one transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportApply {
+    pub run: i64,
+    pub scope: ScopeId,
+    pub now: Timestamp,
+    pub today: Date,
+    pub residents: Vec<ImportWrite<monalisa_core::people::ResidentDraft>>,
+    pub volunteers: Vec<ImportWrite<monalisa_core::people::VolunteerDraft>>,
+    /// What the run keeps once applied (counts, no personal data).
+    pub summary: String,
+    /// Who applied it, written to the audit log with each record in the same transaction.
+    pub actor: Option<UserId>,
+    pub device: Option<DeviceId>,
+}
+
+/// What applying an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportApplied {
+    /// Every write done: the ids, residents then volunteers, in the order given.
+    Done(Vec<i64>),
+    /// Nothing written: these writes (their index, residents then volunteers) found their
+    /// record changed since the dry run, or a new record's reference already taken.
+    Changed(Vec<usize>),
+}
