@@ -24,7 +24,7 @@ WASM_IN := target/$(WASM_TARGET)/wasm-release/monalisa_app.wasm
 # Size budget of the phone bundle (WASM + JS, gzip -9), in bytes.
 SIZE_BUDGET := 307200
 
-.PHONY: bench-sync bench-coverage bench-phone bench-planner run test build build-release site tools tools-test server-debug server-release layout rust-tests browser-tests size clean
+.PHONY: bench-sync bench-import bench-coverage bench-phone bench-planner run test build build-release site tools tools-test server-debug server-release layout rust-tests browser-tests size clean
 
 ## make run: install what is missing, build in release mode, start on ./data/monalisa.db with the demo territory.
 run: tools build-release
@@ -134,6 +134,10 @@ bench-sync:
 ## make bench-phone: unlock and report-save times with the CPU slowed 4×, bytes added by encryption.
 bench-phone: tools tools-test server-debug site
 	cd tests && MONALISA_BIN=$(CURDIR)/target/debug/monalisa MONALISA_SITE=$(CURDIR)/$(SITE) node bench/phone.mjs
+
+## make bench-import: a 5,000-row file's dry run, its apply and its re-check (figures).
+bench-import:
+	cargo bench -p monalisa-server --bench import
 
 ## make bench-coverage: the coordinators' coverage view on a department-sized history (figures).
 bench-coverage:

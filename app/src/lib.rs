@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("comptes"), ParamSegment("id")) view=accounts::AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("journal") view=journal::JournalPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("territoire") view=setup::SetupPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("import") view=import::ImportPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("a-verifier") view=review::ReviewPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("planification") view=planning::PlanningPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("signalements") view=concerns::ConcernsPage ssr=SsrMode::Async/>

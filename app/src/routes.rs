@@ -64,6 +64,11 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/territoire/commune", RouteKind::Handler, Access::Roles(ADMIN)),
     route("POST", "/territoire/ambassadeur", RouteKind::Handler, Access::Roles(ADMIN)),
     route("POST", "/territoire/rattachement", RouteKind::Handler, Access::Roles(ADMIN)),
+    page("/import", Access::Roles(AMBASSADOR_OR_ADMIN)),
+    route("POST", "/import/essai", RouteKind::Handler, Access::Roles(AMBASSADOR_OR_ADMIN)),
+    route("POST", "/import/appliquer", RouteKind::Handler, Access::Roles(AMBASSADOR_OR_ADMIN)),
+    route("GET", "/import/modele-residents.csv", RouteKind::Handler, Access::Roles(AMBASSADOR_OR_ADMIN)),
+    route("GET", "/import/modele-benevoles.csv", RouteKind::Handler, Access::Roles(AMBASSADOR_OR_ADMIN)),
     // The alert address of an ambassador's or coordinator's account (a plain form post).
     route("POST", "/comptes/courriel", RouteKind::Handler, Access::Roles(ADMIN)),
     page("/a-verifier", Access::Roles(AMBASSADOR)),
@@ -95,6 +100,7 @@ pub const ROUTES: &[RouteSpec] = &[
     // A resident withdrew their consent: their personal data is erased (a plain form post).
     route("POST", "/personnes/retrait", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    route("POST", "/benevoles/secteur", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // Coverage of the territory (coordinators), and its CSV export (a plain download).
     page("/coordination", Access::Roles(COORDINATOR)),
     route("GET", "/coordination/indicateurs.csv", RouteKind::Handler, Access::Roles(COORDINATOR)),
@@ -120,6 +126,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/accounts/alert-email", Access::Roles(ADMIN)),
     server_fn("/api/v1/audit/list", Access::Roles(ADMIN)),
     server_fn("/api/v1/setup/view", Access::Roles(ADMIN)),
+    server_fn("/api/v1/import/view", Access::Roles(AMBASSADOR_OR_ADMIN)),
     server_fn("/api/v1/residents/card", Access::Roles(CARD_READERS)),
     server_fn("/api/v1/review/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/planning/preview", Access::Roles(AMBASSADOR)),

@@ -255,8 +255,8 @@ const VOLUNTEER_COLUMNS: &[Column] = &[
         "Visites par semaine",
         &["capacite", "nombre de visites"],
         false,
-        "0 à 50 ; vide : 2.",
-        "0 to 50; empty: 2.",
+        "0 à 50 ; vide : 4.",
+        "0 to 50; empty: 4.",
     ),
     column(
         Col::Communes,

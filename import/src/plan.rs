@@ -603,7 +603,7 @@ impl Given {
             Kind::Residents => {
                 &[("rythme", "weekly".into()), ("debut_suivi", today.to_string()), ("suivi", "active".into())]
             }
-            Kind::Volunteers => &[("rayon", "10".into()), ("capacite", "2".into()), ("actif", "1".into())],
+            Kind::Volunteers => &[("rayon", "10".into()), ("capacite", "4".into()), ("actif", "1".into())],
         };
         for (name, value) in defaults {
             if !out.iter().any(|(k, _)| k == name) {

@@ -76,6 +76,10 @@ fn inside(commune: &InseeCode, p: &Location) -> bool {
 
 impl World {
     fn check(&self, kind: Kind, file: &str) -> Result<Plan, FileError> {
+        self.check_bytes(kind, file.as_bytes())
+    }
+
+    fn check_bytes(&self, kind: Kind, bytes: &[u8]) -> Result<Plan, FileError> {
         let (communes, scope, ambassadors) = (communes(), scope_communes(), ambassadors());
         let ctx = Context {
             today: today(),
@@ -86,7 +90,7 @@ impl World {
             volunteers: &self.volunteers,
             inside: &inside,
         };
-        plan(kind, &read(file.as_bytes())?, &ctx)
+        crate::dry_run(kind, bytes, &ctx)
     }
 
     /// What applying a plan does to the records (the store's writes, in memory).
@@ -362,7 +366,7 @@ fn volunteers_with_defaults_then_residents_naming_them() {
     assert!(marcel.has_car && marcel.active);
     assert_eq!(
         (marcel.radius_km, marcel.weekly_capacity, marcel.communes.len(), marcel.availability.len()),
-        (12.5, 2, 2, 2)
+        (12.5, 4, 2, 2)
     );
     let jeanne = parse_volunteer(&plan.rows[1].fields).unwrap();
     assert!(!jeanne.has_car && !jeanne.active);
@@ -395,17 +399,7 @@ fn encodings_and_separators_read_the_same_rows(#[case] legacy: bool, #[case] sep
     } else {
         [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
     };
-    let (communes, scope, ambassadors) = (communes(), scope_communes(), ambassadors());
-    let ctx = Context {
-        today: today(),
-        communes: &communes,
-        scope_communes: &scope,
-        ambassadors: &ambassadors,
-        residents: &[],
-        volunteers: &[],
-        inside: &inside,
-    };
-    let plan = crate::dry_run(Kind::Residents, &bytes, &ctx).unwrap();
+    let plan = World::default().check_bytes(Kind::Residents, &bytes).unwrap();
     let row = only_row(&plan);
     assert_eq!((&row.action, row.label.as_str()), (&Action::Create, "Lucienne Moineau (Civray)"));
     assert_eq!(parse_resident(&row.fields, today()).unwrap().preferred.len(), 2);
@@ -438,25 +432,9 @@ fn an_xlsx_workbook_reads_like_its_csv() {
     ]);
     let table = read(&bytes).unwrap();
     assert_eq!(table.rows[0].cells[4..6], ["3".to_owned(), "20/11/2026".to_owned()]);
-    let plan = World::default().check_bytes(Kind::Residents, &bytes);
+    let plan = World::default().check_bytes(Kind::Residents, &bytes).unwrap();
     let d = parse_resident(&only_row(&plan).fields, today()).unwrap();
     assert_eq!(d.consent, Some((Date::from_ymd(2026, 11, 20).unwrap(), ConsentMethod::Oral)));
-}
-
-impl World {
-    fn check_bytes(&self, kind: Kind, bytes: &[u8]) -> Plan {
-        let (communes, scope, ambassadors) = (communes(), scope_communes(), ambassadors());
-        let ctx = Context {
-            today: today(),
-            communes: &communes,
-            scope_communes: &scope,
-            ambassadors: &ambassadors,
-            residents: &self.residents,
-            volunteers: &self.volunteers,
-            inside: &inside,
-        };
-        crate::dry_run(kind, bytes, &ctx).unwrap()
-    }
 }
 
 enum Cell {

@@ -116,8 +116,7 @@ fn read_csv(text: &str) -> Result<Table, FileError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut headers = None;
-    let mut rows = Vec::new();
+    let mut table = Builder::default();
     let mut record = csv::StringRecord::new();
     let bytes = text.as_bytes();
     let (mut counted, mut newlines) = (0, 0);
@@ -136,20 +135,11 @@ fn read_csv(text: &str) -> Result<Table, FileError> {
         newlines += bytes[counted..start].iter().filter(|b| **b == b'\n').count();
         counted = start;
         let line = u32::try_from(newlines + 1).unwrap_or(u32::MAX);
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if headers.is_none() {
-            headers = Some(cells);
-        } else {
-            rows.push(Row { line, cells });
-            if rows.len() > MAX_ROWS {
-                break;
-            }
+        if !table.push(line, record.iter().map(str::to_owned).collect()) {
+            break;
         }
     }
-    Ok(Table { headers: headers.ok_or(FileError::Empty)?, rows })
+    table.finish()
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
@@ -161,24 +151,39 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
         .ok_or_else(|| FileError::Workbook("aucune feuille".into()))?
         .map_err(|e| FileError::Workbook(e.to_string()))?;
     let first_line = range.start().map_or(1, |(row, _)| row + 1);
-    let mut headers = None;
-    let mut rows = Vec::new();
+    let mut table = Builder::default();
     for (k, cells) in range.rows().enumerate() {
-        let cells: Vec<String> = cells.iter().map(cell_text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
         let line = first_line + u32::try_from(k).unwrap_or(u32::MAX - first_line);
-        if headers.is_none() {
-            headers = Some(cells);
-        } else {
-            rows.push(Row { line, cells });
-            if rows.len() > MAX_ROWS {
-                break;
-            }
+        if !table.push(line, cells.iter().map(cell_text).collect()) {
+            break;
         }
     }
-    Ok(Table { headers: headers.ok_or(FileError::Empty)?, rows })
+    table.finish()
+}
+
+/// A table read line by line: blank lines skipped, the first other one is the header.
+#[derive(Default)]
+struct Builder {
+    headers: Option<Vec<String>>,
+    rows: Vec<Row>,
+}
+
+impl Builder {
+    /// Takes a line's cells; `false` once the table holds more rows than allowed.
+    fn push(&mut self, line: u32, cells: Vec<String>) -> bool {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return true;
+        }
+        match self.headers {
+            None => self.headers = Some(cells),
+            Some(_) => self.rows.push(Row { line, cells }),
+        }
+        self.rows.len() <= MAX_ROWS
+    }
+
+    fn finish(self) -> Result<Table, FileError> {
+        Ok(Table { headers: self.headers.ok_or(FileError::Empty)?, rows: self.rows })
+    }
 }
 
 /// A cell as the person sees it: dates as DD/MM/YYYY, whole numbers without decimals.

@@ -27,11 +27,44 @@ pub enum Command {
     Scope(ScopeArgs),
     /// Set up the ambassadors' records: list, add, attach to a scope, detach.
     Ambassador(AmbassadorArgs),
+    /// Import residents or volunteers from a spreadsheet file (CSV or .xlsx): a dry run that
+    /// lists every refused line, then --apply; or --template to print a file's columns.
+    Import(ImportArgs),
     /// Plan a week from an instance file (monalisa-plan-instance/1), or check a hand-edited plan.
     Plan(PlanArgs),
     /// Erase the records past the retention period (the server also does it daily), or with
     /// --dry-run list what would go.
     Purge(PurgeArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Print the template (the header row) of this kind of file, and nothing else.
+    #[arg(long, value_enum, conflicts_with_all = ["account", "kind", "apply", "file"])]
+    pub template: Option<ImportKind>,
+    /// The account importing (an ambassador: their scope; an admin: with --scope), recorded with
+    /// the import and in the audit log.
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub account: Option<String>,
+    /// What the file lists (for a dry run).
+    #[arg(long, value_enum)]
+    pub kind: Option<ImportKind>,
+    /// The scope to import into (admins).
+    #[arg(long)]
+    pub scope: Option<i64>,
+    /// Apply this dry run (printed by the dry run) to the same file: every row it accepted.
+    #[arg(long, value_name = "RUN")]
+    pub apply: Option<i64>,
+    /// The file (.csv or .xlsx).
+    pub file: Option<std::path::PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Residents,
+    Volunteers,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -149,6 +182,13 @@ pub enum ScopeAction {
         communes: Vec<String>,
         #[arg(long = "move")]
         moving: bool,
+    },
+    /// Move a volunteer (their id) to another scope: their history and binômes stay (a
+    /// binôme whose person stays behind is shown as split to both scopes' ambassadors).
+    MoveVolunteer {
+        volunteer: i64,
+        #[arg(long)]
+        to: i64,
     },
 }
 

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod import_cli;
 pub mod mail;
 pub mod osrm;
 pub mod plan_cli;

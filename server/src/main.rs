@@ -44,6 +44,10 @@ async fn main() -> std::process::ExitCode {
             init_logs(LogFormat::Text);
             monalisa_server::setup_cli::ambassador(args).await
         }
+        Command::Import(args) => {
+            init_logs(LogFormat::Text);
+            monalisa_server::import_cli::run(args).await
+        }
         Command::Purge(args) => {
             init_logs(LogFormat::Text);
             purge_command(args).await

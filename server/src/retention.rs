@@ -42,6 +42,12 @@ pub async fn purge(
     let cutoff = today.add_days(-(retention_days as i32));
     let residents = store.purge_candidates(cutoff).await?;
     if !dry_run {
+        // Import dry runs past their 24 hours: their rows are personal data.
+        let now = Timestamp(monalisa_app::backend::now_ms());
+        let runs = store.purge_import_runs(now).await?;
+        if runs > 0 {
+            tracing::info!(runs, "expired import dry runs deleted");
+        }
         for &resident in &residents {
             store.purge_resident(resident, today).await?;
             let entry = AuditEntry {

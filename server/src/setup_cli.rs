@@ -31,6 +31,14 @@ pub async fn scope(args: ScopeArgs) -> anyhow::Result<()> {
                 setup::rename_scope(&ctx, None, ScopeId(id), &name).await.map_err(refused)?;
                 println!("scope {id} renamed");
             }
+            ScopeAction::MoveVolunteer { volunteer, to } => {
+                let id = monalisa_app::domain::VolunteerId(volunteer);
+                let from = store.volunteer(id).await?.ok_or_else(|| anyhow::anyhow!("no volunteer {volunteer}"))?.scope;
+                monalisa_app::api::people::ssr::move_volunteer(&ctx, None, from, id, ScopeId(to))
+                    .await
+                    .map_err(refused)?;
+                println!("volunteer {volunteer} moved from scope {from} to scope {to}");
+            }
             ScopeAction::Assign { id, communes, moving } => {
                 // Each commune on its own: one refused leaves the others given, and says so.
                 let mut failed = 0;

@@ -77,13 +77,25 @@ pub(crate) async fn records(pool: &SqlitePool, scope: ScopeId) -> Result<ImportR
     Ok(out)
 }
 
-pub(crate) async fn save_run(store: &SqliteStore, run: &ImportRun) -> Result<i64, StoreError> {
+pub(crate) async fn purge_runs(store: &SqliteStore, now: Timestamp) -> Result<u64, StoreError> {
     let (_write, mut tx) = store.write().await?;
-    sqlx::query("DELETE FROM import_runs WHERE expires_at <= ?")
-        .bind(run.created_at.0)
-        .execute(&mut *tx)
+    let gone = delete_expired(&mut tx, now).await?;
+    tx.commit().await.map_err(other)?;
+    Ok(gone)
+}
+
+async fn delete_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM import_runs WHERE expires_at <= ?")
+        .bind(now.0)
+        .execute(&mut **tx)
         .await
         .map_err(other)?;
+    Ok(done.rows_affected())
+}
+
+pub(crate) async fn save_run(store: &SqliteStore, run: &ImportRun) -> Result<i64, StoreError> {
+    let (_write, mut tx) = store.write().await?;
+    delete_expired(&mut tx, run.created_at).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_runs (account_id, scope_id, kind, file_sha256, created_at, expires_at, body) \
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",

@@ -272,7 +272,7 @@ impl PeopleStore for SqliteStore {
                 residents: u32::try_from(row.get::<i64, _>("followed")).map_err(other)?,
             });
         }
-        Ok(PeopleList { residents, volunteers })
+        Ok(PeopleList { residents, volunteers, split: Vec::new() })
     }
 
     async fn save_resident(
@@ -307,6 +307,10 @@ impl PeopleStore for SqliteStore {
 
     async fn save_import_run(&self, run: &ImportRun) -> Result<i64, StoreError> {
         crate::imports::save_run(self, run).await
+    }
+
+    async fn purge_import_runs(&self, now: Timestamp) -> Result<u64, StoreError> {
+        crate::imports::purge_runs(self, now).await
     }
 
     async fn import_run(&self, id: i64, now: Timestamp) -> Result<Option<ImportRun>, StoreError> {

@@ -484,6 +484,44 @@ impl TerritoryStore for SqliteStore {
         Ok(())
     }
 
+    async fn move_volunteer(&self, volunteer: VolunteerId, from: ScopeId, to: ScopeId) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM scopes WHERE id = ?")
+            .bind(to.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(other)?;
+        if exists == 0 || to == from {
+            return Err(StoreError::Invalid("scope".into()));
+        }
+        let moved = sqlx::query("UPDATE volunteers SET scope_id = ? WHERE id = ? AND scope_id = ?")
+            .bind(to.0)
+            .bind(volunteer.0)
+            .bind(from.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM volunteer_communes WHERE volunteer_id = ? \
+             AND commune NOT IN (SELECT commune FROM scope_communes WHERE scope_id = ?)",
+        )
+        .bind(volunteer.0)
+        .bind(to.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        sqlx::query("DELETE FROM planning_locks WHERE volunteer_id = ?")
+            .bind(volunteer.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
     async fn split_pairs(&self) -> Result<Vec<SplitPair>, StoreError> {
         // monalisa_core::scope::split: the resident's scope (their commune's, or none) is not
         // their volunteer's.
@@ -491,7 +529,7 @@ impl TerritoryStore for SqliteStore {
             "SELECT r.id, r.commune, sc.scope_id AS resident_scope, v.id AS volunteer, v.scope_id AS volunteer_scope \
              FROM residents r JOIN volunteers v ON v.id = r.volunteer_id \
              LEFT JOIN scope_communes sc ON sc.commune = r.commune \
-             WHERE sc.scope_id IS NOT v.scope_id ORDER BY r.id",
+             WHERE sc.scope_id IS NOT v.scope_id AND r.follow_up_status <> 'ended' ORDER BY r.id",
         )
         .fetch_all(&self.pool)
         .await

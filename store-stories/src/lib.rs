@@ -82,6 +82,7 @@ macro_rules! story_suite {
             territory::scopes_are_set_up_from_nothing,
             territory::a_commune_changes_scope_only_from_where_it_was,
             territory::ambassadors_are_created_attached_and_detached,
+            territory::a_volunteer_moves_between_scopes_with_their_history,
             territory::a_secret_is_made_once_and_kept,
             territory::closing_is_clean,
             accounts::an_account_links_to_its_person_and_scope,

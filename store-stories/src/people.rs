@@ -182,6 +182,10 @@ pub async fn an_import_is_applied_once_and_only_as_checked(store: &dyn Store) {
     let kept = store.import_run(id, now()).await.expect("read").expect("there");
     assert_eq!((kept.id, kept.body.as_str(), kept.applied_at), (id, "[rows]", None));
     assert_eq!(store.import_run(id, Timestamp(now().0 + 86_400_000)).await.expect("read"), None, "expired");
+    let unused =
+        store.save_import_run(&run_of(accounts.ambassador, Timestamp(now().0 - 86_400_000))).await.expect("kept");
+    assert_eq!(store.purge_import_runs(now()).await.expect("purged"), 1, "the expired run goes, its rows with it");
+    assert_eq!(store.import_run(unused, Timestamp(now().0 - 1000)).await.expect("read"), None);
 
     let stored = store.resident(RES_1).await.expect("read").expect("exists");
     let seen = monalisa_core::people::fingerprint(&monalisa_core::people::resident_values(&stored));

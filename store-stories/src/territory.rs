@@ -112,6 +112,28 @@ pub async fn a_commune_changes_scope_only_from_where_it_was(store: &dyn Store) {
     assert_eq!(store.resident_history(RES_2).await.expect("history after"), history, "history stays");
 }
 
+/// A volunteer moves to another scope: only from where they are; their history and binômes
+/// stay (split when the resident stays behind); accepted communes of the old scope go.
+pub async fn a_volunteer_moves_between_scopes_with_their_history(store: &dyn Store) {
+    load(store).await;
+    let before = store.volunteer(VOL_1).await.expect("read").expect("exists");
+    assert!(!before.reach.communes.is_empty(), "the fixture's volunteer accepts a commune of Nord");
+    let history = store.resident_history(RES_1).await.expect("history before");
+    assert!(matches!(store.move_volunteer(VOL_1, SUD, NORD).await, Err(StoreError::NotFound)), "not in Sud");
+    assert!(matches!(store.move_volunteer(VOL_1, NORD, NORD).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(store.move_volunteer(VOL_1, NORD, ScopeId(99)).await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.volunteer(VOL_1).await.expect("read"), Some(before.clone()), "refused: unchanged");
+    store.move_volunteer(VOL_1, NORD, SUD).await.expect("moved");
+    let after = store.volunteer(VOL_1).await.expect("read").expect("exists");
+    assert_eq!(after.scope, SUD);
+    assert!(after.reach.communes.is_empty(), "Nord's communes are not Sud's to accept");
+    assert_eq!(store.resident(RES_1).await.expect("read").expect("exists").volunteer, Some(VOL_1), "the binôme stays");
+    assert_eq!(store.resident_history(RES_1).await.expect("history after"), history);
+    let split: Vec<_> =
+        store.split_pairs().await.expect("split").into_iter().map(|p| (p.resident, p.volunteer_scope)).collect();
+    assert_eq!(split, [(RES_1, SUD), (RES_2, SUD)], "both of their residents stay in Nord: split, and shown");
+}
+
 pub async fn ambassadors_are_created_attached_and_detached(store: &dyn Store) {
     load(store).await;
     let new = |scope| NewAmbassador {

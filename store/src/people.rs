@@ -43,6 +43,8 @@ pub trait PeopleStore: Send + Sync {
     async fn import_records(&self, scope: ScopeId) -> Result<ImportRecords, StoreError>;
     /// Keeps a dry run (its id is given back) and deletes the runs whose time has passed.
     async fn save_import_run(&self, run: &ImportRun) -> Result<i64, StoreError>;
+    /// Deletes the dry runs expired at `now` (their rows are personal data); how many went.
+    async fn purge_import_runs(&self, now: Timestamp) -> Result<u64, StoreError>;
     /// A dry run not yet expired at `now` (an applied one stays readable until then).
     async fn import_run(&self, id: i64, now: Timestamp) -> Result<Option<ImportRun>, StoreError>;
     /// Applies a dry run in one transaction: every write, the references, an audit line per

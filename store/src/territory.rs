@@ -43,6 +43,13 @@ pub trait TerritoryStore: Send + Sync {
     /// Attaches the ambassador to a scope, or detaches them (`None`). `NotFound` for an
     /// unknown ambassador, `Invalid("scope")` for an unknown scope.
     async fn set_ambassador_scope(&self, id: AmbassadorId, scope: Option<ScopeId>) -> Result<(), StoreError>;
-    /// The binômes split between two scopes, by resident.
+    /// The binômes split between two scopes, by resident (follow-ups not ended).
     async fn split_pairs(&self) -> Result<Vec<SplitPair>, StoreError>;
+    /// Moves a volunteer from scope `from` to `to` (a compare-and-set: `NotFound` when the
+    /// volunteer is not in `from`, `Invalid("scope")` when `to` is `from` or no scope). Their
+    /// history (rounds, visits, reports) and their binômes stay as they are (a binôme whose
+    /// resident stays behind is then split, see [`split_pairs`](Self::split_pairs)); the
+    /// accepted communes outside the new scope and the old scope's planning choices naming
+    /// them are dropped.
+    async fn move_volunteer(&self, volunteer: VolunteerId, from: ScopeId, to: ScopeId) -> Result<(), StoreError>;
 }

@@ -14,6 +14,7 @@ export const PAGES = [
   { path: '/journal', name: 'audit log', status: 200, as: 'admin' },
   { path: '/territoire', name: 'territory set-up', status: 200, as: 'admin', ready: '[data-testid="new-scope"]' },
   { path: '/territoire?erreur=commune.in_another_scope', name: 'territory set-up with a refusal', status: 200, as: 'admin', ready: '[data-testid="setup-refused"]' },
+  { path: '/import', name: 'import (admin: the scope to choose)', status: 200, as: 'admin', ready: '[data-testid="import-upload"]' },
   { path: '/a-verifier', name: 'review (a flagged report, see pages.test.mjs)', status: 200, as: 'ambassador', ready: '[data-testid="quarantined"] button' },
   { path: '/planification', name: 'planning', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },
   { path: '/planification?vue=jour', name: 'planning by day', status: 200, as: 'ambassador', ready: '[data-testid="planning-summary"]' },

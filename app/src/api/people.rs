@@ -43,9 +43,73 @@ pub mod ssr {
 
     pub(super) async fn list() -> Result<PeopleList, ApiError> {
         let (ctx, me, scope) = ambassador()?;
-        let list = ctx.store.scope_people_list(scope).await.map_err(internal)?;
+        let mut list = ctx.store.scope_people_list(scope).await.map_err(internal)?;
+        list.split = split_rows(&ctx, scope, &list).await?;
         auth::audit(&ctx, Some(&me), "resident.list", "scope", &scope.to_string(), "people").await?;
         Ok(list)
+    }
+
+    /// The binômes split between `scope` and another, as this scope's ambassador sees them.
+    async fn split_rows(
+        ctx: &crate::backend::ServerContext,
+        scope: ScopeId,
+        list: &PeopleList,
+    ) -> Result<Vec<SplitRow>, ApiError> {
+        let pairs = ctx.store.split_pairs().await.map_err(internal)?;
+        let pairs: Vec<_> =
+            pairs.into_iter().filter(|p| p.resident_scope == Some(scope) || p.volunteer_scope == scope).collect();
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let scopes = ctx.store.scopes().await.map_err(internal)?;
+        let communes = ctx.store.communes().await.map_err(internal)?;
+        let scope_name = |s: Option<ScopeId>| {
+            s.and_then(|s| scopes.iter().find(|x| x.id == s)).map(|x| x.name.clone()).unwrap_or_default()
+        };
+        let mut rows = Vec::new();
+        for p in pairs {
+            let mine = p.resident_scope == Some(scope);
+            let resident = list.residents.iter().find(|r| r.id == p.resident && mine).map(|r| (r.id, r.name.clone()));
+            let volunteer_name = match list.volunteers.iter().find(|v| v.id == p.volunteer) {
+                Some(v) => v.name.clone(),
+                None => ctx
+                    .store
+                    .volunteer(p.volunteer)
+                    .await
+                    .map_err(internal)?
+                    .map(|v| format!("{} {}", v.first_name, v.last_name))
+                    .unwrap_or_default(),
+            };
+            rows.push(SplitRow {
+                resident,
+                volunteer: (p.volunteer, volunteer_name),
+                commune: communes
+                    .iter()
+                    .find(|c| c.insee.as_str() == p.commune)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                other_scope: scope_name(if mine { Some(p.volunteer_scope) } else { p.resident_scope }),
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Moves a volunteer of the ambassador's scope to another scope (their history and binômes
+    /// stay; the binômes left behind show as split on both ambassadors' pages).
+    pub async fn move_volunteer(
+        ctx: &crate::backend::ServerContext,
+        me: Option<&auth::CurrentUser>,
+        from: ScopeId,
+        volunteer: VolunteerId,
+        to: ScopeId,
+    ) -> Result<(), ApiError> {
+        match ctx.store.move_volunteer(volunteer, from, to).await {
+            Ok(()) => {}
+            Err(crate::backend::StoreError::Invalid(_)) => return Err(ApiError::invalid("secteur", "unknown")),
+            Err(e) => return Err(internal(e)),
+        }
+        auth::audit(ctx, me, "volunteer.move", "volunteer", &volunteer.to_string(), &format!("scope {from} -> {to}"))
+            .await
     }
 
     pub(super) async fn resident(id: Option<ResidentId>) -> Result<ResidentFormData, ApiError> {
@@ -87,10 +151,13 @@ pub mod ssr {
     pub(super) async fn volunteer(id: Option<VolunteerId>) -> Result<VolunteerFormData, ApiError> {
         let (ctx, me, scope) = ambassador()?;
         let mut values = Vec::new();
+        let mut other_scopes = Vec::new();
         if let Some(id) = id {
             let v = ctx.store.volunteer(id).await.map_err(internal)?.filter(|v| v.scope == scope);
             let v = v.ok_or(ApiError::NotFound)?;
             values = crate::people::volunteer_values(&v);
+            let scopes = ctx.store.scopes().await.map_err(internal)?;
+            other_scopes = scopes.into_iter().filter(|s| s.id != scope).map(|s| (s.id.0, s.name)).collect();
             auth::audit(&ctx, Some(&me), "volunteer.read", "volunteer", &id.to_string(), "form").await?;
         }
         let all_communes = ctx.store.communes().await.map_err(internal)?;
@@ -98,6 +165,7 @@ pub mod ssr {
             values,
             all_communes: all_communes.into_iter().map(|c| (c.insee.as_str().to_owned(), c.name)).collect(),
             scope_communes: ctx.store.scope_communes(scope).await.map_err(internal)?,
+            other_scopes,
         })
     }
 }

@@ -41,6 +41,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavAccounts => "Accounts",
         Msg::NavJournal => "Audit log",
         Msg::NavSetup => "Territory",
+        Msg::NavImport => "Import a file",
         Msg::Logout => "Log out",
         Msg::LoggedInAs => "Logged in: {name}",
         Msg::ErrNetwork => "No network right now. Try again when the phone has a signal.",

@@ -41,6 +41,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NavAccounts => "Comptes",
         Msg::NavJournal => "Journal",
         Msg::NavSetup => "Territoire",
+        Msg::NavImport => "Importer un fichier",
         Msg::Logout => "Se déconnecter",
         Msg::LoggedInAs => "Connecté·e : {name}",
         Msg::ErrNetwork => "Pas de réseau pour le moment. Réessayez quand le téléphone capte.",

@@ -124,6 +124,7 @@ messages! {
     NavAccounts,
     NavJournal,
     NavSetup,
+    NavImport,
     Logout,
     LoggedInAs,
     ErrNetwork,

@@ -65,12 +65,18 @@ fn HomeContent() -> impl IntoView {
                     ("/personnes", Msg::NavPeople),
                     ("/comptes", Msg::NavAccounts),
                     ("/a-verifier", Msg::NavReview),
+                    ("/import", Msg::NavImport),
                 ],
             ),
             Role::Coordinator => (Msg::HomeCoordinator, &[("/coordination", Msg::NavCoverage)]),
             Role::Admin => (
                 Msg::HomeAdmin,
-                &[("/territoire", Msg::NavSetup), ("/comptes", Msg::NavAccounts), ("/journal", Msg::NavJournal)],
+                &[
+                    ("/territoire", Msg::NavSetup),
+                    ("/import", Msg::NavImport),
+                    ("/comptes", Msg::NavAccounts),
+                    ("/journal", Msg::NavJournal),
+                ],
             ),
         };
         let links: String = links

@@ -4,6 +4,7 @@ pub mod concerns;
 pub mod coverage;
 pub mod enrol;
 pub mod home;
+pub mod import;
 pub mod journal;
 pub mod login;
 pub mod not_found;

@@ -127,6 +127,7 @@ pub fn PeoplePage() -> impl IntoView {
     let query = use_query_map();
     let saved = query.read_untracked().get("enregistre").is_some();
     let erased = query.read_untracked().get("retire").is_some();
+    let moved = query.read_untracked().get("deplace").is_some();
     let people = Resource::new(|| (), |_| list_people());
     let title = tr(lang, "Personnes et bénévoles", "People and volunteers");
     view! {
@@ -138,6 +139,12 @@ pub fn PeoplePage() -> impl IntoView {
                     "Saved. The phones concerned get it at their next sync.")}
             </p>
         })}
+        {moved.then(|| view! {
+            <p class="notice" role="status" data-testid="volunteer-moved">
+                {tr(lang, "Le bénévole a changé de secteur : son historique le suit ; ses binômes restés ici sont listés ci-dessous.",
+                    "The volunteer changed scope: their history goes with them; their binômes left here are listed below.")}
+            </p>
+        })}
         {erased.then(|| view! {
             <p class="notice" role="status" data-testid="people-erased">
                 {tr(lang, "Consentement retiré : les données personnelles sont effacées, ici et des téléphones à leur prochaine synchronisation.",
@@ -147,6 +154,7 @@ pub fn PeoplePage() -> impl IntoView {
         <ul class="actions">
             <li><a class="button" href="/personnes/fiche">{tr(lang, "Inscrire une personne", "Register a person")}</a></li>
             <li><a class="button" href="/benevoles/fiche">{tr(lang, "Ajouter un bénévole", "Add a volunteer")}</a></li>
+            <li><a class="button" href="/import">{tr(lang, "Importer un fichier", "Import a file")}</a></li>
         </ul>
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || people.get().map(|r| match r {
@@ -158,6 +166,7 @@ pub fn PeoplePage() -> impl IntoView {
 }
 
 fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
+    let split = split_table(lang, &list.split);
     let residents = list
         .residents
         .into_iter()
@@ -201,6 +210,7 @@ fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {split}
         <div class="table-scroll" role="region" aria-labelledby="residents-caption" tabindex="0">
             <table data-testid="residents">
                 <caption id="residents-caption">{tr(lang, "Personnes suivies", "People followed")}</caption>
@@ -231,6 +241,59 @@ fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The binômes split between this scope and another, for the ambassador to settle with the
+/// other scope's: kept as they are until someone decides.
+fn split_table(lang: Lang, split: &[crate::api::people::SplitRow]) -> Option<AnyView> {
+    if split.is_empty() {
+        return None;
+    }
+    let rows = split
+        .iter()
+        .map(|s| {
+            let other = if s.other_scope.is_empty() {
+                tr(lang, "sans secteur", "no scope").to_owned()
+            } else {
+                s.other_scope.clone()
+            };
+            let (person, volunteer) = match &s.resident {
+                Some((id, name)) => (
+                    view! { <a href=format!("/personnes/fiche?id={id}")>{name.clone()}</a> }.into_any(),
+                    format!("{} ({} {other})", s.volunteer.1, tr(lang, "secteur", "scope")),
+                ),
+                None => (
+                    format!(
+                        "{} {}, {} {other}",
+                        tr(lang, "une personne de", "someone in"),
+                        s.commune,
+                        tr(lang, "secteur", "scope")
+                    )
+                    .into_any(),
+                    s.volunteer.1.clone(),
+                ),
+            };
+            view! { <tr data-testid="split-row"><td>{person}</td><td>{s.commune.clone()}</td><td>{volunteer}</td></tr> }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="card" data-testid="split-pairs">
+            <h2 id="split-caption">{tr(lang, "Binômes à cheval sur deux secteurs", "Binômes split between two scopes")}</h2>
+            <p>{tr(lang,
+                "La personne et son bénévole habituel ne sont plus dans le même secteur (une commune ou un bénévole a changé de secteur). Le binôme est gardé tel quel : voyez avec l'ambassadeur de l'autre secteur s'il continue, puis changez le bénévole habituel sur la fiche de la personne si besoin.",
+                "The person and their usual volunteer are no longer in the same scope (a commune or a volunteer changed scope). The binôme is kept as it is: see with the other scope's ambassador whether it goes on, then change the usual volunteer on the person's record if needed.")}</p>
+            <div class="table-scroll" role="region" aria-labelledby="split-caption" tabindex="0">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{tr(lang, "Personne", "Person")}</th>
+                        <th scope="col">{tr(lang, "Commune", "Commune")}</th>
+                        <th scope="col">{tr(lang, "Bénévole habituel", "Usual volunteer")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }.into_any())
 }
 
 /// The values a form shows: what was just posted (after a refusal), else the stored record.
@@ -608,7 +671,30 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
+        {move_form(lang, &v.get("id"), d.other_scopes)}
     }
+}
+
+/// Moving an existing volunteer to another scope (their history and binômes stay).
+fn move_form(lang: Lang, id: &str, scopes: Vec<(i64, String)>) -> Option<AnyView> {
+    if id.is_empty() || scopes.is_empty() {
+        return None;
+    }
+    let options = scopes.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view();
+    Some(view! {
+        <form class="card form" method="post" action="/benevoles/secteur" data-testid="volunteer-move">
+            <h2>{tr(lang, "Changer de secteur", "Change scope")}</h2>
+            <p>{tr(lang,
+                "Le bénévole rejoint un autre secteur (il déménage, il aide ailleurs). Son historique le suit ; les personnes qu'il visite ici gardent leur binôme, signalé aux deux ambassadeurs.",
+                "The volunteer joins another scope (they move, they help elsewhere). Their history goes with them; the people they visit here keep their binôme, flagged to both ambassadors.")}</p>
+            <input type="hidden" name="id" value=id.to_owned()/>
+            <label for="move-scope">{tr(lang, "Nouveau secteur", "New scope")}</label>
+            <select id="move-scope" name="secteur" required>{options}</select>
+            <label class="choice"><input type="checkbox" name="confirme" value="1" required/>
+                {tr(lang, " je confirme : il ne sera plus dans mon secteur", " I confirm: they will no longer be in my scope")}</label>
+            <button type="submit">{tr(lang, "Changer de secteur", "Change scope")}</button>
+        </form>
+    }.into_any())
 }
 
 /// Everything held on one person (right of access), to print or hand over; the same as JSON.

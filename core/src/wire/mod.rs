@@ -7,6 +7,7 @@ pub mod auth;
 pub mod concerns;
 pub mod coverage;
 pub mod dossier;
+pub mod import;
 pub mod people;
 pub mod planning;
 pub mod residents;

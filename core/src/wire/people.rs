@@ -47,6 +47,24 @@ pub struct VolunteerRow {
 pub struct PeopleList {
     pub residents: Vec<ResidentRow>,
     pub volunteers: Vec<VolunteerRow>,
+    /// The binômes split between this scope and another (a commune or a volunteer moved):
+    /// kept, never broken automatically, shown to the ambassadors of both scopes.
+    #[serde(default)]
+    pub split: Vec<SplitRow>,
+}
+
+/// A binôme split between two scopes, as one of the two ambassadors sees it: their own
+/// resident with the other scope's volunteer, or their own volunteer visiting someone in the
+/// other scope (that person's name is not theirs to see).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SplitRow {
+    /// The resident, when they are of this scope.
+    pub resident: Option<(ResidentId, String)>,
+    pub volunteer: (VolunteerId, String),
+    /// The resident's commune.
+    pub commune: String,
+    /// The other scope's name ("" for a commune in no scope).
+    pub other_scope: String,
 }
 
 /// What a resident's form needs.
@@ -72,4 +90,7 @@ pub struct VolunteerFormData {
     pub all_communes: Vec<(String, String)>,
     /// The scope's communes, to accept besides the radius.
     pub scope_communes: Vec<(String, String)>,
+    /// The other scopes an existing volunteer can move to (id, name).
+    #[serde(default)]
+    pub other_scopes: Vec<(i64, String)>,
 }

@@ -69,7 +69,9 @@ pub(crate) async fn access_control(State(state): State<AppState>, mut req: Reque
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT) {
+    // An import's file may be larger than a form (its route has its own limit).
+    let limit = if path == "/import/essai" { crate::http::forms::import::IMPORT_LIMIT } else { BODY_LIMIT };
+    if declared.is_some_and(|n| n > limit) {
         return AppError::Api(ApiError::TooLarge).into_response();
     }
     if odd_path(&path) {

@@ -38,6 +38,7 @@ use extract::Query;
 use forms::accounts::*;
 use forms::concerns::*;
 use forms::exports::*;
+use forms::import::*;
 use forms::people::*;
 use forms::planning::*;
 use forms::review::*;
@@ -103,11 +104,20 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/territoire/commune") => router.route(spec.path, axum::routing::post(assign_commune)),
             (_, "/territoire/ambassadeur") => router.route(spec.path, axum::routing::post(create_ambassador)),
             (_, "/territoire/rattachement") => router.route(spec.path, axum::routing::post(attach_ambassador)),
+            (_, "/import/essai") => router.route(
+                spec.path,
+                axum::routing::post(check_file)
+                    .layer(axum::extract::DefaultBodyLimit::max(usize::try_from(IMPORT_LIMIT).unwrap_or(usize::MAX))),
+            ),
+            (_, "/import/appliquer") => router.route(spec.path, axum::routing::post(apply_run)),
+            (_, "/import/modele-residents.csv") => router.route(spec.path, get(residents_template)),
+            (_, "/import/modele-benevoles.csv") => router.route(spec.path, get(volunteers_template)),
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
             (_, "/personnes/retrait") => router.route(spec.path, axum::routing::post(withdraw_consent)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
+            (_, "/benevoles/secteur") => router.route(spec.path, axum::routing::post(move_volunteer)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {

@@ -172,6 +172,17 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             let res = agent.post_form(path, &[("ambassadeur", "999999"), ("secteur", "1")]).await;
             return (res.status().as_u16(), Expect::Status(303));
         }
+        "/api/v1/import/view" => (json!({ "essai": null, "english": false }), Expect::Ok),
+        "/import/essai" => {
+            // A file without the columns it needs: refused on the page, nothing kept.
+            let res = agent.post_file(path, &[("type", "residents")], ("fichier", "x.csv", b"Nom\nA\n")).await;
+            return (res.status().as_u16(), Expect::Status(422));
+        }
+        "/import/appliquer" => {
+            // No such dry run: refused on the page, nothing written.
+            let res = agent.post_form(path, &[("essai", "999999"), ("empreinte", "00")]).await;
+            return (res.status().as_u16(), Expect::Status(422));
+        }
         "/api/v1/coverage/view" => (json!({}), Expect::Ok),
         "/coordination/indicateurs.csv" => return (agent.get(path).await.status().as_u16(), Expect::Ok),
         "/api/v1/people/list" => (json!({}), Expect::Ok),
@@ -185,6 +196,14 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             // Not confirmed: refused before anything is erased.
             let id = resident.to_string();
             return (agent.post_form(path, &[("id", &id)]).await.status().as_u16(), Expect::Status(400));
+        }
+        "/benevoles/secteur" => {
+            // Not confirmed: refused before anything moves.
+            let id = world.volunteers["benevole"].0.to_string();
+            return (
+                agent.post_form(path, &[("id", &id), ("secteur", "2")]).await.status().as_u16(),
+                Expect::Status(400),
+            );
         }
         "/personnes/enregistrer" | "/benevoles/enregistrer" => {
             // An empty form: sent back with its error, nothing saved.

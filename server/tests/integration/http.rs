@@ -33,6 +33,7 @@ const PAGES: &[(&str, &str, u16, T, &str)] = &[
     ("/comptes/{id}", "/comptes/1", 200, T::M(Msg::AccountTitle), "admin"),
     ("/journal", "/journal", 200, T::M(Msg::JournalTitle), "admin"),
     ("/territoire", "/territoire", 200, T::Tr("Organisation du territoire", "Territory set-up"), "admin"),
+    ("/import", "/import", 200, T::Tr("Importer un fichier", "Import a file"), "admin"),
     ("/a-verifier", "/a-verifier", 200, T::M(Msg::ReviewTitle), "ambassadeur"),
     ("/planification", "/planification", 200, T::M(Msg::PlanningTitle), "ambassadeur"),
     ("/signalements", "/signalements", 200, T::M(Msg::ConcernsTitle), "ambassadeur"),

@@ -13,6 +13,7 @@ mod coverage;
 mod crash;
 mod hostile;
 mod http;
+mod import;
 mod people;
 mod planning;
 mod privacy_doc;

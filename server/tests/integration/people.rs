@@ -406,3 +406,64 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     let (_, after) = coordinator.call("/api/v1/coverage/view", json!({ "from": null, "to": null })).await;
     assert_eq!(after["territory"]["visits"], before["territory"]["visits"]);
 }
+
+/// A volunteer moves to another scope on their ambassador's word: their binômes stay, shown as
+/// split on both ambassadors' pages (the other scope's never sees the person's name); the new
+/// scope's ambassador has them in their list.
+#[tokio::test]
+async fn a_volunteer_moves_to_another_scope_and_both_ambassadors_see_the_split_binomes() {
+    let world = World::new().await;
+    let mut nord = world.agent("ambassadeur").await;
+    let mut sud = world.agent("ambassadeur2").await;
+    let volunteer = world.volunteers["benevole"];
+    let theirs: Vec<_> = world
+        .population
+        .residents
+        .iter()
+        .filter(|r| {
+            r.volunteer == Some(volunteer) && !matches!(r.follow_up, monalisa_app::domain::FollowUp::Ended { .. })
+        })
+        .collect();
+    assert!(!theirs.is_empty(), "the demo's busiest volunteer follows someone");
+    let form = nord.get(&format!("/benevoles/fiche?id={volunteer}")).await.text().await.unwrap();
+    assert!(form.contains("data-testid=\"volunteer-move\""), "the move form is on the record");
+    let id = volunteer.to_string();
+    // Unconfirmed, or to a scope that does not exist: nothing moves.
+    assert_eq!(nord.post_form("/benevoles/secteur", &[("id", &id), ("secteur", "2")]).await.status(), 400);
+    let res = nord.post_form("/benevoles/secteur", &[("id", &id), ("secteur", "99"), ("confirme", "1")]).await;
+    assert_eq!(res.status(), 400);
+    // Another scope's ambassador cannot move them.
+    let res = sud.post_form("/benevoles/secteur", &[("id", &id), ("secteur", "1"), ("confirme", "1")]).await;
+    assert_eq!(res.status(), 404);
+    let res = nord.post_form("/benevoles/secteur", &[("id", &id), ("secteur", "2"), ("confirme", "1")]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/personnes?deplace=1");
+
+    let (_, mine) = nord.call("/api/v1/people/list", json!({})).await;
+    assert!(mine["volunteers"].as_array().unwrap().iter().all(|v| v["id"] != volunteer.0), "gone from Nord's list");
+    let split: Vec<&Value> = mine["split"].as_array().unwrap().iter().collect();
+    assert_eq!(split.len(), theirs.len(), "{split:?}");
+    assert!(split.iter().all(|s| !s["resident"].is_null() && s["volunteer"][0] == volunteer.0));
+    let (_, other) = sud.call("/api/v1/people/list", json!({})).await;
+    assert!(other["volunteers"].as_array().unwrap().iter().any(|v| v["id"] == volunteer.0), "in Sud's list");
+    let seen: Vec<&Value> = other["split"].as_array().unwrap().iter().collect();
+    assert_eq!(seen.len(), theirs.len());
+    assert!(seen.iter().all(|s| s["resident"].is_null()), "Sud sees its volunteer's binômes, not the names");
+    let page = sud.get("/personnes").await.text().await.unwrap();
+    let link = format!("/personnes/fiche?id={}", theirs[0].id);
+    assert!(page.contains("data-testid=\"split-pairs\"") && !page.contains(&link), "{page}");
+    let page = nord.get("/personnes?deplace=1").await.text().await.unwrap();
+    let split_part = page.split("data-testid=\"split-pairs\"").nth(1).expect("Nord's page lists them too");
+    assert!(page.contains("volunteer-moved") && split_part.split("</section>").next().unwrap().contains(&link));
+    // The record keeps the binôme and its history.
+    let (_, record) = nord.call("/api/v1/people/resident", json!({ "id": theirs[0].id })).await;
+    assert!(record["values"].as_array().unwrap().iter().any(|f| f[0] == "benevole" && f[1] == id), "{record}");
+    let (_, entries) = world
+        .agent("admin")
+        .await
+        .call("/api/v1/audit/list", json!({ "filter": { "object_kind": "volunteer", "limit": 20 } }))
+        .await;
+    assert!(
+        entries.as_array().unwrap().iter().any(|e| e["action"] == "volunteer.move" && e["detail"] == "scope 1 -> 2")
+    );
+}

@@ -7,7 +7,7 @@ use crate::common::{Agent, TestApp};
 use serde_json::{Value, json};
 use std::process::Command;
 
-fn monalisa(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn monalisa(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let url = format!("sqlite://{}", app.dir.path().join("test.db").display());
     let out = Command::new(env!("CARGO_BIN_EXE_monalisa")).args(args).args(["--database-url", &url]).output().unwrap();
     (
@@ -18,7 +18,7 @@ fn monalisa(app: &TestApp, args: &[&str]) -> (bool, String, String) {
 }
 
 /// Opens an enrolment link printed by the CLI or given by the page, as its owner would.
-async fn enrol(app: &TestApp, url: &str) -> Agent {
+pub(crate) async fn enrol(app: &TestApp, url: &str) -> Agent {
     let token = url.split_once('#').expect("a link with its token").1.trim();
     let mut agent = Agent::new(app);
     let body = json!({ "token": token, "password": "une phrase assez longue", "device_label": "Test · Portable" });
@@ -28,7 +28,7 @@ async fn enrol(app: &TestApp, url: &str) -> Agent {
 }
 
 /// Where a form post sent the browser back to.
-async fn post(agent: &mut Agent, path: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn post(agent: &mut Agent, path: &str, fields: &[(&str, &str)]) -> String {
     let res = agent.post_form(path, fields).await;
     assert_eq!(res.status(), 303, "{path}");
     res.headers()["location"].to_str().unwrap().to_owned()

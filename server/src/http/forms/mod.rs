@@ -4,6 +4,7 @@
 pub(crate) mod accounts;
 pub(crate) mod concerns;
 pub(crate) mod exports;
+pub(crate) mod import;
 pub(crate) mod people;
 pub(crate) mod planning;
 pub(crate) mod review;

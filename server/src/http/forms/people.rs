@@ -15,13 +15,23 @@ pub(crate) async fn form_again(
     fields: monalisa_app::people::Fields,
     error: monalisa_app::people::FieldError,
 ) -> Response {
+    page_again(state, parts, page, monalisa_app::people::SubmittedForm { fields, error }).await
+}
+
+/// A page (`page`) rendered for a refused post, with `value` in its context (what the page
+/// shows about the refusal), as a 422.
+pub(crate) async fn page_again<T: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    page: &str,
+    value: T,
+) -> Response {
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
-    let submitted = monalisa_app::people::SubmittedForm { fields, error };
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_request_context(&ctx);
-            provide_context(submitted.clone());
+            provide_context(value.clone());
         },
         move || shell(leptos.clone()),
     );
@@ -194,4 +204,27 @@ pub(crate) async fn save_volunteer(
         Ok((action, "volunteer", id.to_string(), String::new()))
     })
     .await
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct MoveForm {
+    id: i64,
+    secteur: i64,
+    #[serde(default)]
+    confirme: String,
+}
+
+/// A volunteer of the ambassador's scope moved to another scope (after confirming).
+pub(crate) async fn move_volunteer(
+    State(state): State<AppState>,
+    Ambassador { me, scope }: Ambassador,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, AppError> {
+    use monalisa_app::domain::{ScopeId, VolunteerId};
+    if form.confirme != "1" {
+        return Err(AppError::invalid("confirme", "required"));
+    }
+    let (volunteer, to) = (VolunteerId(form.id), ScopeId(form.secteur));
+    monalisa_app::api::people::ssr::move_volunteer(&state.ctx, Some(&me), scope, volunteer, to).await?;
+    Ok(Redirect::to("/personnes?deplace=1").into_response())
 }

@@ -186,15 +186,51 @@ impl Agent {
     /// A plain HTML form post (as a browser without JavaScript sends it); the redirect is not
     /// followed.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let res = self
-            .client
+        let res = self.form_post(path).form(fields).send().await.unwrap();
+        self.absorb(&res);
+        res
+    }
+
+    /// A post as a browser sends our pages' forms: HTML asked, the session's cookies, and the
+    /// origin headers of a page with the no-referrer policy.
+    fn form_post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
             .post(format!("{}{path}", self.url))
             .header("cookie", self.cookie_header())
             .header("accept", "text/html")
-            // What a browser sends for our pages' form posts (no-referrer policy).
             .header("origin", "null")
             .header("sec-fetch-site", "same-origin")
-            .form(fields)
+    }
+
+    /// A file upload as a browser sends it (`multipart/form-data`): text fields, then one file
+    /// field; the redirect is not followed.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> reqwest::Response {
+        let boundary = "----monalisa-test-boundary-7d3f";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (name, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let res = self
+            .form_post(path)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
             .send()
             .await
             .unwrap();
