@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("personnes"), StaticSegment("fiche")) view=people::ResidentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("personnes"), StaticSegment("dossier")) view=people::DossierPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("benevoles"), StaticSegment("fiche")) view=people::VolunteerPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("benevoles"), StaticSegment("relais")) view=people::HandoverPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("coordination") view=coverage::CoveragePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tournee") view=volunteer::RoundPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("personne") view=volunteer::CardPage ssr=SsrMode::Async/>

@@ -9,7 +9,7 @@
 //! - a volunteer's availability slot is a shift from home, with at most one visit per full hour.
 
 use crate::domain::rules::{next_due, planning_priority};
-use crate::domain::{Date, Minute, Resident, ResidentId, Volunteer, VolunteerId, Weekday, WeeklySlot};
+use crate::domain::{Date, Minute, Resident, ResidentId, Volunteer, VolunteerId};
 use monalisa_planner::format::{
     INSTANCE_FORMAT, Instance, RouteSpec, ShiftSpec, Solution, StepSpec, TravelSpec, VisitSpec, VolunteerSpec,
 };
@@ -74,10 +74,7 @@ fn slot_window(day: i64, start: i64, end: i64) -> [i64; 2] {
     [day * DAY_S + start * 60, day * DAY_S + end * 60]
 }
 
-fn default_slots() -> Vec<WeeklySlot> {
-    let (nine, five) = (Minute::hm(9, 0), Minute::hm(17, 0));
-    Weekday::ALL[..5].iter().filter_map(|&weekday| WeeklySlot::new(weekday, nine?, five?)).collect()
-}
+use monalisa_core::handover::default_slots;
 
 /// The planner's instance for a scope's week: residents due by the end of the week and active
 /// on some day of it, not yet visited that week.
@@ -598,7 +595,7 @@ mod tests {
     use super::*;
     use crate::domain::{
         AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, InseeCode, IsolationLevel, Location, Reach, Rhythm,
-        ScopeId,
+        ScopeId, Weekday, WeeklySlot,
     };
 
     fn d(s: &str) -> Date {

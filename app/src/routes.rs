@@ -101,6 +101,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/personnes/retrait", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/secteur", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    page("/benevoles/relais", Access::Roles(AMBASSADOR)),
+    route("POST", "/benevoles/relayer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // Coverage of the territory (coordinators), and its CSV export (a plain download).
     page("/coordination", Access::Roles(COORDINATOR)),
     route("GET", "/coordination/indicateurs.csv", RouteKind::Handler, Access::Roles(COORDINATOR)),
@@ -136,6 +138,7 @@ pub const ROUTES: &[RouteSpec] = &[
     server_fn("/api/v1/people/list", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/resident", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/volunteer", Access::Roles(AMBASSADOR)),
+    server_fn("/api/v1/people/handover", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/people/dossier", Access::Roles(AMBASSADOR)),
     server_fn("/api/v1/coverage/view", Access::Roles(COORDINATOR)),
     // Sync (stable, versioned paths: phones with an old cached build call them).

@@ -21,6 +21,7 @@ pub mod b64;
 pub mod coverage;
 pub mod domain;
 pub mod error;
+pub mod handover;
 pub mod people;
 pub mod push;
 pub mod retention;

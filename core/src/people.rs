@@ -38,6 +38,8 @@ pub enum Reason {
     OutsideScope,
     /// A day in the future where only the past makes sense (consent), or the reverse.
     Date,
+    /// A volunteer made inactive while residents still have them as usual volunteer.
+    StillFollowing,
 }
 
 impl Reason {
@@ -50,6 +52,7 @@ impl Reason {
             Reason::OutsideCommune => "outside_commune",
             Reason::OutsideScope => "outside_scope",
             Reason::Date => "date",
+            Reason::StillFollowing => "still_following",
         }
     }
 }

@@ -2,6 +2,8 @@
 //! SQLite backend as SQL conditions, `store-sqlite/src/sync.rs`, held to this rule by the story
 //! suite). Anything else reaches the phone as a removal.
 //!
+//! - nothing at all while the volunteer is inactive (paused or gone: the phone drops what it
+//!   held at its next sync);
 //! - a resident: while followed (not ended), if they are the volunteer's, or one of the
 //!   volunteer's published, not cancelled visits to them lies in the visit window;
 //! - a visit: the volunteer's, published, not cancelled, in the visit window;
@@ -19,6 +21,13 @@ pub fn windows(today: Date) -> (Date, Date) {
     (today.add_days(-VISIT_WINDOW_DAYS), today.add_days(-REPORT_WINDOW_DAYS))
 }
 
+/// The volunteer whose phone pulls: who they are, and whether they are active.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Holder {
+    pub volunteer: VolunteerId,
+    pub active: bool,
+}
+
 /// What the rule reads of a resident.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResidentFacts {
@@ -28,8 +37,8 @@ pub struct ResidentFacts {
     pub has_visible_visit: bool,
 }
 
-pub fn resident(volunteer: VolunteerId, r: &ResidentFacts) -> bool {
-    !r.follow_up_ended && (r.usual_volunteer == Some(volunteer) || r.has_visible_visit)
+pub fn resident(me: Holder, r: &ResidentFacts) -> bool {
+    me.active && !r.follow_up_ended && (r.usual_volunteer == Some(me.volunteer) || r.has_visible_visit)
 }
 
 /// What the rule reads of a visit.
@@ -41,13 +50,13 @@ pub struct VisitFacts {
     pub round_published: bool,
 }
 
-pub fn visit(volunteer: VolunteerId, v: &VisitFacts, today: Date) -> bool {
-    v.volunteer == volunteer && v.round_published && !v.cancelled && v.day >= windows(today).0
+pub fn visit(me: Holder, v: &VisitFacts, today: Date) -> bool {
+    me.active && v.volunteer == me.volunteer && v.round_published && !v.cancelled && v.day >= windows(today).0
 }
 
 /// A report by `author` on `day`.
-pub fn report(volunteer: VolunteerId, author: VolunteerId, day: Date, today: Date) -> bool {
-    author == volunteer && day >= windows(today).1
+pub fn report(me: Holder, author: VolunteerId, day: Date, today: Date) -> bool {
+    me.active && author == me.volunteer && day >= windows(today).1
 }
 
 #[cfg(test)]
@@ -55,7 +64,8 @@ mod tests {
     use super::*;
     use rstest::rstest;
 
-    const ME: VolunteerId = VolunteerId(1);
+    const ME: Holder = Holder { volunteer: VolunteerId(1), active: true };
+    const INACTIVE: Holder = Holder { volunteer: VolunteerId(1), active: false };
     const OTHER: VolunteerId = VolunteerId(2);
 
     fn today() -> Date {
@@ -63,8 +73,8 @@ mod tests {
     }
 
     #[rstest]
-    #[case::mine(false, Some(ME), false, true)]
-    #[case::mine_but_ended(true, Some(ME), true, false)]
+    #[case::mine(false, Some(ME.volunteer), false, true)]
+    #[case::mine_but_ended(true, Some(ME.volunteer), true, false)]
     #[case::anothers_with_my_visit(false, Some(OTHER), true, true)]
     #[case::anothers(false, Some(OTHER), false, false)]
     #[case::nobodys_with_my_visit(false, None, true, true)]
@@ -72,14 +82,15 @@ mod tests {
     fn a_resident(#[case] ended: bool, #[case] usual: Option<VolunteerId>, #[case] visit: bool, #[case] seen: bool) {
         let facts = ResidentFacts { follow_up_ended: ended, usual_volunteer: usual, has_visible_visit: visit };
         assert_eq!(resident(ME, &facts), seen);
+        assert!(!resident(INACTIVE, &facts), "an inactive volunteer's phone holds nobody");
     }
 
     #[rstest]
-    #[case::this_week(ME, 0, false, true, true)]
-    #[case::last_day_of_the_window(ME, -7, false, true, true)]
-    #[case::too_old(ME, -8, false, true, false)]
-    #[case::cancelled(ME, 0, true, true, false)]
-    #[case::draft_round(ME, 0, false, false, false)]
+    #[case::this_week(ME.volunteer, 0, false, true, true)]
+    #[case::last_day_of_the_window(ME.volunteer, -7, false, true, true)]
+    #[case::too_old(ME.volunteer, -8, false, true, false)]
+    #[case::cancelled(ME.volunteer, 0, true, true, false)]
+    #[case::draft_round(ME.volunteer, 0, false, false, false)]
     #[case::anothers(OTHER, 0, false, true, false)]
     fn a_visit(
         #[case] of: VolunteerId,
@@ -90,13 +101,15 @@ mod tests {
     ) {
         let facts = VisitFacts { volunteer: of, day: today().add_days(offset), cancelled, round_published: published };
         assert_eq!(visit(ME, &facts, today()), seen);
+        assert!(!visit(INACTIVE, &facts, today()));
     }
 
     #[rstest]
-    #[case::recent(ME, -90, true)]
-    #[case::too_old(ME, -91, false)]
+    #[case::recent(ME.volunteer, -90, true)]
+    #[case::too_old(ME.volunteer, -91, false)]
     #[case::anothers(OTHER, 0, false)]
     fn a_report(#[case] author: VolunteerId, #[case] offset: i32, #[case] seen: bool) {
         assert_eq!(report(ME, author, today().add_days(offset), today()), seen);
+        assert!(!report(INACTIVE, author, today().add_days(offset), today()));
     }
 }

@@ -155,6 +155,8 @@ pub enum Problem {
     },
     /// A rule of the record the row updates (a pause that already ended, say).
     Record,
+    /// A volunteer made inactive while people still have them as usual volunteer.
+    StillFollowing,
 }
 
 impl Problem {
@@ -243,6 +245,10 @@ impl Problem {
             Problem::ConsentWithdrawn { on } => (
                 format!("cette personne a retiré son consentement le {}", french_date(*on)),
                 format!("this person withdrew their consent on {on}"),
+            ),
+            Problem::StillFollowing => (
+                "ce bénévole suit encore des personnes : passez-leur la main depuis sa fiche avant de le rendre inactif".into(),
+                "this volunteer still follows people: hand them over from their record before making them inactive".into(),
             ),
             Problem::Record => (
                 "la fiche existante ne permet pas cette mise à jour : corrigez-la d'abord".into(),
@@ -492,6 +498,16 @@ fn check_row(
             };
             let id = people::field(&stored, "id").parse().unwrap_or_default();
             let fields = given.update(&stored);
+            // Nothing stays assigned to an inactive volunteer (the store refuses it too).
+            let followed = |v: i64| {
+                ctx.residents.iter().any(|r| {
+                    r.record.volunteer.map(|x| x.0) == Some(v)
+                        && !matches!(r.record.follow_up, monalisa_core::domain::FollowUp::Ended { .. })
+                })
+            };
+            if kind == Kind::Volunteers && people::field(&fields, "actif").is_empty() && followed(id) {
+                return Err((Col::Active, Problem::StillFollowing));
+            }
             let before = form_check(kind, &stored, ctx.today, &given).map_err(|(col, _)| (col, Problem::Record))?;
             let after = form_check(kind, &fields, ctx.today, &given)?;
             let new_reference = reference.is_some() && stored_reference != reference.as_deref();

@@ -377,6 +377,11 @@ fn volunteers_with_defaults_then_residents_naming_them() {
     let row = with_cell(9, "PINSON Marcel");
     let plan = world.check(Kind::Residents, &residents_file(&[&row])).unwrap();
     assert_eq!(parse_resident(&only_row(&plan).fields, today()).unwrap().volunteer, Some(VolunteerId(1)));
+    world.apply(&plan);
+    // Marcel visits someone now: a file making him inactive is refused for him.
+    let stops = file.replace("vendredi 9h-12h\",\n", "vendredi 9h-12h\",non\n");
+    let plan = world.check(Kind::Volunteers, &stops).unwrap();
+    assert_eq!(plan.rows[0].action, Action::Refused { column: "Actif".into(), problem: Problem::StillFollowing });
 }
 
 #[test]

@@ -301,6 +301,19 @@ impl PeopleStore for SqliteStore {
         Ok(id)
     }
 
+    async fn hand_over(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        to: &[(ResidentId, Option<VolunteerId>)],
+        deactivate: bool,
+    ) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        hand_over(&mut tx, scope, volunteer, to, deactivate).await?;
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
     async fn import_records(&self, scope: ScopeId) -> Result<ImportRecords, StoreError> {
         crate::imports::records(&self.pool, scope).await
     }
@@ -421,6 +434,12 @@ pub(crate) async fn write_volunteer(
     d: &VolunteerDraft,
     home: Location,
 ) -> Result<VolunteerId, StoreError> {
+    // Nothing stays assigned to an inactive volunteer: their residents are handed over first.
+    if let (Some(id), false) = (d.id, d.active)
+        && followed_by(tx, id).await? > 0
+    {
+        return Err(StoreError::Invalid("actif".into()));
+    }
     for c in &d.communes {
         if !commune_in_scope(tx, scope, c.as_str()).await? {
             return Err(StoreError::Invalid("communes".into()));
@@ -480,6 +499,69 @@ pub(crate) async fn write_volunteer(
     }
     insert_slots(tx, "volunteer_slots", "volunteer_id", id.0, &d.availability).await?;
     Ok(id)
+}
+
+/// How many residents still followed have this volunteer as their usual one.
+async fn followed_by(tx: &mut Tx<'_>, volunteer: VolunteerId) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT count(*) FROM residents WHERE volunteer_id = ? AND follow_up_status <> 'ended'")
+        .bind(volunteer.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(other)
+}
+
+/// Hands a volunteer's residents over (see [`PeopleStore::hand_over`]).
+pub(crate) async fn hand_over(
+    tx: &mut Tx<'_>,
+    scope: ScopeId,
+    volunteer: VolunteerId,
+    to: &[(ResidentId, Option<VolunteerId>)],
+    deactivate: bool,
+) -> Result<(), StoreError> {
+    let theirs: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ?")
+        .bind(volunteer.0)
+        .bind(scope.0)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(other)?;
+    if theirs == 0 {
+        return Err(StoreError::NotFound);
+    }
+    for (resident, next) in to {
+        if let Some(next) = *next {
+            let ok: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ? AND active = 1")
+                    .bind(next.0)
+                    .bind(scope.0)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(other)?;
+            if next == volunteer || ok == 0 {
+                return Err(StoreError::Invalid("benevole".into()));
+            }
+        }
+        let done = sqlx::query("UPDATE residents SET volunteer_id = ? WHERE id = ? AND volunteer_id = ?")
+            .bind(next.map(|v| v.0))
+            .bind(resident.0)
+            .bind(volunteer.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("resident".into()));
+        }
+    }
+    if deactivate {
+        if followed_by(tx, volunteer).await? > 0 {
+            return Err(StoreError::Conflict("still_following".into()));
+        }
+        sqlx::query("UPDATE volunteers SET active = 0 WHERE id = ?")
+            .bind(volunteer.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(other)?;
+    }
+    Ok(())
 }
 
 /// A resident from their row and their preferred slots' rows.

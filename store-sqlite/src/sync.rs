@@ -39,11 +39,14 @@ const SNAPSHOT_KINDS: [RecordKind; 3] = [RecordKind::Resident, RecordKind::Visit
 /// The conditions under which a volunteer (?v) sees a record, given the visit window start
 /// (?w) and the report window start (?r): `monalisa_core::visibility`'s rule, as SQL (the story
 /// suite holds the two together).
-const RESIDENT_VISIBLE: &str = "r.follow_up_status <> 'ended' AND (r.volunteer_id = ?v OR EXISTS (\
+const RESIDENT_VISIBLE: &str = "EXISTS (SELECT 1 FROM volunteers me WHERE me.id = ?v AND me.active = 1) \
+     AND r.follow_up_status <> 'ended' AND (r.volunteer_id = ?v OR EXISTS (\
      SELECT 1 FROM visits v JOIN rounds ro ON ro.id = v.round_id WHERE v.resident_id = r.id AND v.volunteer_id = ?v \
      AND ro.status = 'published' AND v.status <> 'cancelled' AND v.day >= ?w))";
-const VISIT_VISIBLE: &str = "v.volunteer_id = ?v AND v.status <> 'cancelled' AND v.day >= ?w AND EXISTS (SELECT 1 FROM rounds ro WHERE ro.id = v.round_id AND ro.status = 'published')";
-const REPORT_VISIBLE: &str = "p.volunteer_id = ?v AND p.day >= ?r";
+const VISIT_VISIBLE: &str = "EXISTS (SELECT 1 FROM volunteers me WHERE me.id = ?v AND me.active = 1) \
+     AND v.volunteer_id = ?v AND v.status <> 'cancelled' AND v.day >= ?w AND EXISTS (SELECT 1 FROM rounds ro WHERE ro.id = v.round_id AND ro.status = 'published')";
+const REPORT_VISIBLE: &str =
+    "EXISTS (SELECT 1 FROM volunteers me WHERE me.id = ?v AND me.active = 1) AND p.volunteer_id = ?v AND p.day >= ?r";
 
 /// SQLite numbers positional parameters `?NNN`; the conditions above use named markers,
 /// replaced here for the snapshot queries: ?2 the volunteer, ?3 the visit window, ?4 the report

@@ -105,6 +105,7 @@ macro_rules! story_suite {
             sync::the_first_pull_is_a_snapshot_of_what_the_phone_may_see,
             sync::a_pull_pages_and_then_follows_changes,
             sync::a_revoked_phone_sees_nothing,
+            sync::a_volunteer_hands_over_and_their_phone_drops_everything,
             sync::a_flagged_report_is_reviewed_once,
             sync::an_absence_and_a_declined_visit_apply,
             sync::the_pull_gives_what_the_visibility_rule_allows,

@@ -3,7 +3,7 @@
 
 use crate::fixture::*;
 use monalisa_core::domain::{ClientId, ConcernKind, Outcome};
-use monalisa_core::sync::{Ack, AckStatus, Change, Mutation, MutationBody, PushRequest, ReportInput};
+use monalisa_core::sync::{Ack, AckStatus, Change, Mutation, MutationBody, PushRequest, RecordKind, ReportInput};
 use monalisa_core::wire::review::ReviewItem;
 use monalisa_store::{Store, StoreError, SyncCaller};
 
@@ -222,13 +222,14 @@ pub async fn the_pull_gives_what_the_visibility_rule_allows(store: &dyn Store) {
     let page = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
     let (residents, visits) = seen(&page.changes);
     // The rule, from the records.
+    let her = visibility::Holder { volunteer: VOL_1, active: true };
     let mut expected_visits = Vec::new();
     for round_week in [week(), next] {
         if let Some((sheet, _)) = store.round_sheet(NORD, VOL_1, round_week).await.expect("sheet") {
             for v in sheet.visits {
                 let facts =
                     visibility::VisitFacts { volunteer: VOL_1, day: v.day, cancelled: false, round_published: true };
-                if visibility::visit(VOL_1, &facts, today()) {
+                if visibility::visit(her, &facts, today()) {
                     expected_visits.push(v.visit);
                 }
             }
@@ -244,10 +245,79 @@ pub async fn the_pull_gives_what_the_visibility_rule_allows(store: &dyn Store) {
             usual_volunteer: r.volunteer,
             has_visible_visit: [RES_1, RES_3].contains(&id),
         };
-        if visibility::resident(VOL_1, &facts) {
+        if visibility::resident(her, &facts) {
             expected_residents.push(id);
         }
     }
     assert_eq!(residents, expected_residents);
     assert_eq!(residents, [RES_1, RES_3], "hers and the one she visits; not the ended one, not another scope's");
+}
+
+/// A volunteer stops: their residents are handed over (one to another volunteer, one to
+/// nobody for now) and they are made inactive; their phone drops every record at its next pull,
+/// even the person it still has a published visit to; made active again, it gets back what the
+/// rule then allows. Refusals change nothing.
+pub async fn a_volunteer_hands_over_and_their_phone_drops_everything(store: &dyn Store) {
+    let (_, phone) = phone(store, false).await;
+    let first = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
+    assert_eq!(seen(&first.changes), (vec![RES_1, RES_2], vec![VISIT_1]));
+    let v = store.volunteer(VOL_1).await.expect("read").expect("exists");
+    let mut draft = monalisa_core::people::VolunteerDraft {
+        id: Some(v.id),
+        first_name: v.first_name.clone(),
+        last_name: v.last_name.clone(),
+        phone: v.phone.clone(),
+        commune: v.commune.clone(),
+        position: Some(v.home),
+        has_car: v.has_car,
+        radius_km: v.reach.radius_km,
+        communes: v.reach.communes.clone(),
+        weekly_capacity: v.weekly_capacity,
+        availability: v.availability.clone(),
+        active: false,
+    };
+    // Nothing stays assigned to an inactive volunteer.
+    let refused = store.save_volunteer(NORD, &draft, v.home).await;
+    assert!(matches!(refused, Err(StoreError::Invalid(ref f)) if f == "actif"), "{refused:?}");
+    let only_one = store.hand_over(NORD, VOL_1, &[(RES_2, Some(VOL_2))], true).await;
+    assert!(matches!(only_one, Err(StoreError::Conflict(ref w)) if w == "still_following"), "{only_one:?}");
+    let to_herself = store.hand_over(NORD, VOL_1, &[(RES_2, Some(VOL_1))], false).await;
+    assert!(matches!(to_herself, Err(StoreError::Invalid(_))), "{to_herself:?}");
+    let to_sud = store.hand_over(NORD, VOL_1, &[(RES_2, Some(VOL_SUD))], false).await;
+    assert!(matches!(to_sud, Err(StoreError::Invalid(_))), "another scope's volunteer: {to_sud:?}");
+    let not_hers = store.hand_over(NORD, VOL_1, &[(RES_3, None)], false).await;
+    assert!(matches!(not_hers, Err(StoreError::Conflict(ref w)) if w == "resident"), "{not_hers:?}");
+    assert!(matches!(store.hand_over(SUD, VOL_1, &[], true).await, Err(StoreError::NotFound)));
+    assert_eq!(store.resident(RES_2).await.expect("read").expect("exists").volunteer, Some(VOL_1), "unchanged");
+    assert!(store.volunteer(VOL_1).await.expect("read").expect("exists").active);
+
+    store.hand_over(NORD, VOL_1, &[(RES_1, None), (RES_2, Some(VOL_2))], true).await.expect("handed over");
+    assert_eq!(store.resident(RES_2).await.expect("read").expect("exists").volunteer, Some(VOL_2));
+    assert_eq!(store.resident(RES_1).await.expect("read").expect("exists").volunteer, None);
+    assert!(!store.volunteer(VOL_1).await.expect("read").expect("exists").active);
+    let page = store.pull(&phone.caller, Some(&first.cursor), 500, today()).await.expect("pull");
+    assert_eq!(seen(&page.changes), (vec![], vec![]), "nothing sent");
+    let mut removed: Vec<(RecordKind, String)> = page
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Removed { record, id } => Some((*record, id.clone())),
+            _ => None,
+        })
+        .collect();
+    removed.sort();
+    removed.dedup();
+    assert_eq!(
+        removed,
+        [
+            (RecordKind::Resident, RES_1.0.to_string()),
+            (RecordKind::Resident, RES_2.0.to_string()),
+            (RecordKind::Visit, VISIT_1.0.to_string())
+        ],
+        "everything the phone held goes, even the person of a published visit"
+    );
+    draft.active = true;
+    store.save_volunteer(NORD, &draft, v.home).await.expect("active again");
+    let back = store.pull(&phone.caller, Some(&page.cursor), 500, today()).await.expect("pull");
+    assert_eq!(seen(&back.changes), (vec![RES_1], vec![VISIT_1]), "her visit and its person, not Louise (Paul's now)");
 }

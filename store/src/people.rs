@@ -39,7 +39,22 @@ pub trait PeopleStore: Send + Sync {
         draft: &monalisa_core::people::VolunteerDraft,
         home: monalisa_core::domain::Location,
     ) -> Result<VolunteerId, StoreError>;
-    /// The scope's residents and volunteers as an import compares a file with them.
+    /// A volunteer's residents handed over, in one transaction: each to another active
+    /// volunteer of the scope or to nobody (`None`), only if the volunteer is still theirs
+    /// (`Conflict("resident")` otherwise); then, with `deactivate`, the volunteer made inactive,
+    /// refused (`Conflict("still_following")`) while a followed resident still has them.
+    /// `NotFound` for a volunteer of another scope, `Invalid("benevole")` for a successor who
+    /// cannot be one. Also: `save_volunteer` refuses to make inactive (`Invalid("actif")`) a
+    /// volunteer who still has residents.
+    async fn hand_over(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        to: &[(ResidentId, Option<VolunteerId>)],
+        deactivate: bool,
+    ) -> Result<(), StoreError>;
+    /// The scope's records in full: residents and volunteers (an import compares a file with
+    /// them; the handover looks for successors among them).
     async fn import_records(&self, scope: ScopeId) -> Result<ImportRecords, StoreError>;
     /// Keeps a dry run (its id is given back) and deletes the runs whose time has passed.
     async fn save_import_run(&self, run: &ImportRun) -> Result<i64, StoreError>;

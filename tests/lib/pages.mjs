@@ -25,6 +25,7 @@ export const PAGES = [
   { path: '/personnes/fiche', name: 'register a person', status: 200, as: 'ambassador', ready: '[data-testid="resident-form"]' },
   { path: '/personnes/dossier', name: 'right of access (no person chosen)', status: 404, as: 'ambassador' },
   { path: '/benevoles/fiche', name: 'add a volunteer', status: 200, as: 'ambassador', ready: '[data-testid="volunteer-form"]' },
+  { path: '/benevoles/relais?id=48', name: 'hand over (the demo volunteer of the first scope)', status: 200, as: 'ambassador', ready: '[data-testid="handover-form"]' },
   { path: '/coordination', name: 'coverage', status: 200, as: 'coordinator', ready: '[data-testid="coverage-map"]' },
   { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },
   { path: '/personne?id=1', name: 'card', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] p' },

@@ -28,6 +28,12 @@ pub async fn volunteer_form(id: Option<VolunteerId>) -> Result<VolunteerFormData
     crate::backend::reply(ssr::volunteer(id).await)
 }
 
+/// A volunteer's handover: the people they follow, and who could take each over.
+#[server(prefix = "/api/v1", endpoint = "people/handover", input = Json)]
+pub async fn handover_form(id: VolunteerId) -> Result<HandoverView, ApiError> {
+    crate::backend::reply(ssr::handover(id).await)
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::super::planning::Choice;
@@ -110,6 +116,85 @@ pub mod ssr {
         }
         auth::audit(ctx, me, "volunteer.move", "volunteer", &volunteer.to_string(), &format!("scope {from} -> {to}"))
             .await
+    }
+
+    pub(super) async fn handover(id: VolunteerId) -> Result<HandoverView, ApiError> {
+        let (ctx, me, scope) = ambassador()?;
+        let records = ctx.store.import_records(scope).await.map_err(internal)?;
+        let volunteers: Vec<_> = records.volunteers.into_iter().map(|(v, _)| v).collect();
+        let residents: Vec<_> =
+            records.residents.into_iter().filter(|(_, _, w)| w.is_none()).map(|(r, ..)| r).collect();
+        let leaving = volunteers.iter().find(|v| v.id == id).ok_or(ApiError::NotFound)?;
+        let communes = ctx.store.scope_communes(scope).await.map_err(internal)?;
+        let name_of = |v: VolunteerId| {
+            volunteers
+                .iter()
+                .find(|x| x.id == v)
+                .map(|x| format!("{} {}", x.first_name, x.last_name))
+                .unwrap_or_default()
+        };
+        let mut rows: Vec<HandoverRow> = residents
+            .iter()
+            .filter(|r| r.volunteer == Some(id) && !matches!(r.follow_up, crate::domain::FollowUp::Ended { .. }))
+            .map(|r| HandoverRow {
+                resident: r.id,
+                name: format!("{} {}", r.first_name, r.last_name),
+                commune: communes
+                    .iter()
+                    .find(|(c, _)| c == r.commune.as_str())
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                rhythm: r.rhythm,
+                candidates: monalisa_core::handover::candidates(r, id, &volunteers, &residents)
+                    .into_iter()
+                    .map(|c| (c.volunteer, name_of(c.volunteer), c.distance_km, c.spare))
+                    .collect(),
+            })
+            .collect();
+        rows.sort_by(|a, b| crate::backend::collate_fr(&a.name, &b.name));
+        auth::audit(
+            &ctx,
+            Some(&me),
+            "volunteer.handover_read",
+            "volunteer",
+            &id.to_string(),
+            &format!("{} residents", rows.len()),
+        )
+        .await?;
+        Ok(HandoverView {
+            volunteer: id,
+            name: format!("{} {}", leaving.first_name, leaving.last_name),
+            active: leaving.active,
+            residents: rows,
+        })
+    }
+
+    /// Hands a volunteer's residents over as the ambassador chose, then (`deactivate`) makes
+    /// them inactive; audited per resident.
+    pub async fn hand_over(
+        ctx: &crate::backend::ServerContext,
+        me: &auth::CurrentUser,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        to: &[(ResidentId, Option<VolunteerId>)],
+        deactivate: bool,
+    ) -> Result<(), ApiError> {
+        match ctx.store.hand_over(scope, volunteer, to, deactivate).await {
+            Ok(()) => {}
+            Err(crate::backend::StoreError::Invalid(_)) => {
+                return Err(ApiError::invalid("benevole", "not_a_successor"));
+            }
+            Err(crate::backend::StoreError::Conflict(why)) => return Err(ApiError::Conflict(why)),
+            Err(e) => return Err(internal(e)),
+        }
+        for (resident, next) in to {
+            let detail = format!("from {volunteer} to {}", next.map_or_else(|| "nobody".to_owned(), |v| v.to_string()));
+            auth::audit(ctx, Some(me), "resident.handover", "resident", &resident.to_string(), &detail).await?;
+        }
+        if deactivate {
+            auth::audit(ctx, Some(me), "volunteer.deactivate", "volunteer", &volunteer.to_string(), "handover").await?;
+        }
+        Ok(())
     }
 
     pub(super) async fn resident(id: Option<ResidentId>) -> Result<ResidentFormData, ApiError> {

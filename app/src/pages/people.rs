@@ -86,6 +86,7 @@ fn field_label(lang: Lang, name: &str) -> &'static str {
         "rayon" => tr(lang, "Rayon (km)", "Radius (km)"),
         "capacite" => tr(lang, "Visites par semaine au plus", "Visits per week at most"),
         "communes" => tr(lang, "Communes acceptées", "Communes accepted"),
+        "actif" => tr(lang, "Actif", "Active"),
         n if n.starts_with("creneau_") => tr(lang, "Créneau", "Time slot"),
         _ => tr(lang, "Formulaire", "Form"),
     }
@@ -107,6 +108,11 @@ fn reason_text(lang: Lang, reason: Reason) -> &'static str {
             "this point is not in the chosen commune (leave it empty to use the commune's centre).",
         ),
         Reason::OutsideScope => tr(lang, "hors de votre secteur.", "outside your area."),
+        Reason::StillFollowing => tr(
+            lang,
+            "ce bénévole est encore le bénévole habituel de personnes suivies : passez-leur la main d'abord (« Passer la main », sur sa fiche), ce qui le rend inactif.",
+            "this volunteer is still the usual volunteer of people followed: hand them over first (\"Hand over\", on their record), which makes them inactive.",
+        ),
         Reason::Date => tr(
             lang,
             "date impossible ici (consentement : aujourd'hui au plus tard, 20 ans au plus tôt ; début du suivi : d'ici un an au plus, 20 ans au plus tôt ; fin de pause : après aujourd'hui).",
@@ -128,6 +134,7 @@ pub fn PeoplePage() -> impl IntoView {
     let saved = query.read_untracked().get("enregistre").is_some();
     let erased = query.read_untracked().get("retire").is_some();
     let moved = query.read_untracked().get("deplace").is_some();
+    let handed = query.read_untracked().get("relais").is_some();
     let people = Resource::new(|| (), |_| list_people());
     let title = tr(lang, "Personnes et bénévoles", "People and volunteers");
     view! {
@@ -137,6 +144,12 @@ pub fn PeoplePage() -> impl IntoView {
             <p class="notice" role="status" data-testid="people-saved">
                 {tr(lang, "Enregistré. Les téléphones concernés le recevront à leur prochaine synchronisation.",
                     "Saved. The phones concerned get it at their next sync.")}
+            </p>
+        })}
+        {handed.then(|| view! {
+            <p class="notice" role="status" data-testid="handed-over">
+                {tr(lang, "La main est passée : chaque personne a son nouveau bénévole (ou reste à planifier) ; les téléphones le reçoivent à leur prochaine synchronisation.",
+                    "Handed over: each person has their new volunteer (or is left to plan); phones get it at their next sync.")}
             </p>
         })}
         {moved.then(|| view! {
@@ -671,7 +684,96 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
+        {(!v.get("id").is_empty()).then(|| view! {
+            <p><a class="button" href=format!("/benevoles/relais?id={}", v.get("id")) data-testid="handover-link">
+                {tr(lang, "Passer la main (il s'arrête ou fait une pause)", "Hand over (they stop or pause)")}</a></p>
+        })}
         {move_form(lang, &v.get("id"), d.other_scopes)}
+    }
+}
+
+/// "Passer la main": a volunteer who stops or pauses hands each person they follow to another
+/// volunteer (or to nobody for now), then becomes inactive.
+#[component]
+pub fn HandoverPage() -> impl IntoView {
+    let lang = use_env().lang;
+    let id = VolunteerId(query_id().unwrap_or(0));
+    let title = tr(lang, "Passer la main", "Hand over");
+    record_page(lang, title, Resource::new(|| (), move |_| crate::api::people::handover_form(id)), |lang, d| {
+        handover_fields(lang, d).into_any()
+    })
+}
+
+fn handover_fields(lang: Lang, d: crate::api::people::HandoverView) -> impl IntoView {
+    let rows = d
+        .residents
+        .iter()
+        .map(|r| {
+            let field = format!("r{}", r.resident);
+            let options = r
+                .candidates
+                .iter()
+                .map(|(v, name, km, spare)| {
+                    let label = format!(
+                        "{name} — {km:.1} km, {} {spare:.1} {}",
+                        tr(lang, "encore", "still"),
+                        tr(lang, "visite(s) par semaine", "visit(s) a week")
+                    );
+                    view! { <option value=v.0>{label}</option> }
+                })
+                .collect_view();
+            let none = if r.candidates.is_empty() {
+                tr(lang, "Personne ne peut la prendre : à revoir (reste à planifier)", "Nobody can take them: to review (left to plan)")
+            } else {
+                tr(lang, "Personne pour l'instant (reste à planifier)", "Nobody for now (left to plan)")
+            };
+            view! {
+                <tr data-testid="handover-row">
+                    <th scope="row">{r.name.clone()}</th>
+                    <td>{r.commune.clone()}</td>
+                    <td>{rhythm_label(lang, r.rhythm)}</td>
+                    <td>
+                        <label class="visually-hidden" for=field.clone()>{format!("{} {}", tr(lang, "Nouveau bénévole de", "New volunteer of"), r.name)}</label>
+                        <select id=field.clone() name=field>{options}<option value="">{none}</option></select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let intro = if d.residents.is_empty() {
+        tr(
+            lang,
+            "Ce bénévole n'est le bénévole habituel de personne : il peut être rendu inactif.",
+            "This volunteer is nobody's usual volunteer: they can be made inactive.",
+        )
+    } else {
+        tr(
+            lang,
+            "Pour chaque personne, le bénévole proposé en premier est le plus proche de chez elle parmi ceux qui peuvent la prendre (même secteur, à sa portée, un créneau en commun, encore de la place dans la semaine).",
+            "For each person, the volunteer proposed first is the nearest of those who can take them (same scope, within reach, a slot in common, room left in the week).",
+        )
+    };
+    view! {
+        <p>{format!("{} : {}", tr(lang, "Bénévole", "Volunteer"), d.name)}</p>
+        <p>{intro}</p>
+        <form class="card form" method="post" action="/benevoles/relayer" data-testid="handover-form">
+            <input type="hidden" name="id" value=d.volunteer.0/>
+            <div class="table-scroll" role="region" aria-labelledby="handover-caption" tabindex="0">
+                <table>
+                    <caption id="handover-caption">{tr(lang, "Les personnes qu'il suit", "The people they follow")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr(lang, "Personne", "Person")}</th>
+                        <th scope="col">{tr(lang, "Commune", "Commune")}</th>
+                        <th scope="col">{tr(lang, "Rythme", "Rhythm")}</th>
+                        <th scope="col">{tr(lang, "Nouveau bénévole habituel", "New usual volunteer")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <label class="choice"><input type="checkbox" name="inactif" value="1" checked=d.active/>
+                {tr(lang, " il s'arrête ou fait une pause : le rendre inactif (son téléphone efface ses fiches à la prochaine synchronisation)", " they stop or pause: make them inactive (their phone erases its cards at the next sync)")}</label>
+            <button type="submit" class="primary">{tr(lang, "Passer la main", "Hand over")}</button>
+        </form>
     }
 }
 

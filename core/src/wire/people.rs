@@ -94,3 +94,23 @@ pub struct VolunteerFormData {
     #[serde(default)]
     pub other_scopes: Vec<(i64, String)>,
 }
+
+/// The handover of a volunteer who stops or pauses: each person they follow, with who could
+/// take them over (`crate::handover::candidates`: nearest first, then most capacity to spare).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverView {
+    pub volunteer: VolunteerId,
+    pub name: String,
+    pub active: bool,
+    pub residents: Vec<HandoverRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverRow {
+    pub resident: ResidentId,
+    pub name: String,
+    pub commune: String,
+    pub rhythm: Rhythm,
+    /// (volunteer, name, km from their home, weekly visits left once this person is theirs).
+    pub candidates: Vec<(VolunteerId, String, f64, f64)>,
+}

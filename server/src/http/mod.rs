@@ -118,6 +118,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
             (_, "/benevoles/secteur") => router.route(spec.path, axum::routing::post(move_volunteer)),
+            (_, "/benevoles/relayer") => router.route(spec.path, axum::routing::post(hand_over)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),
             (RouteKind::Static, file) => {

@@ -197,6 +197,16 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             let id = resident.to_string();
             return (agent.post_form(path, &[("id", &id)]).await.status().as_u16(), Expect::Status(400));
         }
+        "/api/v1/people/handover" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),
+        "/benevoles/relais" => {
+            let path = format!("/benevoles/relais?id={}", world.volunteers["benevole"].0);
+            return (agent.get(&path).await.status().as_u16(), Expect::Scoped);
+        }
+        "/benevoles/relayer" => {
+            // Nobody handed over, not made inactive: nothing changes.
+            let id = world.volunteers["benevole"].0.to_string();
+            return (agent.post_form(path, &[("id", &id)]).await.status().as_u16(), Expect::ScopedRedirect);
+        }
         "/benevoles/secteur" => {
             // Not confirmed: refused before anything moves.
             let id = world.volunteers["benevole"].0.to_string();

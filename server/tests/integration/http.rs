@@ -55,6 +55,7 @@ const PAGES: &[(&str, &str, u16, T, &str)] = &[
         T::Tr("Tout ce que nous détenons sur cette personne", "Everything we hold on this person"),
         "ambassadeur",
     ),
+    ("/benevoles/relais", "/benevoles/relais?id={benevole}", 200, T::Tr("Passer la main", "Hand over"), "ambassadeur"),
     (
         "/coordination",
         "/coordination",

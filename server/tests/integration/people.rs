@@ -467,3 +467,90 @@ async fn a_volunteer_moves_to_another_scope_and_both_ambassadors_see_the_split_b
         entries.as_array().unwrap().iter().any(|e| e["action"] == "volunteer.move" && e["detail"] == "scope 1 -> 2")
     );
 }
+
+/// A volunteer who stops: their record cannot be made inactive while people still have them;
+/// "Passer la main" proposes successors by the planner's rules, gives each person to the one
+/// chosen, makes the volunteer inactive, and their phone drops everything at its next sync.
+#[tokio::test]
+async fn a_volunteer_who_stops_hands_over_and_their_phone_drops_everything() {
+    let world = World::new().await;
+    let mut ambassador = world.agent("ambassadeur").await;
+    let mut phone = world.agent("benevole").await;
+    let volunteer = world.volunteers["benevole"];
+    let pull = |cursor: Value| json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 500 } });
+    let (status, before) = phone.call("/api/sync/v1/pull", pull(Value::Null)).await;
+    assert_eq!((status, &before["more"]), (200, &json!(false)), "{before}");
+    assert!(before["changes"].as_array().unwrap().iter().any(|c| c.get("resident").is_some()), "the phone holds cards");
+
+    // The record's form refuses "inactive" while people have them.
+    let (_, form) = ambassador.call("/api/v1/people/volunteer", json!({ "id": volunteer })).await;
+    let fields: Vec<(String, String)> = form["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f[0].as_str().unwrap().to_owned(), f[1].as_str().unwrap().to_owned()))
+        .filter(|(k, _)| k != "actif")
+        .collect();
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = ambassador.post_form("/benevoles/enregistrer", &fields).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("passez-leur la main"), "the form says what to do");
+
+    let page = ambassador.get(&format!("/benevoles/relais?id={volunteer}")).await.text().await.unwrap();
+    let (_, view) = ambassador.call("/api/v1/people/handover", json!({ "id": volunteer })).await;
+    let rows = view["residents"].as_array().unwrap();
+    assert_eq!(page.matches("data-testid=\"handover-row\"").count(), rows.len());
+    let followed = world
+        .population
+        .residents
+        .iter()
+        .filter(|r| {
+            r.volunteer == Some(volunteer) && !matches!(r.follow_up, monalisa_app::domain::FollowUp::Ended { .. })
+        })
+        .count();
+    assert_eq!(rows.len(), followed);
+    for row in rows {
+        let kms: Vec<f64> = row["candidates"].as_array().unwrap().iter().map(|c| c[2].as_f64().unwrap()).collect();
+        assert!(kms.windows(2).all(|w| w[0] <= w[1]), "nearest first: {kms:?}");
+        assert!(row["candidates"].as_array().unwrap().iter().all(|c| c[0] != volunteer.0), "never themselves");
+    }
+    // Each person to the first one proposed, or to nobody when none can.
+    let mut fields = vec![("id".to_owned(), volunteer.to_string()), ("inactif".to_owned(), "1".to_owned())];
+    for row in rows {
+        let next = row["candidates"].as_array().unwrap().first().map(|c| c[0].to_string()).unwrap_or_default();
+        fields.push((format!("r{}", row["resident"]), next));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = ambassador.post_form("/benevoles/relayer", &pairs).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/personnes?relais=1");
+    let stored = world.app.store.volunteer(volunteer).await.unwrap().unwrap();
+    assert!(!stored.active);
+    for row in rows {
+        let r = world
+            .app
+            .store
+            .resident(monalisa_app::domain::ResidentId(row["resident"].as_i64().unwrap()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(r.volunteer, Some(volunteer), "nothing stays with an inactive volunteer");
+    }
+    // Done twice: the people are no longer theirs, nothing changes.
+    assert_eq!(ambassador.post_form("/benevoles/relayer", &pairs).await.status(), 409);
+
+    // The phone drops every card, visit and report at its next sync.
+    let (status, page) = phone.call("/api/sync/v1/pull", pull(before["cursor"].clone())).await;
+    assert_eq!(status, 200, "{page}");
+    let changes = page["changes"].as_array().unwrap();
+    let held = before["changes"].as_array().unwrap().iter().filter(|c| c.get("removed").is_none()).count();
+    assert!(changes.iter().all(|c| c.get("removed").is_some()), "{changes:?}");
+    assert!(changes.len() >= held, "every record held goes: {} of {held}", changes.len());
+    let (_, entries) = world
+        .agent("admin")
+        .await
+        .call("/api/v1/audit/list", json!({ "filter": { "object_kind": "resident", "limit": 100 } }))
+        .await;
+    let handed = entries.as_array().unwrap().iter().filter(|e| e["action"] == "resident.handover").count();
+    assert_eq!(handed, rows.len());
+}

@@ -125,6 +125,9 @@ impl From<monalisa_app::backend::StoreError> for Refusal {
     fn from(e: monalisa_app::backend::StoreError) -> Refusal {
         use monalisa_app::backend::StoreError;
         match e {
+            StoreError::Invalid(field) if field == "actif" => {
+                Refusal::Form(field_error(&field, monalisa_app::people::Reason::StillFollowing))
+            }
             StoreError::Invalid(field) => {
                 Refusal::Form(field_error(&field, monalisa_app::people::Reason::OutsideScope))
             }
@@ -227,4 +230,29 @@ pub(crate) async fn move_volunteer(
     let (volunteer, to) = (VolunteerId(form.id), ScopeId(form.secteur));
     monalisa_app::api::people::ssr::move_volunteer(&state.ctx, Some(&me), scope, volunteer, to).await?;
     Ok(Redirect::to("/personnes?deplace=1").into_response())
+}
+
+/// A volunteer's residents handed over (`r<resident>` = the new volunteer's id, or empty for
+/// nobody), then, with `inactif`, the volunteer made inactive.
+pub(crate) async fn hand_over(
+    State(state): State<AppState>,
+    Ambassador { me, scope }: Ambassador,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    use monalisa_app::domain::{ResidentId, VolunteerId};
+    let (_, fields) = form_fields(req).await?;
+    let volunteer = monalisa_app::people::field(&fields, "id").parse().map(VolunteerId);
+    let volunteer = volunteer.map_err(|_| AppError::invalid("id", "a volunteer id"))?;
+    let mut to = Vec::new();
+    for (name, value) in &fields {
+        let Some(resident) = name.strip_prefix('r').and_then(|r| r.parse().ok()).map(ResidentId) else { continue };
+        let next = match value.trim() {
+            "" => None,
+            v => Some(VolunteerId(v.parse().map_err(|_| AppError::invalid(name, "a volunteer id"))?)),
+        };
+        to.push((resident, next));
+    }
+    let deactivate = monalisa_app::people::field(&fields, "inactif") == "1";
+    monalisa_app::api::people::ssr::hand_over(&state.ctx, &me, scope, volunteer, &to, deactivate).await?;
+    Ok(Redirect::to("/personnes?relais=1").into_response())
 }
