@@ -554,6 +554,7 @@ pub async fn compute(
         checked: placed_any,
         road_times,
         issues: violations.iter().map(|v| issue_of(v, week, &names, &|r| describe(r).0)).collect(),
+        declined: Vec::new(),
     };
     Ok(Computed { preview, rounds })
 }

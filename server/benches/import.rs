@@ -75,7 +75,7 @@ async fn run() {
         // One row in a hundred refused: a consent date that cannot be.
         let consent = if k % 100 == 99 { "31/02/2026".to_owned() } else { format!("{:02}/10/2026", 1 + k % 28) };
         text.push_str(&format!(
-            "D{k:05};{};{} {k};{} rue des Écoles;{commune};05 49 {:02} {:02} {:02};{};lundi 9h-11h30 ; jeudi 14h-16h;{consent};écrit;{by}\r\n",
+            "D{k:05};{};{} {k};{} rue des Écoles;{commune};05 49 {:02} {:02} {:02};{};\"lundi 9h-11h30 ; jeudi 14h-16h\";{consent};écrit;{by}\r\n",
             first[k % first.len()],
             last[k % last.len()],
             1 + k % 90,
@@ -98,7 +98,8 @@ async fn run() {
         let t = Instant::now();
         let (run, plan) = import::dry_run(&ctx, &actor, None, Kind::Residents, &bytes, &inside, now).await.unwrap();
         times.push(t.elapsed());
-        assert_eq!(plan.counts(), [ROWS - ROWS / 100, 0, 0, ROWS / 100]);
+        let first_refusal = plan.rows.iter().find(|r| !r.action.writes()).map(|r| format!("{:?}", r.action));
+        assert_eq!(plan.counts(), [ROWS - ROWS / 100, 0, 0, ROWS / 100], "{first_refusal:?}");
         last_run = run;
     }
     summary("dry run, new rows (goal < 5,000 ms)", times);

@@ -5,6 +5,38 @@ use std::collections::HashMap;
 
 #[async_trait::async_trait]
 impl PlanningStore for SqliteStore {
+    async fn declined_visits(
+        &self,
+        scope: ScopeId,
+        since: Date,
+    ) -> Result<Vec<monalisa_core::wire::planning::DeclinedVisit>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.visit_id, v.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
+             vo.first_name || ' ' || vo.last_name AS volunteer_name, v.day, d.reason, d.received_at \
+             FROM visit_declines d JOIN visits v ON v.id = d.visit_id JOIN residents r ON r.id = v.resident_id \
+             JOIN scope_communes sc ON sc.commune = r.commune JOIN volunteers vo ON vo.id = d.volunteer_id \
+             WHERE sc.scope_id = ? AND v.day >= ? AND r.consent_withdrawn_on IS NULL ORDER BY v.day, d.received_at",
+        )
+        .bind(scope.0)
+        .bind(since.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|row| {
+                Ok(monalisa_core::wire::planning::DeclinedVisit {
+                    visit: monalisa_core::domain::VisitId(row.get("visit_id")),
+                    resident: monalisa_core::domain::ResidentId(row.get("resident_id")),
+                    resident_name: row.get("resident_name"),
+                    volunteer_name: row.get("volunteer_name"),
+                    day: crate::date(row.get("day"))?,
+                    reason: row.get("reason"),
+                    received_at: monalisa_core::domain::Timestamp(row.get("received_at")),
+                })
+            })
+            .collect()
+    }
+
     async fn planning_people(&self, scope: ScopeId) -> Result<PlanningPeople, StoreError> {
         use crate::people::{resident_from, volunteer_from};
         // One read transaction: the lists and their details come from the same state. Each

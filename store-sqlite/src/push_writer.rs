@@ -315,6 +315,11 @@ fn apply_one(
                     )
                     .and_then(|mut s| s.execute(params![m.id.as_str(), visit.0, volunteer, reason, now.0]))
                     .map_err(failed)?;
+                    // The visit leaves the round: the person is planned again (by someone else
+                    // or another day), and the phone drops it at its next pull.
+                    c.prepare_cached("UPDATE visits SET status = 'cancelled' WHERE id = ? AND status = 'planned'")
+                        .and_then(|mut s| s.execute([visit.0]))
+                        .map_err(failed)?;
                     Ok(AckStatus::Applied { flag: None })
                 }
             }

@@ -185,6 +185,15 @@ pub async fn an_absence_and_a_declined_visit_apply(store: &dyn Store) {
     assert!(acks.iter().all(|a| matches!(a.status, AckStatus::Applied { .. })), "{acks:?}");
     let v = store.volunteer(VOL_1).await.expect("read").expect("exists");
     assert_eq!(v.absences.len(), 1);
+    // The declined visit leaves the round and reaches the ambassador's list with its reason.
+    let declined = store.declined_visits(NORD, week()).await.expect("declined");
+    assert_eq!(declined.len(), 1);
+    assert_eq!((declined[0].visit, declined[0].resident, declined[0].reason.as_str()), (VISIT_1, RES_1, "Malade"));
+    assert_eq!(declined[0].volunteer_name, "Jeannine Bénévole");
+    assert!(store.declined_visits(SUD, week()).await.expect("declined").is_empty(), "not another scope's");
+    assert!(store.declined_visits(NORD, today().add_days(1)).await.expect("declined").is_empty(), "from a day on");
+    let page = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
+    assert!(!seen(&page.changes).1.contains(&VISIT_1), "the phone no longer has the visit");
 }
 
 /// The residents and visits a snapshot gives.

@@ -10,6 +10,13 @@ pub trait PlanningStore: Send + Sync {
     /// Everything a scope's week is planned from, in one call: its active volunteers, and the
     /// residents of its communes (any follow-up) with the day of their last visit done; by id.
     async fn planning_people(&self, scope: ScopeId) -> Result<PlanningPeople, StoreError>;
+    /// The visits of the scope's residents declined by their volunteer, on `since` or later,
+    /// by day (each such visit was cancelled when the decline arrived).
+    async fn declined_visits(
+        &self,
+        scope: ScopeId,
+        since: Date,
+    ) -> Result<Vec<monalisa_core::wire::planning::DeclinedVisit>, StoreError>;
     /// Residents of the scope with a visit report dated within `[from, to]`.
     async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError>;
     /// Publishes a scope's rounds for the week starting `week_start`, in one transaction: the

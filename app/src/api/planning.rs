@@ -69,9 +69,16 @@ pub mod ssr {
         for round in &computed.preview.rounds {
             shown.extend(round.visits.iter().map(|v| v.resident));
         }
+        let mut preview = computed.preview;
+        let today = crate::domain::Timestamp(crate::backend::now_ms()).paris_local().0;
+        preview.declined =
+            ctx.store.declined_visits(scope, today.week_start()).await.map_err(crate::backend::internal)?;
+        shown.extend(preview.declined.iter().map(|d| d.resident));
+        shown.sort_by_key(|r| r.0);
+        shown.dedup();
         for resident in shown {
             auth::audit(&ctx, Some(&me), "resident.read", "resident", &resident.to_string(), "planning").await?;
         }
-        Ok(computed.preview)
+        Ok(preview)
     }
 }

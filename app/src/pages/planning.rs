@@ -279,6 +279,46 @@ fn days_view(lang: Lang, p: &PlanPreview) -> AnyView {
     days.into_any()
 }
 
+/// The visits volunteers declined from this week on, with their words: each was taken off its
+/// round, so the person is planned again here.
+fn declined_view(lang: Lang, declined: &[crate::api::planning::DeclinedVisit]) -> Option<AnyView> {
+    if declined.is_empty() {
+        return None;
+    }
+    let rows = declined
+        .iter()
+        .map(|d| {
+            view! {
+                <tr data-testid="declined-visit">
+                    <td>{fmt_day(lang, d.day)}</td>
+                    <th scope="row">{d.resident_name.clone()}</th>
+                    <td>{d.volunteer_name.clone()}</td>
+                    <td>{if d.reason.trim().is_empty() { "—".to_owned() } else { d.reason.clone() }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="card" data-testid="declined-visits">
+            <h2 id="declined-title">{tr(lang, "Visites déclinées par les bénévoles", "Visits declined by volunteers")}</h2>
+            <p>{tr(lang,
+                "Chaque visite déclinée a été retirée de la tournée du bénévole : la personne revient parmi les visites à planifier (ci-dessous, ou la semaine de la visite). Publiez à nouveau pour la confier à quelqu'un.",
+                "Each declined visit was taken off the volunteer's round: the person is back among the visits to plan (below, or in the visit's week). Publish again to give it to someone.")}</p>
+            <div class="table-scroll" role="region" aria-labelledby="declined-title" tabindex="0">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{tr(lang, "Jour prévu", "Day planned")}</th>
+                        <th scope="col">{tr(lang, "Personne", "Person")}</th>
+                        <th scope="col">{tr(lang, "Bénévole", "Volunteer")}</th>
+                        <th scope="col">{tr(lang, "Raison donnée", "Reason given")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }.into_any())
+}
+
 fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) -> impl IntoView {
     let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
     let summary = crate::i18n::trf(
@@ -358,6 +398,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
         })
         .collect_view();
     let nothing = p.due == 0;
+    let declined = declined_view(lang, &p.declined);
     // The communes are drawn once and reused by every round's map.
     let communes = format!(
         "<svg width=\"0\" height=\"0\" aria-hidden=\"true\" focusable=\"false\" class=\"svg-defs\"><defs><g id=\"scope-communes\">{}</g></defs></svg>",
@@ -366,6 +407,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
     view! {
         <div inner_html=communes></div>
         <p data-testid="planning-summary">{summary}</p>
+        {declined}
         <p class="hint" data-testid="travel-model">{if p.road_times {
             tr(lang, "Temps de trajet : par la route (service d'itinéraires).", "Travel times: by road (routing service).")
         } else {

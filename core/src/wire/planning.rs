@@ -133,6 +133,23 @@ pub struct PlanPreview {
     pub road_times: bool,
     /// What the check mode found.
     pub issues: Vec<PlanIssue>,
+    /// Visits the volunteers declined ("Je ne peux pas") from this week on: cancelled, so the
+    /// people are planned again (not part of the plan's fingerprint).
+    #[serde(default)]
+    pub declined: Vec<DeclinedVisit>,
+}
+
+/// A visit its volunteer declined, for the ambassador to re-plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclinedVisit {
+    pub visit: crate::domain::VisitId,
+    pub resident: ResidentId,
+    pub resident_name: String,
+    pub volunteer_name: String,
+    pub day: Date,
+    /// The volunteer's words.
+    pub reason: String,
+    pub received_at: crate::domain::Timestamp,
 }
 
 /// One visit on a volunteer's printed round.

@@ -357,3 +357,48 @@ async fn planning_uses_road_times_when_a_routing_service_is_configured() {
     assert_eq!(plan["road_times"], false);
     assert!(!plan["rounds"].as_array().unwrap().is_empty());
 }
+
+/// "Je ne peux pas": the declined visit leaves the volunteer's round (their phone drops it),
+/// the ambassador's planning page lists it with the volunteer's words, and the person is
+/// planned again.
+#[tokio::test]
+async fn a_declined_visit_reaches_the_ambassador_and_is_planned_again() {
+    let world = World::new().await;
+    let visit = world.published_visit_of("benevole");
+    let today = crate::common::today();
+    let mut db = world.app.db().await;
+    sqlx::query("UPDATE visits SET day = ? WHERE id = ?").bind(&today).bind(visit).execute(&mut db).await.unwrap();
+    let mut phone = world.agent("benevole").await;
+    assert!(phone.pull_everything().await.iter().any(|c| c["visit"]["id"] == visit));
+    let decline = json!({ "id": "d".repeat(32), "recorded_at": 0, "body": { "decline_visit": { "visit": visit, "reason": "Rendez-vous médical" } } });
+    let (status, answer) = phone
+        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [decline] } }))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["acks"][0]["status"], json!({ "applied": { "flag": null } }), "{answer}");
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM visits WHERE id = ?").bind(visit).fetch_one(&mut db).await.unwrap();
+    assert_eq!(status, "cancelled", "the visit leaves the round");
+    assert!(!phone.pull_everything().await.iter().any(|c| c["visit"]["id"] == visit), "the phone drops it");
+
+    let mut ambassador = world.agent("ambassadeur").await;
+    let week = Date::parse(&today).unwrap().week_start();
+    let (_, plan) = ambassador.call("/api/v1/planning/preview", json!({ "week": week })).await;
+    let declined = plan["declined"].as_array().unwrap();
+    assert_eq!(declined.len(), 1, "{plan}");
+    assert_eq!(
+        (declined[0]["visit"].as_i64(), declined[0]["reason"].as_str()),
+        (Some(visit), Some("Rendez-vous médical"))
+    );
+    let page = ambassador.get(&format!("/planification?semaine={week}")).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"declined-visit\"") && page.contains("Rendez-vous médical"), "{page}");
+    // The person is among the visits to plan again (planned with someone, or left out with a reason).
+    let resident = declined[0]["resident"].as_i64().unwrap();
+    let planned = plan["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["visits"].as_array().unwrap().iter().any(|v| v["resident"] == resident));
+    let left_out = plan["unserved"].as_array().unwrap().iter().any(|u| u["resident"] == resident);
+    assert!(planned || left_out, "{plan}");
+}
