@@ -289,24 +289,22 @@ fn split_table(lang: Lang, split: &[crate::api::people::SplitRow]) -> Option<Any
             view! { <tr data-testid="split-row"><td>{person}</td><td>{s.commune.clone()}</td><td>{volunteer}</td></tr> }
         })
         .collect_view();
-    Some(view! {
-        <section class="card" data-testid="split-pairs">
-            <h2 id="split-caption">{tr(lang, "Binômes à cheval sur deux secteurs", "Binômes split between two scopes")}</h2>
-            <p>{tr(lang,
-                "La personne et son bénévole habituel ne sont plus dans le même secteur (une commune ou un bénévole a changé de secteur). Le binôme est gardé tel quel : voyez avec l'ambassadeur de l'autre secteur s'il continue, puis changez le bénévole habituel sur la fiche de la personne si besoin.",
-                "The person and their usual volunteer are no longer in the same scope (a commune or a volunteer changed scope). The binôme is kept as it is: see with the other scope's ambassador whether it goes on, then change the usual volunteer on the person's record if needed.")}</p>
-            <div class="table-scroll" role="region" aria-labelledby="split-caption" tabindex="0">
-                <table>
-                    <thead><tr>
-                        <th scope="col">{tr(lang, "Personne", "Person")}</th>
-                        <th scope="col">{tr(lang, "Commune", "Commune")}</th>
-                        <th scope="col">{tr(lang, "Bénévole habituel", "Usual volunteer")}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
-    }.into_any())
+    Some(crate::components::card_table::card_table(
+        "split-caption",
+        "split-pairs",
+        tr(lang, "Binômes à cheval sur deux secteurs", "Binômes split between two scopes"),
+        tr(
+            lang,
+            "La personne et son bénévole habituel ne sont plus dans le même secteur (une commune ou un bénévole a changé de secteur). Le binôme est gardé tel quel : voyez avec l'ambassadeur de l'autre secteur s'il continue, puis changez le bénévole habituel sur la fiche de la personne si besoin.",
+            "The person and their usual volunteer are no longer in the same scope (a commune or a volunteer changed scope). The binôme is kept as it is: see with the other scope's ambassador whether it goes on, then change the usual volunteer on the person's record if needed.",
+        ),
+        &[
+            tr(lang, "Personne", "Person"),
+            tr(lang, "Commune", "Commune"),
+            tr(lang, "Bénévole habituel", "Usual volunteer"),
+        ],
+        rows.into_any(),
+    ))
 }
 
 /// The values a form shows: what was just posted (after a refusal), else the stored record.

@@ -298,25 +298,23 @@ fn declined_view(lang: Lang, declined: &[crate::api::planning::DeclinedVisit]) -
             }
         })
         .collect_view();
-    Some(view! {
-        <section class="card" data-testid="declined-visits">
-            <h2 id="declined-title">{tr(lang, "Visites déclinées par les bénévoles", "Visits declined by volunteers")}</h2>
-            <p>{tr(lang,
-                "Chaque visite déclinée a été retirée de la tournée du bénévole : la personne revient parmi les visites à planifier (ci-dessous, ou la semaine de la visite). Publiez à nouveau pour la confier à quelqu'un.",
-                "Each declined visit was taken off the volunteer's round: the person is back among the visits to plan (below, or in the visit's week). Publish again to give it to someone.")}</p>
-            <div class="table-scroll" role="region" aria-labelledby="declined-title" tabindex="0">
-                <table>
-                    <thead><tr>
-                        <th scope="col">{tr(lang, "Jour prévu", "Day planned")}</th>
-                        <th scope="col">{tr(lang, "Personne", "Person")}</th>
-                        <th scope="col">{tr(lang, "Bénévole", "Volunteer")}</th>
-                        <th scope="col">{tr(lang, "Raison donnée", "Reason given")}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
-    }.into_any())
+    Some(crate::components::card_table::card_table(
+        "declined-title",
+        "declined-visits",
+        tr(lang, "Visites déclinées par les bénévoles", "Visits declined by volunteers"),
+        tr(
+            lang,
+            "Chaque visite déclinée a été retirée de la tournée du bénévole : la personne revient parmi les visites à planifier (ci-dessous, ou la semaine de la visite). Publiez à nouveau pour la confier à quelqu'un.",
+            "Each declined visit was taken off the volunteer's round: the person is back among the visits to plan (below, or in the visit's week). Publish again to give it to someone.",
+        ),
+        &[
+            tr(lang, "Jour prévu", "Day planned"),
+            tr(lang, "Personne", "Person"),
+            tr(lang, "Bénévole", "Volunteer"),
+            tr(lang, "Raison donnée", "Reason given"),
+        ],
+        rows.into_any(),
+    ))
 }
 
 fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) -> impl IntoView {
