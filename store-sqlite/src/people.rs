@@ -353,16 +353,10 @@ pub(crate) async fn write_resident(
     if !commune_in_scope(tx, scope, d.commune.as_str()).await? {
         return Err(StoreError::Invalid("commune".into()));
     }
-    if let Some(v) = d.volunteer {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ?")
-            .bind(v.0)
-            .bind(scope.0)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(other)?;
-        if n == 0 {
-            return Err(StoreError::Invalid("benevole".into()));
-        }
+    if let Some(v) = d.volunteer
+        && !volunteer_in_scope(tx, v, scope, false).await?
+    {
+        return Err(StoreError::Invalid("benevole".into()));
     }
     let previous = match d.id {
         None => None,
@@ -501,6 +495,24 @@ pub(crate) async fn write_volunteer(
     Ok(id)
 }
 
+/// Whether a volunteer is of the scope (and, with `active`, active).
+async fn volunteer_in_scope(
+    tx: &mut Tx<'_>,
+    volunteer: VolunteerId,
+    scope: ScopeId,
+    active: bool,
+) -> Result<bool, StoreError> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ? AND (active = 1 OR NOT ?)")
+            .bind(volunteer.0)
+            .bind(scope.0)
+            .bind(active)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(other)?;
+    Ok(n > 0)
+}
+
 /// How many residents still followed have this volunteer as their usual one.
 async fn followed_by(tx: &mut Tx<'_>, volunteer: VolunteerId) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT count(*) FROM residents WHERE volunteer_id = ? AND follow_up_status <> 'ended'")
@@ -518,27 +530,14 @@ pub(crate) async fn hand_over(
     to: &[(ResidentId, Option<VolunteerId>)],
     deactivate: bool,
 ) -> Result<(), StoreError> {
-    let theirs: i64 = sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ?")
-        .bind(volunteer.0)
-        .bind(scope.0)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(other)?;
-    if theirs == 0 {
+    if !volunteer_in_scope(tx, volunteer, scope, false).await? {
         return Err(StoreError::NotFound);
     }
     for (resident, next) in to {
-        if let Some(next) = *next {
-            let ok: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ? AND active = 1")
-                    .bind(next.0)
-                    .bind(scope.0)
-                    .fetch_one(&mut **tx)
-                    .await
-                    .map_err(other)?;
-            if next == volunteer || ok == 0 {
-                return Err(StoreError::Invalid("benevole".into()));
-            }
+        if let Some(next) = *next
+            && (next == volunteer || !volunteer_in_scope(tx, next, scope, true).await?)
+        {
+            return Err(StoreError::Invalid("benevole".into()));
         }
         let done = sqlx::query("UPDATE residents SET volunteer_id = ? WHERE id = ? AND volunteer_id = ?")
             .bind(next.map(|v| v.0))
