@@ -9,7 +9,7 @@
 //! link — since e-mail is neither encrypted at rest nor under the app's access rules; the
 //! details are in the app, behind a login.
 
-use monalisa_app::backend::{ConcernAlert, Store, StoreError};
+use monalisa_app::backend::{ConcernAlert, DeclineAlert, Store, StoreError};
 use monalisa_app::domain::{Date, Timestamp};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -169,6 +169,7 @@ pub struct AlertSettings {
 /// What one round of alerts did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AlertRound {
+    /// New concerns and declined visits told to their scope's ambassadors.
     pub announced: usize,
     pub escalated: usize,
     pub failed: usize,
@@ -208,7 +209,24 @@ fn alert_mail(settings: &AlertSettings, alert: &ConcernAlert, escalation: bool) 
     Mail { to: alert.to.clone(), subject, body, message_id }
 }
 
-/// One round: announces new concerns, escalates the overdue ones. An alert is recorded as sent
+fn decline_mail(settings: &AlertSettings, alert: &DeclineAlert) -> Mail {
+    let (y, m, d) = alert.day.ymd();
+    let link = format!("{}/planification", settings.public_url.trim_end_matches('/'));
+    Mail {
+        to: alert.to.clone(),
+        subject: format!("[Monalisa] Visite déclinée — {}", alert.scope_name),
+        body: format!(
+            "Bonjour,\n\nUn bénévole ne peut pas faire une visite prévue le {d:02}/{m:02}/{y}, secteur {}. \
+             Elle est retirée de sa tournée : la personne est à planifier à nouveau.\n\n\
+             La raison donnée et la visite sont sur la page « Planifier la semaine » : {link}\n\n\
+             Ce message ne contient volontairement aucun nom.\n-- \nMonalisa Visites (message automatique)\n",
+            alert.scope_name
+        ),
+        message_id: format!("{}.declin@monalisa-visites", alert.decline),
+    }
+}
+
+/// One round: announces new concerns and declined visits, escalates the overdue concerns. An alert is recorded as sent
 /// only once the relay accepted it; a failure is retried at the next round.
 pub async fn alert_round(
     store: &dyn Store,
@@ -236,6 +254,19 @@ pub async fn alert_round(
                     round.failed += 1;
                     tracing::warn!(error = %e, escalation, "concern alert not sent; retried at the next round");
                 }
+            }
+        }
+    }
+    // Declined visits, counted as announcements.
+    for alert in store.declines_to_announce(Timestamp(now.0 - ANNOUNCE_WINDOW_MS)).await? {
+        match send(&settings.smtp, &decline_mail(settings, &alert), now).await {
+            Ok(()) => {
+                store.mark_decline_alerted(&alert.decline, now).await?;
+                round.announced += 1;
+            }
+            Err(e) => {
+                round.failed += 1;
+                tracing::warn!(error = %e, "declined-visit alert not sent; retried at the next round");
             }
         }
     }

@@ -5,7 +5,7 @@ use super::*;
 use crate::{SqliteStore, bad, date, other};
 use monalisa_core::auth::UserId;
 use monalisa_core::domain::{ClientId, ConcernKind, Timestamp};
-use monalisa_store::{ConcernAlert, StoreError};
+use monalisa_store::{ConcernAlert, DeclineAlert, StoreError};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -113,17 +113,7 @@ impl AlertStore for SqliteStore {
     async fn concerns_to_announce(&self, raised_since: Timestamp) -> Result<Vec<ConcernAlert>, StoreError> {
         let sql = format!("{ALERT_COLUMNS} WHERE c.notified_at IS NULL AND c.raised_at >= ? ORDER BY c.raised_at");
         let alerts = self.alerts(&sql, raised_since.0).await?;
-        let rows = sqlx::query(
-            "SELECT a.scope_id, u.email FROM users u JOIN ambassadors a ON a.id = u.ambassador_id \
-             WHERE u.role = 'ambassador' AND u.disabled = 0 AND u.email IS NOT NULL ORDER BY u.email",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?;
-        let mut by_scope: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-        for row in &rows {
-            by_scope.entry(row.get("scope_id")).or_default().push(row.get("email"));
-        }
+        let by_scope = self.ambassador_addresses().await?;
         Ok(alerts
             .into_iter()
             .filter_map(|(alert, scope)| by_scope.get(&scope).map(|to| ConcernAlert { to: to.clone(), ..alert }))
@@ -151,6 +141,43 @@ impl AlertStore for SqliteStore {
             .collect())
     }
 
+    async fn declines_to_announce(&self, received_since: Timestamp) -> Result<Vec<DeclineAlert>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.mutation_id, v.day, s.id AS scope_id, s.name AS scope_name FROM visit_declines d \
+             JOIN visits v ON v.id = d.visit_id JOIN residents r ON r.id = v.resident_id \
+             JOIN scope_communes sc ON sc.commune = r.commune JOIN scopes s ON s.id = sc.scope_id \
+             WHERE d.notified_at IS NULL AND d.received_at >= ? ORDER BY d.received_at",
+        )
+        .bind(received_since.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let by_scope = self.ambassador_addresses().await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            if let Some(to) = by_scope.get(&row.get::<i64, _>("scope_id")) {
+                out.push(DeclineAlert {
+                    decline: row.get("mutation_id"),
+                    day: date(row.get("day"))?,
+                    scope_name: row.get("scope_name"),
+                    to: to.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn mark_decline_alerted(&self, decline: &str, at: Timestamp) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        sqlx::query("UPDATE visit_declines SET notified_at = ? WHERE mutation_id = ? AND notified_at IS NULL")
+            .bind(at.0)
+            .bind(decline)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
     async fn mark_concern_alerted(
         &self,
         report: &ClientId,
@@ -172,6 +199,22 @@ impl AlertStore for SqliteStore {
 }
 
 impl SqliteStore {
+    /// The alert addresses of each scope's ambassadors.
+    async fn ambassador_addresses(&self) -> Result<BTreeMap<i64, Vec<String>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.scope_id, u.email FROM users u JOIN ambassadors a ON a.id = u.ambassador_id \
+             WHERE u.role = 'ambassador' AND u.disabled = 0 AND u.email IS NOT NULL AND a.scope_id IS NOT NULL ORDER BY u.email",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut by_scope: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for row in &rows {
+            by_scope.entry(row.get("scope_id")).or_default().push(row.get("email"));
+        }
+        Ok(by_scope)
+    }
+
     async fn alerts(&self, sql: &str, since_or_before: i64) -> Result<Vec<(ConcernAlert, i64)>, StoreError> {
         let rows = sqlx::query(sql).bind(since_or_before).fetch_all(&self.pool).await.map_err(other)?;
         rows.iter()

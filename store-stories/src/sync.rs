@@ -2,7 +2,7 @@
 //! ambassador's review list, quarantine and its release.
 
 use crate::fixture::*;
-use monalisa_core::domain::{ClientId, ConcernKind, Outcome};
+use monalisa_core::domain::{ClientId, ConcernKind, Outcome, Timestamp};
 use monalisa_core::sync::{Ack, AckStatus, Change, Mutation, MutationBody, PushRequest, RecordKind, ReportInput};
 use monalisa_core::wire::review::ReviewItem;
 use monalisa_store::{Store, StoreError, SyncCaller};
@@ -194,6 +194,19 @@ pub async fn an_absence_and_a_declined_visit_apply(store: &dyn Store) {
     assert!(store.declined_visits(NORD, today().add_days(1)).await.expect("declined").is_empty(), "from a day on");
     let page = store.pull(&phone.caller, None, 500, today()).await.expect("pull");
     assert!(!seen(&page.changes).1.contains(&VISIT_1), "the phone no longer has the visit");
+    // Mailed to the scope's ambassadors with an alert address, once.
+    assert!(store.declines_to_announce(Timestamp(0)).await.expect("to tell").is_empty(), "nobody to tell yet");
+    let anne = store.user_by_login("anne").await.expect("read").expect("exists").id;
+    store.set_user_email(anne, Some("anne@example.test")).await.expect("address");
+    let alerts = store.declines_to_announce(Timestamp(0)).await.expect("to tell");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(
+        (alerts[0].decline.as_str(), alerts[0].to.as_slice()),
+        (client_id('f', 2).as_str(), &["anne@example.test".to_owned()][..])
+    );
+    assert_eq!((alerts[0].day, alerts[0].scope_name.as_str()), (today(), "Nord"));
+    store.mark_decline_alerted(&alerts[0].decline, now()).await.expect("told");
+    assert!(store.declines_to_announce(Timestamp(0)).await.expect("to tell").is_empty(), "told once");
 }
 
 /// The residents and visits a snapshot gives.

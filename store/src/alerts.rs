@@ -31,6 +31,11 @@ pub trait AlertStore: Send + Sync {
     /// Concerns still open (nobody took them in hand) raised before `raised_before`, not yet
     /// escalated, each with the coordinators' addresses (only if there is one).
     async fn concerns_to_escalate(&self, raised_before: Timestamp) -> Result<Vec<ConcernAlert>, StoreError>;
+    /// Visits declined since `received_since` whose scope's ambassadors have not been told yet,
+    /// each with their addresses (only those with someone to tell).
+    async fn declines_to_announce(&self, received_since: Timestamp) -> Result<Vec<DeclineAlert>, StoreError>;
+    /// Records that a declined visit was mailed.
+    async fn mark_decline_alerted(&self, decline: &str, at: Timestamp) -> Result<(), StoreError>;
     /// Records that an alert was sent: to the ambassadors, or (`escalation`) to the coordinators.
     async fn mark_concern_alerted(
         &self,

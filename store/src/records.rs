@@ -180,6 +180,16 @@ pub struct ConcernAlert {
     pub to: Vec<String>,
 }
 
+/// A declined visit to tell its scope's ambassadors about (no name: the day and the scope).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclineAlert {
+    /// The decline's mutation id.
+    pub decline: String,
+    pub day: Date,
+    pub scope_name: String,
+    pub to: Vec<String>,
+}
+
 /// The territory's data for the coverage view: the indicators' input (without the period and
 /// today), and each commune's outline and centre for the map.
 #[derive(Clone, Debug)]

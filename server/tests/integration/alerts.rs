@@ -204,3 +204,45 @@ async fn concerns_are_mailed_then_escalated() {
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].to, ["ambassadeur2@civraisien.test"], "the other scope's concern to its own ambassador");
 }
+
+/// A declined visit is mailed once to its scope's ambassador: the day and the scope, no name,
+/// no reason (the reason stays in the app, on the planning page).
+#[tokio::test]
+async fn a_declined_visit_is_mailed_to_the_ambassador_once() {
+    let world = World::new().await;
+    let store = world.app.store.clone();
+    let sink = Sink::start().await;
+    let alerts = settings(&sink.addr);
+    let now = || Timestamp(monalisa_app::backend::now_ms());
+    let mut admin = world.agent("admin").await;
+    set_email(&mut admin, &world, "ambassadeur", "ambassadeur@civraisien.test").await;
+    alert_round(store.as_ref(), &alerts, now()).await.unwrap();
+    sink.take();
+    let visit = world.published_visit_of("benevole");
+    let mut phone = world.agent("benevole").await;
+    let decline = json!({ "id": "e".repeat(32), "recorded_at": 0, "body": { "decline_visit": { "visit": visit, "reason": "Hospitalisé" } } });
+    let (status, answer) = phone
+        .call("/api/sync/v1/push", json!({ "request": { "protocol": 1, "sent_at": 0, "mutations": [decline] } }))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        alert_round(store.as_ref(), &alerts, now()).await.unwrap(),
+        AlertRound { announced: 1, escalated: 0, failed: 0 }
+    );
+    let mails = sink.take();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["ambassadeur@civraisien.test"]);
+    let (subject, body) = decode(&mails[0]);
+    assert!(subject.starts_with("[Monalisa] Visite déclinée"), "{subject}");
+    assert!(body.contains("https://visites.example/planification"), "{body}");
+    let resident = world
+        .population
+        .residents
+        .iter()
+        .find(|r| world.population.visits.iter().any(|v| v.id.0 == visit && v.resident == r.id));
+    let r = resident.expect("the visit's resident");
+    for private in [r.first_name.as_str(), r.last_name.as_str(), r.address.as_str(), "Hospitalisé"] {
+        assert!(!mails[0].data.contains(private) && !body.contains(private) && !subject.contains(private), "{private}");
+    }
+    assert_eq!(alert_round(store.as_ref(), &alerts, now()).await.unwrap(), AlertRound::default(), "told once");
+}
