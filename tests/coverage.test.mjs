@@ -24,7 +24,7 @@ test('a coordinator sees the map and the table, downloads the CSV, and no name a
     const page = await ctx.newPage();
     const problems = watchPage(page);
     await logIn(page, server.url, DEMO.coordinator);
-    await page.getByRole('link', { name: 'Couverture du territoire' }).click();
+    await page.locator('main').getByRole('link', { name: 'Couverture du territoire' }).click();
     await page.getByTestId('coverage-map').waitFor();
     assert.equal(await page.locator('[data-testid="coverage-map"] path[data-insee]').count(), 35);
     assert.equal(await page.locator('[data-testid="commune-row"]').count(), 35);

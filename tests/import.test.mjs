@@ -15,7 +15,7 @@ test('an ambassador imports volunteers from a file, leaving one row out', async 
     await desk.goto(server.url + '/benevoles/fiche');
     const commune = (await desk.locator('#f-commune option:not([value=""])').first().textContent()).trim();
     await desk.goto(server.url + '/accueil');
-    await desk.getByRole('link', { name: 'Importer un fichier' }).click();
+    await desk.locator('main').getByRole('link', { name: 'Importer un fichier' }).click();
     await desk.getByTestId('import-upload').waitFor();
     await assertAccessible(desk, 'import page');
     const csv = [

@@ -12,6 +12,28 @@ use crate::i18n::{Lang, Msg, t, tf};
 use crate::sync::runner::{AfterSync, SyncState, refresh, run, use_sync};
 use leptos::prelude::*;
 
+/// The pages of each role, reached in one click from the session bar and the home page.
+pub fn role_pages(role: Role) -> &'static [(&'static str, Msg)] {
+    match role {
+        Role::Volunteer => &[("/tournee", Msg::NavRound), ("/absences", Msg::NavAbsences)],
+        Role::Ambassador => &[
+            ("/planification", Msg::NavPlanning),
+            ("/signalements", Msg::NavConcerns),
+            ("/personnes", Msg::NavPeople),
+            ("/comptes", Msg::NavAccounts),
+            ("/a-verifier", Msg::NavReview),
+            ("/import", Msg::NavImport),
+        ],
+        Role::Coordinator => &[("/coordination", Msg::NavCoverage)],
+        Role::Admin => &[
+            ("/territoire", Msg::NavSetup),
+            ("/import", Msg::NavImport),
+            ("/comptes", Msg::NavAccounts),
+            ("/journal", Msg::NavJournal),
+        ],
+    }
+}
+
 #[island]
 pub fn SessionBar(
     /// The page requires a login (the server already checked it): verify the session even if
@@ -49,15 +71,8 @@ pub fn SessionBar(
                     esc(&tf(lang, Msg::LoggedInAs, &[("name", &info.display_name)]))
                 ));
                 out.push_str(&format!("<a href=\"/accueil\">{}</a> ", t(lang, Msg::NavHome)));
-                if info.role == Role::Volunteer {
-                    out.push_str(&format!("<a href=\"/tournee\">{}</a> ", t(lang, Msg::NavRound)));
-                }
-                if matches!(info.role, Role::Ambassador | Role::Admin) {
-                    out.push_str(&format!("<a href=\"/comptes\">{}</a> ", t(lang, Msg::NavAccounts)));
-                }
-                if info.role == Role::Admin {
-                    out.push_str(&format!("<a href=\"/territoire\">{}</a> ", t(lang, Msg::NavSetup)));
-                    out.push_str(&format!("<a href=\"/journal\">{}</a> ", t(lang, Msg::NavJournal)));
+                for (href, label) in role_pages(info.role) {
+                    out.push_str(&format!("<a href=\"{href}\">{}</a> ", t(lang, *label)));
                 }
                 out.push_str(&format!("<button type=\"button\" class=\"link\" data-action=\"logout\" data-testid=\"logout\">{}</button></nav>", t(lang, Msg::Logout)));
                 if info.role == Role::Volunteer {

@@ -55,30 +55,13 @@ fn HomeContent() -> impl IntoView {
         let Some(info) = session.info.get() else {
             return String::new();
         };
-        let (text, links): (Msg, &[(&str, Msg)]) = match info.role {
-            Role::Volunteer => (Msg::HomeVolunteer, &[("/tournee", Msg::NavRound), ("/absences", Msg::NavAbsences)]),
-            Role::Ambassador => (
-                Msg::HomeAmbassador,
-                &[
-                    ("/planification", Msg::NavPlanning),
-                    ("/signalements", Msg::NavConcerns),
-                    ("/personnes", Msg::NavPeople),
-                    ("/comptes", Msg::NavAccounts),
-                    ("/a-verifier", Msg::NavReview),
-                    ("/import", Msg::NavImport),
-                ],
-            ),
-            Role::Coordinator => (Msg::HomeCoordinator, &[("/coordination", Msg::NavCoverage)]),
-            Role::Admin => (
-                Msg::HomeAdmin,
-                &[
-                    ("/territoire", Msg::NavSetup),
-                    ("/import", Msg::NavImport),
-                    ("/comptes", Msg::NavAccounts),
-                    ("/journal", Msg::NavJournal),
-                ],
-            ),
+        let text = match info.role {
+            Role::Volunteer => Msg::HomeVolunteer,
+            Role::Ambassador => Msg::HomeAmbassador,
+            Role::Coordinator => Msg::HomeCoordinator,
+            Role::Admin => Msg::HomeAdmin,
         };
+        let links = crate::components::session_bar::role_pages(info.role);
         let links: String = links
             .iter()
             .map(|(href, label)| format!("<li><a class=\"button\" href=\"{href}\">{}</a></li>", t(lang, *label)))
