@@ -3,7 +3,7 @@
 // browsers too old for the app get a readable page with the "navigateur trop ancien" notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, assertAccessible, logIn, phoneContext, unlock, waitForPage, waitHydrated, watchPage } from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, phoneContext, unlock, waitHydrated, waitSessionKept, watchPage } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 import { PAGES } from './lib/pages.mjs';
 
@@ -31,7 +31,7 @@ test('every page is accessible in French and English', async () => {
             await waitHydrated(page);
             if (who === 'volunteer') {
               // The app keeps the session on the phone, then asks for the PIN on the round.
-              await waitForPage(page, async () => (await indexedDB.databases()).length > 1);
+              await waitSessionKept(page);
               await page.goto(server.url + '/tournee');
               await waitHydrated(page);
               await unlock(page);

@@ -3,7 +3,7 @@
 // one of those rounds (its own) as new visits of its round.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, assertAccessible, logIn, waitForPage, waitHydrated } from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, waitForPage, waitHydrated, waitSynced } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
 /** The (visit id, resident id) of each visit the round page shows. */
@@ -19,7 +19,7 @@ test('an ambassador plans and publishes a week, and the volunteer\'s phone shows
     await logIn(phone, server.url, DEMO.volunteer);
     await phone.goto(server.url + '/tournee');
     await waitHydrated(phone);
-    await phone.getByTestId('sync-status').waitFor();
+    await waitSynced(phone);
     await waitForPage(phone, () => document.querySelector('[data-testid="round"], [data-testid="round-empty"]'));
     const before = new Set((await phone.evaluate(shownVisits)).map(([visit]) => visit));
 

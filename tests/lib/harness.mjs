@@ -208,11 +208,31 @@ export async function logIn(page, baseUrl, [login, password]) {
   }
 }
 
+/** Waits until the phone's last sync has ended with success and none runs: what the round
+ * shows then is all the server gave it, not a first page of changes still arriving. */
+export async function waitSynced(page) {
+  await page.waitForFunction(() => {
+    const status = document.querySelector('[data-testid="sync-status"]');
+    const button = document.querySelector('[data-testid="sync-bar"] button[data-action="sync"]');
+    return status && button && !button.disabled && !/jamais synchronisé|never synced/.test(status.textContent);
+  }, null, { timeout: 30_000 });
+}
+
+/** Waits until the app has kept the session on the phone (after a login through the API). */
+export async function waitSessionKept(page) {
+  const deadline = Date.now() + 30_000;
+  while (!(await localData(page)).session) {
+    if (Date.now() > deadline) throw new Error('the app never kept the session on the phone');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** What the page's origin holds in IndexedDB: database names, and the device's session record. */
 export async function localData(page) {
   return page.evaluate(async () => {
     const names = (await indexedDB.databases()).map((d) => d.name).sort();
-    const session = await new Promise((resolve) => {
+    // Opening a database that does not exist yet would create it empty, under the app's feet.
+    const session = !names.includes('monalisa') ? null : await new Promise((resolve) => {
       const open = indexedDB.open('monalisa');
       open.onsuccess = () => {
         const db = open.result;
