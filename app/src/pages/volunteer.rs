@@ -651,7 +651,9 @@ fn refusal_text(lang: Lang, reason: &str) -> String {
 fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<VisitId>) -> String {
     let mut out = render_refused(lang, view);
     out.push_str(&render_notices(lang, view));
-    if view.residents.is_empty() && view.visits.is_empty() && view.sync.last_success.is_none() {
+    // Until a first sync has ended, an empty round means "not here yet", not "nothing this week":
+    // the residents may have arrived while the visits are still on their way.
+    if view.visits.is_empty() && view.sync.last_success.is_none() {
         out.push_str(&format!("<p data-testid=\"round-not-loaded\">{}</p>", t(lang, Msg::RoundNotLoaded)));
         return out;
     }
@@ -952,6 +954,27 @@ fn render_absences(lang: Lang, view: &LocalView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_round_not_yet_synced_is_not_called_empty() {
+        let today = Date::parse("2026-11-26").unwrap();
+        let resident: crate::sync::ResidentRecord = serde_json::from_value(serde_json::json!({
+            "id": 42, "first_name": "Ginette", "last_name": "Rabouin", "address": "3 rue des Glycines",
+            "commune_name": "Civray", "phone": null, "home": { "lat": 46.15, "lon": 0.29 },
+            "access_notes": "", "likes": "", "rhythm": "weekly", "next_due": "2026-11-30", "last_visit": null
+        }))
+        .unwrap();
+        let first_sync_running = LocalView { residents: vec![resident], ..LocalView::default() };
+        let round = render_round(Lang::Fr, &first_sync_running, today, None);
+        assert!(round.contains("round-not-loaded") && !round.contains("round-empty"), "{round}");
+
+        let synced = LocalView {
+            sync: crate::local_store::SyncMeta { last_success: Some(crate::domain::Timestamp(1)), last_error: None },
+            ..first_sync_running
+        };
+        let round = render_round(Lang::Fr, &synced, today, None);
+        assert!(round.contains("round-empty") && !round.contains("round-not-loaded"), "{round}");
+    }
 
     #[test]
     fn coordinates_for_the_maps_link() {
