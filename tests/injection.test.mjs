@@ -121,6 +121,10 @@ test('markup typed into any field is shown as text, never as markup', async () =
     }
     await desk.goto(server.url + `/personnes/dossier?id=${id}`);
     assert.ok((await desk.locator('main').innerText()).includes(PAYLOAD.slice(0, 40)), 'the note reached the dossier as text');
+    await desk.goto(server.url + '/signalements');
+    const concern = desk.getByTestId('concern').filter({ hasText: 'Ida Sittelle' }).first();
+    assert.ok((await concern.getByTestId('concern-note').innerText()).includes(PAYLOAD.slice(0, 40)),
+      "the concern queue shows the volunteer's note, as text");
     assert.deepEqual(phoneProblems, []);
     assert.deepEqual(deskProblems, []);
   });

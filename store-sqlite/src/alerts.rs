@@ -24,7 +24,7 @@ impl AlertStore for SqliteStore {
         use monalisa_core::wire::concerns::{ConcernItem, Done};
         let rows = sqlx::query(
             "SELECT c.report_id, c.kind, c.status, c.raised_at, c.acknowledged_at, c.resolved_at, \
-             r.id AS resident, r.first_name AS rf, r.last_name AS rl, co.name AS commune, p.day, \
+             r.id AS resident, r.first_name AS rf, r.last_name AS rl, co.name AS commune, p.day, p.note, \
              v.first_name AS vf, v.last_name AS vl, ua.display_name AS ack_by, ur.display_name AS res_by \
              FROM concerns c JOIN reports p ON p.id = c.report_id JOIN residents r ON r.id = c.resident_id \
              JOIN communes co ON co.insee = r.commune JOIN scope_communes sc ON sc.commune = r.commune \
@@ -52,6 +52,7 @@ impl AlertStore for SqliteStore {
                     commune: row.get("commune"),
                     volunteer_name: format!("{} {}", row.get::<String, _>("vf"), row.get::<String, _>("vl")),
                     day: date(row.get("day"))?,
+                    note: row.get("note"),
                     status: match row.get::<&str, _>("status") {
                         "acknowledged" => ConcernStatus::Acknowledged,
                         "resolved" => ConcernStatus::Resolved,

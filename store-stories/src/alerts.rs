@@ -15,6 +15,7 @@ pub async fn a_concern_is_acknowledged_then_resolved_once(store: &dyn Store) {
     let queue = store.concern_queue(NORD, since).await.expect("queue");
     assert_eq!(queue.len(), 2);
     assert!(queue.iter().all(|c| c.status == ConcernStatus::Open && c.resident == RES_1));
+    assert!(queue.iter().all(|c| c.note == "Tout va bien"), "the volunteer's words come with the concern");
     assert!(store.concern_queue(SUD, since).await.expect("queue").is_empty());
     let t = now();
     assert!(matches!(

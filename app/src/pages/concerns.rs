@@ -10,7 +10,7 @@ use crate::i18n::{Lang, Msg, fmt_day, t, tf};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn status_label(lang: Lang, status: ConcernStatus) -> &'static str {
+pub(crate) fn status_label(lang: Lang, status: ConcernStatus) -> &'static str {
     t(
         lang,
         match status {
@@ -66,7 +66,15 @@ fn concerns_table(lang: Lang, items: Vec<ConcernItem>) -> impl IntoView {
             });
             view! {
                 <tr data-testid="concern">
-                    <td>{crate::i18n::concern_label(lang, c.kind)}</td>
+                    <td>
+                        {crate::i18n::concern_label(lang, c.kind)}
+                        {(!c.note.is_empty()).then(|| view! {
+                            <p class="concern-note" data-testid="concern-note">
+                                <span class="visually-hidden">{crate::i18n::tr(lang, "Note du bénévole : ", "Volunteer's note: ")}</span>
+                                {format!("« {} »", c.note)}
+                            </p>
+                        })}
+                    </td>
                     <th scope="row">{c.resident_name.clone()}</th>
                     <td>{c.commune.clone()}</td>
                     <td>{fmt_day(lang, c.day)}<br/>{c.volunteer_name.clone()}</td>

@@ -41,6 +41,9 @@ pub struct ConcernItem {
     pub volunteer_name: String,
     /// The day of the visit, as the volunteer recorded it.
     pub day: Date,
+    /// What the volunteer wrote in the visit's report (their words on what they saw).
+    #[serde(default)]
+    pub note: String,
     pub status: ConcernStatus,
     pub raised_at: Timestamp,
     pub acknowledged: Option<Done>,
