@@ -42,6 +42,23 @@ test('an ambassador imports volunteers from a file, leaving one row out', async 
     const people = await desk.locator('main').textContent();
     assert.ok(people.includes('Aimé Essai-Un'), 'the ticked row is in');
     assert.ok(!people.includes('Essai-Deux') && !people.includes('Essai-Trois'), 'the unticked and refused rows are not');
+
+    // Found again with the search, on the phone-sized screen and by keyboard only: the name is
+    // posted, never put in the address.
+    const search = desk.getByTestId('people-search');
+    await search.getByLabel('Nom (ou une partie)').focus();
+    await desk.keyboard.type('essai-un');
+    await desk.keyboard.press('Enter');
+    await desk.getByTestId('people-count').waitFor();
+    assert.ok(!desk.url().includes('essai'), `no name in the address: ${desk.url()}`);
+    assert.match(await desk.getByTestId('people-count').textContent(), /^0 personne\(s\) sur \d+, 1 bénévole\(s\) sur \d+\.$/);
+    assert.deepEqual(await desk.getByTestId('volunteer-row').locator('th').allInnerTexts(), ['Aimé Essai-Un']);
+    const box = await desk.getByTestId('people-search').boundingBox();
+    assert.ok(box.width <= desk.viewportSize().width, 'the search fits the narrow screen');
+    await assertAccessible(desk, 'people search results');
+    await desk.getByRole('link', { name: 'Tout afficher' }).click();
+    await desk.getByTestId('residents').waitFor();
+    assert.equal(await desk.getByTestId('people-count').count(), 0);
     assert.deepEqual(problems, []);
   });
 });

@@ -9,9 +9,9 @@
 //! - a volunteer's availability slot is a shift from home, with at most one visit per full hour.
 
 use crate::domain::rules::{next_due, planning_priority};
-use crate::domain::{Date, Minute, Resident, ResidentId, Volunteer, VolunteerId};
+use crate::domain::{Date, Minute, Resident, ResidentId, TravelMode, Volunteer, VolunteerId};
 use monalisa_planner::format::{
-    INSTANCE_FORMAT, Instance, RouteSpec, ShiftSpec, Solution, StepSpec, TravelSpec, VisitSpec, VolunteerSpec,
+    INSTANCE_FORMAT, Instance, ModeSpec, RouteSpec, ShiftSpec, Solution, StepSpec, TravelSpec, VisitSpec, VolunteerSpec,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -76,15 +76,19 @@ fn slot_window(day: i64, start: i64, end: i64) -> [i64; 2] {
 
 use monalisa_core::handover::default_slots;
 
+/// The instance's travel model is the car's; other volunteers' legs are scaled to their mode.
+const CAR: TravelMode = TravelMode::Car;
+
 /// The planner's instance for a scope's week: residents due by the end of the week and active
 /// on some day of it, not yet visited that week.
 pub fn build_instance(week: &ScopeWeek) -> Instance {
     let start = week.week_start;
     let last_day = start.add_days(6);
-    let active: HashSet<VolunteerId> = week.volunteers.iter().filter(|v| v.active).map(|v| v.id).collect();
+    // Only volunteers who may visit (active, charter signed, trained) are given visits.
+    let active: HashSet<VolunteerId> = week.volunteers.iter().filter(|v| v.plannable()).map(|v| v.id).collect();
     let mut volunteers = Vec::new();
     let mut shifts = Vec::new();
-    for v in week.volunteers.iter().filter(|v| v.active) {
+    for v in week.volunteers.iter().filter(|v| v.plannable()) {
         let absences: Vec<[i64; 2]> = v
             .absences
             .iter()
@@ -104,6 +108,8 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
             communes: (!v.reach.communes.is_empty())
                 .then(|| v.reach.communes.iter().map(|c| c.as_str().to_string()).collect()),
             absences,
+            travel: (v.travel != CAR)
+                .then(|| ModeSpec { speed_kmh: v.travel.speed_kmh(), detour_factor: v.travel.detour_factor() }),
         });
         for (k, slot) in v.availability.iter().enumerate() {
             if start.add_days(i32::from(slot.weekday.index())) < week.first_day {
@@ -173,8 +179,8 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
         meta: serde_json::Value::Null,
         travel: TravelSpec {
             model: "haversine".into(),
-            detour_factor: 1.3,
-            speed_kmh: 40.0,
+            detour_factor: CAR.detour_factor(),
+            speed_kmh: CAR.speed_kmh(),
             earth_radius_km: 6371.0088,
         },
         volunteers,
@@ -595,8 +601,8 @@ fn issue_of(
 mod tests {
     use super::*;
     use crate::domain::{
-        AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, InseeCode, IsolationLevel, Location, Reach, Rhythm,
-        ScopeId, Weekday, WeeklySlot,
+        AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, InseeCode, IsolationLevel, Location, Milestone,
+        Reach, Rhythm, ScopeId, Weekday, WeeklySlot,
     };
 
     fn d(s: &str) -> Date {
@@ -616,11 +622,13 @@ mod tests {
             commune: InseeCode::parse("86070").unwrap(),
             home: Location { lat: 46.15, lon: 0.30 },
             scope: ScopeId(1),
-            has_car: true,
+            travel: TravelMode::Car,
             reach: Reach { communes: Vec::new(), radius_km: 15.0 },
             weekly_capacity: 4,
             availability: vec![slot(Weekday::Tuesday, 9, 12)],
             absences: Vec::new(),
+            charter: Some(Milestone::DateUnknown),
+            training: Some(Milestone::On(d("2026-01-10"))),
             active: true,
         }
     }
@@ -712,6 +720,30 @@ mod tests {
         // A lock on a volunteer who left is ignored rather than making the week unplannable.
         w.volunteers[1].active = false;
         assert_eq!(build_instance(&w).visits[0].locked_volunteer, None);
+    }
+
+    #[test]
+    fn only_volunteers_who_may_visit_are_planned_each_at_their_own_pace() {
+        let mut w = week(vec![resident(1, Rhythm::Weekly, None)]);
+        w.volunteers[0].travel = TravelMode::OnFoot;
+        let instance = build_instance(&w);
+        let on_foot = instance.volunteers[0].travel.unwrap();
+        assert_eq!((on_foot.speed_kmh, on_foot.detour_factor), (4.5, 1.2));
+        assert_eq!(instance.volunteers[1].travel, None, "by car, as the instance's travel model");
+        let keys = |i: &Instance| i.volunteers.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
+        let missing: [(fn(&mut Volunteer), &str); 3] = [
+            (|v| v.charter = None, "no charter"),
+            (|v| v.training = None, "no training"),
+            (|v| v.active = false, "inactive"),
+        ];
+        for (step, what) in missing {
+            let mut w = week(vec![resident(1, Rhythm::Weekly, None)]);
+            step(&mut w.volunteers[0]);
+            let instance = build_instance(&w);
+            assert_eq!(keys(&instance), ["v2"], "{what}");
+            assert!(instance.shifts.iter().all(|s| s.volunteer == "v2"), "{what}");
+            assert_eq!(instance.visits[0].usual_volunteer, None, "{what}: the pair waits, the visit is open to others");
+        }
     }
 
     /// Placed by hand where the engine can: the visit gets exactly that start. Where it cannot

@@ -91,6 +91,8 @@ pub const ROUTES: &[RouteSpec] = &[
     // The scope's residents and volunteers, their forms, and the forms' plain posts (answered
     // with a redirect, or the form again with what was typed and the error).
     page("/personnes", Access::Roles(AMBASSADOR)),
+    // Its search, posted (it may hold a name): the page again, filtered.
+    route("POST", "/personnes/recherche", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     page("/personnes/fiche", Access::Roles(AMBASSADOR)),
     page("/benevoles/fiche", Access::Roles(AMBASSADOR)),
     // Right of access: everything held on one resident, as a page and as JSON.

@@ -59,7 +59,7 @@ pub fn candidates(
     let need = resident.rhythm.weekly_load();
     let mut out: Vec<Candidate> = volunteers
         .iter()
-        .filter(|v| v.active && v.id != leaving)
+        .filter(|v| v.plannable() && v.id != leaving)
         .filter(|v| {
             let reach = VolunteerReach {
                 commune: v.commune.as_str().to_owned(),
@@ -112,11 +112,13 @@ mod tests {
             commune: InseeCode::parse("86078").unwrap(),
             home,
             scope: ScopeId(1),
-            has_car: true,
+            travel: TravelMode::Car,
             reach: Reach { communes: vec![], radius_km },
             weekly_capacity: capacity,
             availability,
             absences: vec![],
+            charter: Some(Milestone::DateUnknown),
+            training: Some(Milestone::DateUnknown),
             active: true,
         }
     }
@@ -175,18 +177,21 @@ mod tests {
     }
 
     #[test]
-    fn nearest_first_then_most_spare_capacity_and_never_the_inactive() {
+    fn nearest_first_then_most_spare_capacity_and_never_the_inactive_or_untrained() {
         let monday = vec![slot(Weekday::Monday, 9, 12)];
         let r = resident(1, at(HOME.0, HOME.1), Some(1), Rhythm::Monthly, vec![]);
         let busy = resident(2, at(HOME.0, HOME.1), Some(3), Rhythm::Weekly, vec![]);
         let mut inactive = volunteer(5, at(HOME.0, HOME.1), 20.0, 9, monday.clone());
         inactive.active = false;
+        let mut untrained = volunteer(6, at(HOME.0, HOME.1), 20.0, 9, monday.clone());
+        untrained.training = None;
         let volunteers = [
             volunteer(1, at(HOME.0, HOME.1), 20.0, 5, monday.clone()),
             volunteer(2, at(HOME.0 + 0.05, HOME.1), 20.0, 2, monday.clone()),
             volunteer(3, at(HOME.0 + 0.02, HOME.1), 20.0, 2, monday.clone()),
             volunteer(4, at(HOME.0 + 0.02, HOME.1), 20.0, 4, monday.clone()),
             inactive,
+            untrained,
         ];
         let found = candidates(&r, VolunteerId(1), &volunteers, &[r.clone(), busy]);
         // 3 and 4 are as near: 4 has more to spare (3 already visits someone weekly).

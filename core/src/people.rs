@@ -5,9 +5,10 @@
 //! server-rendered pages (which fill the forms); nothing here reaches the phone's bundle.
 
 use crate::domain::{
-    ConsentMethod, Date, FollowUp, InseeCode, IsolationLevel, Location, Minute, Resident, ResidentId, Rhythm,
-    Volunteer, VolunteerId, Weekday, WeeklySlot,
+    ConsentMethod, Date, FollowUp, InseeCode, IsolationLevel, Location, Milestone, Minute, Resident, ResidentId,
+    Rhythm, TravelMode, Volunteer, VolunteerId, Weekday, WeeklySlot,
 };
+use crate::wire::people::{FollowUpState, ResidentRow, VolunteerRow};
 
 /// The slots a form offers per day (a morning and an afternoon, say).
 pub const SLOTS_PER_DAY: usize = 2;
@@ -340,15 +341,39 @@ pub struct VolunteerDraft {
     pub phone: String,
     pub commune: InseeCode,
     pub position: Option<Location>,
-    pub has_car: bool,
+    pub travel: TravelMode,
     pub radius_km: f64,
     pub communes: Vec<InseeCode>,
     pub weekly_capacity: u8,
     pub availability: Vec<WeeklySlot>,
+    pub charter: Option<Milestone>,
+    pub training: Option<Milestone>,
     pub active: bool,
 }
 
-pub fn parse_volunteer(fields: &Fields) -> Result<VolunteerDraft, FieldError> {
+/// A step of the volunteer's path: ticked (`name` = 1) with its day (`{name}_le`, on or
+/// before today) or without it ("date inconnue"); a day alone ticks it.
+fn milestone(fields: &Fields, name: &str, today: Date) -> Result<Option<Milestone>, FieldError> {
+    let day_field = format!("{name}_le");
+    match optional_date(fields, &day_field)? {
+        Some(day) if day > today => Err(err(&day_field, Reason::Date)),
+        Some(day) => Ok(Some(Milestone::On(day))),
+        None if field(fields, name) == "1" => Ok(Some(Milestone::DateUnknown)),
+        None => Ok(None),
+    }
+}
+
+fn milestone_values(name: &str, step: Option<Milestone>, out: &mut Fields) {
+    if let Some(step) = step {
+        out.push((name.to_owned(), "1".into()));
+        if let Some(day) = step.day() {
+            out.push((format!("{name}_le"), day.to_string()));
+        }
+    }
+}
+
+/// Reads and checks a volunteer form; the steps of the path are done on or before `today`.
+pub fn parse_volunteer(fields: &Fields, today: Date) -> Result<VolunteerDraft, FieldError> {
     let mut communes = Vec::new();
     for (_, v) in fields.iter().filter(|(k, _)| k == "communes") {
         let code = InseeCode::parse(v.trim()).ok_or_else(|| err("communes", Reason::Invalid))?;
@@ -367,11 +392,16 @@ pub fn parse_volunteer(fields: &Fields) -> Result<VolunteerDraft, FieldError> {
         },
         commune: commune_field(fields)?,
         position: parse_position(field(fields, "position")).map_err(|()| err("position", Reason::Invalid))?,
-        has_car: field(fields, "voiture") == "1",
+        travel: match field(fields, "deplacement") {
+            "" => return Err(err("deplacement", Reason::Required)),
+            v => TravelMode::from_code(v).ok_or_else(|| err("deplacement", Reason::Invalid))?,
+        },
         radius_km: number(fields, "rayon", 0.0, 100.0)?,
         communes,
         weekly_capacity: number(fields, "capacite", 0, 50)?,
         availability: parse_slots(fields)?,
+        charter: milestone(fields, "charte", today)?,
+        training: milestone(fields, "formation", today)?,
         active: field(fields, "actif") == "1",
     })
 }
@@ -386,16 +416,81 @@ pub fn volunteer_values(v: &Volunteer) -> Fields {
         ("position".into(), format!("{:.5}, {:.5}", v.home.lat, v.home.lon)),
         ("rayon".into(), format!("{}", v.reach.radius_km)),
         ("capacite".into(), v.weekly_capacity.to_string()),
+        ("deplacement".into(), v.travel.code().to_owned()),
     ];
-    if v.has_car {
-        out.push(("voiture".into(), "1".into()));
-    }
+    milestone_values("charte", v.charter, &mut out);
+    milestone_values("formation", v.training, &mut out);
     if v.active {
         out.push(("actif".into(), "1".into()));
     }
     out.extend(v.reach.communes.iter().map(|c| ("communes".to_owned(), c.as_str().to_owned())));
     slot_values(&v.availability, &mut out);
     out
+}
+
+/// What the people page's search keeps. Posted (`/personnes/recherche`), never in a URL: it
+/// may hold a name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeopleFilter {
+    /// Part of a name, compared without case or accents.
+    pub text: String,
+    /// A commune's name, as the lists show it ("" for any).
+    pub commune: String,
+    /// A resident's follow-up state (`active`, `paused`, `ended`; "" for any).
+    pub state: String,
+    /// The usual volunteer ("" for any, `none` for residents without one).
+    pub volunteer: String,
+    /// Only residents whose visit is overdue.
+    pub overdue: bool,
+}
+
+impl PeopleFilter {
+    pub fn from_fields(fields: &Fields) -> PeopleFilter {
+        PeopleFilter {
+            text: field(fields, "nom").chars().take(MAX_TEXT).collect(),
+            commune: field(fields, "commune").to_owned(),
+            state: field(fields, "suivi").to_owned(),
+            volunteer: field(fields, "benevole").to_owned(),
+            overdue: field(fields, "en_retard") == "1",
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == PeopleFilter::default()
+    }
+
+    fn name_matches(&self, name: &str) -> bool {
+        let wanted = crate::domain::text::name_key(&self.text);
+        wanted.is_empty() || crate::domain::text::name_key(name).contains(&wanted)
+    }
+
+    /// Whether a resident's row passes; `today` tells what is overdue (a follow-up under way
+    /// past its due day and tolerance).
+    pub fn keeps_resident(&self, r: &ResidentRow, today: Date) -> bool {
+        let state = match r.state {
+            FollowUpState::Active => "active",
+            FollowUpState::Paused => "paused",
+            FollowUpState::Ended => "ended",
+        };
+        let volunteer = match (self.volunteer.as_str(), r.volunteer_id) {
+            ("", _) => true,
+            ("none", v) => v.is_none(),
+            (wanted, Some(v)) => wanted == v.0.to_string(),
+            (_, None) => false,
+        };
+        let overdue = r.state == FollowUpState::Active && crate::domain::rules::is_overdue(r.rhythm, r.next_due, today);
+        self.name_matches(&r.name)
+            && (self.commune.is_empty() || self.commune == r.commune)
+            && (self.state.is_empty() || self.state == state)
+            && volunteer
+            && (!self.overdue || overdue)
+    }
+
+    /// Whether a volunteer's row passes: by name and commune (the other criteria are the
+    /// residents').
+    pub fn keeps_volunteer(&self, v: &VolunteerRow) -> bool {
+        self.name_matches(&v.name) && (self.commune.is_empty() || self.commune == v.commune)
+    }
 }
 
 /// A stable digest of a record's form fields (FNV-1a over the sorted fields): the same record
@@ -560,13 +655,51 @@ mod tests {
         assert_eq!(FollowUpChoice::Active.apply(None, today()), FollowUp::Active { since: today() });
     }
 
+    #[test]
+    fn the_people_search_keeps_what_it_is_asked() {
+        let row = |name: &str, commune: &str, state: FollowUpState, volunteer: Option<i64>, due: &str| ResidentRow {
+            id: ResidentId(1),
+            name: name.into(),
+            commune: commune.into(),
+            rhythm: Rhythm::Weekly,
+            isolation: 2,
+            state,
+            volunteer: volunteer.map(|v| format!("V{v}")),
+            volunteer_id: volunteer.map(VolunteerId),
+            next_due: Date::parse(due).unwrap(),
+        };
+        let lucienne = row("Lucienne Moineau", "Civray", FollowUpState::Active, Some(3), "2026-11-10");
+        let gisele = row("Gisèle Merle", "Charroux", FollowUpState::Paused, None, "2026-11-10");
+        let filter = |pairs: &[(&str, &str)]| PeopleFilter::from_fields(&f(pairs));
+        let cases: &[(&str, PeopleFilter, [bool; 2])] = &[
+            ("nothing asked", filter(&[]), [true, true]),
+            ("part of a name, any case or accent", filter(&[("nom", "GISELE")]), [false, true]),
+            ("a last name", filter(&[("nom", "moineau")]), [true, false]),
+            ("a commune", filter(&[("commune", "Charroux")]), [false, true]),
+            ("a state", filter(&[("suivi", "paused")]), [false, true]),
+            ("a volunteer", filter(&[("benevole", "3")]), [true, false]),
+            ("without a volunteer", filter(&[("benevole", "none")]), [false, true]),
+            ("overdue: followed and late (a paused one is not)", filter(&[("en_retard", "1")]), [true, false]),
+            ("both criteria", filter(&[("nom", "lucienne"), ("commune", "Charroux")]), [false, false]),
+        ];
+        for (name, filter, expected) in cases {
+            let kept = [filter.keeps_resident(&lucienne, today()), filter.keeps_resident(&gisele, today())];
+            assert_eq!(&kept, expected, "{name}");
+        }
+        assert!(filter(&[]).is_empty() && !filter(&[("en_retard", "1")]).is_empty());
+        let on_time = row("Lucienne Moineau", "Civray", FollowUpState::Active, Some(3), "2026-11-28");
+        assert!(!filter(&[("en_retard", "1")]).keeps_resident(&on_time, today()));
+    }
+
     fn volunteer_fields() -> Fields {
         f(&[
             ("prenom", "Marcel"),
             ("nom", "Pinson"),
             ("telephone", "06 39 98 12 34"),
             ("commune", "86070"),
-            ("voiture", "1"),
+            ("deplacement", "two_wheels"),
+            ("charte", "1"),
+            ("formation_le", "2026-11-20"),
             ("rayon", "12,5"),
             ("capacite", "6"),
             ("communes", "86120"),
@@ -582,8 +715,10 @@ mod tests {
 
     #[test]
     fn a_volunteer_is_read() {
-        let d = parse_volunteer(&volunteer_fields()).unwrap();
-        assert!(d.has_car && d.active);
+        let d = parse_volunteer(&volunteer_fields(), today()).unwrap();
+        assert!(d.travel == TravelMode::TwoWheels && d.active);
+        assert_eq!(d.charter, Some(Milestone::DateUnknown), "ticked without a day");
+        assert_eq!(d.training, Some(Milestone::On(Date::parse("2026-11-20").unwrap())), "a day alone ticks it");
         assert_eq!(d.radius_km, 12.5);
         assert_eq!(d.weekly_capacity, 6);
         let communes: Vec<&str> = d.communes.iter().map(|c| c.as_str()).collect();
@@ -597,13 +732,20 @@ mod tests {
             ("capacite", "51", Reason::Invalid),
             ("capacite", "", Reason::Required),
             ("communes", "x", Reason::Invalid),
+            ("deplacement", "", Reason::Required),
+            ("deplacement", "plane", Reason::Invalid),
+            ("charte_le", "2026-13-01", Reason::Invalid),
+            ("formation_le", "2099-01-01", Reason::Date),
         ];
         for (name, value, reason) in cases {
-            let e = parse_volunteer(&with(volunteer_fields(), name, value)).unwrap_err();
+            let e = parse_volunteer(&with(volunteer_fields(), name, value), today()).unwrap_err();
             assert_eq!((e.field.as_str(), e.reason), (*name, *reason), "{name} = {value:?}");
         }
-        let unticked: Fields = volunteer_fields().into_iter().filter(|(k, _)| k != "voiture" && k != "actif").collect();
-        let d = parse_volunteer(&unticked).unwrap();
-        assert!(!d.has_car && !d.active);
+        let unticked: Fields = volunteer_fields()
+            .into_iter()
+            .filter(|(k, _)| !["actif", "charte", "formation_le"].contains(&k.as_str()))
+            .collect();
+        let d = parse_volunteer(&unticked, today()).unwrap();
+        assert!(!d.active && d.charter.is_none() && d.training.is_none());
     }
 }

@@ -139,6 +139,9 @@ pub enum Problem {
     Rhythm,
     ConsentMethod,
     YesNo,
+    TravelMode,
+    /// A step of a volunteer's path done in the future.
+    StepDate,
     UnknownAmbassador,
     AmbiguousAmbassador,
     UnknownVolunteer,
@@ -215,6 +218,13 @@ impl Problem {
                 ("écrit, oral ou représentant attendu".into(), "written, oral or representative expected".into())
             }
             Problem::YesNo => ("oui ou non attendu".into(), "yes or no expected".into()),
+            Problem::TravelMode => {
+                ("voiture, deux-roues ou à pied attendu".into(), "car, two wheels or on foot expected".into())
+            }
+            Problem::StepDate => (
+                "date à venir : une étape déjà faite a lieu aujourd'hui au plus tard".into(),
+                "a day to come: a step already done happened today at the latest".into(),
+            ),
             Problem::UnknownAmbassador => (
                 "aucun ambassadeur de ce nom n'est enregistré".into(),
                 "no ambassador of that name is registered".into(),
@@ -405,8 +415,11 @@ fn check_row(
             if phone.is_none() {
                 return Err((Col::Phone, Problem::Missing));
             }
-            if let Some(car) = optional(cell(Col::Car), values::yes_no, (Col::Car, Problem::YesNo))? {
-                given.set(Col::Car, "voiture", if car { "1" } else { "" });
+            if let Some(mode) = optional(cell(Col::Travel), values::travel_mode, (Col::Travel, Problem::TravelMode))? {
+                given.set(Col::Travel, "deplacement", mode);
+            }
+            for (col, name) in [(Col::Charter, "charte"), (Col::Training, "formation")] {
+                milestone(&mut given, col, name, cell(col))?;
             }
             if let Some(active) = optional(cell(Col::Active), values::yes_no, (Col::Active, Problem::YesNo))? {
                 given.set(Col::Active, "actif", if active { "1" } else { "" });
@@ -619,7 +632,12 @@ impl Given {
             Kind::Residents => {
                 &[("rythme", "weekly".into()), ("debut_suivi", today.to_string()), ("suivi", "active".into())]
             }
-            Kind::Volunteers => &[("rayon", "10".into()), ("capacite", "4".into()), ("actif", "1".into())],
+            Kind::Volunteers => &[
+                ("rayon", "10".into()),
+                ("capacite", "4".into()),
+                ("deplacement", "car".into()),
+                ("actif", "1".into()),
+            ],
         };
         for (name, value) in defaults {
             if !out.iter().any(|(k, _)| k == name) {
@@ -670,6 +688,7 @@ fn form_check(kind: Kind, fields: &Fields, today: Date, given: &Given) -> Result
             (_, Reason::TooLong) => Problem::TooLong,
             ("consentement_date", Reason::Date) => Problem::ConsentDate,
             ("debut_suivi", Reason::Date) => Problem::FollowUpStart,
+            ("charte_le" | "formation_le", Reason::Date) => Problem::StepDate,
             ("rayon", _) => Problem::Number { lo: 0, hi: 100 },
             ("capacite", _) => Problem::Number { lo: 0, hi: 50 },
             ("telephone", _) => Problem::Phone,
@@ -685,7 +704,7 @@ fn form_check(kind: Kind, fields: &Fields, today: Date, given: &Given) -> Result
     };
     match kind {
         Kind::Residents => people::parse_resident(fields, today).map(FormValue::Resident).map_err(blame),
-        Kind::Volunteers => people::parse_volunteer(fields).map(FormValue::Volunteer).map_err(blame),
+        Kind::Volunteers => people::parse_volunteer(fields, today).map(FormValue::Volunteer).map_err(blame),
     }
 }
 
@@ -717,6 +736,8 @@ fn changed_columns(kind: Kind, stored: &Fields, updated: &Fields) -> Vec<String>
         let differs = match c.col {
             Col::Preferred | Col::Availability => slots_differ,
             Col::Reference | Col::ConsentDate | Col::ConsentMethod | Col::ConsentBy => false,
+            Col::Charter => ["charte", "charte_le"].iter().any(|f| value(stored, f) != value(updated, f)),
+            Col::Training => ["formation", "formation_le"].iter().any(|f| value(stored, f) != value(updated, f)),
             col => field_of(col).is_some_and(|f| value(stored, f) != value(updated, f)),
         };
         if differs {
@@ -740,13 +761,35 @@ fn field_of(col: Col) -> Option<&'static str> {
         Col::Likes => "gouts",
         Col::Volunteer => "benevole",
         Col::FollowUpStart => "debut_suivi",
-        Col::Car => "voiture",
+        Col::Travel => "deplacement",
         Col::Radius => "rayon",
         Col::Capacity => "capacite",
         Col::Communes => "communes",
         Col::Active => "actif",
         _ => return None,
     })
+}
+
+/// A step of a volunteer's path from its cell: a day (done then), yes (done; a day already
+/// on record is kept, else it is unknown) or no (not yet); an empty cell says nothing.
+fn milestone(given: &mut Given, col: Col, name: &str, text: &str) -> Result<(), Refusal> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let day_field = format!("{name}_le");
+    match values::yes_no(text) {
+        Some(true) => given.set(col, name, "1"),
+        Some(false) => {
+            given.set(col, name, "");
+            given.set(col, &day_field, "");
+        }
+        None => {
+            let day = date(col, text)?;
+            given.set(col, name, "1");
+            given.set(col, &day_field, &day.to_string());
+        }
+    }
+    Ok(())
 }
 
 fn optional<T>(text: &str, read: impl Fn(&str) -> Option<T>, refusal: Refusal) -> Result<Option<T>, Refusal> {

@@ -149,7 +149,7 @@ impl World {
                     }
                 }
                 Kind::Volunteers => {
-                    let d = parse_volunteer(&fields).unwrap();
+                    let d = parse_volunteer(&fields, today()).unwrap();
                     let old = self.volunteers.iter().position(|v| v.record.id.0 == id);
                     let record = Volunteer {
                         id: VolunteerId(id),
@@ -159,11 +159,13 @@ impl World {
                         home: d.position.unwrap_or_else(|| centre(&d.commune)),
                         commune: d.commune,
                         scope: ScopeId(1),
-                        has_car: d.has_car,
+                        travel: d.travel,
                         reach: Reach { communes: d.communes, radius_km: d.radius_km },
                         weekly_capacity: d.weekly_capacity,
                         availability: d.availability,
                         absences: Vec::new(),
+                        charter: d.charter,
+                        training: d.training,
                         active: d.active,
                     };
                     let reference =
@@ -340,20 +342,23 @@ fn a_withdrawn_consent_is_not_imported_again() {
     assert!(Problem::ConsentWithdrawn { on }.text(false).contains("25/11/2026"));
 }
 
-const VOLUNTEER_HEADER: &str =
-    "Prénom,Nom,Tél.,Ville,Voiture,Rayon (km),Visites par semaine,Communes acceptées,Disponibilités,Actif";
+const VOLUNTEER_HEADER: &str = "Prénom,Nom,Tél.,Ville,Voiture,Rayon (km),Visites par semaine,Communes acceptées,\
+     Disponibilités,Actif,Charte signée le,Formation";
 
 #[test]
 fn volunteers_with_defaults_then_residents_naming_them() {
     let mut world = World::default();
     let file = format!(
-        "{VOLUNTEER_HEADER}\nMarcel,Pinson,06 39 98 12 34,Charroux,oui,\"12,5\",,\"Civray, Saint-Pierre-d'Exideuil\",\"mardi 14h-17h ; vendredi 9h-12h\",\nJeanne,Merle,0612345678,civray,,,3,,,non\nLouis,Geai,06 00 00 00,Civray,,,,,,\nRose,Pic,06 11 11 11 11,Civray,peut-être,,,,,\nJean,Pie,06 22 22 22 22,Civray,,150,,,,\nLéa,Huppe,06 33 33 33 33,Civray,,,,Voulême,,\n"
+        "{VOLUNTEER_HEADER}\nMarcel,Pinson,06 39 98 12 34,Charroux,oui,\"12,5\",,\"Civray, Saint-Pierre-d'Exideuil\",\"mardi 14h-17h ; vendredi 9h-12h\",,15/10/2026,oui\n\
+         Jeanne,Merle,0612345678,civray,à pied,,3,,,non,,\nLouis,Geai,06 00 00 00,Civray,,,,,,,,\n\
+         Rose,Pic,06 11 11 11 11,Civray,peut-être,,,,,,,\nJean,Pie,06 22 22 22 22,Civray,,150,,,,,,\n\
+         Léa,Huppe,06 33 33 33 33,Civray,,,,Voulême,,,,\nPaul,Bec,06 44 44 44 44,Civray,vélo,,,,,,oui,01/01/2099\n"
     );
     let plan = world.check(Kind::Volunteers, &file).unwrap();
     let actions: Vec<&Action> = plan.rows.iter().map(|r| &r.action).collect();
     assert_eq!(actions[..2], [&Action::Create, &Action::Create]);
     assert_eq!(actions[2], &Action::Refused { column: "Téléphone".into(), problem: Problem::Phone });
-    assert_eq!(actions[3], &Action::Refused { column: "Voiture".into(), problem: Problem::YesNo });
+    assert_eq!(actions[3], &Action::Refused { column: "Déplacement".into(), problem: Problem::TravelMode });
     assert_eq!(
         actions[4],
         &Action::Refused { column: "Rayon (km)".into(), problem: Problem::Number { lo: 0, hi: 100 } }
@@ -362,24 +367,31 @@ fn volunteers_with_defaults_then_residents_naming_them() {
         actions[5],
         &Action::Refused { column: "Communes acceptées".into(), problem: Problem::CommuneOutsideScope }
     );
-    let marcel = parse_volunteer(&plan.rows[0].fields).unwrap();
-    assert!(marcel.has_car && marcel.active);
+    assert_eq!(actions[6], &Action::Refused { column: "Formation faite le".into(), problem: Problem::StepDate });
+    let marcel = parse_volunteer(&plan.rows[0].fields, today()).unwrap();
+    assert!(marcel.travel == TravelMode::Car && marcel.active);
+    assert_eq!(
+        (marcel.charter, marcel.training),
+        (Some(Milestone::On(Date::from_ymd(2026, 10, 15).unwrap())), Some(Milestone::DateUnknown))
+    );
     assert_eq!(
         (marcel.radius_km, marcel.weekly_capacity, marcel.communes.len(), marcel.availability.len()),
         (12.5, 4, 2, 2)
     );
-    let jeanne = parse_volunteer(&plan.rows[1].fields).unwrap();
-    assert!(!jeanne.has_car && !jeanne.active);
+    let jeanne = parse_volunteer(&plan.rows[1].fields, today()).unwrap();
+    assert!(jeanne.travel == TravelMode::OnFoot && !jeanne.active);
+    assert_eq!((jeanne.charter, jeanne.training), (None, None), "not yet: she will not be planned");
     assert_eq!((jeanne.radius_km, jeanne.weekly_capacity), (10.0, 3));
     world.apply(&plan);
-    assert_eq!(world.check(Kind::Volunteers, &file).unwrap().counts(), [0, 0, 2, 4]);
+    assert_eq!(world.check(Kind::Volunteers, &file).unwrap().counts(), [0, 0, 2, 5]);
     // A resident names their usual volunteer, first or last name first.
     let row = with_cell(9, "PINSON Marcel");
     let plan = world.check(Kind::Residents, &residents_file(&[&row])).unwrap();
     assert_eq!(parse_resident(&only_row(&plan).fields, today()).unwrap().volunteer, Some(VolunteerId(1)));
     world.apply(&plan);
     // Marcel visits someone now: a file making him inactive is refused for him.
-    let stops = file.replace("vendredi 9h-12h\",\n", "vendredi 9h-12h\",non\n");
+    let stops = file.replace("vendredi 9h-12h\",,", "vendredi 9h-12h\",non,");
+    assert_ne!(stops, file);
     let plan = world.check(Kind::Volunteers, &stops).unwrap();
     assert_eq!(plan.rows[0].action, Action::Refused { column: "Actif".into(), problem: Problem::StillFollowing });
 }

@@ -4,42 +4,7 @@
 
 use monalisa_core::domain::{Date, Minute, Weekday};
 
-/// Text compared without case or accents (the French letters: é and É are e, œ is oe).
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
-            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
-            'ÿ' => out.push('y'),
-            'ç' => out.push('c'),
-            'ñ' => out.push('n'),
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            '’' | '‘' => out.push('\''),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A name compared as people write it: folded, words split on spaces, hyphens and apostrophes,
-/// "st"/"ste" read as "saint"/"sainte".
-pub fn name_key(text: &str) -> String {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| match w {
-            "st" => "saint",
-            "ste" => "sainte",
-            w => w,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use monalisa_core::domain::text::{fold, name_key};
 
 /// Why a date cell was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +42,21 @@ pub fn yes_no(text: &str) -> Option<bool> {
         "non" | "n" | "0" | "faux" | "no" | "false" => Some(false),
         _ => None,
     }
+}
+
+/// How a volunteer travels, in words (or yes/no to "has a car"), as its stored code
+/// (`monalisa_core::domain::TravelMode`): "non" is taken as on foot.
+pub fn travel_mode(text: &str) -> Option<&'static str> {
+    let key = name_key(text);
+    match key.as_str() {
+        "voiture" | "auto" | "automobile" | "vehicule" | "car" => return Some("car"),
+        "deux roues" | "2 roues" | "velo" | "scooter" | "moto" | "mobylette" | "cyclomoteur" | "two wheels" => {
+            return Some("two_wheels");
+        }
+        "a pied" | "pied" | "marche" | "on foot" => return Some("on_foot"),
+        _ => {}
+    }
+    yes_no(text).map(|car| if car { "car" } else { "on_foot" })
 }
 
 /// A rhythm in words, as its stored code.
@@ -296,5 +276,17 @@ mod tests {
         assert_eq!(yes_no("Oui"), Some(true));
         assert_eq!(yes_no("non"), Some(false));
         assert_eq!(yes_no("peut-être"), None);
+    }
+
+    #[rstest]
+    #[case::car("Voiture", Some("car"))]
+    #[case::has_a_car("oui", Some("car"))]
+    #[case::no_car("Non", Some("on_foot"))]
+    #[case::bicycle("vélo", Some("two_wheels"))]
+    #[case::two_wheels("Deux-roues", Some("two_wheels"))]
+    #[case::on_foot("À pied", Some("on_foot"))]
+    #[case::unknown("train", None)]
+    fn travel_modes(#[case] text: &str, #[case] expected: Option<&str>) {
+        assert_eq!(travel_mode(text), expected);
     }
 }

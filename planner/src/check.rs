@@ -158,7 +158,7 @@ fn times(p: &Problem, shift: u32, visits: &[u32], violations: &mut Vec<Violation
     let mut starts = Vec::with_capacity(visits.len());
     for &v in visits {
         let visit = &p.visits[v as usize];
-        let arrival = time + p.t(at, v);
+        let arrival = time + p.shift_leg(shift, at, v);
         let start = route::earliest_start(&visit.windows, arrival).unwrap_or_else(|| {
             violations.push(Violation::OutsideWindows { visit: visit.id.clone(), shift: s.id.clone() });
             arrival
@@ -167,7 +167,7 @@ fn times(p: &Problem, shift: u32, visits: &[u32], violations: &mut Vec<Violation
         time = start + visit.duration;
         at = v;
     }
-    if !visits.is_empty() && time + p.t(at, s.end) > s.close {
+    if !visits.is_empty() && time + p.shift_leg(shift, at, s.end) > s.close {
         violations.push(Violation::LateReturn { shift: s.id.clone() });
     }
     starts

@@ -54,6 +54,17 @@ pub struct VolunteerSpec {
     /// Periods `[from, to)` in week seconds when the volunteer is away: no shift overlapping one is used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absences: Vec<[i64; 2]>,
+    /// How this volunteer travels when not as the instance's `travel` says (on foot, on two
+    /// wheels): their legs take the instance's time scaled by this mode's detour over speed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<ModeSpec>,
+}
+
+/// A volunteer's own travel mode.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModeSpec {
+    pub speed_kmh: f64,
+    pub detour_factor: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

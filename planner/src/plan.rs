@@ -312,8 +312,8 @@ pub fn route_travel_any(p: &Problem, shift: u32, visits: &[u32]) -> i64 {
     let mut at = s.start;
     let mut travel = 0;
     for &v in visits {
-        travel += p.t(at, v);
+        travel += p.shift_leg(shift, at, v);
         at = v;
     }
-    travel + p.t(at, s.end)
+    travel + p.shift_leg(shift, at, s.end)
 }

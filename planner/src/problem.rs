@@ -46,6 +46,8 @@ pub struct Volunteer {
     pub max_km: Option<f64>,
     pub communes: Option<Vec<String>>,
     pub absences: Vec<[i64; 2]>,
+    /// Their travel times over the instance's (1 unless they travel otherwise).
+    pub pace: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +61,8 @@ pub struct Shift {
     pub max_visits: u32,
     /// False when the volunteer is away during the shift.
     pub usable: bool,
+    /// The volunteer's (see [`Volunteer::pace`]).
+    pub pace: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -114,8 +118,8 @@ impl crate::route::RouteData for Problem {
         (&v.windows, v.duration)
     }
 
-    fn leg(&self, from: u32, to: u32) -> i64 {
-        self.t(from, to)
+    fn leg(&self, shift: u32, from: u32, to: u32) -> i64 {
+        self.shift_leg(shift, from, to)
     }
 }
 
@@ -209,7 +213,8 @@ impl Problem {
             if open > close {
                 return Err(bad(format!("time window {:?} ends before it starts", spec.time_window)));
             }
-            let usable = !volunteers[volunteer as usize].absences.iter().any(|&[from, to]| from < close && open < to);
+            let v = &volunteers[volunteer as usize];
+            let usable = !v.absences.iter().any(|&[from, to]| from < close && open < to);
             shifts.push(Shift {
                 id: spec.id.clone(),
                 volunteer,
@@ -219,6 +224,7 @@ impl Problem {
                 close,
                 max_visits: spec.max_visits,
                 usable,
+                pace: v.pace,
             });
         }
         let travel = travel(&points)?;
@@ -244,6 +250,14 @@ impl Problem {
 
     pub fn t(&self, a: u32, b: u32) -> i64 {
         self.travel.seconds(a, b)
+    }
+
+    /// Travel seconds of a leg of this shift: the instance's, at the volunteer's pace (rounded
+    /// up; exactly the instance's at pace 1, which every benchmark volunteer has).
+    pub fn shift_leg(&self, shift: u32, a: u32, b: u32) -> i64 {
+        let t = self.t(a, b);
+        let pace = self.shifts[shift as usize].pace;
+        if pace == 1.0 { t } else { (t as f64 * pace).ceil() as i64 }
     }
 
     /// Whether the volunteer may do the visit (allowed, not locked to someone else) and accepts
@@ -296,7 +310,9 @@ impl Problem {
             if !s.usable || s.max_visits == 0 {
                 continue;
             }
-            let mut radius = self.travel.max_km_in((s.close - s.open - shortest) / 2 + 1);
+            // A leg takes at least the instance's time × pace: slower volunteers reach less far.
+            let reach_s = (s.close - s.open - shortest) / 2 + 1;
+            let mut radius = self.travel.max_km_in((reach_s as f64 / s.pace).ceil() as i64);
             let vol = &self.volunteers[s.volunteer as usize];
             if let (Some(max_km), None) = (vol.max_km, &vol.communes) {
                 radius = radius.min(max_km + 1.0);
@@ -304,7 +320,7 @@ impl Problem {
             let centre = self.points[s.start as usize];
             grid.for_each_within(&centre, radius, |v| {
                 if self.single_fits(si as u32, v) {
-                    let round_trip = self.t(s.start, v) + self.t(v, s.end);
+                    let round_trip = self.shift_leg(si as u32, s.start, v) + self.shift_leg(si as u32, v, s.end);
                     candidates[v as usize].push(Candidate { shift: si as u32, round_trip });
                     shift_visits[si].push(v);
                 }
@@ -387,6 +403,14 @@ fn build_volunteers(instance: &Instance) -> Result<Vec<Volunteer>, ProblemError>
         if let Some([from, to]) = spec.absences.iter().find(|[from, to]| from > to) {
             return Err(bad(format!("absence [{from}, {to}] ends before it starts")));
         }
+        let pace = match spec.travel {
+            None => 1.0,
+            Some(mode) if mode.detour_factor >= 1.0 && mode.speed_kmh > 0.0 && mode.speed_kmh.is_finite() => {
+                let base = &instance.travel;
+                (mode.detour_factor / mode.speed_kmh) / (base.detour_factor / base.speed_kmh)
+            }
+            Some(mode) => return Err(bad(format!("travel {mode:?}: detour_factor ≥ 1 and speed_kmh > 0 are needed"))),
+        };
         volunteers.push(Volunteer {
             id: spec.id.clone(),
             home: point(spec.home, bad)?,
@@ -394,6 +418,7 @@ fn build_volunteers(instance: &Instance) -> Result<Vec<Volunteer>, ProblemError>
             max_km: spec.max_km,
             communes: spec.communes.clone(),
             absences: spec.absences.clone(),
+            pace,
         });
     }
     // The benchmark lists volunteers for information: a shift may name one that is not listed.
@@ -409,6 +434,7 @@ fn build_volunteers(instance: &Instance) -> Result<Vec<Volunteer>, ProblemError>
                 max_km: None,
                 communes: None,
                 absences: Vec::new(),
+                pace: 1.0,
             });
         }
     }

@@ -9,8 +9,9 @@ pub trait RouteData {
     fn shift_times(&self, shift: u32) -> ShiftTimes;
     /// The visit's start windows (sorted by opening) and its duration.
     fn visit_times(&self, visit: u32) -> (&[[i64; 2]], i64);
-    /// Travel seconds between two locations (see the numbering in [`crate::problem`]).
-    fn leg(&self, from: u32, to: u32) -> i64;
+    /// Travel seconds between two locations on one of the shift's legs (the shift's volunteer
+    /// may travel slower than others; see the numbering in [`crate::problem`]).
+    fn leg(&self, shift: u32, from: u32, to: u32) -> i64;
 }
 
 /// A shift as route timing sees it.
@@ -41,14 +42,14 @@ pub fn evaluate(p: &impl RouteData, shift: u32, visits: &[u32]) -> Option<i64> {
     }
     let (mut at, mut time, mut travel) = (s.start, s.open, 0);
     for &v in visits {
-        let leg = p.leg(at, v);
+        let leg = p.leg(shift, at, v);
         let (windows, duration) = p.visit_times(v);
         let start = earliest_start(windows, time + leg)?;
         travel += leg;
         time = start + duration;
         at = v;
     }
-    let leg = p.leg(at, s.end);
+    let leg = p.leg(shift, at, s.end);
     (time + leg <= s.close).then_some(travel + leg)
 }
 
@@ -60,12 +61,12 @@ pub fn schedule(p: &impl RouteData, shift: u32, visits: &[u32]) -> Result<Vec<i6
     let mut starts = Vec::with_capacity(visits.len());
     for (i, &v) in visits.iter().enumerate() {
         let (windows, duration) = p.visit_times(v);
-        let start = earliest_start(windows, time + p.leg(at, v)).ok_or(i)?;
+        let start = earliest_start(windows, time + p.leg(shift, at, v)).ok_or(i)?;
         starts.push(start);
         time = start + duration;
         at = v;
     }
-    if !visits.is_empty() && time + p.leg(at, s.end) > s.close {
+    if !visits.is_empty() && time + p.leg(shift, at, s.end) > s.close {
         return Err(visits.len());
     }
     Ok(starts)

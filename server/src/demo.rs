@@ -423,6 +423,15 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
         } else {
             Vec::new()
         };
+        // Volunteers without a car: on two wheels, or on foot when they stay very close.
+        let travel = match (has_car, radius_km <= 3.0) {
+            (true, _) => TravelMode::Car,
+            (false, false) => TravelMode::TwoWheels,
+            (false, true) => TravelMode::OnFoot,
+        };
+        // Every demo volunteer signed the charter and was trained before visiting (days spread
+        // over the past year, the same for every run of a day).
+        let charter = today.add_days(-(60 + (n as i32 * 37) % 300));
         population.volunteers.push(Volunteer {
             id: VolunteerId(n as i64 + 1),
             first_name: rng.pick(FIRST_NAMES_VOLUNTEER).to_string(),
@@ -431,11 +440,13 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
             commune: communes[ci].insee.clone(),
             home,
             scope,
-            has_car,
+            travel,
             reach: Reach { communes: reach, radius_km },
             weekly_capacity: rng.range(2, 5) as u8,
             availability: slots(&mut rng, 2, 4),
             absences,
+            charter: Some(Milestone::On(charter)),
+            training: Some(Milestone::On(charter.add_days(14))),
             active: true,
         });
     }

@@ -114,9 +114,9 @@ impl CoverageStore for SqliteStore {
             });
         }
 
-        let rows = sqlx::query(
-            "SELECT id, commune, home_lat, home_lon, radius_km, weekly_capacity FROM volunteers WHERE active = 1 ORDER BY id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT id, commune, home_lat, home_lon, radius_km, weekly_capacity FROM volunteers WHERE {PLANNABLE} ORDER BY id"
+        ))
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;

@@ -22,8 +22,8 @@
 use monalisa_core::auth::{DeviceId, Role, UserId};
 use monalisa_core::domain::{
     Ambassador, AmbassadorId, Commune, Consent, ConsentMethod, Date, DayRange, FollowUp, InseeCode, IsolationLevel,
-    Location, Minute, Outcome, Reach, Resident, ResidentId, RoundStatus, ScopeId, Timestamp, VisitStatus, Volunteer,
-    VolunteerId, Weekday, WeeklySlot,
+    Location, Milestone, Minute, Outcome, Reach, Resident, ResidentId, RoundStatus, ScopeId, Timestamp, VisitStatus,
+    Volunteer, VolunteerId, Weekday, WeeklySlot,
 };
 use monalisa_core::wire::accounts::AccountSummary;
 use monalisa_core::wire::audit::{AuditEntry, AuditFilter};
@@ -164,6 +164,10 @@ impl SqliteStore {
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
+
+/// The volunteers the planner may give visits to (`monalisa_core::domain::Volunteer::plannable`),
+/// as an SQL condition on the `volunteers` table.
+pub(crate) const PLANNABLE: &str = "active = 1 AND charter_signed = 1 AND training_done = 1";
 
 pub(crate) fn bad(what: &str) -> StoreError {
     StoreError::Invalid(format!("bad stored {what}"))

@@ -5,9 +5,11 @@
 
 use super::*;
 use crate::sync::load_card;
-use crate::{SqliteStore, bad, insert_slots, other, slot_from};
+use crate::{PLANNABLE, SqliteStore, bad, insert_slots, other, slot_from};
+use monalisa_core::domain::rules;
 use monalisa_core::domain::{
-    AmbassadorId, Date, FollowUp, Location, ResidentId, Rhythm, ScopeId, VolunteerId, WeeklySlot,
+    AmbassadorId, Date, FollowUp, Location, Milestone, NotPlanned, ResidentId, Rhythm, ScopeId, TravelMode,
+    VolunteerId, WeeklySlot,
 };
 use monalisa_core::people::{ResidentDraft, VolunteerDraft};
 use monalisa_core::wire::people::{FollowUpState, PeopleList, ResidentRow, VolunteerRow};
@@ -39,16 +41,20 @@ const RESIDENT_COLUMNS: [&str; 16] = [
 ];
 
 /// The columns a volunteer's form sets, in the order they are bound.
-const VOLUNTEER_COLUMNS: [&str; 10] = [
+const VOLUNTEER_COLUMNS: [&str; 14] = [
     "first_name",
     "last_name",
     "phone",
     "commune",
     "home_lat",
     "home_lon",
-    "has_car",
+    "travel_mode",
     "radius_km",
     "weekly_capacity",
+    "charter_signed",
+    "charter_signed_on",
+    "training_done",
+    "training_done_on",
     "active",
 ];
 
@@ -59,9 +65,13 @@ fn bind_volunteer<'a>(q: Query<'a>, d: &'a VolunteerDraft, home: Location) -> Qu
         .bind(d.commune.as_str())
         .bind(home.lat)
         .bind(home.lon)
-        .bind(d.has_car)
+        .bind(d.travel.code())
         .bind(d.radius_km)
         .bind(i64::from(d.weekly_capacity))
+        .bind(d.charter.is_some())
+        .bind(d.charter.and_then(Milestone::day).map(|day| day.to_string()))
+        .bind(d.training.is_some())
+        .bind(d.training.and_then(Milestone::day).map(|day| day.to_string()))
         .bind(d.active)
 }
 
@@ -206,7 +216,8 @@ impl PeopleStore for SqliteStore {
     async fn scope_people_list(&self, scope: ScopeId) -> Result<PeopleList, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id, CASE WHEN r.consent_withdrawn_on IS NULL THEN r.first_name || ' ' || r.last_name ELSE '' END AS name, c.name AS commune, r.rhythm, r.isolation, \
-             r.follow_up_status, v.first_name || ' ' || v.last_name AS volunteer \
+             r.follow_up_status, v.first_name || ' ' || v.last_name AS volunteer, r.volunteer_id, r.follow_up_start, \
+             (SELECT max(day) FROM reports p WHERE p.resident_id = r.id AND p.outcome = 'done') AS last_done \
              FROM residents r JOIN scope_communes sc ON sc.commune = r.commune JOIN communes c ON c.insee = r.commune \
              LEFT JOIN volunteers v ON v.id = r.volunteer_id \
              WHERE sc.scope_id = ? ORDER BY r.last_name, r.first_name, r.id",
@@ -218,11 +229,12 @@ impl PeopleStore for SqliteStore {
         let residents = rows
             .iter()
             .map(|row| {
+                let rhythm = Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?;
                 Ok(ResidentRow {
                     id: ResidentId(row.get("id")),
                     name: row.get("name"),
                     commune: row.get("commune"),
-                    rhythm: Rhythm::from_code(row.get("rhythm")).ok_or_else(|| bad("rhythm"))?,
+                    rhythm,
                     isolation: u8::try_from(row.get::<i64, _>("isolation")).map_err(other)?,
                     state: match row.get::<&str, _>("follow_up_status") {
                         "active" => FollowUpState::Active,
@@ -230,12 +242,18 @@ impl PeopleStore for SqliteStore {
                         _ => FollowUpState::Ended,
                     },
                     volunteer: row.get("volunteer"),
+                    volunteer_id: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
+                    next_due: rules::next_due(
+                        rhythm,
+                        date(row.get("follow_up_start"))?,
+                        row.get::<Option<String>, _>("last_done").as_deref().map(date).transpose()?,
+                    ),
                 })
             })
             .collect::<Result<_, StoreError>>()?;
         let rows = sqlx::query(
-            "SELECT v.id, v.first_name || ' ' || v.last_name AS name, c.name AS commune, v.has_car, v.radius_km, \
-             v.weekly_capacity, v.active, \
+            "SELECT v.id, v.first_name || ' ' || v.last_name AS name, c.name AS commune, v.travel_mode, v.radius_km, \
+             v.weekly_capacity, v.active, v.charter_signed, v.training_done, \
              (SELECT count(*) FROM residents r WHERE r.volunteer_id = v.id AND r.follow_up_status <> 'ended') AS followed \
              FROM volunteers v JOIN communes c ON c.insee = v.commune \
              WHERE v.scope_id = ? ORDER BY v.last_name, v.first_name, v.id",
@@ -260,15 +278,21 @@ impl PeopleStore for SqliteStore {
                 .filter(|s| s.get::<i64, _>("volunteer_id") == id)
                 .map(slot_from)
                 .collect::<Result<_, _>>()?;
+            let active = row.get::<i64, _>("active") != 0;
             volunteers.push(VolunteerRow {
                 id: VolunteerId(id),
                 name: row.get("name"),
                 commune: row.get("commune"),
-                has_car: row.get::<i64, _>("has_car") != 0,
+                travel: travel_mode(&row)?,
                 radius_km: row.get("radius_km"),
                 weekly_capacity: u8::try_from(row.get::<i64, _>("weekly_capacity")).map_err(other)?,
                 availability,
-                active: row.get::<i64, _>("active") != 0,
+                active,
+                not_planned: NotPlanned::given(
+                    active,
+                    row.get::<i64, _>("charter_signed") != 0,
+                    row.get::<i64, _>("training_done") != 0,
+                ),
                 residents: u32::try_from(row.get::<i64, _>("followed")).map_err(other)?,
             });
         }
@@ -495,21 +519,22 @@ pub(crate) async fn write_volunteer(
     Ok(id)
 }
 
-/// Whether a volunteer is of the scope (and, with `active`, active).
+/// Whether a volunteer is of the scope (and, with `plannable`, may be given visits: active,
+/// charter signed and training done; `monalisa_core::domain::Volunteer::plannable`).
 async fn volunteer_in_scope(
     tx: &mut Tx<'_>,
     volunteer: VolunteerId,
     scope: ScopeId,
-    active: bool,
+    plannable: bool,
 ) -> Result<bool, StoreError> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ? AND (active = 1 OR NOT ?)")
-            .bind(volunteer.0)
-            .bind(scope.0)
-            .bind(active)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(other)?;
+    let sql = format!("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ? AND (({PLANNABLE}) OR NOT ?)");
+    let n: i64 = sqlx::query_scalar(&sql)
+        .bind(volunteer.0)
+        .bind(scope.0)
+        .bind(plannable)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(other)?;
     Ok(n > 0)
 }
 
@@ -611,7 +636,7 @@ pub(crate) fn volunteer_from(
         commune: InseeCode::parse(row.get("commune")).ok_or_else(|| bad("commune"))?,
         home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
         scope: ScopeId(row.get("scope_id")),
-        has_car: row.get::<i64, _>("has_car") != 0,
+        travel: travel_mode(row)?,
         reach: Reach {
             communes: communes
                 .iter()
@@ -625,6 +650,23 @@ pub(crate) fn volunteer_from(
             .iter()
             .map(|r| DayRange::new(date(r.get("first_day"))?, date(r.get("last_day"))?).ok_or_else(|| bad("absence")))
             .collect::<Result<_, _>>()?,
+        charter: milestone(row, "charter_signed")?,
+        training: milestone(row, "training_done")?,
         active: row.get::<i64, _>("active") != 0,
     })
+}
+
+fn travel_mode(row: &SqliteRow) -> Result<TravelMode, StoreError> {
+    TravelMode::from_code(row.get("travel_mode")).ok_or_else(|| bad("travel mode"))
+}
+
+/// A step of a volunteer's path from its flag column and its day column (`{flag}_on`).
+fn milestone(row: &SqliteRow, flag: &str) -> Result<Option<Milestone>, StoreError> {
+    if row.get::<i64, _>(flag) == 0 {
+        return Ok(None);
+    }
+    Ok(Some(match row.get::<Option<&str>, _>(format!("{flag}_on").as_str()) {
+        Some(day) => Milestone::On(date(day)?),
+        None => Milestone::DateUnknown,
+    }))
 }

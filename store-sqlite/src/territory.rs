@@ -133,8 +133,9 @@ impl TerritoryStore for SqliteStore {
         }
         for v in &p.volunteers {
             sqlx::query(
-                "INSERT INTO volunteers (id, first_name, last_name, phone, commune, home_lat, home_lon, scope_id, has_car, \
-                 radius_km, weekly_capacity, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO volunteers (id, first_name, last_name, phone, commune, home_lat, home_lon, scope_id, \
+                 travel_mode, radius_km, weekly_capacity, charter_signed, charter_signed_on, training_done, \
+                 training_done_on, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(v.id.0)
             .bind(&v.first_name)
@@ -144,9 +145,13 @@ impl TerritoryStore for SqliteStore {
             .bind(v.home.lat)
             .bind(v.home.lon)
             .bind(v.scope.0)
-            .bind(v.has_car)
+            .bind(v.travel.code())
             .bind(v.reach.radius_km)
             .bind(i64::from(v.weekly_capacity))
+            .bind(v.charter.is_some())
+            .bind(v.charter.and_then(Milestone::day).map(|day| day.to_string()))
+            .bind(v.training.is_some())
+            .bind(v.training.and_then(Milestone::day).map(|day| day.to_string()))
             .bind(v.active)
             .execute(&mut *tx)
             .await

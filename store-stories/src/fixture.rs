@@ -94,11 +94,13 @@ fn volunteer(id: VolunteerId, first: &str, commune: &str, scope: ScopeId) -> Vol
         commune: insee(commune),
         home: centre(commune),
         scope,
-        has_car: true,
+        travel: TravelMode::Car,
         reach: Reach { communes: vec![insee(commune)], radius_km: 15.0 },
         weekly_capacity: 4,
         availability: (0..5).map(|d| slot(d, 9, 17)).collect(),
         absences: vec![],
+        charter: Some(Milestone::On(Date::parse("2026-01-12").expect("a day"))),
+        training: Some(Milestone::DateUnknown),
         active: true,
     }
 }

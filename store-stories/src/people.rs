@@ -2,8 +2,8 @@
 //! ambassadors as records, the scope's lists, and saving from the forms.
 
 use crate::fixture::*;
-use monalisa_core::domain::Timestamp;
 use monalisa_core::domain::{FollowUp, Resident, ResidentId, VolunteerId};
+use monalisa_core::domain::{Milestone, Timestamp, TravelMode};
 use monalisa_core::people::{FollowUpChoice, ResidentDraft, VolunteerDraft};
 use monalisa_store::{ImportApplied, ImportApply, ImportRun, ImportWrite, Store, StoreError};
 
@@ -48,11 +48,13 @@ fn new_volunteer(commune: &str) -> VolunteerDraft {
         phone: "0611111111".into(),
         commune: insee(commune),
         position: None,
-        has_car: false,
+        travel: TravelMode::OnFoot,
         radius_km: 5.0,
         communes: vec![insee(commune)],
         weekly_capacity: 2,
         availability: vec![],
+        charter: Some(Milestone::DateUnknown),
+        training: None,
         active: true,
     }
 }
@@ -135,11 +137,21 @@ pub async fn a_volunteer_is_saved_within_the_scope(store: &dyn Store) {
     let id = store.save_volunteer(NORD, &new_volunteer(ALPHA), centre(ALPHA)).await.expect("saved");
     let v = store.volunteer(id).await.expect("read").expect("exists");
     assert_eq!((v.first_name.as_str(), v.scope, v.weekly_capacity), ("Henri", NORD, 2));
+    assert_eq!((v.travel, v.charter, v.training), (TravelMode::OnFoot, Some(Milestone::DateUnknown), None));
+    let row = |list: monalisa_core::wire::people::PeopleList| list.volunteers.into_iter().find(|r| r.id == id);
+    let listed = row(store.scope_people_list(NORD).await.expect("list")).expect("listed");
+    assert_eq!(listed.not_planned, Some(monalisa_core::domain::NotPlanned::NoTraining), "the list says why");
     let mut edit = new_volunteer(ALPHA);
     edit.id = Some(id);
     edit.weekly_capacity = 3;
+    let trained = Milestone::On(monalisa_core::domain::Date::parse("2026-11-20").expect("a day"));
+    edit.training = Some(trained);
     assert_eq!(store.save_volunteer(NORD, &edit, centre(ALPHA)).await.expect("edited"), id);
-    assert_eq!(store.volunteer(id).await.expect("read").expect("exists").weekly_capacity, 3);
+    let v = store.volunteer(id).await.expect("read").expect("exists");
+    assert_eq!((v.weekly_capacity, v.training), (3, Some(trained)));
+    assert!(v.plannable());
+    let listed = row(store.scope_people_list(NORD).await.expect("list")).expect("listed");
+    assert_eq!((listed.not_planned, listed.travel), (None, TravelMode::OnFoot));
     let mut wrong = new_volunteer(ALPHA);
     wrong.communes.push(insee(GAMMA));
     assert!(matches!(

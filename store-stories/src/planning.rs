@@ -17,11 +17,13 @@ pub async fn a_scope_plans_its_active_people(store: &dyn Store) {
         phone: inactive.phone.clone(),
         commune: inactive.commune.clone(),
         position: Some(inactive.home),
-        has_car: inactive.has_car,
+        travel: inactive.travel,
         radius_km: inactive.reach.radius_km,
         communes: inactive.reach.communes.clone(),
         weekly_capacity: inactive.weekly_capacity,
         availability: inactive.availability.clone(),
+        charter: inactive.charter,
+        training: inactive.training,
         active: false,
     };
     store.save_volunteer(NORD, &draft, inactive.home).await.expect("made inactive");

@@ -291,11 +291,13 @@ pub async fn a_volunteer_hands_over_and_their_phone_drops_everything(store: &dyn
         phone: v.phone.clone(),
         commune: v.commune.clone(),
         position: Some(v.home),
-        has_car: v.has_car,
+        travel: v.travel,
         radius_km: v.reach.radius_km,
         communes: v.reach.communes.clone(),
         weekly_capacity: v.weekly_capacity,
         availability: v.availability.clone(),
+        charter: v.charter,
+        training: v.training,
         active: false,
     };
     // Nothing stays assigned to an inactive volunteer.

@@ -335,7 +335,7 @@ pub mod ssr {
                     });
                 }
                 Kind::Volunteers => {
-                    let draft = monalisa_core::people::parse_volunteer(&fields).map_err(invalid)?;
+                    let draft = monalisa_core::people::parse_volunteer(&fields, today).map_err(invalid)?;
                     let home =
                         draft.position.or_else(|| centre(&draft.commune)).ok_or(Refusal::Api(ApiError::NotFound))?;
                     apply.volunteers.push(ImportWrite {

@@ -206,6 +206,8 @@ pub mod ssr {
             communes,
             volunteers: Vec::new(),
             withdrawn_on: None,
+            visits: Vec::new(),
+            reports: Vec::new(),
         };
         let mut current = None;
         if let Some(id) = id {
@@ -222,12 +224,13 @@ pub mod ssr {
             }
             data.values = crate::people::resident_values(&r);
             current = r.volunteer;
-            auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "form").await?;
+            (data.visits, data.reports) = ctx.store.resident_history(id).await.map_err(internal)?;
+            auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "form and timeline").await?;
         }
         let volunteers = ctx.store.scope_people_list(scope).await.map_err(internal)?.volunteers;
         data.volunteers = volunteers
             .into_iter()
-            .filter(|v| v.active || Some(v.id) == current)
+            .filter(|v| v.not_planned.is_none() || Some(v.id) == current)
             .map(|v| Choice { id: v.id.0, name: v.name })
             .collect();
         Ok(data)

@@ -8,11 +8,11 @@ use crate::api::ErrorText as _;
 use crate::api::people::{
     FollowUpState, PeopleList, ResidentFormData, VolunteerFormData, list_people, resident_form, volunteer_form,
 };
-use crate::domain::{ConsentMethod, Date, ResidentId, Rhythm, VolunteerId, WeeklySlot};
+use crate::domain::{ConsentMethod, Date, NotPlanned, ResidentId, Rhythm, TravelMode, VolunteerId, WeeklySlot};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, fmt_day, t, tr};
 use crate::pages::volunteer::rhythm_label;
-use crate::people::{Fields, Reason, SLOTS_PER_DAY, SubmittedForm, field, slot_names};
+use crate::people::{Fields, PeopleFilter, Reason, SLOTS_PER_DAY, SubmittedForm, field, slot_names};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -87,6 +87,11 @@ fn field_label(lang: Lang, name: &str) -> &'static str {
         "capacite" => tr(lang, "Visites par semaine au plus", "Visits per week at most"),
         "communes" => tr(lang, "Communes acceptées", "Communes accepted"),
         "actif" => tr(lang, "Actif", "Active"),
+        "deplacement" => tr(lang, "Se déplace", "Travels"),
+        "charte" => tr(lang, "Charte du bénévole signée", "Volunteer charter signed"),
+        "charte_le" => tr(lang, "Charte signée le", "Charter signed on"),
+        "formation" => tr(lang, "Formation de base faite", "Base training done"),
+        "formation_le" => tr(lang, "Formation faite le", "Training done on"),
         n if n.starts_with("creneau_") => tr(lang, "Créneau", "Time slot"),
         _ => tr(lang, "Formulaire", "Form"),
     }
@@ -115,8 +120,8 @@ fn reason_text(lang: Lang, reason: Reason) -> &'static str {
         ),
         Reason::Date => tr(
             lang,
-            "date impossible ici (consentement : aujourd'hui au plus tard, 20 ans au plus tôt ; début du suivi : d'ici un an au plus, 20 ans au plus tôt ; fin de pause : après aujourd'hui).",
-            "impossible date here (consent: today at the latest, 20 years ago at the earliest; start of the follow-up: within a year, 20 years ago at the earliest; end of a pause: after today).",
+            "date impossible ici (consentement, charte, formation : aujourd'hui au plus tard ; consentement : 20 ans au plus tôt ; début du suivi : d'ici un an au plus, 20 ans au plus tôt ; fin de pause : après aujourd'hui).",
+            "impossible date here (consent, charter, training: today at the latest; consent: 20 years ago at the earliest; start of the follow-up: within a year, 20 years ago at the earliest; end of a pause: after today).",
         ),
     }
 }
@@ -136,6 +141,8 @@ pub fn PeoplePage() -> impl IntoView {
     let moved = query.read_untracked().get("deplace").is_some();
     let handed = query.read_untracked().get("relais").is_some();
     let people = Resource::new(|| (), |_| list_people());
+    // Set when the page answers its search's post (`/personnes/recherche`).
+    let filter = use_context::<PeopleFilter>().unwrap_or_default();
     let title = tr(lang, "Personnes et bénévoles", "People and volunteers");
     view! {
         <Title text=format!("{title} · {}", env.t(Msg::AppName))/>
@@ -172,13 +179,121 @@ pub fn PeoplePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(lang, Msg::Loading)}</p> }>
             {move || people.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                Ok(list) => people_tables(lang, list).into_any(),
+                Ok(list) => people_tables(lang, list, &filter).into_any(),
             })}
         </Suspense>
     }
 }
 
-fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
+fn travel_label(lang: Lang, mode: TravelMode) -> &'static str {
+    match mode {
+        TravelMode::Car => tr(lang, "voiture", "car"),
+        TravelMode::TwoWheels => tr(lang, "deux-roues", "two wheels"),
+        TravelMode::OnFoot => tr(lang, "à pied", "on foot"),
+    }
+}
+
+/// Where a volunteer stands, and why the planner leaves them out if it does.
+fn not_planned_label(lang: Lang, reason: Option<NotPlanned>) -> &'static str {
+    match reason {
+        None => tr(lang, "Actif", "Active"),
+        Some(NotPlanned::Inactive) => tr(lang, "Inactif", "Inactive"),
+        Some(NotPlanned::NoCharter) => {
+            tr(lang, "Pas encore planifié : charte à signer", "Not planned yet: charter to sign")
+        }
+        Some(NotPlanned::NoTraining) => {
+            tr(lang, "Pas encore planifié : formation de base à faire", "Not planned yet: base training to do")
+        }
+    }
+}
+
+/// The search over both lists (a plain form, posted: usable without script, by keyboard, and
+/// stacked on a narrow screen).
+fn search_form(lang: Lang, list: &PeopleList, filter: &PeopleFilter) -> impl IntoView + use<> {
+    let mut communes: Vec<String> = list
+        .residents
+        .iter()
+        .map(|r| r.commune.clone())
+        .chain(list.volunteers.iter().map(|v| v.commune.clone()))
+        .collect();
+    communes.sort_by_cached_key(|c| crate::domain::text::name_key(c));
+    communes.dedup();
+    let option = |value: String, label: String, current: &str| {
+        let selected = value == current;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    let communes = std::iter::once((String::new(), tr(lang, "Toutes", "All").to_owned()))
+        .chain(communes.into_iter().map(|c| (c.clone(), c)))
+        .map(|(v, l)| option(v, l, &filter.commune))
+        .collect_view();
+    let states = [
+        ("", tr(lang, "Tous", "All")),
+        ("active", state_label(lang, FollowUpState::Active)),
+        ("paused", state_label(lang, FollowUpState::Paused)),
+        ("ended", state_label(lang, FollowUpState::Ended)),
+    ]
+    .into_iter()
+    .map(|(v, l)| option(v.to_owned(), l.to_owned(), &filter.state))
+    .collect_view();
+    let volunteers = [
+        (String::new(), tr(lang, "Tous", "All").to_owned()),
+        ("none".to_owned(), tr(lang, "Sans bénévole", "Without a volunteer").to_owned()),
+    ]
+    .into_iter()
+    .chain(list.volunteers.iter().map(|v| (v.id.0.to_string(), v.name.clone())))
+    .map(|(v, l)| option(v, l, &filter.volunteer))
+    .collect_view();
+    view! {
+        <form class="card form search" method="post" action="/personnes/recherche" role="search"
+            aria-label=tr(lang, "Rechercher", "Search") data-testid="people-search">
+            <div>
+                <label for="s-nom">{tr(lang, "Nom (ou une partie)", "Name (or part of it)")}</label>
+                <input id="s-nom" name="nom" type="search" maxlength="500" value=filter.text.clone()/>
+            </div>
+            <div>
+                <label for="s-commune">{tr(lang, "Commune", "Commune")}</label>
+                <select id="s-commune" name="commune">{communes}</select>
+            </div>
+            <div>
+                <label for="s-suivi">{tr(lang, "Suivi", "Follow-up")}</label>
+                <select id="s-suivi" name="suivi">{states}</select>
+            </div>
+            <div>
+                <label for="s-benevole">{tr(lang, "Bénévole habituel", "Usual volunteer")}</label>
+                <select id="s-benevole" name="benevole">{volunteers}</select>
+            </div>
+            <label class="choice"><input type="checkbox" name="en_retard" value="1" checked=filter.overdue/>
+                {tr(lang, "Visite en retard seulement", "Overdue visit only")}</label>
+            <div class="search-actions">
+                <button type="submit">{tr(lang, "Rechercher", "Search")}</button>
+                {(!filter.is_empty()).then(|| view! { <a href="/personnes">{tr(lang, "Tout afficher", "Show all")}</a> })}
+            </div>
+        </form>
+    }
+}
+
+fn people_tables(lang: Lang, mut list: PeopleList, filter: &PeopleFilter) -> impl IntoView {
+    let search = search_form(lang, &list, filter);
+    let (all_residents, all_volunteers) = (list.residents.len(), list.volunteers.len());
+    let day = today();
+    list.residents.retain(|r| filter.keeps_resident(r, day));
+    // The residents' criteria (state, volunteer, overdue) leave the volunteers' list as it is.
+    list.volunteers.retain(|v| filter.keeps_volunteer(v));
+    let count = (!filter.is_empty()).then(|| {
+        let text = match lang {
+            Lang::Fr => format!(
+                "{} personne(s) sur {all_residents}, {} bénévole(s) sur {all_volunteers}.",
+                list.residents.len(),
+                list.volunteers.len()
+            ),
+            Lang::En => format!(
+                "{} person(s) of {all_residents}, {} volunteer(s) of {all_volunteers}.",
+                list.residents.len(),
+                list.volunteers.len()
+            ),
+        };
+        view! { <p role="status" data-testid="people-count">{text}</p> }
+    });
     let split = split_table(lang, &list.split);
     let residents = list
         .residents
@@ -204,11 +319,7 @@ fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
         .volunteers
         .into_iter()
         .map(|v| {
-            let reach = if v.has_car {
-                format!("{} {} km", tr(lang, "voiture,", "car,"), v.radius_km)
-            } else {
-                format!("{} {} km", tr(lang, "sans voiture,", "no car,"), v.radius_km)
-            };
+            let reach = format!("{}, {} km", travel_label(lang, v.travel), v.radius_km);
             view! {
                 <tr data-testid="volunteer-row">
                     <th scope="row"><a href=format!("/benevoles/fiche?id={}", v.id)>{v.name}</a></th>
@@ -217,12 +328,14 @@ fn people_tables(lang: Lang, list: PeopleList) -> impl IntoView {
                     <td>{v.weekly_capacity}</td>
                     <td>{slots_text(lang, &v.availability)}</td>
                     <td>{v.residents}</td>
-                    <td>{if v.active { tr(lang, "Actif", "Active") } else { tr(lang, "Inactif", "Inactive") }}</td>
+                    <td data-testid="volunteer-status">{not_planned_label(lang, v.not_planned)}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
+        {search}
+        {count}
         {split}
         <div class="table-scroll" role="region" aria-labelledby="residents-caption" tabindex="0">
             <table data-testid="residents">
@@ -584,6 +697,7 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
+        {(!new).then(|| timeline_view(lang, &d.visits, &d.reports))}
         {(!new).then(|| view! {
             <p><a href=format!("/personnes/dossier?id={id}") data-testid="dossier-link">
                 {tr(lang, "Tout ce que nous détenons sur cette personne (droit d'accès)", "Everything we hold on this person (right of access)")}
@@ -592,6 +706,75 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
         {(!new).then(|| withdraw_form(lang, id))}
     }
     .into_any()
+}
+
+/// The person's visits, reports and concerns, newest first.
+fn timeline_view(
+    lang: Lang,
+    visits: &[crate::api::dossier::DossierVisit],
+    reports: &[crate::api::dossier::DossierReport],
+) -> impl IntoView + use<> {
+    use crate::api::dossier::{TimelineEvent, timeline};
+    use crate::i18n::{concern_label, outcome_label};
+    let events = timeline(visits, reports);
+    let empty = events.is_empty();
+    let items = events
+        .into_iter()
+        .map(|event| match event {
+            TimelineEvent::Visit(v) => {
+                let what = match v.status.as_str() {
+                    "cancelled" => tr(lang, "Visite annulée", "Visit cancelled"),
+                    _ => tr(lang, "Visite prévue", "Visit planned"),
+                };
+                view! {
+                    <li data-testid="timeline-item">
+                        <strong>{format!("{} {}", fmt_day(lang, v.day), v.start)}</strong>
+                        {format!(" — {what}, {}", v.volunteer)}
+                    </li>
+                }
+                .into_any()
+            }
+            TimelineEvent::Report(p) => {
+                let mut what = format!(" — {}, {}", outcome_label(lang, p.outcome), p.volunteer);
+                if let Some(m) = p.duration_minutes {
+                    what.push_str(&format!(", {m} min"));
+                }
+                if let Some(mood) = p.mood {
+                    what.push_str(&format!(", {} {mood}/4", tr(lang, "humeur", "mood")));
+                }
+                if p.set_aside {
+                    what.push_str(tr(lang, " (envoyé par un téléphone retiré, mis de côté)", " (sent by a removed phone, set aside)"));
+                }
+                let concerns = p
+                    .concerns
+                    .iter()
+                    .map(|c| {
+                        let state = crate::pages::concerns::status_label(lang, c.status);
+                        view! { <li>{format!("{} {} — {state}", tr(lang, "Signalement :", "Concern:"), concern_label(lang, c.kind))}</li> }
+                    })
+                    .collect_view();
+                view! {
+                    <li data-testid="timeline-item">
+                        <strong>{fmt_day(lang, p.day)}</strong>
+                        {what}
+                        {(!p.note.is_empty()).then(|| view! { <p class="concern-note">{format!("« {} »", p.note)}</p> })}
+                        {(!p.concerns.is_empty()).then(|| view! { <ul>{concerns}</ul> })}
+                    </li>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="timeline-title" data-testid="timeline">
+            <h2 id="timeline-title">{tr(lang, "Chronologie", "Timeline")}</h2>
+            {if empty {
+                view! { <p>{tr(lang, "Aucune visite ni compte rendu pour l'instant.", "No visit or report yet.")}</p> }.into_any()
+            } else {
+                view! { <ol class="history">{items}</ol> }.into_any()
+            }}
+        </section>
+    }
 }
 
 /// Recording that the person withdrew their consent: everything personal is erased.
@@ -631,10 +814,12 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
         stored = vec![
             ("rayon".into(), "10".into()),
             ("capacite".into(), "4".into()),
-            ("voiture".into(), "1".into()),
+            ("deplacement".into(), TravelMode::Car.code().into()),
             ("actif".into(), "1".into()),
         ];
     }
+    let travel_modes =
+        TravelMode::ALL.iter().map(|m| (m.code().to_owned(), travel_label(lang, *m).to_owned())).collect();
     let v = FormValues::new(stored);
     let accepted = d
         .scope_communes
@@ -646,8 +831,15 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
             }
         })
         .collect_view();
+    // A stored volunteer the planner leaves out: the page says why.
+    let not_planned = NotPlanned::given(v.has("actif", "1"), v.has("charte", "1"), v.has("formation", "1"))
+        .filter(|_| !v.get("id").is_empty())
+        .map(
+            |reason| view! { <p class="notice" data-testid="not-planned">{not_planned_label(lang, Some(reason))}</p> },
+        );
     view! {
         {v.summary(lang)}
+        {not_planned}
         <form class="card form" method="post" action="/benevoles/enregistrer" data-testid="volunteer-form">
             <input type="hidden" name="id" value=v.get("id")/>
             <fieldset>
@@ -662,13 +854,23 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
                 <label class="choice"><input type="checkbox" name="actif" value="1" checked=v.has("actif", "1")/>
                     {tr(lang, "Actif (reçoit des tournées)", "Active (gets rounds)")}</label>
             </fieldset>
+            <fieldset data-testid="volunteer-path">
+                <legend>{tr(lang, "Avant les premières visites", "Before the first visits")}</legend>
+                <p class="hint">{tr(lang,
+                    "Le planning ne donne de visites qu'à un bénévole qui a signé la charte et suivi la formation de base. Cochez sans date si vous ne la connaissez pas.",
+                    "Planning gives visits only to a volunteer who signed the charter and did the base training. Tick without a date if you do not know it.")}</p>
+                {milestone_inputs(lang, &v, "charte")}
+                {milestone_inputs(lang, &v, "formation")}
+            </fieldset>
             <fieldset>
                 <legend>{tr(lang, "Où et combien", "Where and how much")}</legend>
-                <label class="choice"><input type="checkbox" name="voiture" value="1" checked=v.has("voiture", "1")/>
-                    {tr(lang, "A une voiture", "Has a car")}</label>
+                {select(lang, &v, "deplacement", travel_modes, None)}
+                <p class="hint">{tr(lang,
+                    "Le planning compte les trajets à la vitesse du moyen choisi (voiture 40 km/h, deux-roues 15 km/h, à pied 4,5 km/h).",
+                    "Planning counts trips at the chosen mode's speed (car 40 km/h, two wheels 15 km/h, on foot 4.5 km/h).")}</p>
                 {text_input(lang, &v, "rayon", "number", true)}
-                <p class="hint">{tr(lang, "Sans voiture, gardez un petit rayon : le planning ne l'envoie pas plus loin.",
-                    "Without a car, keep the radius small: planning never sends them further.")}</p>
+                <p class="hint">{tr(lang, "Le planning ne l'envoie pas plus loin que ce rayon autour de chez lui.",
+                    "Planning never sends them further than this radius around their home.")}</p>
                 {text_input(lang, &v, "capacite", "number", true)}
                 <fieldset>
                     <legend>{field_label(lang, "communes")}</legend>
@@ -687,6 +889,16 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
                 {tr(lang, "Passer la main (il s'arrête ou fait une pause)", "Hand over (they stop or pause)")}</a></p>
         })}
         {move_form(lang, &v.get("id"), d.other_scopes)}
+    }
+}
+
+/// A step of the volunteer's path: done (ticked) and, when known, its day.
+fn milestone_inputs(lang: Lang, v: &FormValues, name: &'static str) -> impl IntoView + use<> {
+    let day: &'static str = if name == "charte" { "charte_le" } else { "formation_le" };
+    view! {
+        <label class="choice"><input type="checkbox" name=name value="1" checked=v.has(name, "1")/>
+            {field_label(lang, name)}</label>
+        {text_input(lang, v, day, "date", false)}
     }
 }
 

@@ -220,13 +220,115 @@ pub struct Volunteer {
     pub commune: InseeCode,
     pub home: Location,
     pub scope: ScopeId,
-    pub has_car: bool,
+    pub travel: TravelMode,
     pub reach: Reach,
     /// Visits per week at most.
     pub weekly_capacity: u8,
     pub availability: Vec<WeeklySlot>,
     pub absences: Vec<DayRange>,
+    /// The volunteers' charter, signed.
+    pub charter: Option<Milestone>,
+    /// The base training, done.
+    pub training: Option<Milestone>,
     pub active: bool,
+}
+
+impl Volunteer {
+    /// Why the planner leaves this volunteer out, if it does: paused or gone, or a step of the
+    /// path to visiting (charter, then training) not done yet.
+    pub fn not_planned(&self) -> Option<NotPlanned> {
+        NotPlanned::given(self.active, self.charter.is_some(), self.training.is_some())
+    }
+
+    /// Whether visits may be given to this volunteer (see [`Volunteer::not_planned`]).
+    pub fn plannable(&self) -> bool {
+        self.not_planned().is_none()
+    }
+}
+
+/// Why a volunteer is not planned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotPlanned {
+    Inactive,
+    NoCharter,
+    NoTraining,
+}
+
+impl NotPlanned {
+    /// The first reason that holds, in the order of the path (see [`Volunteer::not_planned`]).
+    pub const fn given(active: bool, charter: bool, training: bool) -> Option<NotPlanned> {
+        match (active, charter, training) {
+            (false, _, _) => Some(NotPlanned::Inactive),
+            (true, false, _) => Some(NotPlanned::NoCharter),
+            (true, true, false) => Some(NotPlanned::NoTraining),
+            (true, true, true) => None,
+        }
+    }
+}
+
+/// A step of a volunteer's path, done: on a known day, or before the product kept the dates
+/// (volunteers recorded earlier were migrated with both steps done, day unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Milestone {
+    On(Date),
+    DateUnknown,
+}
+
+impl Milestone {
+    pub const fn day(self) -> Option<Date> {
+        match self {
+            Milestone::On(day) => Some(day),
+            Milestone::DateUnknown => None,
+        }
+    }
+}
+
+/// How a volunteer gets to the people they visit. The one rule of travel times by mode: the
+/// straight-line distance, lengthened by the mode's detour (roads, paths), at the mode's speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TravelMode {
+    Car,
+    /// Bicycle, moped, scooter.
+    TwoWheels,
+    OnFoot,
+}
+
+impl TravelMode {
+    pub const ALL: [TravelMode; 3] = [TravelMode::Car, TravelMode::TwoWheels, TravelMode::OnFoot];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            TravelMode::Car => "car",
+            TravelMode::TwoWheels => "two_wheels",
+            TravelMode::OnFoot => "on_foot",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TravelMode> {
+        TravelMode::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// Average speed on rural roads, stops included, km/h (the car's is the planning
+    /// benchmark's).
+    pub const fn speed_kmh(self) -> f64 {
+        match self {
+            TravelMode::Car => 40.0,
+            TravelMode::TwoWheels => 15.0,
+            TravelMode::OnFoot => 4.5,
+        }
+    }
+
+    /// Road distance over straight-line distance (the car's is the planning benchmark's; on
+    /// foot, paths cut corners).
+    pub const fn detour_factor(self) -> f64 {
+        match self {
+            TravelMode::Car | TravelMode::TwoWheels => 1.3,
+            TravelMode::OnFoot => 1.2,
+        }
+    }
 }
 
 /// How consent to be visited was given (DESIGN.md: record consent).
@@ -483,6 +585,34 @@ pub struct Concern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::ready(true, true, true, None)]
+    #[case::paused_even_if_trained(false, true, true, Some(NotPlanned::Inactive))]
+    #[case::registered(true, false, false, Some(NotPlanned::NoCharter))]
+    #[case::trained_without_charter(true, false, true, Some(NotPlanned::NoCharter))]
+    #[case::charter_only(true, true, false, Some(NotPlanned::NoTraining))]
+    fn a_volunteer_is_planned_once_on_the_path(
+        #[case] active: bool,
+        #[case] charter: bool,
+        #[case] training: bool,
+        #[case] expected: Option<NotPlanned>,
+    ) {
+        assert_eq!(NotPlanned::given(active, charter, training), expected);
+    }
+
+    #[test]
+    fn travel_modes_slow_down_from_the_car() {
+        let hours_per_km = |m: TravelMode| m.detour_factor() / m.speed_kmh();
+        assert!(hours_per_km(TravelMode::Car) < hours_per_km(TravelMode::TwoWheels));
+        assert!(hours_per_km(TravelMode::TwoWheels) < hours_per_km(TravelMode::OnFoot));
+        for m in TravelMode::ALL {
+            assert_eq!(TravelMode::from_code(m.code()), Some(m));
+            assert!(m.detour_factor() >= 1.0);
+        }
+        assert_eq!(TravelMode::from_code("plane"), None);
+    }
 
     #[test]
     fn insee_codes() {

@@ -1,6 +1,7 @@
 //! What free text people may write (forms and phones alike): no control characters but line
 //! breaks and tabs, and no bidirectional controls, which can make a note display other than
-//! it reads (U+202A-U+202E, U+2066-U+2069: "right-to-left override" and kin).
+//! it reads (U+202A-U+202E, U+2066-U+2069: "right-to-left override" and kin). And how names
+//! compare as people write them (imports, searches).
 
 /// Whether `text` is acceptable free text.
 pub fn acceptable(text: &str) -> bool {
@@ -9,6 +10,43 @@ pub fn acceptable(text: &str) -> bool {
             || ('\u{202A}'..='\u{202E}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
     })
+}
+
+/// Text compared without case or accents (the French letters: é and É are e, œ is oe).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+            'ÿ' => out.push('y'),
+            'ç' => out.push('c'),
+            'ñ' => out.push('n'),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            '’' | '‘' => out.push('\''),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A name compared as people write it: folded, words split on spaces, hyphens and apostrophes,
+/// "st"/"ste" read as "saint"/"sainte".
+pub fn name_key(text: &str) -> String {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -55,3 +55,93 @@ pub struct Dossier {
     /// Who read or changed the record, and when.
     pub audit: Vec<AuditEntry>,
 }
+
+/// One line of a resident's timeline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimelineEvent<'a> {
+    /// A visit still planned, or cancelled (a reported visit shows as its report).
+    Visit(&'a DossierVisit),
+    /// A report, with the concerns it raised.
+    Report(&'a DossierReport),
+}
+
+impl TimelineEvent<'_> {
+    pub fn day(&self) -> Date {
+        match self {
+            TimelineEvent::Visit(v) => v.day,
+            TimelineEvent::Report(r) => r.day,
+        }
+    }
+}
+
+/// A resident's visits, reports and concerns as one timeline, newest first; on one day, the
+/// report before the visits.
+pub fn timeline<'a>(visits: &'a [DossierVisit], reports: &'a [DossierReport]) -> Vec<TimelineEvent<'a>> {
+    let mut out: Vec<TimelineEvent<'a>> = reports.iter().map(TimelineEvent::Report).collect();
+    out.extend(visits.iter().filter(|v| v.status != "reported").map(TimelineEvent::Visit));
+    let order = |e: &TimelineEvent<'_>| match e {
+        TimelineEvent::Report(r) => (std::cmp::Reverse(r.day), 0, std::cmp::Reverse(r.recorded_at.0)),
+        TimelineEvent::Visit(v) => (std::cmp::Reverse(v.day), 1, std::cmp::Reverse(i64::from(v.start.get()))),
+    };
+    out.sort_by_key(order);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    fn visit(d: &str, hour: u16, status: &str) -> DossierVisit {
+        DossierVisit { day: day(d), start: Minute::hm(hour, 0).unwrap(), status: status.into(), volunteer: "V".into() }
+    }
+
+    fn report(d: &str, note: &str) -> DossierReport {
+        DossierReport {
+            day: day(d),
+            outcome: Outcome::Done,
+            duration_minutes: None,
+            mood: None,
+            note: note.into(),
+            volunteer: "V".into(),
+            recorded_at: Timestamp(0),
+            received_at: Timestamp(0),
+            concerns: Vec::new(),
+            set_aside: false,
+        }
+    }
+
+    #[test]
+    fn the_timeline_is_newest_first_and_a_reported_visit_shows_once() {
+        let visits = [
+            visit("2026-11-03", 10, "reported"),
+            visit("2026-11-10", 9, "cancelled"),
+            visit("2026-11-17", 14, "planned"),
+            visit("2026-11-17", 9, "planned"),
+            visit("2026-11-24", 10, "reported"),
+        ];
+        let reports = [report("2026-11-03", "a"), report("2026-11-17", "b"), report("2026-11-24", "c")];
+        let lines: Vec<String> = timeline(&visits, &reports)
+            .iter()
+            .map(|e| match e {
+                TimelineEvent::Report(r) => format!("{} report {}", r.day, r.note),
+                TimelineEvent::Visit(v) => format!("{} {} {}", v.day, v.start, v.status),
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "2026-11-24 report c",
+                "2026-11-17 report b",
+                "2026-11-17 14:00 planned",
+                "2026-11-17 09:00 planned",
+                "2026-11-10 09:00 cancelled",
+                "2026-11-03 report a",
+            ]
+        );
+        assert!(timeline(&[], &[]).is_empty());
+    }
+}

@@ -5,7 +5,7 @@
 
 use super::planning::Choice;
 
-use crate::domain::{Date, ResidentId, Rhythm, VolunteerId, WeeklySlot};
+use crate::domain::{Date, NotPlanned, ResidentId, Rhythm, TravelMode, VolunteerId, WeeklySlot};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,10 @@ pub struct ResidentRow {
     pub isolation: u8,
     pub state: FollowUpState,
     pub volunteer: Option<String>,
+    #[serde(default)]
+    pub volunteer_id: Option<VolunteerId>,
+    /// When the next visit is due (`crate::domain::rules::next_due`).
+    pub next_due: Date,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,11 +38,13 @@ pub struct VolunteerRow {
     pub id: VolunteerId,
     pub name: String,
     pub commune: String,
-    pub has_car: bool,
+    pub travel: TravelMode,
     pub radius_km: f64,
     pub weekly_capacity: u8,
     pub availability: Vec<WeeklySlot>,
     pub active: bool,
+    /// Why the planner leaves them out (inactive, or a step of their path not done).
+    pub not_planned: Option<NotPlanned>,
     /// Residents whose usual volunteer this is (followed, not ended).
     pub residents: u32,
 }
@@ -76,10 +82,17 @@ pub struct ResidentFormData {
     pub consent: Option<(Date, crate::domain::ConsentMethod, String)>,
     /// The scope's communes (INSEE code, name).
     pub communes: Vec<(String, String)>,
-    /// The scope's active volunteers (and the current one, even if inactive).
+    /// The scope's volunteers who may visit (active, charter signed, trained), and the current
+    /// one even if not.
     pub volunteers: Vec<Choice>,
     /// The day the person withdrew their consent (their record is erased).
     pub withdrawn_on: Option<Date>,
+    /// Their visits and reports (with concerns), for the record's timeline
+    /// (`crate::wire::dossier::timeline`); read, like the record, as an audited read.
+    #[serde(default)]
+    pub visits: Vec<crate::wire::dossier::DossierVisit>,
+    #[serde(default)]
+    pub reports: Vec<crate::wire::dossier::DossierReport>,
 }
 
 /// What a volunteer's form needs.

@@ -155,6 +155,33 @@ fn unserved_reasons_follow_the_exact_rule() {
 }
 
 #[test]
+fn a_volunteer_on_foot_reaches_less_far_and_takes_longer_on_the_way() {
+    let walker = with(volunteer("w", 0.0), "travel", json!({"speed_kmh": 4.5, "detour_factor": 1.2}));
+    // 0.08° north, about 9 km: a quarter of an hour by car, over two hours on foot each way.
+    let far = visit("x", 0.08, 0, 50);
+    let both = instance(
+        json!([walker.clone(), volunteer("d", 0.0)]),
+        json!([shift("w0", "w", 0, 0.0, 3), shift("d0", "d", 0, 0.0, 3)]),
+        json!([far.clone()]),
+    );
+    assert_eq!(served_by(&solve(&both, 2000), "x").as_deref(), Some("d"));
+    let alone = instance(json!([walker.clone()]), json!([shift("w0", "w", 0, 0.0, 3)]), json!([far]));
+    assert_eq!(reason_of(&solve(&alone, 2000), "x"), Some(Reason::NoCommonSlot));
+
+    // 1.1 km away the walker goes, and arrives after the walk, not after the drive.
+    let near = instance(json!([walker]), json!([shift("w0", "w", 0, 0.0, 3)]), json!([visit("x", 0.01, 0, 50)]));
+    let start = solve(&near, 2000).routes[0].visits[0].start_s;
+    let p = Problem::new(&near).unwrap();
+    let drive = p.t(p.shifts[0].start, 0);
+    let pace = (1.2 / 4.5) / (1.3 / 40.0);
+    assert_eq!(start - 9 * HOUR, (drive as f64 * pace).ceil() as i64, "{drive} s by car");
+
+    let mut bad = near.clone();
+    bad.volunteers[0].travel = Some(monalisa_planner::format::ModeSpec { speed_kmh: 0.0, detour_factor: 1.2 });
+    assert!(matches!(Problem::new(&bad), Err(ProblemError::Volunteer { .. })));
+}
+
+#[test]
 fn the_usual_pair_is_kept_even_when_someone_is_closer() {
     let vols = json!([volunteer("near", 0.01), volunteer("usual", 0.1)]);
     let shifts = json!([shift("n0", "near", 0, 0.01, 3), shift("u0", "usual", 0, 0.1, 3)]);

@@ -116,6 +116,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
             (_, "/personnes/retrait") => router.route(spec.path, axum::routing::post(withdraw_consent)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
+            (_, "/personnes/recherche") => router.route(spec.path, axum::routing::post(search_people)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
             (_, "/benevoles/secteur") => router.route(spec.path, axum::routing::post(move_volunteer)),
             (_, "/benevoles/relayer") => router.route(spec.path, axum::routing::post(hand_over)),

@@ -215,6 +215,11 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
                 Expect::Status(400),
             );
         }
+        "/personnes/recherche" => {
+            // A search: the people page again, filtered; nothing changes.
+            let res = agent.post_form(path, &[("nom", "zzz-nobody"), ("en_retard", "1")]).await;
+            return (res.status().as_u16(), Expect::Status(200));
+        }
         "/personnes/enregistrer" | "/benevoles/enregistrer" => {
             // An empty form: sent back with its error, nothing saved.
             return (agent.post_form(path, &[("id", "")]).await.status().as_u16(), Expect::Status(422));

@@ -47,9 +47,9 @@ async fn people(agent: &mut Agent) -> Value {
     list
 }
 
-const VOLUNTEERS: &str = "Référence,Prénom,Nom,Téléphone,Commune,Voiture,Rayon (km),Visites par semaine,Disponibilités\r\n\
-B1,Marcel,Pinson,06 39 98 12 34,Civray,oui,25,4,\"lundi 9h-12h ; mardi 14h-17h ; jeudi 9h-12h\"\r\n\
-B2,Odette,Verdier,0611223344,Charroux,non,15,3,\"mercredi 14h-17h\"\r\n";
+const VOLUNTEERS: &str = "Référence,Prénom,Nom,Téléphone,Commune,Voiture,Rayon (km),Visites par semaine,Disponibilités,Charte signée le,Formation faite le\r\n\
+B1,Marcel,Pinson,06 39 98 12 34,Civray,oui,25,4,\"lundi 9h-12h ; mardi 14h-17h ; jeudi 9h-12h\",12/09/2026,oui\r\n\
+B2,Odette,Verdier,0611223344,Charroux,deux-roues,15,3,\"mercredi 14h-17h\",oui,03/10/2026\r\n";
 
 /// Residents, as a spreadsheet program saves them in Windows-1252 with `;`: two good rows,
 /// then a row per kind of refusal (lines 4 to 8), then a third good row (line 9).

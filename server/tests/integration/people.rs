@@ -4,6 +4,7 @@
 //! is added and edited; nothing crosses into another scope.
 
 use crate::common::{Agent, World};
+use monalisa_app::domain::{Milestone, TravelMode};
 use serde_json::{Value, json};
 
 fn scope_communes(world: &World, scope: i64) -> Vec<String> {
@@ -247,7 +248,8 @@ async fn an_ambassador_adds_and_edits_a_volunteer() {
             ("telephone", "+33 6 39 98 00 42".into()),
             ("commune", theirs[0].clone()),
             ("position", String::new()),
-            ("voiture", "1".into()),
+            ("deplacement", "two_wheels".into()),
+            ("charte", "1".into()),
             ("rayon", "8".into()),
             ("capacite", "3".into()),
             ("communes", mine[0].clone()),
@@ -284,24 +286,43 @@ async fn an_ambassador_adds_and_edits_a_volunteer() {
     let row =
         people["volunteers"].as_array().unwrap().iter().find(|v| v["name"] == "Gaston Bouvreuil").unwrap().clone();
     assert_eq!((row["weekly_capacity"].as_i64(), row["active"].as_bool()), (Some(3), Some(true)));
+    // Charter signed (day unknown), training not done yet: not planned, and the pages say why.
+    assert_eq!(row["not_planned"], "no_training");
     let id = row["id"].as_i64().unwrap();
     let stored = world.app.store.volunteer(monalisa_app::domain::VolunteerId(id)).await.unwrap().unwrap();
     assert_eq!(stored.phone, "06 39 98 00 42");
     assert_eq!(stored.scope.0, 1);
+    assert_eq!(
+        (stored.travel, stored.charter, stored.training),
+        (TravelMode::TwoWheels, Some(Milestone::DateUnknown), None)
+    );
+    let form_page = ambassador.get(&format!("/benevoles/fiche?id={id}")).await.text().await.unwrap();
+    assert!(form_page.contains("data-testid=\"not-planned\"") && form_page.contains("formation de base à faire"));
+    let list_page = ambassador.get("/personnes").await.text().await.unwrap();
+    assert!(list_page.contains("Pas encore planifié : formation de base à faire"), "{list_page}");
+    // A training day in the future is refused.
+    assert_eq!(post(form(&[("formation_le", "2099-01-01")])).await.status(), 422);
 
-    // Edited: no car, inactive (the checkboxes left unticked), two slots.
+    // Edited: on foot, trained on a known day, inactive (its checkbox left unticked), two slots.
     let id_text = id.to_string();
-    let edited: Vec<(&'static str, String)> =
-        form(&[("id", &id_text), ("rayon", "2"), ("creneau_3_0_de", "14:00"), ("creneau_3_0_a", "17:00")])
-            .into_iter()
-            .filter(|(k, _)| *k != "voiture" && *k != "actif")
-            .collect();
+    let edited: Vec<(&'static str, String)> = form(&[
+        ("id", &id_text),
+        ("rayon", "2"),
+        ("deplacement", "on_foot"),
+        ("formation_le", "2026-11-20"),
+        ("creneau_3_0_de", "14:00"),
+        ("creneau_3_0_a", "17:00"),
+    ])
+    .into_iter()
+    .filter(|(k, _)| *k != "actif")
+    .collect();
     assert_eq!(post(edited).await.status(), 303);
     let v = world.app.store.volunteer(monalisa_app::domain::VolunteerId(id)).await.unwrap().unwrap();
-    assert!(!v.has_car && !v.active);
+    assert!(v.travel == TravelMode::OnFoot && !v.active);
+    assert_eq!(v.training, Some(Milestone::On(monalisa_app::domain::Date::parse("2026-11-20").unwrap())));
     assert_eq!((v.reach.radius_km, v.availability.len()), (2.0, 2));
     let form_page = ambassador.get(&format!("/benevoles/fiche?id={id}")).await.text().await.unwrap();
-    assert!(form_page.contains("value=\"17:00\""), "{form_page}");
+    assert!(form_page.contains("value=\"17:00\"") && form_page.contains("value=\"2026-11-20\""), "{form_page}");
 
     // Another scope's ambassador can neither read nor edit it.
     let mut other = world.agent("ambassadeur2").await;
@@ -310,6 +331,41 @@ async fn an_ambassador_adds_and_edits_a_volunteer() {
     let fields = form(&[("id", &id_text), ("communes", &theirs[0])]);
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(other.post_form("/benevoles/enregistrer", &fields).await.status(), 404);
+}
+
+/// The people page's search is posted (a name never goes into a URL) and shows only what it
+/// keeps: part of a name without accents or case, a volunteer, the overdue; nothing changes.
+#[tokio::test]
+async fn an_ambassador_finds_people_by_name_volunteer_and_lateness() {
+    let world = World::new().await;
+    let mut ambassador = world.agent("ambassadeur").await;
+    let mine = scope_communes(&world, 1);
+    let add = [
+        resident_form(&mine[0], &[("prenom", "Héloïse"), ("nom", "Tourterelle")]),
+        resident_form(&mine[0], &[("prenom", "Gaston"), ("nom", "Rougequeue")]),
+    ];
+    for form in &add {
+        assert_eq!(ambassador.post_form("/personnes/enregistrer", form).await.status(), 303);
+    }
+    let search = |fields: &'static [(&'static str, &'static str)]| {
+        let mut a = ambassador.clone();
+        async move {
+            let res = a.post_form("/personnes/recherche", fields).await;
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let page = search(&[("nom", "HELOISE")]).await;
+    assert!(page.contains("Héloïse Tourterelle") && !page.contains("Gaston Rougequeue"), "{page}");
+    assert!(page.contains("data-testid=\"people-count\"") && page.contains("value=\"HELOISE\""));
+    // Both followed since 2 November with no visit: overdue; neither has a volunteer.
+    let late = search(&[("en_retard", "1"), ("benevole", "none"), ("nom", "rougequeue")]).await;
+    assert!(late.contains("Gaston Rougequeue") && !late.contains("Héloïse Tourterelle"), "{late}");
+    let paused = search(&[("suivi", "paused"), ("nom", "rougequeue")]).await;
+    assert!(!paused.contains("Gaston Rougequeue"));
+    let everyone = ambassador.get("/personnes").await.text().await.unwrap();
+    assert!(everyone.contains("Héloïse Tourterelle") && everyone.contains("Gaston Rougequeue"));
+    assert!(!everyone.contains("data-testid=\"people-count\""), "no search, no count");
 }
 
 /// A resident withdraws their consent: the ambassador records it (after confirming); the
@@ -351,9 +407,14 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     .execute(&pool)
     .await
     .unwrap();
-    // The right of access shows it too, marked as set aside.
+    // The record's timeline shows the report (a read of the person, audited).
     let mut ambassador = world.agent("ambassadeur").await;
+    let record = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
+    assert!(record.contains("data-testid=\"timeline\"") && record.contains("Parle de sa fille à Poitiers"), "{record}");
+    // The right of access shows it too, marked as set aside.
     let dossier: Value = ambassador.get(&format!("/personnes/dossier.json?id={id}")).await.json().await.unwrap();
+    let audit = dossier["audit"].as_array().unwrap();
+    assert!(audit.iter().any(|e| e["action"] == "resident.read" && e["detail"] == "form and timeline"), "{dossier}");
     let reports = dossier["reports"].as_array().unwrap();
     assert!(reports.iter().any(|p| p["set_aside"] == true && p["note"] == "Son fils vit à Lusignan"), "{dossier}");
     assert!(reports.iter().any(|p| p["set_aside"] == false && p["note"] == "Parle de sa fille à Poitiers"));

@@ -44,6 +44,20 @@ pub(crate) async fn page_again<T: Clone + Send + Sync + 'static>(
     res
 }
 
+/// The people page's search: the page again with only what the posted filter keeps (posted
+/// because it may hold a name, which never goes into a URL).
+pub(crate) async fn search_people(
+    State(state): State<AppState>,
+    _caller: Ambassador,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let (parts, fields) = form_fields(req).await?;
+    let filter = monalisa_app::people::PeopleFilter::from_fields(&fields);
+    let mut res = page_again(&state, &parts, "/personnes", filter).await;
+    *res.status_mut() = StatusCode::OK;
+    Ok(res)
+}
+
 /// Where a person lives: the position typed, which must be inside the chosen commune, or the
 /// commune's centre.
 pub(crate) fn home_in(
@@ -200,7 +214,8 @@ pub(crate) async fn save_volunteer(
     let store = state.ctx.store.clone();
     let shapes = state.shapes.clone();
     person_post(&state, &caller, req, "/benevoles/fiche", async move |fields, scope| {
-        let draft = monalisa_app::people::parse_volunteer(fields)?;
+        let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+        let draft = monalisa_app::people::parse_volunteer(fields, today)?;
         let home = home_in(&shapes, &draft.commune, draft.position).map_err(|r| field_error("position", r))?;
         let id = store.save_volunteer(scope, &draft, home).await?;
         let action = if draft.id.is_some() { "volunteer.update" } else { "volunteer.create" };
