@@ -132,7 +132,8 @@ pub fn build_instance(week: &ScopeWeek) -> Instance {
     let mut visits = Vec::new();
     for entry in &week.residents {
         let r = &entry.resident;
-        if entry.reported_this_week {
+        // Followed by phone calls only: no home visit to plan.
+        if entry.reported_this_week || !r.programme.mode.visits() {
             continue;
         }
         let due = next_due(r.rhythm, r.follow_up_start, entry.last_done);
@@ -601,8 +602,8 @@ fn issue_of(
 mod tests {
     use super::*;
     use crate::domain::{
-        AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, InseeCode, IsolationLevel, Location, Milestone,
-        Reach, Rhythm, ScopeId, Weekday, WeeklySlot,
+        AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, FollowUpMode, InseeCode, IsolationLevel, Location,
+        Milestone, Programme, Reach, Rhythm, ScopeId, Weekday, WeeklySlot,
     };
 
     fn d(s: &str) -> Date {
@@ -656,6 +657,7 @@ mod tests {
                 follow_up_start: d("2026-01-05"),
                 follow_up: FollowUp::Active { since: d("2026-01-05") },
                 volunteer: Some(VolunteerId(1)),
+                programme: Programme::default(),
             },
             last_done: last_done.map(d),
             reported_this_week: false,
@@ -720,6 +722,16 @@ mod tests {
         // A lock on a volunteer who left is ignored rather than making the week unplannable.
         w.volunteers[1].active = false;
         assert_eq!(build_instance(&w).visits[0].locked_volunteer, None);
+    }
+
+    #[test]
+    fn people_followed_by_calls_only_get_no_visit_planned() {
+        let mut calls = resident(1, Rhythm::Weekly, None);
+        calls.resident.programme.mode = FollowUpMode::Calls;
+        let mut both = resident(2, Rhythm::Weekly, None);
+        both.resident.programme.mode = FollowUpMode::Both;
+        let instance = build_instance(&week(vec![calls, both]));
+        assert_eq!(instance.visits.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["r2"]);
     }
 
     #[test]

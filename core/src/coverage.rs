@@ -84,6 +84,10 @@ pub struct ResidentHistory {
     pub follow_up: FollowUp,
     /// Days of the visits done (outcome "done"), in order.
     pub done: Vec<Date>,
+    /// The day they were referred to the programme, when known.
+    pub referred_on: Option<Date>,
+    /// Their binômes: first and last day (`None`: still going).
+    pub pairings: Vec<(Date, Option<Date>)>,
 }
 
 impl ResidentHistory {
@@ -407,6 +411,15 @@ pub struct CoverageReport {
     pub demand: Vec<Option<f64>>,
     /// Per commune: median hours before a concern raised in the period was taken in hand.
     pub hours_to_acknowledge: Vec<Option<f64>>,
+    /// Per commune: median days from the referral to the first visit done, for the residents
+    /// whose first visit was in the period (shown from 3 residents).
+    pub days_to_first_visit: Vec<Option<f64>>,
+    /// Per commune: median length in months of the binômes that ran during the period (to
+    /// their end, or to today), shown from 3 binômes.
+    pub binome_months: Vec<Option<f64>>,
+    /// The same two over the territory.
+    pub territory_days_to_first_visit: Option<f64>,
+    pub territory_binome_months: Option<f64>,
 }
 
 impl CoverageReport {
@@ -444,6 +457,17 @@ impl CoverageReport {
         self.out_of_reach.grid.row_totals[r] > 0
     }
 }
+
+/// The fewest values a median of people is shown from: below, it would tell one person's story.
+const MEDIAN_MIN: usize = 3;
+
+/// The median of a commune's values about people, or nothing when they are too few.
+fn median_of_people(values: Vec<f64>) -> Option<f64> {
+    if values.len() < MEDIAN_MIN { None } else { median(values) }
+}
+
+/// The average length of a month, in days.
+const DAYS_PER_MONTH: f64 = 30.44;
 
 fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
@@ -621,6 +645,34 @@ pub fn coverage(input: &CoverageInput) -> CoverageReport {
             )
         })
         .collect();
+    let of_row = |r: usize| {
+        let row_of = &row_of;
+        input.residents.iter().filter(move |x| row_of.get(x.commune.as_str()) == Some(&r))
+    };
+    let first_visits = |people: &mut dyn Iterator<Item = &ResidentHistory>| {
+        median_of_people(
+            people
+                .filter_map(|x| Some((x.referred_on?, *x.done.first()?)))
+                .filter(|(referred, first)| from <= *first && *first <= to && referred <= first)
+                .map(|(referred, first)| f64::from(first.days_since(referred)))
+                .collect(),
+        )
+    };
+    let binomes = |people: &mut dyn Iterator<Item = &ResidentHistory>| {
+        median_of_people(
+            people
+                .flat_map(|x| x.pairings.iter())
+                .filter(|(start, end)| *start <= to && end.is_none_or(|e| from <= e))
+                .map(|(start, end)| {
+                    let last = end.unwrap_or(input.today).min(input.today);
+                    f64::from(last.days_since(*start).max(0)) / DAYS_PER_MONTH
+                })
+                .collect(),
+        )
+    };
+    let days_to_first_visit = (0..rows).map(|r| first_visits(&mut of_row(r))).collect();
+    let binome_months = (0..rows).map(|r| binomes(&mut of_row(r))).collect();
+    let in_territory = || input.residents.iter().filter(|x| row_of.contains_key(x.commune.as_str()));
     let living =
         |r: usize| input.volunteers.iter().filter(|v| row_of.get(v.commune.as_str()) == Some(&r)).count() as u32;
     let serving = |r: usize| {
@@ -654,6 +706,10 @@ pub fn coverage(input: &CoverageInput) -> CoverageReport {
         capacity: (0..rows).map(capacity).collect(),
         demand,
         hours_to_acknowledge,
+        days_to_first_visit,
+        binome_months,
+        territory_days_to_first_visit: first_visits(&mut in_territory()),
+        territory_binome_months: binomes(&mut in_territory()),
     }
 }
 
@@ -685,7 +741,45 @@ mod tests {
             start: d(start),
             follow_up: FollowUp::Active { since: d(start) },
             done: done.iter().map(|s| d(s)).collect(),
+            referred_on: None,
+            pairings: Vec::new(),
         }
+    }
+
+    /// Referral to first visit, and how long binômes last: medians per commune over the
+    /// period, from three people up.
+    #[test]
+    fn time_to_a_first_visit_and_length_of_binomes() {
+        let referred = |on: &str, first: &str, pairings: Vec<(Date, Option<Date>)>| ResidentHistory {
+            referred_on: Some(d(on)),
+            pairings,
+            ..resident(Rhythm::Weekly, first, &[first])
+        };
+        let residents = vec![
+            referred("2026-01-01", "2026-01-11", vec![(d("2026-01-11"), None)]),
+            referred("2026-01-01", "2026-01-21", vec![(d("2025-01-21"), Some(d("2026-01-21")))]),
+            referred("2026-01-10", "2026-02-09", vec![(d("2026-02-09"), Some(d("2026-02-10")))]),
+            // Its first visit before the period: not counted; its binôme ended before: neither.
+            referred("2025-10-01", "2025-11-01", vec![(d("2025-11-01"), Some(d("2025-12-15")))]),
+        ];
+        let input = CoverageInput {
+            today: d("2026-03-02"),
+            months: vec![Month::parse("2026-01").unwrap(), Month::parse("2026-02").unwrap()],
+            communes: vec![("86070".into(), "A".into())],
+            residents,
+            volunteers: Vec::new(),
+            pairs: Vec::new(),
+            concerns: Vec::new(),
+            unserved: Vec::new(),
+        };
+        let c = coverage(&input);
+        assert_eq!(c.days_to_first_visit, [Some(20.0)], "10, 20 and 30 days");
+        assert_eq!(c.territory_days_to_first_visit, Some(20.0));
+        // 50 days (to today), 365 days, 1 day: the median is the 50 days.
+        let months = c.binome_months[0].unwrap();
+        assert!((months - 50.0 / 30.44).abs() < 1e-9, "{months}");
+        let fewer = CoverageInput { residents: input.residents[..2].to_vec(), ..input };
+        assert_eq!(coverage(&fewer).days_to_first_visit, [None], "two people: not shown");
     }
 
     /// (rhythm, start, visits done, until) → the decided due dates (due, on, on time).

@@ -148,6 +148,7 @@ mod tests {
             follow_up_start: day,
             follow_up: FollowUp::Active { since: day },
             volunteer: volunteer.map(VolunteerId),
+            programme: Programme::default(),
         }
     }
 

@@ -5,8 +5,9 @@
 //! server-rendered pages (which fill the forms); nothing here reaches the phone's bundle.
 
 use crate::domain::{
-    ConsentMethod, Date, FollowUp, InseeCode, IsolationLevel, Location, Milestone, Minute, Resident, ResidentId,
-    Rhythm, TravelMode, Volunteer, VolunteerId, Weekday, WeeklySlot,
+    ConsentMethod, Date, EndReason, FollowUp, FollowUpMode, InseeCode, IsolationLevel, Location, Milestone, Minute,
+    Programme, Referral, ReferralSource, Resident, ResidentId, Rhythm, TravelMode, Volunteer, VolunteerId, Weekday,
+    WeeklySlot,
 };
 use crate::wire::people::{FollowUpState, ResidentRow, VolunteerRow};
 
@@ -237,6 +238,32 @@ pub struct ResidentDraft {
     pub follow_up_start: Date,
     pub follow_up: FollowUpChoice,
     pub volunteer: Option<VolunteerId>,
+    pub programme: Programme,
+}
+
+/// The referral, the follow-up mode and (for a follow-up that ends) its reason.
+fn parse_programme(fields: &Fields, follow_up: FollowUpChoice, today: Date) -> Result<Programme, FieldError> {
+    let on = optional_date(fields, "oriente_le")?;
+    if on.is_some_and(|d| crate::domain::windows::consent(d, today).is_err()) {
+        return Err(err("oriente_le", Reason::Date));
+    }
+    let referral = match field(fields, "oriente_par") {
+        "" if on.is_some() => return Err(err("oriente_par", Reason::Required)),
+        "" => None,
+        v => {
+            Some(Referral { by: ReferralSource::from_code(v).ok_or_else(|| err("oriente_par", Reason::Invalid))?, on })
+        }
+    };
+    let mode = match field(fields, "mode_suivi") {
+        "" => FollowUpMode::default(),
+        v => FollowUpMode::from_code(v).ok_or_else(|| err("mode_suivi", Reason::Invalid))?,
+    };
+    let end_reason = match (follow_up, field(fields, "motif_fin")) {
+        (FollowUpChoice::Ended, "") => return Err(err("motif_fin", Reason::Required)),
+        (FollowUpChoice::Ended, v) => Some(EndReason::from_code(v).ok_or_else(|| err("motif_fin", Reason::Invalid))?),
+        _ => None,
+    };
+    Ok(Programme { referral, mode, end_reason })
 }
 
 /// Reads and checks a resident form. `today` bounds the dates: consent is given on or before
@@ -296,6 +323,7 @@ pub fn parse_resident(fields: &Fields, today: Date) -> Result<ResidentDraft, Fie
                 Ok(()) => Ok(d),
                 Err(_) => Err(err("debut_suivi", Reason::Date)),
             })?,
+        programme: parse_programme(fields, follow_up, today)?,
         follow_up,
         volunteer: match field(fields, "benevole") {
             "" => None,
@@ -328,6 +356,11 @@ pub fn resident_values(r: &Resident) -> Fields {
     };
     out.push(("suivi".into(), status.into()));
     out.push(("pause_jusqu".into(), until.map(|d| d.to_string()).unwrap_or_default()));
+    let p = &r.programme;
+    out.push(("oriente_par".into(), p.referral.map(|f| f.by.code().to_owned()).unwrap_or_default()));
+    out.push(("oriente_le".into(), p.referral.and_then(|f| f.on).map(|d| d.to_string()).unwrap_or_default()));
+    out.push(("mode_suivi".into(), p.mode.code().to_owned()));
+    out.push(("motif_fin".into(), p.end_reason.map(|e| e.code().to_owned()).unwrap_or_default()));
     slot_values(&r.preferred, &mut out);
     out
 }
@@ -570,6 +603,20 @@ mod tests {
         assert_eq!(d.preferred[0].weekday, Weekday::Tuesday);
         assert_eq!(d.follow_up, FollowUpChoice::Active);
         assert_eq!(d.position, None);
+        assert_eq!(d.programme, Programme::default(), "no referral said, visits");
+
+        let mut fields = new_resident();
+        fields.extend(f(&[("oriente_par", "ccas"), ("oriente_le", "2026-11-12"), ("mode_suivi", "both")]));
+        let d = parse_resident(&fields, today()).unwrap();
+        let on = Some(Date::parse("2026-11-12").unwrap());
+        assert_eq!(d.programme.referral, Some(Referral { by: ReferralSource::Ccas, on }));
+        assert_eq!(d.programme.mode, FollowUpMode::Both);
+        let ended = with(with(fields.clone(), "suivi", "ended"), "motif_fin", "care_home");
+        let d = parse_resident(&ended, today()).unwrap();
+        assert_eq!((d.follow_up, d.programme.end_reason), (FollowUpChoice::Ended, Some(EndReason::CareHome)));
+        // A reason left from an earlier end is dropped when the follow-up goes on.
+        let active = with(fields, "motif_fin", "moved");
+        assert_eq!(parse_resident(&active, today()).unwrap().programme.end_reason, None);
     }
 
     /// One row per rule: the field blamed and why.
@@ -601,6 +648,10 @@ mod tests {
             ("creneau_1_0_a", "09:00", "creneau_1_0_a", Reason::Slot),
             ("creneau_1_0_a", "9h", "creneau_1_0_a", Reason::Slot),
             ("benevole", "x", "benevole", Reason::Invalid),
+            ("oriente_par", "ami", "oriente_par", Reason::Invalid),
+            ("oriente_le", "2099-01-01", "oriente_le", Reason::Date),
+            ("mode_suivi", "sms", "mode_suivi", Reason::Invalid),
+            ("suivi", "ended", "motif_fin", Reason::Required),
         ];
         for (name, value, blamed, reason) in cases {
             let e = parse_resident(&with(new_resident(), name, value), today()).unwrap_err();

@@ -140,6 +140,8 @@ pub enum Problem {
     ConsentMethod,
     YesNo,
     TravelMode,
+    ReferralSource,
+    FollowUpMode,
     /// A step of a volunteer's path done in the future.
     StepDate,
     UnknownAmbassador,
@@ -221,6 +223,11 @@ impl Problem {
             Problem::TravelMode => {
                 ("voiture, deux-roues ou à pied attendu".into(), "car, two wheels or on foot expected".into())
             }
+            Problem::ReferralSource => (
+                "CCAS, famille, médecin, la personne, voisin ou autre attendu".into(),
+                "CCAS, family, doctor, the person, neighbour or other expected".into(),
+            ),
+            Problem::FollowUpMode => ("visites, appels ou les deux attendu".into(), "visits, calls or both expected".into()),
             Problem::StepDate => (
                 "date à venir : une étape déjà faite a lieu aujourd'hui au plus tard".into(),
                 "a day to come: a step already done happened today at the latest".into(),
@@ -401,6 +408,17 @@ fn check_row(
             if !cell(Col::FollowUpStart).is_empty() {
                 let d = date(Col::FollowUpStart, cell(Col::FollowUpStart))?;
                 given.set(Col::FollowUpStart, "debut_suivi", &d.to_string());
+            }
+            let by = (Col::ReferredBy, Problem::ReferralSource);
+            if let Some(code) = optional(cell(Col::ReferredBy), values::referral_source, by)? {
+                given.set(Col::ReferredBy, "oriente_par", code);
+            }
+            if !cell(Col::ReferredOn).is_empty() {
+                let d = date(Col::ReferredOn, cell(Col::ReferredOn))?;
+                given.set(Col::ReferredOn, "oriente_le", &d.to_string());
+            }
+            if let Some(code) = optional(cell(Col::Mode), values::follow_up_mode, (Col::Mode, Problem::FollowUpMode))? {
+                given.set(Col::Mode, "mode_suivi", code);
             }
             let consent = date(Col::ConsentDate, cell(Col::ConsentDate))?;
             given.set(Col::ConsentDate, "consentement_date", &consent.to_string());
@@ -680,6 +698,7 @@ fn form_check(kind: Kind, fields: &Fields, today: Date, given: &Given) -> Result
             "adresse" => Col::Address,
             "isolement" => Col::Isolation,
             "telephone" => Col::Phone,
+            "oriente_par" => Col::ReferredBy,
             _ => Col::LastName,
         });
         let problem = match (e.field.as_str(), e.reason) {
@@ -689,6 +708,7 @@ fn form_check(kind: Kind, fields: &Fields, today: Date, given: &Given) -> Result
             ("consentement_date", Reason::Date) => Problem::ConsentDate,
             ("debut_suivi", Reason::Date) => Problem::FollowUpStart,
             ("charte_le" | "formation_le", Reason::Date) => Problem::StepDate,
+            ("oriente_le", Reason::Date) => Problem::ImpossibleDate,
             ("rayon", _) => Problem::Number { lo: 0, hi: 100 },
             ("capacite", _) => Problem::Number { lo: 0, hi: 50 },
             ("telephone", _) => Problem::Phone,
@@ -761,6 +781,9 @@ fn field_of(col: Col) -> Option<&'static str> {
         Col::Likes => "gouts",
         Col::Volunteer => "benevole",
         Col::FollowUpStart => "debut_suivi",
+        Col::ReferredBy => "oriente_par",
+        Col::ReferredOn => "oriente_le",
+        Col::Mode => "mode_suivi",
         Col::Travel => "deplacement",
         Col::Radius => "rayon",
         Col::Capacity => "capacite",

@@ -139,6 +139,7 @@ impl World {
                         follow_up_start: d.follow_up_start,
                         follow_up: d.follow_up.apply(old.map(|k| self.residents[k].record.follow_up), today()),
                         volunteer: d.volunteer,
+                        programme: d.programme,
                     };
                     let reference =
                         row.reference.clone().or_else(|| old.and_then(|k| self.residents[k].reference.clone()));
@@ -340,6 +341,32 @@ fn a_withdrawn_consent_is_not_imported_again() {
         Action::Refused { column: "Nom".into(), problem: Problem::ConsentWithdrawn { on } }
     );
     assert!(Problem::ConsentWithdrawn { on }.text(false).contains("25/11/2026"));
+}
+
+/// The referral and the follow-up mode, as teams write them; refused when unreadable.
+#[test]
+fn a_referral_and_a_follow_up_mode_are_read() {
+    let file = |by: &str, on: &str, mode: &str| {
+        format!("{RESIDENT_HEADER};Orienté par;Date d'orientation;Mode de suivi\n{GOOD_RESIDENT};{by};{on};{mode}\n")
+    };
+    let mut world = World::default();
+    let plan = world.check(Kind::Residents, &file("CCAS de Civray", "02/11/2026", "visites et appels")).unwrap();
+    let d = parse_resident(&only_row(&plan).fields, today()).unwrap();
+    let on = Some(Date::from_ymd(2026, 11, 2).unwrap());
+    assert_eq!(d.programme.referral, Some(Referral { by: ReferralSource::Ccas, on }));
+    assert_eq!(d.programme.mode, FollowUpMode::Both);
+    world.apply(&plan);
+    let again = world.check(Kind::Residents, &file("CCAS de Civray", "02/11/2026", "visites et appels")).unwrap();
+    assert_eq!(again.counts(), [0, 0, 1, 0], "the same again changes nothing");
+    for (by, on, mode, column, problem) in [
+        ("le facteur", "", "", "Orienté par", Problem::ReferralSource),
+        ("", "", "courrier", "Mode de suivi", Problem::FollowUpMode),
+        ("", "02/11/2026", "", "Orienté par", Problem::Missing),
+        ("famille", "31/11/2026", "", "Date d'orientation", Problem::ImpossibleDate),
+    ] {
+        let plan = World::default().check(Kind::Residents, &file(by, on, mode)).unwrap();
+        assert_eq!(only_row(&plan).action, Action::Refused { column: column.into(), problem }, "{by} {on} {mode}");
+    }
 }
 
 const VOLUNTEER_HEADER: &str = "Prénom,Nom,Tél.,Ville,Voiture,Rayon (km),Visites par semaine,Communes acceptées,\

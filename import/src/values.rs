@@ -59,6 +59,41 @@ pub fn travel_mode(text: &str) -> Option<&'static str> {
     yes_no(text).map(|car| if car { "car" } else { "on_foot" })
 }
 
+/// Who referred a person, in words, as its stored code (`monalisa_core::domain::ReferralSource`).
+pub fn referral_source(text: &str) -> Option<&'static str> {
+    let key = name_key(text);
+    let has = |w: &str| key.split(' ').any(|k| k == w);
+    if has("ccas") || has("cias") || key.contains("mairie") {
+        Some("ccas")
+    } else if has("famille") || has("fils") || has("fille") || has("enfant") || has("family") {
+        Some("family")
+    } else if has("medecin") || has("docteur") || has("infirmier") || has("infirmiere") || has("doctor") {
+        Some("doctor")
+    } else if has("voisin") || has("voisine") || has("voisinage") || has("neighbour") {
+        Some("neighbour")
+    } else if has("elle") || has("lui") || has("personne") || has("self") {
+        Some("self")
+    } else if has("autre") || has("other") {
+        Some("other")
+    } else {
+        None
+    }
+}
+
+/// A follow-up mode in words, as its stored code (`monalisa_core::domain::FollowUpMode`).
+pub fn follow_up_mode(text: &str) -> Option<&'static str> {
+    let key = name_key(text);
+    if key.contains("deux") || key.contains("both") || (key.contains("visite") && key.contains("appel")) {
+        Some("both")
+    } else if key.starts_with("visite") || key == "visits" {
+        Some("visits")
+    } else if key.starts_with("appel") || key.contains("telephone") || key == "calls" {
+        Some("calls")
+    } else {
+        None
+    }
+}
+
 /// A rhythm in words, as its stored code.
 pub fn rhythm(text: &str) -> Option<&'static str> {
     let key = name_key(text);
@@ -288,5 +323,28 @@ mod tests {
     #[case::unknown("train", None)]
     fn travel_modes(#[case] text: &str, #[case] expected: Option<&str>) {
         assert_eq!(travel_mode(text), expected);
+    }
+
+    #[rstest]
+    #[case::ccas("CCAS de Civray", Some("ccas"))]
+    #[case::family("sa fille", Some("family"))]
+    #[case::doctor("Médecin traitant", Some("doctor"))]
+    #[case::neighbour("une voisine", Some("neighbour"))]
+    #[case::the_person("la personne elle-même", Some("self"))]
+    #[case::other("Autre", Some("other"))]
+    #[case::unknown("le facteur", None)]
+    fn referral_sources(#[case] text: &str, #[case] expected: Option<&str>) {
+        assert_eq!(referral_source(text), expected);
+    }
+
+    #[rstest]
+    #[case::visits("Visites", Some("visits"))]
+    #[case::calls("appels", Some("calls"))]
+    #[case::phone("téléphone", Some("calls"))]
+    #[case::both("les deux", Some("both"))]
+    #[case::both_words("visites et appels", Some("both"))]
+    #[case::unknown("courrier", None)]
+    fn follow_up_modes(#[case] text: &str, #[case] expected: Option<&str>) {
+        assert_eq!(follow_up_mode(text), expected);
     }
 }

@@ -496,6 +496,29 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
         } else {
             format!("{} {street}", rng.range(1, 48))
         };
+        // Where referrals come from, most often the CCAS; a few weeks before consent (derived
+        // from the resident's number, so that the random draws and the rest of the demo stay
+        // the same).
+        const SOURCES: [ReferralSource; 10] = [
+            ReferralSource::Ccas,
+            ReferralSource::Ccas,
+            ReferralSource::Family,
+            ReferralSource::Doctor,
+            ReferralSource::Neighbour,
+            ReferralSource::Ccas,
+            ReferralSource::SelfReferred,
+            ReferralSource::Family,
+            ReferralSource::Doctor,
+            ReferralSource::Other,
+        ];
+        let programme = Programme {
+            referral: Some(Referral {
+                by: SOURCES[n % SOURCES.len()],
+                on: Some(consent_on.add_days(-3 - (n as i32 * 7) % 25)),
+            }),
+            mode: if n % 9 == 0 { FollowUpMode::Both } else { FollowUpMode::Visits },
+            end_reason: matches!(follow_up, FollowUp::Ended { .. }).then(|| EndReason::ALL[n % EndReason::ALL.len()]),
+        };
         population.residents.push(Resident {
             id: ResidentId(n as i64 + 1),
             first_name: rng.pick(FIRST_NAMES_OLDER).to_string(),
@@ -518,6 +541,7 @@ pub fn generate(territory: &[CommuneShape], params: &DemoParams) -> Result<Popul
             follow_up_start,
             follow_up,
             volunteer: volunteer.map(|(_, id)| id),
+            programme,
         });
     }
 

@@ -79,9 +79,18 @@ impl CoverageStore for SqliteStore {
             days.sort_unstable();
             done.insert(v.get("resident_id"), days);
         }
+        let mut pairings: HashMap<i64, Vec<(Date, Option<Date>)>> = HashMap::new();
+        for p in sqlx::query("SELECT resident_id, started_on, ended_on FROM pairings ORDER BY resident_id, started_on")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?
+        {
+            let ended = p.get::<Option<String>, _>("ended_on").map(|d| date(&d)).transpose()?;
+            pairings.entry(p.get("resident_id")).or_default().push((date(p.get("started_on"))?, ended));
+        }
         let rows = sqlx::query(
             "SELECT id, commune, home_lat, home_lon, rhythm, follow_up_start, follow_up_status, status_since, \
-             paused_until, volunteer_id FROM residents ORDER BY id",
+             paused_until, volunteer_id, referred_on FROM residents ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await
@@ -111,6 +120,8 @@ impl CoverageStore for SqliteStore {
                 start: date(r.get("follow_up_start"))?,
                 follow_up,
                 done: done.remove(&r.get::<i64, _>("id")).unwrap_or_default(),
+                referred_on: r.get::<Option<String>, _>("referred_on").map(|d| date(&d)).transpose()?,
+                pairings: pairings.remove(&r.get::<i64, _>("id")).unwrap_or_default(),
             });
         }
 

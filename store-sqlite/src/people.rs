@@ -8,8 +8,8 @@ use crate::sync::load_card;
 use crate::{PLANNABLE, SqliteStore, bad, insert_slots, other, slot_from};
 use monalisa_core::domain::rules;
 use monalisa_core::domain::{
-    AmbassadorId, Date, FollowUp, Location, Milestone, NotPlanned, ResidentId, Rhythm, ScopeId, TravelMode,
-    VolunteerId, WeeklySlot,
+    AmbassadorId, Date, EndReason, FollowUp, FollowUpMode, Location, Milestone, NotPlanned, Programme, Referral,
+    ReferralSource, ResidentId, Rhythm, ScopeId, TravelMode, VolunteerId, WeeklySlot,
 };
 use monalisa_core::people::{ResidentDraft, VolunteerDraft};
 use monalisa_core::wire::people::{FollowUpState, PeopleList, ResidentRow, VolunteerRow};
@@ -21,7 +21,7 @@ pub(crate) type Tx<'a> = Transaction<'a, Sqlite>;
 type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
 /// The columns a resident's form sets, in the order [`ResidentColumns::bind`] binds them.
-const RESIDENT_COLUMNS: [&str; 16] = [
+const RESIDENT_COLUMNS: [&str; 20] = [
     "first_name",
     "last_name",
     "address",
@@ -38,6 +38,10 @@ const RESIDENT_COLUMNS: [&str; 16] = [
     "status_since",
     "paused_until",
     "volunteer_id",
+    "referred_by",
+    "referred_on",
+    "follow_up_mode",
+    "end_reason",
 ];
 
 /// The columns a volunteer's form sets, in the order they are bound.
@@ -102,6 +106,10 @@ impl<'a> ResidentColumns<'a> {
             .bind(self.since)
             .bind(self.until)
             .bind(d.volunteer.map(|v| v.0))
+            .bind(d.programme.referral.map(|f| f.by.code()))
+            .bind(d.programme.referral.and_then(|f| f.on).map(|day| day.to_string()))
+            .bind(d.programme.mode.code())
+            .bind(d.programme.end_reason.map(|e| e.code()))
     }
 }
 
@@ -618,6 +626,26 @@ pub(crate) fn resident_from(row: &SqliteRow, slots: &[SqliteRow]) -> Result<Resi
         follow_up_start: date(row.get("follow_up_start"))?,
         follow_up,
         volunteer: row.get::<Option<i64>, _>("volunteer_id").map(VolunteerId),
+        programme: programme_from(row)?,
+    })
+}
+
+/// A resident's referral, follow-up mode and end reason from their row.
+pub(crate) fn programme_from(row: &SqliteRow) -> Result<Programme, StoreError> {
+    let referral = match row.get::<Option<&str>, _>("referred_by") {
+        None => None,
+        Some(code) => Some(Referral {
+            by: ReferralSource::from_code(code).ok_or_else(|| bad("referral"))?,
+            on: opt_date(row.get("referred_on"))?,
+        }),
+    };
+    Ok(Programme {
+        referral,
+        mode: FollowUpMode::from_code(row.get("follow_up_mode")).ok_or_else(|| bad("follow-up mode"))?,
+        end_reason: row
+            .get::<Option<&str>, _>("end_reason")
+            .map(|code| EndReason::from_code(code).ok_or_else(|| bad("end reason")))
+            .transpose()?,
     })
 }
 

@@ -7,7 +7,7 @@ use monalisa_core::domain::{
     ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, ScopeId, Timestamp,
 };
 use monalisa_core::sync::{Mutation, MutationBody};
-use monalisa_core::wire::dossier::{DossierConcern, DossierReport, DossierVisit};
+use monalisa_core::wire::dossier::{DossierConcern, DossierPairing, DossierReport, DossierVisit};
 use monalisa_store::StoreError;
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -18,7 +18,8 @@ async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &
     sqlx::query(
             "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
              likes = '', home_lat = ?, home_lon = ?, follow_up_status = 'ended', paused_until = NULL, volunteer_id = NULL, \
-             status_since = CASE WHEN follow_up_status = 'ended' THEN status_since ELSE ? END WHERE id = ?",
+             status_since = CASE WHEN follow_up_status = 'ended' THEN status_since ELSE ? END, \
+             end_reason = CASE WHEN follow_up_status = 'ended' THEN end_reason ELSE 'declined' END WHERE id = ?",
         )
         .bind(centre.lat)
         .bind(centre.lon)
@@ -79,6 +80,26 @@ impl PrivacyStore for SqliteStore {
             .await
             .map_err(other)?;
         tx.commit().await.map_err(other)
+    }
+
+    async fn resident_pairings(&self, resident: ResidentId) -> Result<Vec<DossierPairing>, StoreError> {
+        sqlx::query(
+            "SELECT p.started_on, p.ended_on, v.first_name || ' ' || v.last_name AS name FROM pairings p \
+             JOIN volunteers v ON v.id = p.volunteer_id WHERE p.resident_id = ? ORDER BY p.started_on, p.rowid",
+        )
+        .bind(resident.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?
+        .iter()
+        .map(|row| {
+            Ok(DossierPairing {
+                volunteer: row.get("name"),
+                started_on: date(row.get("started_on"))?,
+                ended_on: crate::opt_date(row.get("ended_on"))?,
+            })
+        })
+        .collect()
     }
 
     async fn resident_history(

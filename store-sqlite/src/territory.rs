@@ -184,8 +184,9 @@ impl TerritoryStore for SqliteStore {
             sqlx::query(
                 "INSERT INTO residents (id, first_name, last_name, address, commune, home_lat, home_lon, phone, access_notes, \
                  likes, rhythm, isolation, consent_on, consent_method, consent_recorded_by, follow_up_start, \
-                 follow_up_status, status_since, paused_until, volunteer_id) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 follow_up_status, status_since, paused_until, volunteer_id, referred_by, referred_on, \
+                 follow_up_mode, end_reason) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(r.id.0)
             .bind(&r.first_name)
@@ -207,6 +208,10 @@ impl TerritoryStore for SqliteStore {
             .bind(since.to_string())
             .bind(until.map(|d| d.to_string()))
             .bind(r.volunteer.map(|v| v.0))
+            .bind(r.programme.referral.map(|f| f.by.code()))
+            .bind(r.programme.referral.and_then(|f| f.on).map(|day| day.to_string()))
+            .bind(r.programme.mode.code())
+            .bind(r.programme.end_reason.map(|e| e.code()))
             .execute(&mut *tx)
             .await
             .map_err(other)?;

@@ -130,6 +130,10 @@ pub fn resident(
         follow_up_start: start,
         follow_up: FollowUp::Active { since: start },
         volunteer,
+        programme: Programme {
+            referral: Some(Referral { by: ReferralSource::Ccas, on: Some(start.add_days(-10)) }),
+            ..Programme::default()
+        },
     }
 }
 

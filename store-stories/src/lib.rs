@@ -130,6 +130,7 @@ macro_rules! story_suite {
             privacy::the_purge_takes_what_the_retention_rule_allows,
             coverage::the_coverage_data_holds_the_territory_without_names,
             coverage::the_last_plans_unserved_replace_the_previous_ones,
+            coverage::binomes_are_kept_over_time,
             alerts::a_concern_is_acknowledged_then_resolved_once,
             alerts::a_new_concern_is_announced_to_the_scopes_ambassadors_once,
             alerts::an_open_concern_escalates_to_the_coordinators_once,

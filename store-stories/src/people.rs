@@ -30,6 +30,7 @@ pub fn draft_of(r: &Resident) -> ResidentDraft {
             FollowUp::Ended { .. } => FollowUpChoice::Ended,
         },
         volunteer: r.volunteer,
+        programme: r.programme,
     }
 }
 

@@ -28,6 +28,11 @@ pub async fn the_history_lists_visits_and_reports_oldest_first(store: &dyn Store
     assert_eq!(reports[0].concerns.len(), 1);
     let (visits, reports) = store.resident_history(ResidentId(99)).await.expect("nobody");
     assert!(visits.is_empty() && reports.is_empty());
+    let pairings = store.resident_pairings(RES_1).await.expect("pairings");
+    assert_eq!(pairings.len(), 1);
+    assert_eq!((pairings[0].started_on, pairings[0].ended_on), (today().add_days(-60), None));
+    assert!(pairings[0].volunteer.starts_with("Jeannine"), "{pairings:?}");
+    assert!(store.resident_pairings(RES_3).await.expect("none").is_empty());
 }
 
 pub async fn only_ended_follow_ups_past_the_cutoff_are_purged(store: &dyn Store) {

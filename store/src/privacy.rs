@@ -19,6 +19,12 @@ pub trait PrivacyStore: Send + Sync {
         centre: monalisa_core::domain::Location,
         today: Date,
     ) -> Result<(), StoreError>;
+    /// A resident's binômes (the volunteer's name, first and last day), oldest first, for the
+    /// record's timeline and the right of access.
+    async fn resident_pairings(
+        &self,
+        resident: ResidentId,
+    ) -> Result<Vec<monalisa_core::wire::dossier::DossierPairing>, StoreError>;
     /// A resident's visits and reports (with their concerns), oldest first, for the right of access.
     async fn resident_history(
         &self,

@@ -63,6 +63,8 @@ pub mod ssr {
             acknowledged: r.acknowledged.commune(i),
             resolved: r.resolved.commune(i),
             hours_to_acknowledge: r.hours_to_acknowledge[i],
+            days_to_first_visit: r.days_to_first_visit[i],
+            binome_months: r.binome_months[i],
         }
     }
 
@@ -91,6 +93,8 @@ pub mod ssr {
             acknowledged: r.acknowledged.territory(),
             resolved: r.resolved.territory(),
             hours_to_acknowledge: None,
+            days_to_first_visit: r.territory_days_to_first_visit,
+            binome_months: r.territory_binome_months,
         }
     }
 

@@ -41,6 +41,7 @@ pub mod ssr {
             return Err(ApiError::NotFound);
         }
         let (visits, reports) = ctx.store.resident_history(id).await.map_err(internal)?;
+        let pairings = ctx.store.resident_pairings(id).await.map_err(internal)?;
         let by = ctx.store.ambassador(resident.consent.recorded_by).await.map_err(internal)?;
         let usual = match resident.volunteer {
             Some(v) => {
@@ -69,6 +70,7 @@ pub mod ssr {
             resident,
             visits,
             reports,
+            pairings,
             audit,
         })
     }

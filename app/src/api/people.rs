@@ -208,6 +208,7 @@ pub mod ssr {
             withdrawn_on: None,
             visits: Vec::new(),
             reports: Vec::new(),
+            pairings: Vec::new(),
         };
         let mut current = None;
         if let Some(id) = id {
@@ -225,6 +226,7 @@ pub mod ssr {
             data.values = crate::people::resident_values(&r);
             current = r.volunteer;
             (data.visits, data.reports) = ctx.store.resident_history(id).await.map_err(internal)?;
+            data.pairings = ctx.store.resident_pairings(id).await.map_err(internal)?;
             auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "form and timeline").await?;
         }
         let volunteers = ctx.store.scope_people_list(scope).await.map_err(internal)?.volunteers;

@@ -148,6 +148,8 @@ fn row_cells(lang: Lang, r: &CommuneRow) -> impl IntoView + use<> {
         <td class="num">{format!("{} · {} · {}", count(r.unserved_range), count(r.unserved_slot), count(r.unserved_capacity))}</td>
         <td class="num">{format!("{} / {} / {}", count(r.raised), count(r.acknowledged), count(r.resolved))}</td>
         <td class="num">{hours}</td>
+        <td class="num">{r.days_to_first_visit.map_or_else(|| "—".to_owned(), |d| fmt_decimal(lang, d, 0))}</td>
+        <td class="num">{r.binome_months.map_or_else(|| "—".to_owned(), |m| fmt_decimal(lang, m, 1))}</td>
     }
 }
 
@@ -187,6 +189,8 @@ fn table(lang: Lang, v: &CoverageView) -> impl IntoView + use<> {
                     <th scope="col">{tr(lang, "Non planifiées : hors de portée · pas de créneau commun · pas de capacité", "Not planned: out of range · no common slot · no capacity")}</th>
                     <th scope="col">{tr(lang, "Signalements : reçus / pris en charge / résolus", "Concerns: raised / taken in hand / resolved")}</th>
                     <th scope="col">{tr(lang, "Heures avant prise en charge (médiane)", "Hours before taken in hand (median)")}</th>
+                    <th scope="col">{tr(lang, "Jours de l'orientation à la première visite (médiane)", "Days from referral to first visit (median)")}</th>
+                    <th scope="col">{tr(lang, "Durée des binômes en mois (médiane)", "Length of binômes in months (median)")}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
                 <tfoot>

@@ -8,7 +8,10 @@ use crate::api::ErrorText as _;
 use crate::api::people::{
     FollowUpState, PeopleList, ResidentFormData, VolunteerFormData, list_people, resident_form, volunteer_form,
 };
-use crate::domain::{ConsentMethod, Date, NotPlanned, ResidentId, Rhythm, TravelMode, VolunteerId, WeeklySlot};
+use crate::domain::{
+    ConsentMethod, Date, EndReason, FollowUpMode, NotPlanned, ReferralSource, ResidentId, Rhythm, TravelMode,
+    VolunteerId, WeeklySlot,
+};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, fmt_day, t, tr};
 use crate::pages::volunteer::rhythm_label;
@@ -88,6 +91,10 @@ fn field_label(lang: Lang, name: &str) -> &'static str {
         "communes" => tr(lang, "Communes acceptées", "Communes accepted"),
         "actif" => tr(lang, "Actif", "Active"),
         "deplacement" => tr(lang, "Se déplace", "Travels"),
+        "oriente_par" => tr(lang, "Orientée par", "Referred by"),
+        "oriente_le" => tr(lang, "Date d'orientation", "Referred on"),
+        "mode_suivi" => tr(lang, "Mode de suivi", "Follow-up mode"),
+        "motif_fin" => tr(lang, "Motif de fin du suivi", "Why the follow-up ended"),
         "charte" => tr(lang, "Charte du bénévole signée", "Volunteer charter signed"),
         "charte_le" => tr(lang, "Charte signée le", "Charter signed on"),
         "formation" => tr(lang, "Formation de base faite", "Base training done"),
@@ -182,6 +189,35 @@ pub fn PeoplePage() -> impl IntoView {
                 Ok(list) => people_tables(lang, list, &filter).into_any(),
             })}
         </Suspense>
+    }
+}
+
+pub(crate) fn referral_label(lang: Lang, source: ReferralSource) -> &'static str {
+    match source {
+        ReferralSource::Ccas => tr(lang, "le CCAS", "the CCAS"),
+        ReferralSource::Family => tr(lang, "la famille", "family"),
+        ReferralSource::Doctor => tr(lang, "un médecin ou soignant", "a doctor or carer"),
+        ReferralSource::SelfReferred => tr(lang, "la personne elle-même", "the person themself"),
+        ReferralSource::Neighbour => tr(lang, "un voisin", "a neighbour"),
+        ReferralSource::Other => tr(lang, "autre", "other"),
+    }
+}
+
+pub(crate) fn mode_label(lang: Lang, mode: FollowUpMode) -> &'static str {
+    match mode {
+        FollowUpMode::Visits => tr(lang, "visites", "visits"),
+        FollowUpMode::Calls => tr(lang, "appels (pas de tournée)", "calls (no round)"),
+        FollowUpMode::Both => tr(lang, "visites et appels", "visits and calls"),
+    }
+}
+
+pub(crate) fn end_reason_label(lang: Lang, reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Moved => tr(lang, "déménagement", "moved"),
+        EndReason::CareHome => tr(lang, "entrée en établissement", "moved to a care home"),
+        EndReason::Deceased => tr(lang, "décès", "deceased"),
+        EndReason::Declined => tr(lang, "la personne ne souhaite plus de visites", "the person no longer wants visits"),
+        EndReason::Other => tr(lang, "autre", "other"),
     }
 }
 
@@ -309,7 +345,10 @@ fn people_tables(lang: Lang, mut list: PeopleList, filter: &PeopleFilter) -> imp
                     <td>{r.commune}</td>
                     <td>{rhythm_label(lang, r.rhythm)}</td>
                     <td>{r.isolation}</td>
-                    <td>{state_label(lang, r.state)}</td>
+                    <td>{match (r.state, &r.volunteer) {
+                        (FollowUpState::Active, None) => tr(lang, "En attente d'un bénévole", "Waiting for a volunteer"),
+                        (state, _) => state_label(lang, state),
+                    }}</td>
                     <td>{r.volunteer.unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
@@ -638,6 +677,10 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
             .map(|(code, s)| (code.to_owned(), state_label(lang, s).to_owned()))
             .collect();
     let volunteers = d.volunteers.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+    let sources =
+        ReferralSource::ALL.iter().map(|s| (s.code().to_owned(), referral_label(lang, *s).to_owned())).collect();
+    let modes = FollowUpMode::ALL.iter().map(|m| (m.code().to_owned(), mode_label(lang, *m).to_owned())).collect();
+    let reasons = EndReason::ALL.iter().map(|e| (e.code().to_owned(), end_reason_label(lang, *e).to_owned())).collect();
     let consent = match d.consent {
         Some((day, how, by)) => view! {
             <p data-testid="consent-on-record">
@@ -692,12 +735,21 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
             <fieldset>
                 <legend>{tr(lang, "Suivi", "Follow-up")}</legend>
                 {text_input(lang, &v, "debut_suivi", "date", true)}
+                {select(lang, &v, "mode_suivi", modes, None)}
                 {select(lang, &v, "suivi", states, None)}
                 {text_input(lang, &v, "pause_jusqu", "date", false)}
+                {select(lang, &v, "motif_fin", reasons, Some(tr(lang, "— si le suivi se termine —", "— if the follow-up ends —")))}
+            </fieldset>
+            <fieldset>
+                <legend>{tr(lang, "Orientation", "Referral")}</legend>
+                <p class="hint">{tr(lang, "Qui a signalé la personne à l'équipe, et quand : sert à mesurer le délai jusqu'à la première visite.",
+                    "Who pointed the person to the team, and when: it measures the time to the first visit.")}</p>
+                {select(lang, &v, "oriente_par", sources, Some(tr(lang, "— non renseigné —", "— not said —")))}
+                {text_input(lang, &v, "oriente_le", "date", false)}
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
-        {(!new).then(|| timeline_view(lang, &d.visits, &d.reports))}
+        {(!new).then(|| timeline_view(lang, &d.visits, &d.reports, &d.pairings))}
         {(!new).then(|| view! {
             <p><a href=format!("/personnes/dossier?id={id}") data-testid="dossier-link">
                 {tr(lang, "Tout ce que nous détenons sur cette personne (droit d'accès)", "Everything we hold on this person (right of access)")}
@@ -713,14 +765,29 @@ fn timeline_view(
     lang: Lang,
     visits: &[crate::api::dossier::DossierVisit],
     reports: &[crate::api::dossier::DossierReport],
+    pairings: &[crate::api::dossier::DossierPairing],
 ) -> impl IntoView + use<> {
     use crate::api::dossier::{TimelineEvent, timeline};
     use crate::i18n::{concern_label, outcome_label};
-    let events = timeline(visits, reports);
+    let events = timeline(visits, reports, pairings);
     let empty = events.is_empty();
     let items = events
         .into_iter()
         .map(|event| match event {
+            TimelineEvent::PairStarted(p) => view! {
+                <li data-testid="timeline-item">
+                    <strong>{fmt_day(lang, p.started_on)}</strong>
+                    {format!(" — {} {}", tr(lang, "Binôme avec", "Binôme with"), p.volunteer)}
+                </li>
+            }
+            .into_any(),
+            TimelineEvent::PairEnded(p) => view! {
+                <li data-testid="timeline-item">
+                    <strong>{fmt_day(lang, event.day())}</strong>
+                    {format!(" — {} {}", tr(lang, "Fin du binôme avec", "End of the binôme with"), p.volunteer)}
+                </li>
+            }
+            .into_any(),
             TimelineEvent::Visit(v) => {
                 let what = match v.status.as_str() {
                     "cancelled" => tr(lang, "Visite annulée", "Visit cancelled"),
@@ -1087,8 +1154,21 @@ fn dossier_view(lang: Lang, d: crate::api::dossier::Dossier) -> impl IntoView {
             {line(tr(lang, "Jours et heures préférés", "Preferred days and times"), slots)}
             {line(tr(lang, "Consentement", "Consent"), format!("{} — {} — {}", fmt_day(lang, r.consent.given_on), consent_label(lang, r.consent.method), d.consent_recorded_by))}
             {line(tr(lang, "Suivi", "Follow-up"), follow)}
+            {line(tr(lang, "Mode de suivi", "Follow-up mode"), mode_label(lang, r.programme.mode).to_owned())}
+            {line(tr(lang, "Orientée par", "Referred by"), match r.programme.referral {
+                Some(f) => format!("{}{}", referral_label(lang, f.by), f.on.map(|d| format!(", {}", fmt_day(lang, d))).unwrap_or_default()),
+                None => tr(lang, "non renseigné", "not said").to_owned(),
+            })}
+            {r.programme.end_reason.map(|e| line(tr(lang, "Motif de fin", "Why it ended"), end_reason_label(lang, e).to_owned()))}
             {line(tr(lang, "Bénévole habituel", "Usual volunteer"), d.usual_volunteer.clone().unwrap_or_default())}
         </tbody></table>
+        <h2>{tr(lang, "Binômes", "Binômes")}</h2>
+        <ul class="history" data-testid="dossier-pairings">
+            {d.pairings.iter().map(|p| view! { <li>{match p.ended_on {
+                Some(end) => format!("{} — {} → {}", p.volunteer, fmt_day(lang, p.started_on), fmt_day(lang, end)),
+                None => format!("{} — {} {}", p.volunteer, tr(lang, "depuis le", "since"), fmt_day(lang, p.started_on)),
+            }}</li> }).collect_view()}
+        </ul>
         <h2>{tr(lang, "Visites", "Visits")}</h2>
         <div class="table-scroll" role="region" aria-label=tr(lang, "Visites", "Visits") tabindex="0"><table data-testid="dossier-visits">
             <thead><tr><th scope="col">{tr(lang, "Jour", "Day")}</th><th scope="col">{tr(lang, "Heure", "Time")}</th><th scope="col">{tr(lang, "État", "State")}</th><th scope="col">{tr(lang, "Bénévole", "Volunteer")}</th></tr></thead>

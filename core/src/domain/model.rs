@@ -408,6 +408,102 @@ pub struct Resident {
     pub follow_up: FollowUp,
     /// The current volunteer of the binôme, if any.
     pub volunteer: Option<VolunteerId>,
+    /// How they came to the programme, how they are followed, why it ended.
+    #[serde(default)]
+    pub programme: Programme,
+}
+
+impl Resident {
+    /// Where the person is in the programme on `today`.
+    pub fn stage(&self, today: Date) -> Stage {
+        match self.follow_up {
+            FollowUp::Ended { .. } => Stage::Ended,
+            FollowUp::Paused { .. } => Stage::Paused,
+            FollowUp::Active { .. } if self.follow_up_start > today => Stage::Referred,
+            FollowUp::Active { .. } if self.volunteer.is_none() => Stage::Waiting,
+            FollowUp::Active { .. } => Stage::Matched,
+        }
+    }
+}
+
+/// A resident's life in the programme: referred (the follow-up starts later), waiting for a
+/// volunteer, matched (the binôme), paused, ended (with an [`EndReason`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Referred,
+    Waiting,
+    Matched,
+    Paused,
+    Ended,
+}
+
+/// The resident's place in the programme beyond the follow-up's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Programme {
+    /// Who referred them and when (`None`: recorded before referrals were kept, or not said).
+    pub referral: Option<Referral>,
+    pub mode: FollowUpMode,
+    /// Why the follow-up ended, when it has (`None`: ended before reasons were kept).
+    pub end_reason: Option<EndReason>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub by: ReferralSource,
+    /// The day of the referral (`None`: not known).
+    pub on: Option<Date>,
+}
+
+/// Codes for the small closed lists of the programme (stored as text, read back strictly).
+macro_rules! coded {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub const fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+coded! {
+    /// Who pointed the person to the programme.
+    ReferralSource { Ccas => "ccas", Family => "family", Doctor => "doctor", SelfReferred => "self", Neighbour => "neighbour", Other => "other" }
+}
+
+coded! {
+    /// How the person is followed: home visits, phone calls, or both (calls are not planned
+    /// as rounds).
+    FollowUpMode { Visits => "visits", Calls => "calls", Both => "both" }
+}
+
+impl Default for FollowUpMode {
+    fn default() -> Self {
+        FollowUpMode::Visits
+    }
+}
+
+impl FollowUpMode {
+    /// Whether home visits are planned for the person.
+    pub const fn visits(self) -> bool {
+        matches!(self, FollowUpMode::Visits | FollowUpMode::Both)
+    }
+}
+
+coded! {
+    /// Why a follow-up ended.
+    EndReason { Moved => "moved", CareHome => "care_home", Deceased => "deceased", Declined => "declined", Other => "other" }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -600,6 +696,59 @@ mod tests {
         #[case] expected: Option<NotPlanned>,
     ) {
         assert_eq!(NotPlanned::given(active, charter, training), expected);
+    }
+
+    /// A resident's stage from their follow-up, its start and their volunteer (the transitions
+    /// themselves are the form's: `crate::people::FollowUpChoice::apply`).
+    #[rstest]
+    #[case::starts_later("active", "2026-12-10", false, Stage::Referred)]
+    #[case::waiting_for_a_volunteer("active", "2026-11-01", false, Stage::Waiting)]
+    #[case::matched("active", "2026-11-01", true, Stage::Matched)]
+    #[case::paused_keeps_the_pair("paused", "2026-11-01", true, Stage::Paused)]
+    #[case::ended("ended", "2026-11-01", true, Stage::Ended)]
+    #[case::ended_before_starting("ended", "2026-12-10", false, Stage::Ended)]
+    fn a_resident_s_stage(#[case] state: &str, #[case] start: &str, #[case] paired: bool, #[case] expected: Stage) {
+        let today = Date::parse("2026-12-03").unwrap();
+        let follow_up = match state {
+            "active" => FollowUp::Active { since: today },
+            "paused" => FollowUp::Paused { since: today, until: None },
+            _ => FollowUp::Ended { on: today },
+        };
+        let r = Resident {
+            id: ResidentId(1),
+            first_name: String::new(),
+            last_name: String::new(),
+            address: String::new(),
+            commune: InseeCode::parse("86070").unwrap(),
+            home: Location { lat: 46.1, lon: 0.3 },
+            phone: None,
+            access_notes: String::new(),
+            likes: String::new(),
+            rhythm: Rhythm::Weekly,
+            isolation: IsolationLevel::new(2).unwrap(),
+            preferred: Vec::new(),
+            consent: Consent { given_on: today, method: ConsentMethod::Oral, recorded_by: AmbassadorId(1) },
+            follow_up_start: Date::parse(start).unwrap(),
+            follow_up,
+            volunteer: paired.then_some(VolunteerId(2)),
+            programme: Programme::default(),
+        };
+        assert_eq!(r.stage(today), expected);
+    }
+
+    #[test]
+    fn programme_codes_read_back() {
+        for s in ReferralSource::ALL {
+            assert_eq!(ReferralSource::from_code(s.code()), Some(*s));
+        }
+        for m in FollowUpMode::ALL {
+            assert_eq!(FollowUpMode::from_code(m.code()), Some(*m));
+        }
+        for e in EndReason::ALL {
+            assert_eq!(EndReason::from_code(e.code()), Some(*e));
+        }
+        assert!(FollowUpMode::Both.visits() && !FollowUpMode::Calls.visits());
+        assert_eq!(ReferralSource::from_code("friend"), None);
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub struct CommuneRow {
     pub acknowledged: Option<u64>,
     pub resolved: Option<u64>,
     pub hours_to_acknowledge: Option<f64>,
+    /// Median days from referral to first visit, and median length of binômes in months
+    /// (`crate::coverage::CoverageReport`; hidden below 3 people).
+    #[serde(default)]
+    pub days_to_first_visit: Option<f64>,
+    #[serde(default)]
+    pub binome_months: Option<f64>,
 }
 
 /// A commune on the map: its outline (SVG path), label point and colour class (0-3 by on-time

@@ -42,6 +42,14 @@ pub struct DossierReport {
     pub set_aside: bool,
 }
 
+/// A binôme: the volunteer, from one day to another (`None`: still going).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DossierPairing {
+    pub volunteer: String,
+    pub started_on: Date,
+    pub ended_on: Option<Date>,
+}
+
 /// Everything held on one resident.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dossier {
@@ -52,6 +60,9 @@ pub struct Dossier {
     pub usual_volunteer: Option<String>,
     pub visits: Vec<DossierVisit>,
     pub reports: Vec<DossierReport>,
+    /// Their binômes, oldest first.
+    #[serde(default)]
+    pub pairings: Vec<DossierPairing>,
     /// Who read or changed the record, and when.
     pub audit: Vec<AuditEntry>,
 }
@@ -63,6 +74,10 @@ pub enum TimelineEvent<'a> {
     Visit(&'a DossierVisit),
     /// A report, with the concerns it raised.
     Report(&'a DossierReport),
+    /// A binôme began (with the volunteer named).
+    PairStarted(&'a DossierPairing),
+    /// A binôme ended.
+    PairEnded(&'a DossierPairing),
 }
 
 impl TimelineEvent<'_> {
@@ -70,18 +85,28 @@ impl TimelineEvent<'_> {
         match self {
             TimelineEvent::Visit(v) => v.day,
             TimelineEvent::Report(r) => r.day,
+            TimelineEvent::PairStarted(p) => p.started_on,
+            TimelineEvent::PairEnded(p) => p.ended_on.unwrap_or(p.started_on),
         }
     }
 }
 
-/// A resident's visits, reports and concerns as one timeline, newest first; on one day, the
-/// report before the visits.
-pub fn timeline<'a>(visits: &'a [DossierVisit], reports: &'a [DossierReport]) -> Vec<TimelineEvent<'a>> {
+/// A resident's binômes, visits, reports and concerns as one timeline, newest first; on one
+/// day, a binôme's end, then the report, the visits, and a binôme's start.
+pub fn timeline<'a>(
+    visits: &'a [DossierVisit],
+    reports: &'a [DossierReport],
+    pairings: &'a [DossierPairing],
+) -> Vec<TimelineEvent<'a>> {
     let mut out: Vec<TimelineEvent<'a>> = reports.iter().map(TimelineEvent::Report).collect();
     out.extend(visits.iter().filter(|v| v.status != "reported").map(TimelineEvent::Visit));
+    out.extend(pairings.iter().map(TimelineEvent::PairStarted));
+    out.extend(pairings.iter().filter(|p| p.ended_on.is_some()).map(TimelineEvent::PairEnded));
     let order = |e: &TimelineEvent<'_>| match e {
-        TimelineEvent::Report(r) => (std::cmp::Reverse(r.day), 0, std::cmp::Reverse(r.recorded_at.0)),
-        TimelineEvent::Visit(v) => (std::cmp::Reverse(v.day), 1, std::cmp::Reverse(i64::from(v.start.get()))),
+        TimelineEvent::PairEnded(_) => (std::cmp::Reverse(e.day()), 0, std::cmp::Reverse(0)),
+        TimelineEvent::Report(r) => (std::cmp::Reverse(r.day), 1, std::cmp::Reverse(r.recorded_at.0)),
+        TimelineEvent::Visit(v) => (std::cmp::Reverse(v.day), 2, std::cmp::Reverse(i64::from(v.start.get()))),
+        TimelineEvent::PairStarted(_) => (std::cmp::Reverse(e.day()), 3, std::cmp::Reverse(0)),
     };
     out.sort_by_key(order);
     out
@@ -124,24 +149,33 @@ mod tests {
             visit("2026-11-24", 10, "reported"),
         ];
         let reports = [report("2026-11-03", "a"), report("2026-11-17", "b"), report("2026-11-24", "c")];
-        let lines: Vec<String> = timeline(&visits, &reports)
+        let pairings = [
+            DossierPairing { volunteer: "A".into(), started_on: day("2026-11-03"), ended_on: Some(day("2026-11-17")) },
+            DossierPairing { volunteer: "B".into(), started_on: day("2026-11-17"), ended_on: None },
+        ];
+        let lines: Vec<String> = timeline(&visits, &reports, &pairings)
             .iter()
             .map(|e| match e {
                 TimelineEvent::Report(r) => format!("{} report {}", r.day, r.note),
                 TimelineEvent::Visit(v) => format!("{} {} {}", v.day, v.start, v.status),
+                TimelineEvent::PairStarted(p) => format!("{} with {}", p.started_on, p.volunteer),
+                TimelineEvent::PairEnded(p) => format!("{} end of {}", e.day(), p.volunteer),
             })
             .collect();
         assert_eq!(
             lines,
             [
                 "2026-11-24 report c",
+                "2026-11-17 end of A",
                 "2026-11-17 report b",
                 "2026-11-17 14:00 planned",
                 "2026-11-17 09:00 planned",
+                "2026-11-17 with B",
                 "2026-11-10 09:00 cancelled",
                 "2026-11-03 report a",
+                "2026-11-03 with A",
             ]
         );
-        assert!(timeline(&[], &[]).is_empty());
+        assert!(timeline(&[], &[], &[]).is_empty());
     }
 }

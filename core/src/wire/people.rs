@@ -93,6 +93,8 @@ pub struct ResidentFormData {
     pub visits: Vec<crate::wire::dossier::DossierVisit>,
     #[serde(default)]
     pub reports: Vec<crate::wire::dossier::DossierReport>,
+    #[serde(default)]
+    pub pairings: Vec<crate::wire::dossier::DossierPairing>,
 }
 
 /// What a volunteer's form needs.

@@ -181,7 +181,16 @@ async fn an_ambassador_registers_a_resident_and_gives_them_a_volunteer() {
             ("suivi", "ended"),
         ],
     );
+    // Ending says why.
+    let res = ambassador.post_form("/personnes/enregistrer", &ended).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Motif de fin du suivi"));
+    let mut ended = ended;
+    ended.push(("motif_fin", "care_home"));
     assert_eq!(ambassador.post_form("/personnes/enregistrer", &ended).await.status(), 303);
+    let stored =
+        world.app.store.resident(monalisa_app::domain::ResidentId(id_text.parse().unwrap())).await.unwrap().unwrap();
+    assert_eq!(stored.programme.end_reason, Some(monalisa_app::domain::EndReason::CareHome));
     let (changes, _) = pull_from(&mut phone, &cursor).await;
     assert!(
         changes.iter().any(|c| c["removed"]["record"] == "resident" && c["removed"]["id"] == id_text),
@@ -411,6 +420,7 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     let mut ambassador = world.agent("ambassadeur").await;
     let record = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
     assert!(record.contains("data-testid=\"timeline\"") && record.contains("Parle de sa fille à Poitiers"), "{record}");
+    assert!(record.contains("Binôme avec"), "the binôme with their volunteer is on the timeline");
     // The right of access shows it too, marked as set aside.
     let dossier: Value = ambassador.get(&format!("/personnes/dossier.json?id={id}")).await.json().await.unwrap();
     let audit = dossier["audit"].as_array().unwrap();
