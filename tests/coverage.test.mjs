@@ -33,6 +33,10 @@ test('a coordinator sees the map and the table, downloads the CSV, and no name a
     assert.ok(classes.every((c) => /^c[0-4]$/.test(c)), classes.join(' '));
     await page.getByTestId('territory-row').waitFor();
     await assertAccessible(page, 'coverage');
+    // On a laptop screen the map sits beside its table (on a phone they stack).
+    const map = await page.getByTestId('coverage-map').boundingBox();
+    const table = await page.getByTestId('coverage-table').boundingBox();
+    assert.ok(map.x + map.width <= table.x && map.y < table.y + table.height, `map ${JSON.stringify(map)} table ${JSON.stringify(table)}`);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
     assert.match(download.suggestedFilename(), /^monalisa-indicateurs-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);

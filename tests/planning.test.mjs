@@ -47,9 +47,10 @@ test('an ambassador plans and publishes a week, and the volunteer\'s phone shows
     }, [...before]);
     assert.ok(rounds.some((r) => JSON.stringify(r) === JSON.stringify(fresh)), `${fresh} is one of ${JSON.stringify(rounds)}`);
 
-    // The printed round of that volunteer lists the same people, one box to tick each.
+    // The printed round of that volunteer lists the same people, one box to tick each (one
+    // sheet link per round, in the rounds' order).
     const index = rounds.findIndex((r) => JSON.stringify(r) === JSON.stringify(fresh));
-    await desk.locator('[data-testid="planned-round"]').nth(index).locator('xpath=../preceding-sibling::p[1]/a').click();
+    await desk.getByTestId('round-sheet-link').nth(index).click();
     await desk.getByTestId('round-sheet').waitFor();
     assert.equal(await desk.locator('[data-testid="round-sheet"] tbody tr').count(), fresh.length);
     await assertAccessible(desk, 'printed round');

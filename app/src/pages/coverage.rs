@@ -70,9 +70,13 @@ fn coverage_view(lang: Lang, v: CoverageView) -> impl IntoView {
             {tr(lang, "Télécharger les indicateurs par commune et par mois (CSV)", "Download the indicators by commune and month (CSV)")}
         </a></p>
         <h2 id="map-title">{tr(lang, "Carte : part des personnes vues à l'heure", "Map: share of people seen on time")}</h2>
-        <div class="coverage-map" inner_html=map_svg(lang, &v)></div>
-        {legend(lang)}
-        {table(lang, &v)}
+        <div class="side-by-side">
+            <div>
+                <div class="coverage-map" inner_html=map_svg(lang, &v)></div>
+                {legend(lang)}
+            </div>
+            {table(lang, &v)}
+        </div>
         {trends(lang, &v)}
     }
 }

@@ -373,7 +373,9 @@ fn people_tables(lang: Lang, mut list: PeopleList, filter: &PeopleFilter) -> imp
         })
         .collect_view();
     view! {
-        {search}
+        <div class="side-by-side narrow-first">
+        <div>{search}</div>
+        <div>
         {count}
         {split}
         <div class="table-scroll" role="region" aria-labelledby="residents-caption" tabindex="0">
@@ -404,6 +406,8 @@ fn people_tables(lang: Lang, mut list: PeopleList, filter: &PeopleFilter) -> imp
                 </tr></thead>
                 <tbody>{volunteers}</tbody>
             </table>
+        </div>
+        </div>
         </div>
     }
 }

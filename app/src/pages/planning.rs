@@ -361,8 +361,11 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
             let map = round_map(lang, &p.map, &round.volunteer_name, &round.route);
             view! {
                 <h2 id=title.clone()>{round.volunteer_name.clone()}</h2>
-                <div class="round-map" inner_html=map></div>
-                <p><a href=sheet>{crate::i18n::tr(lang, "Feuille à imprimer (tournée publiée)", "Printable sheet (published round)")}</a></p>
+                <div class="side-by-side">
+                <div>
+                    <div class="round-map" inner_html=map></div>
+                    <p><a href=sheet data-testid="round-sheet-link">{crate::i18n::tr(lang, "Feuille à imprimer (tournée publiée)", "Printable sheet (published round)")}</a></p>
+                </div>
                 <div class="table-scroll" role="region" aria-labelledby=title tabindex="0">
                     <table data-testid="planned-round">
                         <thead><tr>
@@ -375,6 +378,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
+                </div>
                 </div>
             }
         })
