@@ -562,6 +562,7 @@ pub async fn compute(
         road_times,
         issues: violations.iter().map(|v| issue_of(v, week, &names, &|r| describe(r).0)).collect(),
         declined: Vec::new(),
+        absent: Vec::new(),
     };
     Ok(Computed { preview, rounds })
 }

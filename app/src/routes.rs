@@ -103,6 +103,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/personnes/retrait", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/secteur", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // A volunteer's absence added or removed by the ambassador (a plain form post).
+    route("POST", "/benevoles/absence", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     page("/benevoles/relais", Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/relayer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // Coverage of the territory (coordinators), and its CSV export (a plain download).

@@ -333,6 +333,48 @@ impl PeopleStore for SqliteStore {
         Ok(id)
     }
 
+    async fn add_absence(&self, scope: ScopeId, volunteer: VolunteerId, absence: DayRange) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        if !volunteer_in_scope(&mut tx, volunteer, scope, false).await? {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
+            .bind(volunteer.0)
+            .bind(absence.first.to_string())
+            .bind(absence.last.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn remove_absence(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+        absence: DayRange,
+    ) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        if !volunteer_in_scope(&mut tx, volunteer, scope, false).await? {
+            return Err(StoreError::NotFound);
+        }
+        // One of them, if the same days were declared twice.
+        let done = sqlx::query(
+            "DELETE FROM volunteer_absences WHERE rowid = (SELECT rowid FROM volunteer_absences \
+             WHERE volunteer_id = ? AND first_day = ? AND last_day = ? LIMIT 1)",
+        )
+        .bind(volunteer.0)
+        .bind(absence.first.to_string())
+        .bind(absence.last.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await.map_err(other)
+    }
+
     async fn hand_over(
         &self,
         scope: ScopeId,

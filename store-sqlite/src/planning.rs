@@ -37,6 +37,42 @@ impl PlanningStore for SqliteStore {
             .collect()
     }
 
+    async fn visits_during_absences(
+        &self,
+        scope: ScopeId,
+        since: Date,
+    ) -> Result<Vec<monalisa_core::wire::planning::AbsentVisit>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.id, v.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
+             vo.first_name || ' ' || vo.last_name AS volunteer_name, v.day, min(a.first_day) AS first_day, \
+             a.last_day AS last_day \
+             FROM visits v JOIN rounds ro ON ro.id = v.round_id AND ro.status = 'published' \
+             JOIN volunteers vo ON vo.id = v.volunteer_id \
+             JOIN volunteer_absences a ON a.volunteer_id = v.volunteer_id AND a.first_day <= v.day AND v.day <= a.last_day \
+             JOIN residents r ON r.id = v.resident_id \
+             WHERE vo.scope_id = ? AND v.status = 'planned' AND v.day >= ? AND r.consent_withdrawn_on IS NULL \
+             GROUP BY v.id ORDER BY v.day, v.start_min, v.id",
+        )
+        .bind(scope.0)
+        .bind(since.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|row| {
+                Ok(monalisa_core::wire::planning::AbsentVisit {
+                    visit: monalisa_core::domain::VisitId(row.get("id")),
+                    resident: ResidentId(row.get("resident_id")),
+                    resident_name: row.get("resident_name"),
+                    volunteer_name: row.get("volunteer_name"),
+                    day: crate::date(row.get("day"))?,
+                    absence: DayRange::new(crate::date(row.get("first_day"))?, crate::date(row.get("last_day"))?)
+                        .ok_or_else(|| bad("absence"))?,
+                })
+            })
+            .collect()
+    }
+
     async fn planning_people(&self, scope: ScopeId) -> Result<PlanningPeople, StoreError> {
         use crate::people::{resident_from, volunteer_from};
         // One read transaction: the lists and their details come from the same state. Each

@@ -116,6 +116,7 @@ macro_rules! story_suite {
             people::a_resident_form_outside_the_scope_is_refused,
             people::an_edit_keeps_the_consent_on_record,
             people::a_volunteer_is_saved_within_the_scope,
+            people::absences_are_managed_and_the_visits_they_hit_listed,
             people::an_import_is_applied_once_and_only_as_checked,
             planning::a_scope_plans_its_active_people,
             planning::the_last_visit_done_is_given_with_each_resident,

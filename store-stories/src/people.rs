@@ -273,3 +273,24 @@ pub async fn an_import_is_applied_once_and_only_as_checked(store: &dyn Store) {
     taken.scope = SUD;
     assert!(matches!(store.apply_import(&taken).await, Err(StoreError::NotFound)));
 }
+
+/// The ambassador adds and removes a volunteer's absences; a published visit that falls in one
+/// is listed to re-plan (and no longer once the absence is gone); another scope's volunteer is
+/// out of reach.
+pub async fn absences_are_managed_and_the_visits_they_hit_listed(store: &dyn Store) {
+    use monalisa_core::domain::DayRange;
+    load(store).await;
+    let away = DayRange::new(today(), today().add_days(3)).expect("a range");
+    assert!(store.visits_during_absences(NORD, week()).await.expect("none yet").is_empty());
+    store.add_absence(NORD, VOL_1, away).await.expect("added");
+    assert_eq!(store.volunteer(VOL_1).await.expect("read").expect("exists").absences, [away]);
+    let hit = store.visits_during_absences(NORD, week()).await.expect("hit");
+    assert_eq!(hit.iter().map(|h| (h.visit, h.resident, h.absence)).collect::<Vec<_>>(), [(VISIT_1, RES_1, away)]);
+    assert!(store.visits_during_absences(SUD, week()).await.expect("theirs").is_empty());
+    assert!(matches!(store.add_absence(SUD, VOL_1, away).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.remove_absence(SUD, VOL_1, away).await, Err(StoreError::NotFound)));
+    store.remove_absence(NORD, VOL_1, away).await.expect("removed");
+    assert!(store.volunteer(VOL_1).await.expect("read").expect("exists").absences.is_empty());
+    assert!(matches!(store.remove_absence(NORD, VOL_1, away).await, Err(StoreError::NotFound)), "only once");
+    assert!(store.visits_during_absences(NORD, week()).await.expect("none again").is_empty());
+}

@@ -53,6 +53,12 @@ pub trait PeopleStore: Send + Sync {
         to: &[(ResidentId, Option<VolunteerId>)],
         deactivate: bool,
     ) -> Result<(), StoreError>;
+    /// Adds an absence to a volunteer of the scope (`NotFound` for another scope's).
+    async fn add_absence(&self, scope: ScopeId, volunteer: VolunteerId, absence: DayRange) -> Result<(), StoreError>;
+    /// Removes a volunteer's absence, those exact days; `NotFound` when the scope's volunteer
+    /// has none such.
+    async fn remove_absence(&self, scope: ScopeId, volunteer: VolunteerId, absence: DayRange)
+    -> Result<(), StoreError>;
     /// The scope's records in full: residents and volunteers (an import compares a file with
     /// them; the handover looks for successors among them).
     async fn import_records(&self, scope: ScopeId) -> Result<ImportRecords, StoreError>;

@@ -17,6 +17,13 @@ pub trait PlanningStore: Send + Sync {
         scope: ScopeId,
         since: Date,
     ) -> Result<Vec<monalisa_core::wire::planning::DeclinedVisit>, StoreError>;
+    /// The planned visits of the scope's published rounds, on `since` or later, that fall in an
+    /// absence of their volunteer, by day: to re-plan.
+    async fn visits_during_absences(
+        &self,
+        scope: ScopeId,
+        since: Date,
+    ) -> Result<Vec<monalisa_core::wire::planning::AbsentVisit>, StoreError>;
     /// Residents of the scope with a visit report dated within `[from, to]`.
     async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError>;
     /// Publishes a scope's rounds for the week starting `week_start`, in one transaction: the

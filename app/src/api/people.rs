@@ -242,10 +242,12 @@ pub mod ssr {
         let (ctx, me, scope) = ambassador()?;
         let mut values = Vec::new();
         let mut other_scopes = Vec::new();
+        let mut absences = Vec::new();
         if let Some(id) = id {
             let v = ctx.store.volunteer(id).await.map_err(internal)?.filter(|v| v.scope == scope);
             let v = v.ok_or(ApiError::NotFound)?;
             values = crate::people::volunteer_values(&v);
+            absences = v.absences.clone();
             let scopes = ctx.store.scopes().await.map_err(internal)?;
             other_scopes = scopes.into_iter().filter(|s| s.id != scope).map(|s| (s.id.0, s.name)).collect();
             auth::audit(&ctx, Some(&me), "volunteer.read", "volunteer", &id.to_string(), "form").await?;
@@ -256,6 +258,7 @@ pub mod ssr {
             all_communes: all_communes.into_iter().map(|c| (c.insee.as_str().to_owned(), c.name)).collect(),
             scope_communes: ctx.store.scope_communes(scope).await.map_err(internal)?,
             other_scopes,
+            absences,
         })
     }
 }

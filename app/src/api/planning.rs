@@ -74,6 +74,9 @@ pub mod ssr {
         preview.declined =
             ctx.store.declined_visits(scope, today.week_start()).await.map_err(crate::backend::internal)?;
         shown.extend(preview.declined.iter().map(|d| d.resident));
+        preview.absent =
+            ctx.store.visits_during_absences(scope, today.week_start()).await.map_err(crate::backend::internal)?;
+        shown.extend(preview.absent.iter().map(|a| a.resident));
         shown.sort_by_key(|r| r.0);
         shown.dedup();
         for resident in shown {

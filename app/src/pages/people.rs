@@ -959,6 +959,7 @@ fn volunteer_fields(lang: Lang, d: VolunteerFormData) -> impl IntoView {
             <p><a class="button" href=format!("/benevoles/relais?id={}", v.get("id")) data-testid="handover-link">
                 {tr(lang, "Passer la main (il s'arrête ou fait une pause)", "Hand over (they stop or pause)")}</a></p>
         })}
+        {absences_form(lang, &v.get("id"), &d.absences)}
         {move_form(lang, &v.get("id"), d.other_scopes)}
     }
 }
@@ -1059,6 +1060,67 @@ fn handover_fields(lang: Lang, d: crate::api::people::HandoverView) -> impl Into
 }
 
 /// Moving an existing volunteer to another scope (their history and binômes stay).
+/// A volunteer's absences: each with its "Retirer" button, and a form to add one (plain posts
+/// to `/benevoles/absence`, answered with a redirect to this page).
+fn absences_form(lang: Lang, id: &str, absences: &[crate::domain::DayRange]) -> Option<AnyView> {
+    if id.is_empty() {
+        return None;
+    }
+    let outcome = use_query_map().read_untracked().get("absence");
+    let notice = outcome.map(|o| match o.as_str() {
+        "ajoutee" => view! { <p class="notice" role="status" data-testid="absence-saved">
+            {tr(lang, "Absence enregistrée : le planning ne lui donne plus de visite ces jours-là.", "Absence saved: planning gives them no visit on those days.")}</p> }.into_any(),
+        "retiree" => view! { <p class="notice" role="status" data-testid="absence-saved">
+            {tr(lang, "Absence retirée.", "Absence removed.")}</p> }.into_any(),
+        _ => view! { <p class="error" role="alert" data-testid="absence-refused">
+            {tr(lang, "Absence non enregistrée : le dernier jour vient après le premier, l'absence dure 6 mois au plus, et ne finit pas il y a plus d'un mois.",
+                "Absence not saved: the last day comes after the first, it lasts 6 months at most, and did not end over a month ago.")}</p> }.into_any(),
+    });
+    let rows = absences
+        .iter()
+        .map(|a| {
+            let (first, last) = (a.first.to_string(), a.last.to_string());
+            let label = format!("{} → {}", fmt_day(lang, a.first), fmt_day(lang, a.last));
+            let remove = format!("{} {label}", tr(lang, "Retirer l'absence", "Remove the absence"));
+            view! {
+                <li data-testid="absence">
+                    <form method="post" action="/benevoles/absence" class="inline">
+                        <span>{label}</span>
+                        <input type="hidden" name="id" value=id.to_owned()/>
+                        <input type="hidden" name="action" value="retirer"/>
+                        <input type="hidden" name="du" value=first/>
+                        <input type="hidden" name="au" value=last/>
+                        <button type="submit" aria-label=remove>{tr(lang, "Retirer", "Remove")}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="card" aria-labelledby="absences-title" data-testid="volunteer-absences">
+            <h2 id="absences-title">{tr(lang, "Absences", "Absences")}</h2>
+            {notice}
+            <p class="hint">{tr(lang,
+                "Le planning ne lui donne aucune visite pendant une absence. Une visite déjà publiée qui tombe pendant une absence est listée sur la page du planning, à replanifier.",
+                "Planning gives them no visit while away. A visit already published that falls in an absence is listed on the planning page, to plan again.")}</p>
+            {if absences.is_empty() {
+                view! { <p>{tr(lang, "Aucune absence.", "No absence.")}</p> }.into_any()
+            } else {
+                view! { <ul class="history">{rows}</ul> }.into_any()
+            }}
+            <form class="form" method="post" action="/benevoles/absence" data-testid="absence-form">
+                <input type="hidden" name="id" value=id.to_owned()/>
+                <input type="hidden" name="action" value="ajouter"/>
+                <label for="absence-du">{tr(lang, "Absent du", "Away from")}</label>
+                <input id="absence-du" name="du" type="date" required/>
+                <label for="absence-au">{tr(lang, "au (inclus)", "to (included)")}</label>
+                <input id="absence-au" name="au" type="date" required/>
+                <button type="submit">{tr(lang, "Ajouter l'absence", "Add the absence")}</button>
+            </form>
+        </section>
+    }.into_any())
+}
+
 fn move_form(lang: Lang, id: &str, scopes: Vec<(i64, String)>) -> Option<AnyView> {
     if id.is_empty() || scopes.is_empty() {
         return None;

@@ -317,6 +317,44 @@ fn declined_view(lang: Lang, declined: &[crate::api::planning::DeclinedVisit]) -
     ))
 }
 
+/// Published visits that fall in an absence of their volunteer: publishing the week again
+/// gives them to someone else (the planner leaves absent volunteers out).
+fn absent_view(lang: Lang, absent: &[crate::api::planning::AbsentVisit]) -> Option<AnyView> {
+    if absent.is_empty() {
+        return None;
+    }
+    let rows = absent
+        .iter()
+        .map(|a| {
+            view! {
+                <tr data-testid="absent-visit">
+                    <td>{fmt_day(lang, a.day)}</td>
+                    <th scope="row">{a.resident_name.clone()}</th>
+                    <td>{a.volunteer_name.clone()}</td>
+                    <td>{format!("{} → {}", fmt_day(lang, a.absence.first), fmt_day(lang, a.absence.last))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(crate::components::card_table::card_table(
+        "absent-title",
+        "absent-visits",
+        tr(lang, "Visites prévues pendant une absence du bénévole", "Visits planned while their volunteer is away"),
+        tr(
+            lang,
+            "Ces visites publiées tombent pendant une absence déclarée après la publication. Planifiez et publiez à nouveau la semaine concernée : le planning les confie à un bénévole présent.",
+            "These published visits fall in an absence declared after publishing. Plan and publish the week again: planning gives them to a volunteer who is there.",
+        ),
+        &[
+            tr(lang, "Jour prévu", "Day planned"),
+            tr(lang, "Personne", "Person"),
+            tr(lang, "Bénévole", "Volunteer"),
+            tr(lang, "Absence", "Absence"),
+        ],
+        rows.into_any(),
+    ))
+}
+
 fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) -> impl IntoView {
     let planned: usize = p.rounds.iter().map(|r| r.visits.len()).sum();
     let summary = crate::i18n::trf(
@@ -401,6 +439,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
         .collect_view();
     let nothing = p.due == 0;
     let declined = declined_view(lang, &p.declined);
+    let absent = absent_view(lang, &p.absent);
     // The communes are drawn once and reused by every round's map.
     let communes = format!(
         "<svg width=\"0\" height=\"0\" aria-hidden=\"true\" focusable=\"false\" class=\"svg-defs\"><defs><g id=\"scope-communes\">{}</g></defs></svg>",
@@ -410,6 +449,7 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
         <div inner_html=communes></div>
         <p data-testid="planning-summary">{summary}</p>
         {declined}
+        {absent}
         <p class="hint" data-testid="travel-model">{if p.road_times {
             tr(lang, "Temps de trajet : par la route (service d'itinéraires).", "Travel times: by road (routing service).")
         } else {

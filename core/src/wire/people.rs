@@ -108,6 +108,9 @@ pub struct VolunteerFormData {
     /// The other scopes an existing volunteer can move to (id, name).
     #[serde(default)]
     pub other_scopes: Vec<(i64, String)>,
+    /// Their absences (declared on their phone or by the ambassador), by first day.
+    #[serde(default)]
+    pub absences: Vec<crate::domain::DayRange>,
 }
 
 /// The handover of a volunteer who stops or pauses: each person they follow, with who could

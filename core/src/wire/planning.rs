@@ -137,6 +137,22 @@ pub struct PlanPreview {
     /// people are planned again (not part of the plan's fingerprint).
     #[serde(default)]
     pub declined: Vec<DeclinedVisit>,
+    /// Published visits from this week on that fall in an absence of their volunteer.
+    #[serde(default)]
+    pub absent: Vec<AbsentVisit>,
+}
+
+/// A published visit that falls in an absence of its volunteer (declared after the round was
+/// published, or by the ambassador), for the ambassador to re-plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbsentVisit {
+    pub visit: crate::domain::VisitId,
+    pub resident: ResidentId,
+    pub resident_name: String,
+    pub volunteer_name: String,
+    pub day: Date,
+    /// The absence it falls in.
+    pub absence: crate::domain::DayRange,
 }
 
 /// A visit its volunteer declined, for the ambassador to re-plan.

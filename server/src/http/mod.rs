@@ -119,6 +119,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/personnes/recherche") => router.route(spec.path, axum::routing::post(search_people)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),
             (_, "/benevoles/secteur") => router.route(spec.path, axum::routing::post(move_volunteer)),
+            (_, "/benevoles/absence") => router.route(spec.path, axum::routing::post(volunteer_absence)),
             (_, "/benevoles/relayer") => router.route(spec.path, axum::routing::post(hand_over)),
             (_, "/pkg/{*path}") => router.nest_service("/pkg", pkg.clone()),
             (_, "/icons/{*path}") => router.nest_service("/icons", ServeDir::new(root.join("icons"))),

@@ -215,6 +215,12 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
                 Expect::Status(400),
             );
         }
+        "/benevoles/absence" => {
+            // An absence ending before it starts: refused on the page, nothing recorded.
+            let id = world.volunteers["benevole"].0.to_string();
+            let fields = [("id", id.as_str()), ("action", "ajouter"), ("du", "2026-12-10"), ("au", "2026-12-01")];
+            return (agent.post_form(path, &fields).await.status().as_u16(), Expect::Status(303));
+        }
         "/personnes/recherche" => {
             // A search: the people page again, filtered; nothing changes.
             let res = agent.post_form(path, &[("nom", "zzz-nobody"), ("en_retard", "1")]).await;

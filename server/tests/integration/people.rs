@@ -377,6 +377,54 @@ async fn an_ambassador_finds_people_by_name_volunteer_and_lateness() {
     assert!(!everyone.contains("data-testid=\"people-count\""), "no search, no count");
 }
 
+/// The ambassador adds and removes a volunteer's absence from their record; a wrong range is
+/// refused and changes nothing; another scope's ambassador cannot touch it.
+#[tokio::test]
+async fn an_ambassador_manages_a_volunteers_absences() {
+    let world = World::new().await;
+    let ambassador = world.agent("ambassadeur").await;
+    let mut reader = ambassador.clone();
+    let volunteer = world.volunteers["benevole"];
+    let id = volunteer.0.to_string();
+    let today = monalisa_app::domain::Date::parse(&crate::common::today()).unwrap();
+    let (first, last) = (today.add_days(10).to_string(), today.add_days(12).to_string());
+    let absences = |world: &World| {
+        let store = world.app.store.clone();
+        async move { store.volunteer(volunteer).await.unwrap().unwrap().absences }
+    };
+    let before = absences(&world).await;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut a = ambassador.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = a.post_form("/benevoles/absence", &fields).await;
+            (res.status().as_u16(), res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()))
+        }
+    };
+    let form = |action: &str, du: &str, au: &str| {
+        vec![("id", id.clone()), ("action", action.to_owned()), ("du", du.to_owned()), ("au", au.to_owned())]
+    };
+    let (status, to) = post(form("ajouter", &last, &first)).await;
+    assert_eq!((status, to.as_deref()), (303, Some(format!("/benevoles/fiche?id={id}&absence=refusee").as_str())));
+    assert_eq!(absences(&world).await, before, "refused: nothing recorded");
+    let page = reader.get(to.as_deref().unwrap()).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"absence-refused\""));
+
+    assert_eq!(post(form("ajouter", &first, &last)).await.0, 303);
+    let added = absences(&world).await;
+    assert_eq!(added.len(), before.len() + 1);
+    let page = reader.get(&format!("/benevoles/fiche?id={id}")).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"absence\"") && page.contains(&format!("value=\"{first}\"")), "{page}");
+
+    let mut other = world.agent("ambassadeur2").await;
+    let fields = form("retirer", &first, &last);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(other.post_form("/benevoles/absence", &fields).await.status(), 404);
+    assert_eq!(post(form("retirer", &first, &last)).await.0, 303);
+    assert_eq!(absences(&world).await, before);
+    assert_eq!(post(form("retirer", &first, &last)).await.0, 404, "already gone");
+}
+
 /// A resident withdraws their consent: the ambassador records it (after confirming); the
 /// person's personal data is erased on the server, their card and the notes leave the
 /// volunteer's phone at its next sync, the anonymous counts stay; it cannot be done twice, nor

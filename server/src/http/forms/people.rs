@@ -247,6 +247,52 @@ pub(crate) async fn move_volunteer(
     Ok(Redirect::to("/personnes?deplace=1").into_response())
 }
 
+#[derive(serde::Deserialize)]
+pub(crate) struct AbsenceForm {
+    id: i64,
+    action: String,
+    du: String,
+    au: String,
+}
+
+/// A volunteer's absence added or removed by their ambassador; back to the volunteer's page,
+/// which says what happened (a refused absence changes nothing).
+pub(crate) async fn volunteer_absence(
+    State(state): State<AppState>,
+    Ambassador { me, scope }: Ambassador,
+    Form(form): Form<AbsenceForm>,
+) -> Result<Response, AppError> {
+    use monalisa_app::domain::{Date, DayRange, VolunteerId};
+    let volunteer = VolunteerId(form.id);
+    let back =
+        |outcome: &str| Redirect::to(&format!("/benevoles/fiche?id={}&absence={outcome}", form.id)).into_response();
+    let range = match (Date::parse(form.du.trim()), Date::parse(form.au.trim())) {
+        (Ok(first), Ok(last)) => DayRange::new(first, last),
+        _ => None,
+    };
+    let Some(range) = range else { return Ok(back("refusee")) };
+    let store = &state.ctx.store;
+    let (action, outcome) = match form.action.as_str() {
+        "ajouter" => {
+            let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
+            if monalisa_app::domain::windows::absence(range.first, range.last, today).is_err() {
+                return Ok(back("refusee"));
+            }
+            store.add_absence(scope, volunteer, range).await.map_err(monalisa_app::backend::internal)?;
+            ("volunteer.absence_add", "ajoutee")
+        }
+        "retirer" => {
+            store.remove_absence(scope, volunteer, range).await.map_err(monalisa_app::backend::internal)?;
+            ("volunteer.absence_remove", "retiree")
+        }
+        _ => return Err(AppError::invalid("action", "ajouter or retirer")),
+    };
+    let detail = format!("{} {}", range.first, range.last);
+    monalisa_app::backend::auth::audit(&state.ctx, Some(&me), action, "volunteer", &form.id.to_string(), &detail)
+        .await?;
+    Ok(back(outcome))
+}
+
 /// A volunteer's residents handed over (`r<resident>` = the new volunteer's id, or empty for
 /// nobody), then, with `inactif`, the volunteer made inactive.
 pub(crate) async fn hand_over(
