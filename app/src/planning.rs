@@ -79,6 +79,12 @@ use monalisa_core::handover::default_slots;
 /// The instance's travel model is the car's; other volunteers' legs are scaled to their mode.
 const CAR: TravelMode = TravelMode::Car;
 
+/// Whether a resident's home is only their commune's centre (no position given): travel
+/// times to them are then estimates, shown as "position approximative".
+pub fn approximate_home(r: &Resident, centre: Option<crate::domain::Location>) -> bool {
+    centre.is_some_and(|c| c == r.home)
+}
+
 /// The planner's instance for a scope's week: residents due by the end of the week and active
 /// on some day of it, not yet visited that week.
 pub fn build_instance(week: &ScopeWeek) -> Instance {
@@ -461,8 +467,11 @@ pub async fn compute(
         })?
     };
 
+    let all_communes = store.communes().await.map_err(internal)?;
+    let centres: HashMap<String, crate::domain::Location> =
+        all_communes.iter().map(|c| (c.insee.as_str().to_string(), c.centre)).collect();
     let communes: HashMap<String, String> =
-        store.communes().await.map_err(internal)?.into_iter().map(|c| (c.insee.as_str().to_string(), c.name)).collect();
+        all_communes.into_iter().map(|c| (c.insee.as_str().to_string(), c.name)).collect();
     let people: HashMap<ResidentId, &crate::domain::Resident> =
         scope_week.residents.iter().map(|r| (r.resident.id, &r.resident)).collect();
     let names: HashMap<VolunteerId, String> =
@@ -504,6 +513,9 @@ pub async fn compute(
                         usual,
                         locked: lock.is_some(),
                         placed: lock.is_some_and(|l| l.at == Some((v.day, v.start))),
+                        approximate: people
+                            .get(&v.resident)
+                            .is_some_and(|r| approximate_home(r, centres.get(r.commune.as_str()).copied())),
                     }
                 })
                 .collect(),

@@ -209,6 +209,7 @@ pub mod ssr {
             visits: Vec::new(),
             reports: Vec::new(),
             pairings: Vec::new(),
+            approximate_position: false,
         };
         let mut current = None;
         if let Some(id) = id {
@@ -227,6 +228,8 @@ pub mod ssr {
             current = r.volunteer;
             (data.visits, data.reports) = ctx.store.resident_history(id).await.map_err(internal)?;
             data.pairings = ctx.store.resident_pairings(id).await.map_err(internal)?;
+            let centre = ctx.store.communes().await.map_err(internal)?.into_iter().find(|c| c.insee == r.commune);
+            data.approximate_position = crate::planning::approximate_home(&r, centre.map(|c| c.centre));
             auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "form and timeline").await?;
         }
         let volunteers = ctx.store.scope_people_list(scope).await.map_err(internal)?.volunteers;

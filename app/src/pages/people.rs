@@ -720,6 +720,12 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
                 {text_input(lang, &v, "position", "text", false)}
                 <p class="hint">{tr(lang, "Facultatif : « 46.4321, 0.3012 », relevé sur une carte. Vide : le centre de la commune.",
                     "Optional: \"46.4321, 0.3012\", read from a map. Empty: the commune's centre.")}</p>
+                {d.approximate_position.then(|| view! {
+                    <p class="notice" data-testid="approximate-position">
+                        {tr(lang, "Position approximative : le domicile est placé au centre de la commune, et le planning compte les trajets depuis ce point. Indiquez la position du domicile pour des tournées justes.",
+                            "Approximate position: the home is placed at the commune's centre, and planning counts trips from there. Give the home's position for accurate rounds.")}
+                    </p>
+                })}
                 {text_input(lang, &v, "telephone", "tel", false)}
                 {text_area(lang, &v, "acces")}
                 {text_area(lang, &v, "gouts")}

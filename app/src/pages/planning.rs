@@ -388,7 +388,12 @@ fn plan_view(lang: Lang, p: PlanPreview, selected: Option<i64>, by_day: bool) ->
                             <td>{fmt_day(lang, v.day)}</td>
                             <td>{v.start.to_string()}</td>
                             <th scope="row">{v.resident_name.clone()}</th>
-                            <td>{v.commune.clone()}</td>
+                            <td>
+                                {v.commune.clone()}
+                                {v.approximate.then(|| view! { <br/><span class="badge" data-testid="approximate-position"
+                                    title=tr(lang, "Domicile non indiqué : les trajets sont comptés depuis le centre de la commune.", "Home not given: trips are counted from the commune's centre.")>
+                                    {tr(lang, "position approximative", "approximate position")}</span> })}
+                            </td>
                             <td>{pair}</td>
                             <td><a href=move_to aria-label=move_label>{tr(lang, "Déplacer", "Move")}</a></td>
                         </tr>

@@ -95,6 +95,9 @@ pub struct ResidentFormData {
     pub reports: Vec<crate::wire::dossier::DossierReport>,
     #[serde(default)]
     pub pairings: Vec<crate::wire::dossier::DossierPairing>,
+    /// The stored home is only the commune's centre (no position was given).
+    #[serde(default)]
+    pub approximate_position: bool,
 }
 
 /// What a volunteer's form needs.

@@ -34,6 +34,9 @@ pub struct PreviewVisit {
     pub locked: bool,
     /// The ambassador placed this visit by hand (day and time).
     pub placed: bool,
+    /// The home is only the commune's centre: travel times to it are estimates.
+    #[serde(default)]
+    pub approximate: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

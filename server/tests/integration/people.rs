@@ -121,6 +121,8 @@ async fn an_ambassador_registers_a_resident_and_gives_them_a_volunteer() {
     let form = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
     assert!(form.contains("data-testid=\"consent-on-record\"") && !form.contains("name=\"consentement_mode\""));
     assert!(form.contains("value=\"Sonner deux fois\"") || form.contains(">Sonner deux fois<"), "{form}");
+    // Registered without a position: at the commune's centre, and the record says so.
+    assert!(form.contains("data-testid=\"approximate-position\""), "{form}");
     let id_text = id.to_string();
     let position = format!("{:.5}, {:.5}", stored.home.lat, stored.home.lon);
     let unchanged = resident_form(
@@ -130,6 +132,17 @@ async fn an_ambassador_registers_a_resident_and_gives_them_a_volunteer() {
     assert_eq!(ambassador.post_form("/personnes/enregistrer", &unchanged).await.status(), 303);
     let again = world.app.store.resident(monalisa_app::domain::ResidentId(id)).await.unwrap().unwrap();
     assert_eq!(again, stored);
+    let form = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
+    assert!(form.contains("data-testid=\"approximate-position\""), "still the centre");
+    // Given a home a little north of the centre: no longer approximate.
+    let near = format!("{:.5}, {:.5}", stored.home.lat + 0.002, stored.home.lon);
+    let placed = resident_form(
+        &mine[0],
+        &[("id", &id_text), ("consentement_date", ""), ("consentement_mode", ""), ("position", &near)],
+    );
+    assert_eq!(ambassador.post_form("/personnes/enregistrer", &placed).await.status(), 303);
+    let form = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
+    assert!(!form.contains("data-testid=\"approximate-position\""), "{form}");
 
     // Given to the volunteer of the `benevole` account: their phone gets the card.
     let mut phone = world.agent("benevole").await;
