@@ -334,10 +334,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn add_absence(&self, scope: ScopeId, volunteer: VolunteerId, absence: DayRange) -> Result<(), StoreError> {
-        let (_write, mut tx) = self.write().await?;
-        if !volunteer_in_scope(&mut tx, volunteer, scope, false).await? {
-            return Err(StoreError::NotFound);
-        }
+        let (_write, mut tx) = self.write_on_volunteer(scope, volunteer).await?;
         sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
             .bind(volunteer.0)
             .bind(absence.first.to_string())
@@ -354,10 +351,7 @@ impl PeopleStore for SqliteStore {
         volunteer: VolunteerId,
         absence: DayRange,
     ) -> Result<(), StoreError> {
-        let (_write, mut tx) = self.write().await?;
-        if !volunteer_in_scope(&mut tx, volunteer, scope, false).await? {
-            return Err(StoreError::NotFound);
-        }
+        let (_write, mut tx) = self.write_on_volunteer(scope, volunteer).await?;
         // One of them, if the same days were declared twice.
         let done = sqlx::query(
             "DELETE FROM volunteer_absences WHERE rowid = (SELECT rowid FROM volunteer_absences \
@@ -567,6 +561,21 @@ pub(crate) async fn write_volunteer(
     }
     insert_slots(tx, "volunteer_slots", "volunteer_id", id.0, &d.availability).await?;
     Ok(id)
+}
+
+impl SqliteStore {
+    /// A write transaction about one of the scope's volunteers (`NotFound` for another's).
+    async fn write_on_volunteer(
+        &self,
+        scope: ScopeId,
+        volunteer: VolunteerId,
+    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, Tx<'static>), StoreError> {
+        let (guard, mut tx) = self.write().await?;
+        if !volunteer_in_scope(&mut tx, volunteer, scope, false).await? {
+            return Err(StoreError::NotFound);
+        }
+        Ok((guard, tx))
+    }
 }
 
 /// Whether a volunteer is of the scope (and, with `plannable`, may be given visits: active,
