@@ -93,9 +93,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::HomeTitle => "Home",
         Msg::HomeHello => "Hello {name}.",
         Msg::HomeVolunteer => "Your round for the week is in \"My round\", even without a network.",
-        Msg::HomeAmbassador => "Manage the accounts of your area's volunteers.",
-        Msg::HomeCoordinator => "Coverage indicators will appear here.",
-        Msg::HomeAdmin => "Manage accounts and devices, and read the audit log.",
+        Msg::HomeAmbassador => {
+            "Register and follow the people of your area, manage volunteers, plan and publish rounds, follow up concerns."
+        }
+        Msg::HomeCoordinator => {
+            "Follow the territory's coverage (visits on time, overdue, communes without a volunteer) and export the indicators for the CTG evaluation."
+        }
+        Msg::HomeAdmin => {
+            "Set up the territory (scopes, communes, ambassadors), manage accounts and devices, read the audit log."
+        }
         Msg::RoleVolunteer => "Visiting volunteer",
         Msg::RoleAmbassador => "Ambassador",
         Msg::RoleCoordinator => "CTG coordinator",

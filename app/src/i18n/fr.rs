@@ -103,9 +103,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::HomeTitle => "Accueil",
         Msg::HomeHello => "Bonjour {name}.",
         Msg::HomeVolunteer => "Votre tournée de la semaine est dans « Ma tournée », même sans réseau.",
-        Msg::HomeAmbassador => "Gérez les comptes des bénévoles de votre secteur.",
-        Msg::HomeCoordinator => "Les indicateurs de couverture arriveront ici.",
-        Msg::HomeAdmin => "Gérez les comptes, les appareils, et consultez le journal.",
+        Msg::HomeAmbassador => {
+            "Inscrivez et suivez les personnes de votre secteur, gérez les bénévoles, planifiez et publiez les tournées, suivez les signalements."
+        }
+        Msg::HomeCoordinator => {
+            "Suivez la couverture du territoire (visites à l'heure, retards, communes sans bénévole) et exportez les indicateurs pour l'évaluation de la CTG."
+        }
+        Msg::HomeAdmin => {
+            "Organisez le territoire (secteurs, communes, ambassadeurs), gérez les comptes et les appareils, consultez le journal."
+        }
         Msg::RoleVolunteer => "Bénévole visiteur",
         Msg::RoleAmbassador => "Ambassadeur",
         Msg::RoleCoordinator => "Coordinateur CTG",
