@@ -759,7 +759,7 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
-        {(!new).then(|| timeline_view(lang, &d.visits, &d.reports, &d.pairings))}
+        {(!new).then(|| timeline_view(lang, &d.visits, &d.reports, &d.pairings, referral_line(lang, &v, &d.reports)))}
         {(!new).then(|| view! {
             <p><a href=format!("/personnes/dossier?id={id}") data-testid="dossier-link">
                 {tr(lang, "Tout ce que nous détenons sur cette personne (droit d'accès)", "Everything we hold on this person (right of access)")}
@@ -770,12 +770,45 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
     .into_any()
 }
 
-/// The person's visits, reports and concerns, newest first.
+/// Where the person's story in the programme begins: who referred them and when, and how long
+/// it took until a first visit was done (`None` when no referral was recorded).
+fn referral_line(lang: Lang, v: &FormValues, reports: &[crate::api::dossier::DossierReport]) -> Option<String> {
+    let by = ReferralSource::from_code(&v.get("oriente_par"))?;
+    let mut line = format!("{} {}", tr(lang, "Orientée par", "Referred by"), referral_label(lang, by));
+    if let Ok(on) = Date::parse(&v.get("oriente_le")) {
+        line = format!("{} — {line}", fmt_day(lang, on));
+        let first =
+            reports.iter().filter(|r| !r.set_aside && r.outcome == crate::domain::Outcome::Done).map(|r| r.day).min();
+        if let Some(first) = first.filter(|f| *f >= on) {
+            line.push_str(&crate::i18n::trf(
+                lang,
+                " ; première visite {days} jours après",
+                "; first visit {days} days later",
+                &[("days", &first.days_since(on).to_string())],
+            ));
+        }
+    }
+    Some(line)
+}
+
+/// How long a binôme lasted, in days under two months, else in months.
+fn duration_text(lang: Lang, from: Date, to: Date) -> String {
+    let days = to.days_since(from).max(0);
+    if days < 61 {
+        crate::i18n::trf(lang, "{n} jours", "{n} days", &[("n", &days.to_string())])
+    } else {
+        let months = crate::i18n::fmt_decimal(lang, f64::from(days) / 30.44, 0);
+        crate::i18n::trf(lang, "{n} mois", "{n} months", &[("n", &months)])
+    }
+}
+
+/// The person's binômes, visits, reports and concerns, newest first, down to their referral.
 fn timeline_view(
     lang: Lang,
     visits: &[crate::api::dossier::DossierVisit],
     reports: &[crate::api::dossier::DossierReport],
     pairings: &[crate::api::dossier::DossierPairing],
+    referral: Option<String>,
 ) -> impl IntoView + use<> {
     use crate::api::dossier::{TimelineEvent, timeline};
     use crate::i18n::{concern_label, outcome_label};
@@ -794,7 +827,12 @@ fn timeline_view(
             TimelineEvent::PairEnded(p) => view! {
                 <li data-testid="timeline-item">
                     <strong>{fmt_day(lang, event.day())}</strong>
-                    {format!(" — {} {}", tr(lang, "Fin du binôme avec", "End of the binôme with"), p.volunteer)}
+                    {format!(
+                        " — {} {} ({})",
+                        tr(lang, "Fin du binôme avec", "End of the binôme with"),
+                        p.volunteer,
+                        duration_text(lang, p.started_on, event.day())
+                    )}
                 </li>
             }
             .into_any(),
@@ -842,14 +880,12 @@ fn timeline_view(
             }
         })
         .collect_view();
+    let referral = referral.map(|line| view! { <li data-testid="timeline-referral">{line}</li> });
     view! {
         <section class="card" aria-labelledby="timeline-title" data-testid="timeline">
             <h2 id="timeline-title">{tr(lang, "Chronologie", "Timeline")}</h2>
-            {if empty {
-                view! { <p>{tr(lang, "Aucune visite ni compte rendu pour l'instant.", "No visit or report yet.")}</p> }.into_any()
-            } else {
-                view! { <ol class="history">{items}</ol> }.into_any()
-            }}
+            {empty.then(|| view! { <p>{tr(lang, "Aucune visite ni compte rendu pour l'instant.", "No visit or report yet.")}</p> })}
+            <ol class="history">{items}{referral}</ol>
         </section>
     }
 }

@@ -482,6 +482,10 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     let record = ambassador.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
     assert!(record.contains("data-testid=\"timeline\"") && record.contains("Parle de sa fille à Poitiers"), "{record}");
     assert!(record.contains("Binôme avec"), "the binôme with their volunteer is on the timeline");
+    assert!(
+        record.contains("data-testid=\"timeline-referral\"") && record.contains("Orientée par"),
+        "down to the referral"
+    );
     // The right of access shows it too, marked as set aside.
     let dossier: Value = ambassador.get(&format!("/personnes/dossier.json?id={id}")).await.json().await.unwrap();
     let audit = dossier["audit"].as_array().unwrap();
