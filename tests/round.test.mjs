@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEMO, logIn, reportsOnServer, userDb, waitControlled, waitForPage, waitHydrated,
+  DEMO, assertAccessible, logIn, reportsOnServer, userDb, waitControlled, waitForPage, waitHydrated, waitSynced,
 } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
@@ -120,4 +120,51 @@ test('three reports recorded offline reach the server exactly once', async () =>
     await context.close();
   });
 
+});
+
+// "Je ne peux pas" at the door, with no network: the visit shows as declined (after a reload
+// too); back online, it reaches the server once, leaves the round, and the ambassador finds it
+// to re-plan with the volunteer's words.
+test('a visit declined with the network cut is shown declined, then reaches the ambassador', async () => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { context, page, problems } = await world.page();
+    await logIn(page, server.url, DEMO.volunteer);
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await waitControlled(page);
+    await waitSynced(page);
+    const first = page.getByTestId('visit').first();
+    await first.waitFor();
+    const name = (await first.locator('.who strong').textContent()).trim();
+    const before = await page.getByTestId('visit').count();
+
+    await context.setOffline(true);
+    await first.getByRole('button', { name: 'Je ne peux pas' }).click();
+    await page.getByLabel('Pourquoi ? (facultatif)').fill('Rendez-vous chez le médecin');
+    await page.getByRole('button', { name: 'Prévenir mon ambassadeur' }).click();
+    await page.getByTestId('visit-declined').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '1');
+    await assertAccessible(page, 'round with a declined visit');
+    await page.reload();
+    await waitHydrated(page);
+    await page.getByTestId('visit-declined').waitFor();
+    assert.equal(await page.getByTestId('visit').count(), before, 'still on the round until it is sent');
+
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="visit"]').length === n - 1, before, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('visit-declined').count(), 0);
+
+    const { page: desk, problems: deskProblems } = await world.page();
+    await logIn(desk, server.url, DEMO.ambassador);
+    await desk.goto(server.url + '/planification');
+    const declined = desk.getByTestId('declined-visit').filter({ hasText: name });
+    await declined.first().waitFor();
+    assert.equal(await declined.count(), 1, 'once');
+    assert.match(await declined.textContent(), /Rendez-vous chez le médecin/);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(deskProblems, []);
+  });
 });

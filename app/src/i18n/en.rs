@@ -175,6 +175,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Decline => "I can't",
         Msg::DeclineReason => "Why? (optional)",
         Msg::DeclineSend => "Tell my ambassador",
+        Msg::DeclinePending => "Declined: your ambassador will be told at the next sync.",
         Msg::DeclineSaved => "Noted: your ambassador will be told at the next sync.",
         Msg::NoticesTitle => "Changes in your round",
         Msg::NoticeAdded => "New visit: {name}, on {day} at {time}",

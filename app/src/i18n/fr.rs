@@ -187,6 +187,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Decline => "Je ne peux pas",
         Msg::DeclineReason => "Pourquoi ? (facultatif)",
         Msg::DeclineSend => "Prévenir mon ambassadeur",
+        Msg::DeclinePending => "Déclinée : votre ambassadeur sera prévenu à la prochaine synchronisation.",
         Msg::DeclineSaved => "C'est noté : votre ambassadeur sera prévenu à la prochaine synchronisation.",
         Msg::NoticesTitle => "Changements dans votre tournée",
         Msg::NoticeAdded => "Nouvelle visite : {name}, le {day} à {time}",

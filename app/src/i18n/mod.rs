@@ -241,6 +241,7 @@ messages! {
     DeclineReason,
     DeclineSend,
     DeclineSaved,
+    DeclinePending,
     NoticesTitle,
     NoticeAdded,
     NoticeMoved,

@@ -695,6 +695,26 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
         }
         None => t(lang, Msg::NoVisitYet).to_owned(),
     });
+    // Declined and not yet sent: the visit stays on the round, said declined, until the server
+    // has it (then it leaves the round at the same sync).
+    let declined = view
+        .outbox
+        .iter()
+        .any(|e| matches!(&e.mutation.body, MutationBody::DeclineVisit { visit, .. } if *visit == v.id));
+    if declined {
+        return format!(
+            "<li class=\"visit declined\" data-testid=\"visit\"><p class=\"when\"><strong>{start}</strong></p>\
+             <p class=\"who\"><strong>{name}</strong> — {place}</p>\
+             <p class=\"note\" data-testid=\"visit-declined\">{pending}</p>\
+             <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a></p></li>",
+            start = v.start,
+            name = esc(&name_of(view, v.resident)),
+            place = esc(&resident.map(|r| r.commune_name.clone()).unwrap_or_default()),
+            pending = t(lang, Msg::DeclinePending),
+            rid = v.resident.0,
+            card = t(lang, Msg::OpenCard),
+        );
+    }
     let decline_button = if v.reported {
         String::new()
     } else {
@@ -974,6 +994,38 @@ mod tests {
         };
         let round = render_round(Lang::Fr, &synced, today, None);
         assert!(round.contains("round-empty") && !round.contains("round-not-loaded"), "{round}");
+    }
+
+    #[test]
+    fn a_visit_declined_but_not_sent_says_so_and_offers_no_report() {
+        let today = Date::parse("2026-11-26").unwrap();
+        let visit = |id: i64| VisitRecord {
+            id: VisitId(id),
+            resident: ResidentId(42),
+            day: today,
+            start: crate::domain::Minute::hm(14, id as u16).unwrap(),
+            order: id as u32,
+            week_start: today.week_start(),
+            reported: false,
+        };
+        let decline = OutboxEntry {
+            mutation: Mutation {
+                id: ClientId::from_bytes([1; 16]),
+                recorded_at: crate::domain::Timestamp(1),
+                body: MutationBody::DeclineVisit { visit: VisitId(1), reason: String::new() },
+            },
+            queued_at: crate::domain::Timestamp(1),
+        };
+        let view = LocalView {
+            visits: vec![visit(1), visit(2)],
+            outbox: vec![decline],
+            sync: crate::local_store::SyncMeta { last_success: Some(crate::domain::Timestamp(1)), last_error: None },
+            ..LocalView::default()
+        };
+        let round = render_round(Lang::Fr, &view, today, None);
+        assert_eq!(round.matches("data-testid=\"visit-declined\"").count(), 1, "{round}");
+        assert_eq!(round.matches("data-action=\"decline\"").count(), 1, "only the other visit can be declined");
+        assert!(!round.contains("visite=1&amp;"), "no report for the declined visit: {round}");
     }
 
     #[test]
