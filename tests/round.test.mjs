@@ -122,9 +122,9 @@ test('three reports recorded offline reach the server exactly once', async () =>
 
 });
 
-// "Je ne peux pas" at the door, with no network: the visit shows as declined (after a reload
-// too); back online, it reaches the server once, leaves the round, and the ambassador finds it
-// to re-plan with the volunteer's words.
+// "Je ne peux pas" at the door, with no network: the visit shows as declined, can be taken back
+// until it is sent, and stays declined after a reload; back online, it reaches the server
+// once, leaves the round, and the ambassador finds it to re-plan with the volunteer's words.
 test('a visit declined with the network cut is shown declined, then reaches the ambassador', async () => {
   await withWorld({ demo: true }, async (world) => {
     const { server } = world;
@@ -146,6 +146,15 @@ test('a visit declined with the network cut is shown declined, then reaches the 
     await page.getByTestId('visit-declined').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '1');
     await assertAccessible(page, 'round with a declined visit');
+    // Undoable until it is sent: taken back, the visit is as it was; then declined again.
+    await page.getByRole('button', { name: 'Finalement je peux' }).click();
+    await page.getByText('C\'est repris').waitFor();
+    assert.equal(await page.getByTestId('visit-declined').count(), 0);
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0');
+    await first.getByRole('button', { name: 'Je ne peux pas' }).click();
+    await page.getByLabel('Pourquoi ? (facultatif)').fill('Rendez-vous chez le médecin');
+    await page.getByRole('button', { name: 'Prévenir mon ambassadeur' }).click();
+    await page.getByTestId('visit-declined').waitFor();
     await page.reload();
     await waitHydrated(page);
     await page.getByTestId('visit-declined').waitFor();

@@ -184,6 +184,13 @@ impl UserStore {
         imp::clear_notices(self.user).await
     }
 
+    /// Takes a mutation back out of the outbox before it was sent (a decline the volunteer
+    /// undoes); `false` when it is no longer there (sent meanwhile). Run it while no sync runs
+    /// (`crate::sync::runner::without_sync`): a push may already hold it.
+    pub async fn withdraw(&self, id: &crate::domain::ClientId) -> Result<bool, LocalStoreError> {
+        imp::withdraw(self.user, id).await
+    }
+
     pub async fn set_sync_meta(&self, meta: &SyncMeta) -> Result<(), LocalStoreError> {
         imp::set_sync_meta(self.user, meta).await
     }
@@ -659,6 +666,22 @@ mod imp {
             .collect())
     }
 
+    pub(super) async fn withdraw(user: UserId, id: &ClientId) -> Result<bool, LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["outbox"], TransactionMode::ReadWrite).map_err(failed)?;
+        let outbox = tx.store("outbox").map_err(failed)?;
+        let mut found = false;
+        for (key, value) in outbox.scan(None, None, None, None).await.map_err(failed)? {
+            if queued(&value).is_some_and(|q| q.id == *id) {
+                outbox.delete(key).await.map_err(failed)?;
+                found = true;
+            }
+        }
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok(found)
+    }
+
     pub(super) async fn settle(user: UserId, acks: &[Ack], now: Timestamp) -> Result<(), LocalStoreError> {
         let db = open_user(user).await?;
         let tx = db.transaction(&["outbox", "sent"], TransactionMode::ReadWrite).map_err(failed)?;
@@ -845,6 +868,9 @@ mod imp {
         Err(NONE)
     }
     pub(super) async fn settle(_: UserId, _: &[Ack], _: crate::domain::Timestamp) -> Result<(), LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn withdraw(_: UserId, _: &crate::domain::ClientId) -> Result<bool, LocalStoreError> {
         Err(NONE)
     }
     pub(super) async fn cursor(_: UserId) -> Result<Option<Cursor>, LocalStoreError> {

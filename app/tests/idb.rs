@@ -158,6 +158,11 @@ async fn the_outbox_survives_reopening_and_leaves_only_when_acknowledged() {
         .unwrap();
     assert_eq!(ids(&again.outbox(10).await.unwrap()), entry_ids(&[1, 3]));
     assert_eq!(again.view().await.unwrap().sent.len(), 1);
+    // Taken back before it was sent (a decline undone): gone, and only once.
+    assert!(again.withdraw(&ClientId::from_bytes([3; 16])).await.unwrap());
+    assert_eq!(ids(&again.outbox(10).await.unwrap()), entry_ids(&[1]));
+    assert!(!again.withdraw(&ClientId::from_bytes([3; 16])).await.unwrap(), "no longer there");
+    assert!(!again.withdraw(&ClientId::from_bytes([2; 16])).await.unwrap(), "already sent");
 }
 
 fn profile(user: i64) -> SessionInfo {

@@ -187,6 +187,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Decline => "Je ne peux pas",
         Msg::DeclineReason => "Pourquoi ? (facultatif)",
         Msg::DeclineSend => "Prévenir mon ambassadeur",
+        Msg::DeclineUndo => "Finalement je peux",
+        Msg::DeclineUndone => "C'est repris : la visite est de nouveau dans votre tournée.",
+        Msg::DeclineAlreadySent => {
+            "Trop tard : votre ambassadeur l'a déjà reçue. Appelez-le si vous pouvez finalement y aller."
+        }
+        Msg::DeclineSending => "Envoi en cours : réessayez dans un instant.",
         Msg::DeclinePending => "Déclinée : votre ambassadeur sera prévenu à la prochaine synchronisation.",
         Msg::DeclineSaved => "C'est noté : votre ambassadeur sera prévenu à la prochaine synchronisation.",
         Msg::NoticesTitle => "Changements dans votre tournée",

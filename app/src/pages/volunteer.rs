@@ -304,6 +304,34 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
         match action.as_str() {
             "decline" => decline_open.set(attr(&el, "data-visit").and_then(|v| v.parse().ok()).map(VisitId)),
             "decline-cancel" => decline_open.set(None),
+            // Taken back before it left: out of the outbox (only a decline can be).
+            "decline-undo" => {
+                let Some(id) = attr(&el, "data-mutation").and_then(|m| ClientId::parse(&m)) else {
+                    return;
+                };
+                let is_decline = data.get_untracked().is_some_and(|v| {
+                    v.outbox
+                        .iter()
+                        .any(|e| e.mutation.id == id && matches!(e.mutation.body, MutationBody::DeclineVisit { .. }))
+                });
+                if !is_decline {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let store = UserStore::new(user);
+                    let done = crate::sync::runner::without_sync(sync, user, store.withdraw(&id)).await;
+                    flash.set(Some(match done {
+                        Some(Ok(true)) => Flash::Saved(Msg::DeclineUndone),
+                        Some(Ok(false)) => Flash::Error(Msg::DeclineAlreadySent),
+                        None => Flash::Error(Msg::DeclineSending),
+                        Some(Err(_)) => Flash::Error(Msg::SyncErrStorage),
+                    }));
+                    if let Ok(v) = store.view().await {
+                        data.set(Some(v));
+                    }
+                    crate::sync::runner::refresh(sync, user).await;
+                });
+            }
             "notices-seen" => leptos::task::spawn_local(async move {
                 let store = UserStore::new(user);
                 let _ = store.clear_notices().await;
@@ -700,19 +728,22 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
     let declined = view
         .outbox
         .iter()
-        .any(|e| matches!(&e.mutation.body, MutationBody::DeclineVisit { visit, .. } if *visit == v.id));
-    if declined {
+        .find(|e| matches!(&e.mutation.body, MutationBody::DeclineVisit { visit, .. } if *visit == v.id));
+    if let Some(entry) = declined {
         return format!(
             "<li class=\"visit declined\" data-testid=\"visit\"><p class=\"when\"><strong>{start}</strong></p>\
              <p class=\"who\"><strong>{name}</strong> — {place}</p>\
              <p class=\"note\" data-testid=\"visit-declined\">{pending}</p>\
-             <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a></p></li>",
+             <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a> \
+             <button type=\"button\" class=\"link\" data-action=\"decline-undo\" data-mutation=\"{mutation}\">{undo}</button></p></li>",
             start = v.start,
             name = esc(&name_of(view, v.resident)),
             place = esc(&resident.map(|r| r.commune_name.clone()).unwrap_or_default()),
             pending = t(lang, Msg::DeclinePending),
             rid = v.resident.0,
             card = t(lang, Msg::OpenCard),
+            mutation = entry.mutation.id.as_str(),
+            undo = t(lang, Msg::DeclineUndo),
         );
     }
     let decline_button = if v.reported {

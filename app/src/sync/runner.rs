@@ -117,6 +117,23 @@ pub enum AfterSync {
     Wipe,
 }
 
+/// Runs `work` while no sync can start, or does nothing (`None`) when one is running: taking
+/// something back out of the outbox must not race a push that already holds it. A sync asked
+/// for meanwhile runs after it.
+pub async fn without_sync<T>(state: SyncState, user: UserId, work: impl std::future::Future<Output = T>) -> Option<T> {
+    if state.running.get_untracked() {
+        return None;
+    }
+    state.running.set(true);
+    let out = work.await;
+    state.running.set(false);
+    if state.again.get_untracked() {
+        state.again.set(false);
+        let _ = run(state, user).await;
+    }
+    Some(out)
+}
+
 /// One sync now: push the outbox, pull changes, record the outcome. Asked while one runs, it
 /// runs once more after that one (what it would do may have changed: the data opened).
 pub async fn run(state: SyncState, user: UserId) -> AfterSync {
