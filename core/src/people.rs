@@ -469,7 +469,8 @@ pub struct PeopleFilter {
     pub text: String,
     /// A commune's name, as the lists show it ("" for any).
     pub commune: String,
-    /// A resident's follow-up state (`active`, `paused`, `ended`; "" for any).
+    /// A resident's follow-up state (`active`, `paused`, `ended`, or `waiting`: followed and
+    /// without a volunteer; "" for any).
     pub state: String,
     /// The usual volunteer ("" for any, `none` for residents without one).
     pub volunteer: String,
@@ -514,7 +515,11 @@ impl PeopleFilter {
         let overdue = r.state == FollowUpState::Active && crate::domain::rules::is_overdue(r.rhythm, r.next_due, today);
         self.name_matches(&r.name)
             && (self.commune.is_empty() || self.commune == r.commune)
-            && (self.state.is_empty() || self.state == state)
+            && match self.state.as_str() {
+                "" => true,
+                "waiting" => r.state == FollowUpState::Active && r.volunteer_id.is_none(),
+                wanted => wanted == state,
+            }
             && volunteer
             && (!self.overdue || overdue)
     }
@@ -728,6 +733,7 @@ mod tests {
             ("a last name", filter(&[("nom", "moineau")]), [true, false]),
             ("a commune", filter(&[("commune", "Charroux")]), [false, true]),
             ("a state", filter(&[("suivi", "paused")]), [false, true]),
+            ("waiting: followed, no volunteer (a paused one is not)", filter(&[("suivi", "waiting")]), [false, false]),
             ("a volunteer", filter(&[("benevole", "3")]), [true, false]),
             ("without a volunteer", filter(&[("benevole", "none")]), [false, true]),
             ("overdue: followed and late (a paused one is not)", filter(&[("en_retard", "1")]), [true, false]),
@@ -740,6 +746,8 @@ mod tests {
         assert!(filter(&[]).is_empty() && !filter(&[("en_retard", "1")]).is_empty());
         let on_time = row("Lucienne Moineau", "Civray", FollowUpState::Active, Some(3), "2026-11-28");
         assert!(!filter(&[("en_retard", "1")]).keeps_resident(&on_time, today()));
+        let alone = row("Rose Pic", "Civray", FollowUpState::Active, None, "2026-11-28");
+        assert!(filter(&[("suivi", "waiting")]).keeps_resident(&alone, today()), "followed, waiting for a volunteer");
     }
 
     fn volunteer_fields() -> Fields {

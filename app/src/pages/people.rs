@@ -265,6 +265,7 @@ fn search_form(lang: Lang, list: &PeopleList, filter: &PeopleFilter) -> impl Int
     let states = [
         ("", tr(lang, "Tous", "All")),
         ("active", state_label(lang, FollowUpState::Active)),
+        ("waiting", tr(lang, "En attente d'un bénévole", "Waiting for a volunteer")),
         ("paused", state_label(lang, FollowUpState::Paused)),
         ("ended", state_label(lang, FollowUpState::Ended)),
     ]

@@ -385,6 +385,8 @@ async fn an_ambassador_finds_people_by_name_volunteer_and_lateness() {
     assert!(late.contains("Gaston Rougequeue") && !late.contains("Héloïse Tourterelle"), "{late}");
     let paused = search(&[("suivi", "paused"), ("nom", "rougequeue")]).await;
     assert!(!paused.contains("Gaston Rougequeue"));
+    let waiting = search(&[("suivi", "waiting"), ("nom", "rougequeue")]).await;
+    assert!(waiting.contains("Gaston Rougequeue"), "followed, waiting for a volunteer");
     let everyone = ambassador.get("/personnes").await.text().await.unwrap();
     assert!(everyone.contains("Héloïse Tourterelle") && everyone.contains("Gaston Rougequeue"));
     assert!(!everyone.contains("data-testid=\"people-count\""), "no search, no count");
