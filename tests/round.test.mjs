@@ -149,7 +149,7 @@ test('a visit declined with the network cut is shown declined, then reaches the 
     // Undoable until it is sent: taken back, the visit is as it was; then declined again.
     await page.getByRole('button', { name: 'Finalement je peux' }).click();
     await page.getByText('C\'est repris').waitFor();
-    assert.equal(await page.getByTestId('visit-declined').count(), 0);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="visit-declined"]').length === 0);
     await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0');
     await first.getByRole('button', { name: 'Je ne peux pas' }).click();
     await page.getByLabel('Pourquoi ? (facultatif)').fill('Rendez-vous chez le médecin');

@@ -320,16 +320,18 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
                 leptos::task::spawn_local(async move {
                     let store = UserStore::new(user);
                     let done = crate::sync::runner::without_sync(sync, user, store.withdraw(&id)).await;
+                    // The round first, then what happened: the message never shows beside the
+                    // old state.
+                    if let Ok(v) = store.view().await {
+                        data.set(Some(v));
+                    }
+                    crate::sync::runner::refresh(sync, user).await;
                     flash.set(Some(match done {
                         Some(Ok(true)) => Flash::Saved(Msg::DeclineUndone),
                         Some(Ok(false)) => Flash::Error(Msg::DeclineAlreadySent),
                         None => Flash::Error(Msg::DeclineSending),
                         Some(Err(_)) => Flash::Error(Msg::SyncErrStorage),
                     }));
-                    if let Ok(v) = store.view().await {
-                        data.set(Some(v));
-                    }
-                    crate::sync::runner::refresh(sync, user).await;
                 });
             }
             "notices-seen" => leptos::task::spawn_local(async move {
