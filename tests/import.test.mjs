@@ -48,7 +48,7 @@ test('an ambassador imports volunteers from a file, leaving one row out', async 
     const search = desk.getByTestId('people-search');
     await search.getByLabel('Nom (ou une partie)').focus();
     await desk.keyboard.type('essai-un');
-    await desk.keyboard.press('Enter');
+    await Promise.all([desk.waitForURL(/\/personnes\/recherche$/), desk.keyboard.press('Enter')]);
     await desk.getByTestId('people-count').waitFor();
     assert.ok(!desk.url().includes('essai'), `no name in the address: ${desk.url()}`);
     assert.match(await desk.getByTestId('people-count').textContent(), /^0 personne\(s\) sur \d+, 1 bénévole\(s\) sur \d+\.$/);
@@ -56,7 +56,7 @@ test('an ambassador imports volunteers from a file, leaving one row out', async 
     const box = await desk.getByTestId('people-search').boundingBox();
     assert.ok(box.width <= desk.viewportSize().width, 'the search fits the narrow screen');
     await assertAccessible(desk, 'people search results');
-    await desk.getByRole('link', { name: 'Tout afficher' }).click();
+    await Promise.all([desk.waitForURL(/\/personnes$/), desk.getByRole('link', { name: 'Tout afficher' }).click()]);
     await desk.getByTestId('residents').waitFor();
     assert.equal(await desk.getByTestId('people-count').count(), 0);
     assert.deepEqual(problems, []);

@@ -3,7 +3,7 @@
 // browsers too old for the app get a readable page with the "navigateur trop ancien" notice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, assertAccessible, logIn, phoneContext, unlock, waitHydrated, waitSessionKept, watchPage } from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, phoneContext, unlock, waitHydrated, waitSessionKept, waitSynced, watchPage } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 import { PAGES } from './lib/pages.mjs';
 
@@ -37,6 +37,9 @@ test('every page is accessible in French and English', async () => {
               await unlock(page);
             }
           }
+          // The phone's first sync has ended before its pages are visited (a navigation
+          // during it can leave the round to the next page's sync).
+          if (who === 'volunteer') await waitSynced(page);
         }
         pages[who ?? 'public'] = page;
       }
