@@ -51,6 +51,26 @@ test('an ambassador registers a person and the volunteer\'s phone gets the card'
     await link.click();
     await desk.getByTestId('consent-on-record').waitFor();
     await assertAccessible(desk, 'resident record');
+
+    // The home placed on the commune's map: by a click, then 100 m north from the keyboard.
+    const dot = async () => {
+      const src = decodeURIComponent(await desk.locator('input[name="carte"]').getAttribute('src'));
+      const [, x, y] = src.match(/cx='(\d+)' cy='(\d+)'/);
+      return [Number(x), Number(y)];
+    };
+    const [x, y] = await dot();
+    await desk.locator('input[name="carte"]').click({ position: { x: x + 12, y: y + 8 } });
+    await desk.waitForURL(/domicile=place/);
+    assert.match(await desk.getByTestId('home-map-notice').textContent(), /Domicile placé/);
+    const [x1, y1] = await dot();
+    assert.ok(Math.abs(x1 - (x + 12)) <= 1 && Math.abs(y1 - (y + 8)) <= 1, `the dot moved where clicked: ${x1},${y1}`);
+    await desk.getByRole('button', { name: '↑ Nord' }).focus();
+    const reloaded = desk.waitForEvent('load');
+    await desk.keyboard.press('Enter');
+    await reloaded;
+    const [x2, y2] = await dot();
+    assert.ok(x2 === x1 && y2 < y1, `100 m north: ${x2},${y2}`);
+    await assertAccessible(desk, 'resident record, home placed');
     await desk.getByTestId('dossier-link').click();
     await desk.getByTestId('dossier-record').waitFor();
     assert.match(await desk.getByTestId('dossier-record').textContent(), /Tourterelle/);

@@ -335,6 +335,11 @@ impl Projection {
         Projection { min_lon, max_lat, cos_lat, scale, height: (max_lat - min_lat) * scale, width }
     }
 
+    /// The position at a point of the map (the inverse of [`Projection::point`]).
+    pub fn location(&self, x: f64, y: f64) -> Option<crate::domain::Location> {
+        crate::domain::Location::new(self.max_lat - y / self.scale, self.min_lon + x / (self.cos_lat * self.scale))
+    }
+
     pub fn point(&self, lon: f64, lat: f64) -> [i32; 2] {
         [
             ((lon - self.min_lon) * self.cos_lat * self.scale).round() as i32,
@@ -365,6 +370,59 @@ impl Projection {
             communes,
         }
     }
+}
+
+/// One commune's map for placing a home on it: the outline fitted to [`HomeMap::WIDTH`] units
+/// within a margin of [`HomeMap::MARGIN`], as the resident's page draws it (at that size, never
+/// scaled, so a click's coordinates read back exactly) and as its click is read back.
+pub struct HomeMap {
+    projection: Projection,
+    outline: String,
+}
+
+impl HomeMap {
+    pub const WIDTH: f64 = 280.0;
+    pub const MARGIN: i32 = 8;
+
+    pub fn new(outline: &str) -> HomeMap {
+        let outlines = [outline.to_owned()];
+        let projection = Projection::fit(&outlines, Self::WIDTH);
+        let map = projection.map(&outlines);
+        HomeMap { projection, outline: map.communes.concat() }
+    }
+
+    /// The map with `home` on it, the margin included in its frame and in every point.
+    pub fn view(&self, home: crate::domain::Location) -> monalisa_core::wire::people::HomeMapView {
+        let m = Self::MARGIN;
+        let [x, y] = self.projection.point(home.lon, home.lat);
+        monalisa_core::wire::people::HomeMapView {
+            width: self.projection.width.round() as i32 + 2 * m,
+            height: self.projection.height.round() as i32 + 2 * m,
+            margin: m,
+            outline: self.outline.clone(),
+            home: [x + m, y + m],
+        }
+    }
+
+    /// The position of a click at (`x`, `y`) on the drawn map (margin included).
+    pub fn location(&self, x: i32, y: i32) -> Option<crate::domain::Location> {
+        let m = Self::MARGIN;
+        self.projection.location(f64::from(x - m), f64::from(y - m))
+    }
+}
+
+/// A home moved `metres` towards the north, south, east or west (the map's keyboard way).
+pub fn nudge(at: crate::domain::Location, direction: &str, metres: f64) -> Option<crate::domain::Location> {
+    let dlat = metres / 111_320.0;
+    let dlon = dlat / at.lat.to_radians().cos();
+    let (lat, lon) = match direction {
+        "nord" => (at.lat + dlat, at.lon),
+        "sud" => (at.lat - dlat, at.lon),
+        "est" => (at.lat, at.lon + dlon),
+        "ouest" => (at.lat, at.lon - dlon),
+        _ => return None,
+    };
+    crate::domain::Location::new(lat, lon)
 }
 
 // ---- orchestration: load the scope's week from the store, plan it, make the page's view ----
@@ -481,7 +539,8 @@ pub async fn compute(
             (format!("{} {}", r.first_name, r.last_name), communes.get(r.commune.as_str()).cloned().unwrap_or_default())
         })
     };
-    let outlines = store.scope_outlines(scope).await.map_err(internal)?;
+    let outlines: Vec<String> =
+        store.scope_outlines(scope).await.map_err(internal)?.into_iter().map(|(_, outline)| outline).collect();
     let projection = crate::planning::Projection::fit(&outlines, MAP_WIDTH);
     let homes: HashMap<VolunteerId, crate::domain::Location> =
         scope_week.volunteers.iter().map(|v| (v.id, v.home)).collect();
@@ -614,6 +673,36 @@ fn issue_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SQUARE: &str =
+        r#"{"type":"Polygon","coordinates":[[[0.30,46.10],[0.36,46.10],[0.36,46.14],[0.30,46.14],[0.30,46.10]]]}"#;
+
+    #[test]
+    fn a_click_on_a_home_map_reads_back_the_place_drawn_there() {
+        let map = HomeMap::new(SQUARE);
+        let home = Location { lat: 46.12, lon: 0.33 };
+        let view = map.view(home);
+        assert_eq!(view.width, HomeMap::WIDTH as i32 + 16);
+        assert!(view.outline.starts_with('M') && view.outline.ends_with('Z'));
+        let back = map.location(view.home[0], view.home[1]).unwrap();
+        // One unit of the map is about 17 m here.
+        assert!(back.distance_km(&home) < 0.02, "{back:?}");
+        let corner = map.location(HomeMap::MARGIN, HomeMap::MARGIN).unwrap();
+        assert!((corner.lat - 46.14).abs() < 1e-9 && (corner.lon - 0.30).abs() < 1e-9, "{corner:?}");
+    }
+
+    #[test]
+    fn a_home_moves_a_hundred_metres_each_way() {
+        let at = Location { lat: 46.15, lon: 0.30 };
+        // (direction, sign of the latitude's change, sign of the longitude's change)
+        for (direction, lat, lon) in [("nord", 1.0, 0.0), ("sud", -1.0, 0.0), ("est", 0.0, 1.0), ("ouest", 0.0, -1.0)] {
+            let moved = nudge(at, direction, 100.0).unwrap();
+            assert!((moved.distance_km(&at) - 0.1).abs() < 0.001, "{direction}: {moved:?}");
+            let sign = |d: f64| if d.abs() < 1e-12 { 0.0 } else { d.signum() };
+            assert_eq!((sign(moved.lat - at.lat), sign(moved.lon - at.lon)), (lat, lon), "{direction}");
+        }
+        assert_eq!(nudge(at, "haut", 100.0), None);
+    }
     use crate::domain::{
         AmbassadorId, Consent, ConsentMethod, DayRange, FollowUp, FollowUpMode, InseeCode, IsolationLevel, Location,
         Milestone, Programme, Reach, Rhythm, ScopeId, Weekday, WeeklySlot,

@@ -101,6 +101,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/personnes/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // A resident withdrew their consent: their personal data is erased (a plain form post).
     route("POST", "/personnes/retrait", RouteKind::Handler, Access::Roles(AMBASSADOR)),
+    // The home placed on the commune's map of the resident's page (a plain form post).
+    route("POST", "/personnes/domicile", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/enregistrer", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     route("POST", "/benevoles/secteur", RouteKind::Handler, Access::Roles(AMBASSADOR)),
     // A volunteer's absence added or removed by the ambassador (a plain form post).

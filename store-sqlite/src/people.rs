@@ -129,7 +129,7 @@ fn same_place(stored: Location, typed: Location) -> Location {
     if stored.distance_km(&typed) < 0.002 { stored } else { typed }
 }
 
-async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<Location>, StoreError> {
+pub(crate) async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<Location>, StoreError> {
     let row = sqlx::query(&format!("SELECT home_lat, home_lon FROM {table} WHERE id = ?"))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -319,6 +319,30 @@ impl PeopleStore for SqliteStore {
         let id = write_resident(&mut tx, scope, d, home, recorded_by, today).await?;
         tx.commit().await.map_err(other)?;
         Ok(id)
+    }
+
+    async fn place_home(&self, scope: ScopeId, resident: ResidentId, home: Location) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        let row = sqlx::query("SELECT commune, consent_withdrawn_on FROM residents WHERE id = ?")
+            .bind(resident.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(other)?
+            .ok_or(StoreError::NotFound)?;
+        if !commune_in_scope(&mut tx, scope, row.get("commune")).await? {
+            return Err(StoreError::NotFound);
+        }
+        if row.get::<Option<String>, _>("consent_withdrawn_on").is_some() {
+            return Err(StoreError::Conflict("consent withdrawn: the record is erased".into()));
+        }
+        sqlx::query("UPDATE residents SET home_lat = ?, home_lon = ? WHERE id = ?")
+            .bind(home.lat)
+            .bind(home.lon)
+            .bind(resident.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn save_volunteer(

@@ -336,9 +336,9 @@ impl TerritoryStore for SqliteStore {
         Ok(rows.iter().map(|r| (r.get("insee"), r.get("name"))).collect())
     }
 
-    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar(
-            "SELECT c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
+    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
+        sqlx::query_as(
+            "SELECT c.insee, c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
         )
         .bind(scope.0)
         .fetch_all(&self.pool)

@@ -2,7 +2,7 @@
 //! ambassadors as records, the scope's lists, and saving from the forms.
 
 use crate::fixture::*;
-use monalisa_core::domain::{FollowUp, Resident, ResidentId, VolunteerId};
+use monalisa_core::domain::{FollowUp, Location, Resident, ResidentId, VolunteerId};
 use monalisa_core::domain::{Milestone, Timestamp, TravelMode};
 use monalisa_core::people::{FollowUpChoice, ResidentDraft, VolunteerDraft};
 use monalisa_store::{ImportApplied, ImportApply, ImportRun, ImportWrite, Store, StoreError};
@@ -34,7 +34,7 @@ pub fn draft_of(r: &Resident) -> ResidentDraft {
     }
 }
 
-fn new_resident(commune: &str, volunteer: Option<VolunteerId>) -> ResidentDraft {
+pub(crate) fn new_resident(commune: &str, volunteer: Option<VolunteerId>) -> ResidentDraft {
     let mut d = draft_of(&resident(ResidentId(0), "Gisèle", commune, volunteer, AMB_NORD));
     d.id = None;
     d.consent = Some((today(), monalisa_core::domain::ConsentMethod::Oral));
@@ -133,6 +133,20 @@ pub async fn an_edit_keeps_the_consent_on_record(store: &dyn Store) {
     assert_eq!(r.consent, population().residents[1].consent, "the form never changes a recorded consent");
 }
 
+/// A home placed on the map moves, and nothing else of the record; another scope's resident
+/// and an erased one are out of reach.
+pub async fn a_home_is_placed_within_the_scope(store: &dyn Store) {
+    load(store).await;
+    let before = store.resident(RES_1).await.expect("read").expect("exists");
+    let placed = Location::new(before.home.lat + 0.003, before.home.lon - 0.002).expect("a position");
+    store.place_home(NORD, RES_1, placed).await.expect("placed");
+    assert_eq!(store.resident(RES_1).await.expect("read"), Some(Resident { home: placed, ..before }));
+    assert!(matches!(store.place_home(NORD, RES_SUD, placed).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.place_home(NORD, ResidentId(99), placed).await, Err(StoreError::NotFound)));
+    store.withdraw_consent(NORD, RES_2, centre(BETA), today()).await.expect("withdrawn");
+    assert!(matches!(store.place_home(NORD, RES_2, placed).await, Err(StoreError::Conflict(_))));
+}
+
 pub async fn a_volunteer_is_saved_within_the_scope(store: &dyn Store) {
     load(store).await;
     let id = store.save_volunteer(NORD, &new_volunteer(ALPHA), centre(ALPHA)).await.expect("saved");
@@ -164,7 +178,7 @@ pub async fn a_volunteer_is_saved_within_the_scope(store: &dyn Store) {
     assert!(matches!(store.save_volunteer(NORD, &theirs, centre(ALPHA)).await, Err(StoreError::NotFound)));
 }
 
-fn run_of(account: monalisa_core::auth::UserId, created: Timestamp) -> ImportRun {
+pub(crate) fn run_of(account: monalisa_core::auth::UserId, created: Timestamp) -> ImportRun {
     ImportRun {
         id: 0,
         account,
@@ -210,6 +224,7 @@ pub async fn an_import_is_applied_once_and_only_as_checked(store: &dyn Store) {
         reference: Some(reference.to_owned()),
         expected,
         recorded_by: by,
+        locate: false,
     };
     let apply = ImportApply {
         run: id,

@@ -58,7 +58,8 @@ pub async fn scopes_know_their_communes_and_outlines(store: &dyn Store) {
     );
     let outlines = store.scope_outlines(SUD).await.expect("outlines");
     assert_eq!(outlines.len(), 1);
-    assert!(outlines[0].contains("Polygon"));
+    assert_eq!(outlines[0].0, GAMMA);
+    assert!(outlines[0].1.contains("Polygon"));
     assert!(store.scope_communes(monalisa_core::domain::ScopeId(99)).await.expect("unknown scope").is_empty());
 }
 

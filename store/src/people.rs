@@ -30,6 +30,9 @@ pub trait PeopleStore: Send + Sync {
         recorded_by: monalisa_core::domain::AmbassadorId,
         today: Date,
     ) -> Result<ResidentId, StoreError>;
+    /// Moves a resident's home (placed on the commune's map), nothing else. `NotFound` for a
+    /// resident of another scope, `Conflict` once their consent is withdrawn.
+    async fn place_home(&self, scope: ScopeId, resident: ResidentId, home: Location) -> Result<(), StoreError>;
     /// Creates or updates a volunteer of the scope (absences are the volunteer's own). Refused as
     /// `Invalid("communes")` when an accepted commune is not the scope's, `NotFound` when the
     /// volunteer is not the scope's.

@@ -23,8 +23,9 @@ pub trait TerritoryStore: Send + Sync {
     async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError>;
     /// The scope's communes: (INSEE code, name), by name.
     async fn scope_communes(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError>;
-    /// The outlines (GeoJSON geometries) of the scope's communes, for maps.
-    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<String>, StoreError>;
+    /// The outlines (GeoJSON geometries) of the scope's communes, for maps: (INSEE code,
+    /// outline), by code.
+    async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError>;
     /// Every scope with its communes and ambassadors, by name.
     async fn scopes(&self) -> Result<Vec<ScopeSetup>, StoreError>;
     /// A new scope without communes; `Conflict("scope")` if the name is taken.

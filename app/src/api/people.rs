@@ -210,6 +210,7 @@ pub mod ssr {
             reports: Vec::new(),
             pairings: Vec::new(),
             approximate_position: false,
+            home_map: None,
         };
         let mut current = None;
         if let Some(id) = id {
@@ -230,6 +231,11 @@ pub mod ssr {
             data.pairings = ctx.store.resident_pairings(id).await.map_err(internal)?;
             let centre = ctx.store.communes().await.map_err(internal)?.into_iter().find(|c| c.insee == r.commune);
             data.approximate_position = crate::planning::approximate_home(&r, centre.map(|c| c.centre));
+            let outlines = ctx.store.scope_outlines(scope).await.map_err(internal)?;
+            data.home_map = outlines
+                .iter()
+                .find(|(code, _)| code == r.commune.as_str())
+                .map(|(_, outline)| crate::planning::HomeMap::new(outline).view(r.home));
             auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "form and timeline").await?;
         }
         let volunteers = ctx.store.scope_people_list(scope).await.map_err(internal)?.volunteers;

@@ -723,8 +723,8 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
                     "Optional: \"46.4321, 0.3012\", read from a map. Empty: the commune's centre.")}</p>
                 {d.approximate_position.then(|| view! {
                     <p class="notice" data-testid="approximate-position">
-                        {tr(lang, "Position approximative : le domicile est placé au centre de la commune, et le planning compte les trajets depuis ce point. Indiquez la position du domicile pour des tournées justes.",
-                            "Approximate position: the home is placed at the commune's centre, and planning counts trips from there. Give the home's position for accurate rounds.")}
+                        {tr(lang, "Position approximative : le domicile est placé au centre de la commune, et le planning compte les trajets depuis ce point. Placez le domicile sur la carte ci-dessous, ou indiquez sa position, pour des tournées justes.",
+                            "Approximate position: the home is placed at the commune's centre, and planning counts trips from there. Place the home on the map below, or give its position, for accurate rounds.")}
                     </p>
                 })}
                 {text_input(lang, &v, "telephone", "tel", false)}
@@ -760,6 +760,7 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
             </fieldset>
             <button type="submit">{tr(lang, "Enregistrer", "Save")}</button>
         </form>
+        {d.home_map.filter(|_| !new).map(|m| home_map_form(lang, id.clone(), m))}
         {(!new).then(|| timeline_view(lang, &d.visits, &d.reports, &d.pairings, referral_line(lang, &v, &d.reports)))}
         {(!new).then(|| view! {
             <p><a href=format!("/personnes/dossier?id={id}") data-testid="dossier-link">
@@ -769,6 +770,79 @@ fn resident_fields(lang: Lang, d: ResidentFormData) -> AnyView {
         {(!new).then(|| withdraw_form(lang, id))}
     }
     .into_any()
+}
+
+/// The commune's map with the home on it (a red dot): a click on the map places the home
+/// there (the image input posts the click's point, `carte.x`/`carte.y`, in the map's units: the
+/// map is drawn at its own size); four buttons move it 100 m, the way without a pointer.
+fn home_map_form(lang: Lang, id: String, m: crate::api::people::HomeMapView) -> impl IntoView {
+    let margin = m.margin;
+    let svg = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' viewBox='0 0 {w} {h}'>\
+         <rect width='{w}' height='{h}' fill='#ffffff'/>\
+         <path transform='translate({margin} {margin})' d='{outline}' fill='#e8f1ef' stroke='#1d5c57' stroke-width='1.5'/>\
+         <circle cx='{x}' cy='{y}' r='7' fill='#b3261e' stroke='#ffffff' stroke-width='2'/></svg>",
+        w = m.width,
+        h = m.height,
+        outline = m.outline,
+        x = m.home[0],
+        y = m.home[1],
+    );
+    let src = format!(
+        "data:image/svg+xml,{}",
+        svg.replace('%', "%25").replace('#', "%23").replace('<', "%3C").replace('>', "%3E")
+    );
+    let notice = match use_query_map().read_untracked().get("domicile").as_deref() {
+        Some("place") => Some((
+            "status",
+            tr(
+                lang,
+                "Domicile placé : le planning part désormais de ce point.",
+                "Home placed: planning now starts from this point.",
+            ),
+        )),
+        Some("hors") => Some((
+            "alert",
+            tr(
+                lang,
+                "Ce point est hors de la commune : le domicile n'a pas bougé.",
+                "This point is outside the commune: the home did not move.",
+            ),
+        )),
+        Some("choisir") => Some((
+            "alert",
+            tr(
+                lang,
+                "Cliquez sur la carte à l'endroit du domicile, ou déplacez-le avec les boutons.",
+                "Click the map where the home is, or move it with the buttons.",
+            ),
+        )),
+        _ => None,
+    };
+    let buttons = [
+        ("nord", tr(lang, "↑ Nord", "↑ North")),
+        ("ouest", tr(lang, "← Ouest", "← West")),
+        ("est", tr(lang, "Est →", "East →")),
+        ("sud", tr(lang, "↓ Sud", "↓ South")),
+    ]
+    .map(|(value, label)| view! { <button type="submit" name="deplacer" value=value>{label}</button> });
+    view! {
+        <section class="card home-map" id="domicile" aria-labelledby="home-map-title" data-testid="home-map">
+            <h2 id="home-map-title">{tr(lang, "Domicile sur la carte", "Home on the map")}</h2>
+            <p class="hint" id="home-map-hint">{tr(lang,
+                "Cliquez sur la carte de la commune à l'endroit du domicile (le point rouge) : il y est placé aussitôt. Sans souris, les boutons le déplacent de 100 m.",
+                "Click the commune's map where the home is (the red dot): it is placed there at once. Without a mouse, the buttons move it 100 m.")}</p>
+            {notice.map(|(role, text)| view! { <p class="notice" role=role data-testid="home-map-notice">{text}</p> })}
+            <form method="post" action="/personnes/domicile">
+                <input type="hidden" name="id" value=id/>
+                <input type="image" name="carte" src=src width=m.width height=m.height aria-describedby="home-map-hint"
+                    alt=tr(lang, "Carte de la commune, le domicile en rouge : cliquer pour le placer", "Map of the commune, the home in red: click to place it")/>
+                <div class="map-moves" role="group" aria-label=tr(lang, "Déplacer le domicile de 100 m", "Move the home 100 m")>
+                    {buttons}
+                </div>
+            </form>
+        </section>
+    }
 }
 
 /// Where the person's story in the programme begins: who referred them and when, and how long

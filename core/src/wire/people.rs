@@ -98,6 +98,20 @@ pub struct ResidentFormData {
     /// The stored home is only the commune's centre (no position was given).
     #[serde(default)]
     pub approximate_position: bool,
+    /// The commune's map with the home on it, to place the home by a click.
+    #[serde(default)]
+    pub home_map: Option<HomeMapView>,
+}
+
+/// A commune drawn for placing a home: its outline (an SVG path, to move by `margin` each
+/// way) in a `width` × `height` frame (margins included), and the home's point in the frame.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeMapView {
+    pub width: i32,
+    pub height: i32,
+    pub margin: i32,
+    pub outline: String,
+    pub home: [i32; 2],
 }
 
 /// What a volunteer's form needs.

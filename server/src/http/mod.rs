@@ -57,7 +57,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
         .site_pkg_dir("pkg")
         .build();
     let root = site.root.clone();
-    let shapes = crate::territory::load().map(|t| t.into_iter().map(|(_, shape)| shape).collect()).unwrap_or_default();
+    let shapes = crate::territory::shapes();
     let state = AppState {
         leptos: leptos.clone(),
         ctx: ctx.clone(),
@@ -115,6 +115,7 @@ pub fn router(ctx: ServerContext, site: Site, network: NetworkSettings) -> Route
             (_, "/comptes/courriel") => router.route(spec.path, axum::routing::post(set_alert_email)),
             (_, "/personnes/dossier.json") => router.route(spec.path, get(export_dossier)),
             (_, "/personnes/retrait") => router.route(spec.path, axum::routing::post(withdraw_consent)),
+            (_, "/personnes/domicile") => router.route(spec.path, axum::routing::post(place_home)),
             (_, "/personnes/enregistrer") => router.route(spec.path, axum::routing::post(save_resident)),
             (_, "/personnes/recherche") => router.route(spec.path, axum::routing::post(search_people)),
             (_, "/benevoles/enregistrer") => router.route(spec.path, axum::routing::post(save_volunteer)),

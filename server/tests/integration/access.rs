@@ -197,6 +197,12 @@ async fn call(world: &World, agent: &mut Agent, actor: Actor, path: &str, method
             let id = resident.to_string();
             return (agent.post_form(path, &[("id", &id)]).await.status().as_u16(), Expect::Status(400));
         }
+        "/personnes/domicile" => {
+            // No point chosen (the keyboard's Enter on the map): back to the page, nothing moves.
+            let id = resident.to_string();
+            let fields = [("id", id.as_str()), ("carte.x", "0"), ("carte.y", "0")];
+            return (agent.post_form(path, &fields).await.status().as_u16(), Expect::ScopedRedirect);
+        }
         "/api/v1/people/handover" => (json!({ "id": world.volunteers["benevole"].0 }), Expect::Scoped),
         "/benevoles/relais" => {
             let path = format!("/benevoles/relais?id={}", world.volunteers["benevole"].0);

@@ -440,6 +440,85 @@ async fn an_ambassador_manages_a_volunteers_absences() {
     assert_eq!(post(form("retirer", &first, &last)).await.0, 404, "already gone");
 }
 
+/// The ambassador places a resident's home on the commune's map: the page draws the map at its
+/// own size with the home on it; a click there (the image input's point) moves the home to
+/// that place, the buttons move it 100 m, a point outside the commune or no point at all moves
+/// nothing; another scope's ambassador cannot; each move is audited, and the address never
+/// holds a position.
+#[tokio::test]
+async fn an_ambassador_places_a_home_on_the_communes_map() {
+    let world = World::new().await;
+    let ambassador = world.agent("ambassadeur").await;
+    let mut reader = ambassador.clone();
+    let resident = world.resident_of("benevole");
+    let id = resident.0.to_string();
+    let stored = world.app.store.resident(resident).await.unwrap().unwrap();
+    let page = reader.get(&format!("/personnes/fiche?id={id}")).await.text().await.unwrap();
+    let section = page.split("data-testid=\"home-map\"").nth(1).expect("the map").split("</section>").next().unwrap();
+    assert!(
+        section.contains("type=\"image\"")
+            && section.contains("name=\"carte\"")
+            && section.contains("data:image/svg+xml,")
+    );
+    let width: i32 = section.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert_eq!(width, 296, "drawn at its own size");
+
+    let outlines = world.app.store.scope_outlines(monalisa_app::domain::ScopeId(1)).await.unwrap();
+    let outline = &outlines.iter().find(|(c, _)| c == stored.commune.as_str()).unwrap().1;
+    let map = monalisa_app::planning::HomeMap::new(outline);
+    let home = |world: &World| {
+        let store = world.app.store.clone();
+        async move { store.resident(resident).await.unwrap().unwrap().home }
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut a = ambassador.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = a.post_form("/personnes/domicile", &fields).await;
+            (res.status().as_u16(), res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()))
+        }
+    };
+    let back = |what: &str| Some(format!("/personnes/fiche?id={id}&domicile={what}#domicile"));
+
+    // A click near the home's point, 10 units east and 6 south.
+    let [x, y] = map.view(stored.home).home;
+    let (status, to) =
+        post(vec![("id", id.clone()), ("carte.x", (x + 10).to_string()), ("carte.y", (y + 6).to_string())]).await;
+    assert_eq!((status, to), (303, back("place")));
+    let clicked = home(&world).await;
+    assert_eq!(Some(clicked), map.location(x + 10, y + 6));
+    assert!(clicked.lon > stored.home.lon && clicked.lat < stored.home.lat);
+    let page = reader.get(&back("place").unwrap()).await.text().await.unwrap();
+    assert!(page.contains("Domicile placé"), "the page says it");
+
+    // The keyboard's way: 100 m north.
+    assert_eq!(post(vec![("id", id.clone()), ("deplacer", "nord".into())]).await, (303, back("place")));
+    let north = home(&world).await;
+    assert!((north.distance_km(&clicked) - 0.1).abs() < 0.001 && north.lat > clicked.lat);
+
+    // Nothing chosen (Enter on the map), a corner outside the commune, another scope: no move.
+    assert_eq!(
+        post(vec![("id", id.clone()), ("carte.x", "0".into()), ("carte.y", "0".into())]).await,
+        (303, back("choisir"))
+    );
+    assert_eq!(
+        post(vec![("id", id.clone()), ("carte.x", "1".into()), ("carte.y", "1".into())]).await,
+        (303, back("hors"))
+    );
+    let mut other = world.agent("ambassadeur2").await;
+    let fields = [("id", id.as_str()), ("deplacer", "sud")];
+    assert_eq!(other.post_form("/personnes/domicile", &fields).await.status(), 404);
+    assert_eq!(home(&world).await, north);
+
+    let (_, entries) = world
+        .agent("admin")
+        .await
+        .call("/api/v1/audit/list", json!({ "filter": { "object_kind": "resident", "object_id": id, "limit": 20 } }))
+        .await;
+    let moves = entries.as_array().unwrap().iter().filter(|e| e["detail"] == "home placed on the map").count();
+    assert_eq!(moves, 2);
+}
+
 /// A resident withdraws their consent: the ambassador records it (after confirming); the
 /// person's personal data is erased on the server, their card and the notes leave the
 /// volunteer's phone at its next sync, the anonymous counts stay; it cannot be done twice, nor

@@ -121,6 +121,52 @@ pub(crate) async fn withdraw_consent(
     Ok(Redirect::to("/personnes?retire=1").into_response())
 }
 
+/// A home placed on the commune's map from the resident's page: the point clicked
+/// (`carte.x`, `carte.y`, in the map's units) or the home moved 100 m (`deplacer`: nord, sud,
+/// est, ouest). Back to the page, which says what happened; a point outside the commune moves
+/// nothing. The coordinates never go into the address, only what happened.
+pub(crate) async fn place_home(
+    State(state): State<AppState>,
+    Ambassador { me, scope }: Ambassador,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    use monalisa_app::domain::ResidentId;
+    use monalisa_app::people::field;
+    let id = field(&fields, "id").parse::<i64>().map_err(|_| AppError::invalid("id", "required"))?;
+    let resident = match state.ctx.store.resident(ResidentId(id)).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return Err(ApiError::NotFound.into()),
+        Err(e) => return Err(internal(e).into()),
+    };
+    let outlines = state.ctx.store.scope_outlines(scope).await.map_err(internal)?;
+    let Some((_, outline)) = outlines.iter().find(|(code, _)| code == resident.commune.as_str()) else {
+        return Err(ApiError::NotFound.into());
+    };
+    let back = |what: &str| Redirect::to(&format!("/personnes/fiche?id={id}&domicile={what}#domicile")).into_response();
+    let point = |name: &str| field(&fields, name).parse::<i32>().ok();
+    let at = match (point("carte.x"), point("carte.y"), field(&fields, "deplacer")) {
+        // (0, 0) is what a keyboard's Enter on the map sends: no point was chosen.
+        (Some(x), Some(y), _) if (x, y) != (0, 0) => monalisa_app::planning::HomeMap::new(outline).location(x, y),
+        (_, _, direction) => monalisa_app::planning::nudge(resident.home, direction, 100.0),
+    };
+    let Some(at) = at else { return Ok(back("choisir")) };
+    if home_in(&state.shapes, &resident.commune, Some(at)).is_err() {
+        return Ok(back("hors"));
+    }
+    state.ctx.store.place_home(scope, resident.id, at).await.map_err(AppError::store)?;
+    let key = id.to_string();
+    monalisa_app::backend::auth::audit(
+        &state.ctx,
+        Some(&me),
+        "resident.update",
+        "resident",
+        &key,
+        "home placed on the map",
+    )
+    .await?;
+    Ok(back("place"))
+}
+
 /// Why a person's form was not saved: the form's own error (sent back with the form), or a
 /// refusal of the request itself.
 pub(crate) enum Refusal {
