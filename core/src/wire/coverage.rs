@@ -105,10 +105,14 @@ pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<(Mont
 
 /// CSV for the CTG evaluation, as French spreadsheets open it: UTF-8 with a BOM, `;` between
 /// fields, CRLF line ends, decimal commas, French headers; one line per commune and month, then
-/// the territory per month. The same hidden values as the page ("< 3").
+/// the territory per month. The same hidden values as the page ("< 3"). The medians are over the
+/// whole period (repeated on each month's line, empty when too few people make them).
 pub fn csv(report: &crate::coverage::CoverageReport) -> String {
     fn count(v: Option<u64>) -> String {
         v.map_or_else(|| "< 3".to_owned(), |n| n.to_string())
+    }
+    fn decimal(v: Option<f64>) -> String {
+        v.map_or_else(String::new, |x| format!("{x:.1}").replace('.', ","))
     }
     fn share(v: Option<f64>) -> String {
         v.map_or_else(String::new, |s| format!("{:.1}", s * 100.0).replace('.', ","))
@@ -134,12 +138,15 @@ pub fn csv(report: &crate::coverage::CoverageReport) -> String {
         "Signalements reçus",
         "Signalements pris en charge",
         "Signalements résolus",
+        "Heures avant prise en charge (médiane de la période)",
+        "Jours de l'orientation à la première visite (médiane de la période)",
+        "Durée des binômes en mois (médiane de la période)",
     ];
     let mut out = String::from("\u{feff}");
     out.push_str(&header.join(";"));
     out.push_str("\r\n");
     let r = report;
-    let mut line = |name: &str, insee: &str, c: usize, values: [String; 9]| {
+    let mut line = |name: &str, insee: &str, c: usize, values: [String; 12]| {
         let month = r.months[c];
         let mut fields = vec![field(name), field(insee), month.to_string(), month.first_day().to_string()];
         fields.extend(values);
@@ -162,6 +169,9 @@ pub fn csv(report: &crate::coverage::CoverageReport) -> String {
                     count(r.raised.month(row, c)),
                     count(r.acknowledged.month(row, c)),
                     count(r.resolved.month(row, c)),
+                    decimal(r.hours_to_acknowledge[row]),
+                    decimal(r.days_to_first_visit[row]),
+                    decimal(r.binome_months[row]),
                 ],
             );
         }
@@ -181,6 +191,9 @@ pub fn csv(report: &crate::coverage::CoverageReport) -> String {
                 count(r.raised.territory_month(c)),
                 count(r.acknowledged.territory_month(c)),
                 count(r.resolved.territory_month(c)),
+                String::new(),
+                decimal(r.territory_days_to_first_visit),
+                decimal(r.territory_binome_months),
             ],
         );
     }

@@ -102,6 +102,24 @@ async fn a_coordinator_reviews_coverage_without_names() {
     assert!(cells[1..].iter().any(|l| l[share_col].contains(',')), "decimal commas");
     assert!(cells[1..].iter().all(|l| !l[share_col].contains('.')));
     assert!(cells[1..].iter().all(|l| monalisa_app::domain::Date::parse(&l[3]).is_ok()), "dates as YYYY-MM-DD");
+    // The period's medians, on every line of a commune: empty (too few people) or a number
+    // with a decimal comma, the same for each of the commune's months.
+    for header in [
+        "Heures avant prise en charge (médiane de la période)",
+        "Jours de l'orientation à la première visite (médiane de la période)",
+        "Durée des binômes en mois (médiane de la période)",
+    ] {
+        let col = cells[0].iter().position(|h| h == header).unwrap_or_else(|| panic!("no column {header}"));
+        for l in &cells[1..] {
+            let v = &l[col];
+            assert!(v.is_empty() || v.replace(',', ".").parse::<f64>().is_ok(), "{header}: {v}");
+        }
+        for pair in cells[1..35 * 12 + 1].chunks(12) {
+            assert!(pair.iter().all(|l| l[col] == pair[0][col]), "{header}: one value per commune");
+        }
+    }
+    let binomes = cells[0].iter().position(|h| h == "Durée des binômes en mois (médiane de la période)").unwrap();
+    assert!(cells[1..].iter().any(|l| l[binomes].contains(',')), "the demo's binômes have a median");
     // Per month, the communes' visits and the territory's: never a single "< 3" to subtract;
     // per commune, its months against the page's total for the period: the same.
     let visits_col = cells[0].iter().position(|h| h == "Visites faites").unwrap();
