@@ -119,13 +119,23 @@ const COMMUNE: Column = column(
     "Nom de la commune (Civray, Saint-Pierre-d'Exideuil...) ou son code INSEE ; elle doit appartenir au secteur.",
     "The commune's name or INSEE code; it must belong to the scope.",
 );
+const POSITION_ALIASES: &[&str] = &["coordonnees", "gps", "latitude longitude"];
 const POSITION: Column = column(
     Col::Position,
     "Position",
-    &["coordonnees", "gps", "latitude longitude"],
+    POSITION_ALIASES,
     false,
     "Latitude et longitude du domicile (46,43 ; 0,31) ; vide : le centre de la commune.",
     "Latitude and longitude of the home; empty: the commune's centre.",
+);
+/// A resident's home without a position is located from the address when it can be.
+const RESIDENT_POSITION: Column = column(
+    Col::Position,
+    "Position",
+    POSITION_ALIASES,
+    false,
+    "Latitude et longitude du domicile (46,43 ; 0,31) ; vide : situé d'après l'adresse si un géocodeur est configuré, sinon le centre de la commune (à placer ensuite sur la carte de la fiche).",
+    "Latitude and longitude of the home; empty: located from the address when a geocoder is configured, else the commune's centre (to be placed on the record's map).",
 );
 
 const RESIDENT_COLUMNS: &[Column] = &[
@@ -142,7 +152,7 @@ const RESIDENT_COLUMNS: &[Column] = &[
         "Numéro français (05 49 12 34 56 ou +33 5 49 12 34 56).",
         "A French number.",
     ),
-    POSITION,
+    RESIDENT_POSITION,
     column(
         Col::Rhythm,
         "Rythme",

@@ -57,6 +57,10 @@ pub struct ImportArgs {
     /// Apply this dry run (printed by the dry run) to the same file: every row it accepted.
     #[arg(long, value_name = "RUN")]
     pub apply: Option<i64>,
+    /// With --apply: locate the homes the file gives no position from their address, before
+    /// the command ends (progress printed).
+    #[command(flatten)]
+    pub geocoder: GeocoderArgs,
     /// The file (.csv or .xlsx).
     pub file: Option<std::path::PathBuf>,
 }
@@ -296,7 +300,26 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub osrm: OsrmArgs,
     #[command(flatten)]
+    pub geocoder: GeocoderArgs,
+    #[command(flatten)]
     pub retention: RetentionArgs,
+}
+
+/// Homes located from their address (for `serve` and `import`).
+#[derive(Args, Debug, Clone)]
+pub struct GeocoderArgs {
+    /// Locate imported homes from their address with this geocoder (base URL of a service
+    /// speaking the Base Adresse Nationale's `/search` API, e.g. `https://api-adresse.data.gouv.fr`
+    /// or a self-hosted addok). Only the address and the commune are sent. Without it, a home
+    /// without a position is the commune's centre ("position approximative").
+    #[arg(long = "geocoder", env = "MONALISA_GEOCODER_URL", value_name = "URL")]
+    pub geocoder_url: Option<String>,
+}
+
+impl GeocoderArgs {
+    pub fn settings(&self) -> Option<crate::geocoder::GeocoderSettings> {
+        self.geocoder_url.clone().map(crate::geocoder::GeocoderSettings::new)
+    }
 }
 
 /// E-mail alerts about concerns.
@@ -391,5 +414,17 @@ mod tests {
         assert_eq!(redact_url("sqlite://data/monalisa.db"), "sqlite://data/monalisa.db");
         let args = DatabaseArgs { database_url: "postgres://a:b@c/d".into() };
         assert!(!format!("{args:?}").contains(":b@"));
+    }
+
+    /// Every command's arguments are well formed (clap checks it only when parsing that
+    /// command, in debug builds), and the geocoder is an option of `serve` and `import`.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::{CommandFactory, Parser};
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from(["monalisa", "serve", "--geocoder", "http://localhost:7878"]).unwrap();
+        assert!(format!("{cli:?}").contains("geocoder_url: Some(\"http://localhost:7878\")"), "{cli:?}");
+        let cli = Cli::try_parse_from(["monalisa", "import", "--kind", "residents", "--as", "amb", "--geocoder", "http://x", "f.csv"]);
+        assert!(cli.is_ok(), "{cli:?}");
     }
 }

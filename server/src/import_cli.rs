@@ -24,6 +24,40 @@ fn refused(r: Refusal) -> anyhow::Error {
     anyhow::anyhow!("{}", r.text(false))
 }
 
+/// Locates the homes the applied run `id` queued, batch after batch, printing the progress;
+/// those the service could not answer for stay queued for `monalisa serve --geocoder`.
+async fn locate(
+    store: &dyn monalisa_app::backend::Store,
+    settings: &crate::geocoder::GeocoderSettings,
+    id: i64,
+    inside: &(dyn Fn(&monalisa_app::domain::InseeCode, &monalisa_app::domain::Location) -> bool + Sync),
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    loop {
+        let claimed = crate::geocoder::work_batch(store, &client, settings, inside).await?;
+        let p = store.geocoding_progress(id).await?;
+        if p.total() == 0 {
+            return Ok(());
+        }
+        println!(
+            "domiciles situés d'après l'adresse : {} / {} ({} introuvable(s), {} en attente)",
+            p.found + p.superseded,
+            p.total(),
+            p.not_found + p.failed,
+            p.pending
+        );
+        if claimed == 0 || p.pending == 0 {
+            if p.pending > 0 {
+                println!(
+                    "le service de géocodage ne répond pas : {} domicile(s) seront cherchés par `monalisa serve --geocoder`",
+                    p.pending
+                );
+            }
+            return Ok(());
+        }
+    }
+}
+
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     if let Some(k) = args.template {
         print!("{}", import::template(kind(k)));
@@ -33,7 +67,11 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let Some(path) = args.file.as_deref() else { anyhow::bail!("the file to import (.csv or .xlsx)") };
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let store = crate::open_store(&args.db.database_url).await?;
-    let ctx = ServerContext::new(store.clone(), monalisa_app::env::BuildInfo::default(), Default::default());
+    let mut ctx = ServerContext::new(store.clone(), monalisa_app::env::BuildInfo::default(), Default::default());
+    let geocoder = args.geocoder.settings();
+    if geocoder.is_some() {
+        ctx.geocoding = Some(Default::default());
+    }
     let result = async {
         let user =
             store.user_by_login(&login.to_lowercase()).await?.ok_or_else(|| anyhow::anyhow!("no account {login}"))?;
@@ -51,6 +89,9 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             let (created, updated) =
                 import::apply(&ctx, &actor, id, &sha256, None, &inside, now).await.map_err(refused)?;
             println!("import {id} appliqué : {created} fiche(s) créée(s), {updated} mise(s) à jour");
+            if let Some(settings) = geocoder {
+                locate(&*store, &settings, id, &inside).await?;
+            }
             return Ok(());
         }
         let Some(k) = args.kind else { anyhow::bail!("--kind residents|volunteers, or --apply RUN") };

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod config;
 pub mod demo;
+pub mod geocoder;
 pub mod http;
 pub mod import_cli;
 pub mod mail;
@@ -54,21 +55,36 @@ pub fn app(
     settings: Settings,
     network: http::NetworkSettings,
 ) -> axum::Router {
-    app_with_roads(store, site, settings, network, None)
+    app_with(store, site, settings, network, Services::default())
 }
 
-/// The same, planning with road travel times from an OSRM-compatible service.
-pub fn app_with_roads(
+/// The outside services a server may use.
+#[derive(Clone, Debug, Default)]
+pub struct Services {
+    /// Road travel times for planning.
+    pub osrm: Option<osrm::OsrmSettings>,
+    /// Homes located from their address after an import.
+    pub geocoder: Option<geocoder::GeocoderSettings>,
+}
+
+/// The full application with its outside services. With a geocoder, this also starts (on the
+/// current Tokio runtime) the worker locating the homes imports queue.
+pub fn app_with(
     store: Arc<dyn Store>,
     site: assets::Site,
     settings: Settings,
     network: http::NetworkSettings,
-    osrm: Option<osrm::OsrmSettings>,
+    services: Services,
 ) -> axum::Router {
-    let mut ctx = ServerContext::new(store, site.build.clone(), settings);
-    ctx.road_times = osrm.map(|settings| {
+    let mut ctx = ServerContext::new(store.clone(), site.build.clone(), settings);
+    ctx.road_times = services.osrm.map(|settings| {
         Arc::new(osrm::OsrmRoadTimes { client: reqwest::Client::new(), settings })
             as Arc<dyn monalisa_app::backend::RoadTimes>
     });
+    if let Some(settings) = services.geocoder {
+        let wake = Arc::new(tokio::sync::Notify::new());
+        ctx.geocoding = Some(wake.clone());
+        tokio::spawn(geocoder::work(store, settings, Arc::new(territory::shapes()), wake));
+    }
     http::router(ctx, site, network)
 }

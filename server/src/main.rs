@@ -124,8 +124,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(osrm) = &args.osrm.url {
         tracing::info!(url = %osrm, "planning with road travel times");
     }
+    if let Some(geocoder) = &args.geocoder.geocoder_url {
+        tracing::info!(url = %geocoder, "imported homes located from their address");
+    }
     monalisa_server::retention::spawn_daily(store.clone(), args.retention.retention_days);
-    let app = monalisa_server::app_with_roads(store.clone(), site, settings, network, args.osrm.settings());
+    let services = monalisa_server::Services { osrm: args.osrm.settings(), geocoder: args.geocoder.settings() };
+    let app = monalisa_server::app_with(store.clone(), site, settings, network, services);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;

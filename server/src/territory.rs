@@ -71,6 +71,11 @@ impl CommuneShape {
     }
 }
 
+/// The embedded territory's outlines (none if it cannot be read: nothing is then inside).
+pub fn shapes() -> Vec<CommuneShape> {
+    load().map(|t| t.into_iter().map(|(_, shape)| shape).collect()).unwrap_or_default()
+}
+
 /// The embedded territory: each commune with its outline, ordered by INSEE code.
 pub fn load() -> Result<Vec<(CommuneRecord, CommuneShape)>, TerritoryError> {
     parse(COMMUNES_GEOJSON)

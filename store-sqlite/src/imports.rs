@@ -4,7 +4,7 @@
 
 use crate::people::{Tx, resident_from, volunteer_from, write_resident, write_volunteer};
 use crate::{SqliteStore, opt_date, other};
-use monalisa_core::domain::{AmbassadorId, ScopeId, Timestamp};
+use monalisa_core::domain::{AmbassadorId, ResidentId, ScopeId, Timestamp};
 use monalisa_store::{ImportApplied, ImportApply, ImportRecords, ImportRun, StoreError};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -90,6 +90,14 @@ async fn delete_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64, StoreErr
         .execute(&mut **tx)
         .await
         .map_err(other)?;
+    // The homes located for runs gone: their progress is no longer shown anywhere.
+    sqlx::query(
+        "DELETE FROM geocode_queue WHERE state <> 'pending' \
+         AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM import_runs))",
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(other)?;
     Ok(done.rows_affected())
 }
 
@@ -254,6 +262,9 @@ pub(crate) async fn apply(tx: &mut Tx<'_>, a: &ImportApply) -> Result<ImportAppl
         }
         let action = if w.draft.id.is_some() { "resident.update" } else { "resident.create" };
         audit(action, "resident", id).execute(&mut **tx).await.map_err(other)?;
+        if w.locate {
+            crate::geocoding::queue(tx, ResidentId(id), Some(a.run), a.now).await?;
+        }
         ids.push(id);
     }
     for w in &a.volunteers {

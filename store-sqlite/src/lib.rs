@@ -10,7 +10,7 @@
 //! (`push_writer.rs`), which group-commits them.
 //!
 //! One file per storage trait (`territory.rs`, `accounts.rs`, `sync.rs`, `people.rs`,
-//! `planning.rs`, `privacy.rs`, `coverage.rs`, `alerts.rs`), each implementing its trait
+//! `planning.rs`, `privacy.rs`, `coverage.rs`, `alerts.rs`, `geocoding.rs`), each implementing its trait
 //! directly; migrations in `migrations/sqlite`, append-only.
 //!
 //! Two drivers: sqlx (async, pooled) serves every request; the push writer and the release of
@@ -42,6 +42,7 @@ use std::time::Duration;
 mod accounts;
 mod alerts;
 mod coverage;
+mod geocoding;
 mod imports;
 mod people;
 mod planning;

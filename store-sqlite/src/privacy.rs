@@ -32,6 +32,7 @@ async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &
         "DELETE FROM resident_slots WHERE resident_id = ?",
         "DELETE FROM planning_locks WHERE resident_id = ?",
         "DELETE FROM plan_unserved WHERE resident_id = ?",
+        "DELETE FROM geocode_queue WHERE resident_id = ?",
         "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
         // What a removed phone sent about them, set aside: its note goes the same way.
         "UPDATE quarantine SET payload = json_set(payload, '$.body.report.note', '', '$.body.report.proposed_next', NULL) \

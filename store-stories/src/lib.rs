@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod coverage;
 pub mod fixture;
+pub mod geocoding;
 pub mod people;
 pub mod planning;
 pub mod privacy;
@@ -30,6 +31,7 @@ const TRAITS: &[&str] = &[
     include_str!("../../store/src/privacy.rs"),
     include_str!("../../store/src/coverage.rs"),
     include_str!("../../store/src/alerts.rs"),
+    include_str!("../../store/src/geocoding.rs"),
 ];
 const STORIES: &[&str] = &[
     include_str!("territory.rs"),
@@ -40,6 +42,7 @@ const STORIES: &[&str] = &[
     include_str!("privacy.rs"),
     include_str!("coverage.rs"),
     include_str!("alerts.rs"),
+    include_str!("geocoding.rs"),
 ];
 const FIXTURE: &str = include_str!("fixture.rs");
 
@@ -115,6 +118,7 @@ macro_rules! story_suite {
             people::a_new_resident_is_registered_with_consent,
             people::a_resident_form_outside_the_scope_is_refused,
             people::an_edit_keeps_the_consent_on_record,
+            people::a_home_is_placed_within_the_scope,
             people::a_volunteer_is_saved_within_the_scope,
             people::absences_are_managed_and_the_visits_they_hit_listed,
             people::an_import_is_applied_once_and_only_as_checked,
@@ -135,6 +139,8 @@ macro_rules! story_suite {
             alerts::a_concern_is_acknowledged_then_resolved_once,
             alerts::a_new_concern_is_announced_to_the_scopes_ambassadors_once,
             alerts::an_open_concern_escalates_to_the_coordinators_once,
+            geocoding::homes_an_import_queues_are_located_once_under_a_lease,
+            geocoding::a_position_given_meanwhile_wins_and_the_queue_forgets_withdrawn_consent,
         );
 
         #[test]

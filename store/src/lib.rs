@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod coverage;
+pub mod geocoding;
 pub mod people;
 pub mod planning;
 pub mod privacy;
@@ -16,6 +17,7 @@ pub mod territory;
 pub use accounts::AccountStore;
 pub use alerts::AlertStore;
 pub use coverage::CoverageStore;
+pub use geocoding::GeocodingStore;
 pub use people::PeopleStore;
 pub use planning::PlanningStore;
 pub use privacy::PrivacyStore;
@@ -34,6 +36,7 @@ pub trait Store:
     + PrivacyStore
     + CoverageStore
     + AlertStore
+    + GeocodingStore
     + Send
     + Sync
     + 'static
@@ -49,6 +52,7 @@ impl<T> Store for T where
         + PrivacyStore
         + CoverageStore
         + AlertStore
+        + GeocodingStore
         + Send
         + Sync
         + 'static

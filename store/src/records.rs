@@ -248,6 +248,9 @@ pub struct ImportWrite<D> {
     pub expected: Option<u64>,
     /// The ambassador who collected a new resident's consent.
     pub recorded_by: Option<AmbassadorId>,
+    /// Whether the home is to be located from the address (a resident's, when a geocoder is
+    /// configured and the file gave no position): queued in the same transaction.
+    pub locate: bool,
 }
 
 /// An import applied in one transaction.
@@ -275,3 +278,41 @@ pub enum ImportApplied {
     /// record changed since the dry run, or a new record's reference already taken.
     Changed(Vec<usize>),
 }
+
+/// A home to locate: the address and commune sent to the geocoder (never a name), and the
+/// position it has now (the commune's centre, most often).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GeocodeTask {
+    pub resident: ResidentId,
+    pub address: String,
+    pub commune: InseeCode,
+    pub commune_name: String,
+    pub home: Location,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+/// What the geocoder made of an address.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GeocodeOutcome {
+    /// A position in the commune, precise enough to plan with.
+    Found(Location),
+    /// No answer good enough: the home stays where it is ("position approximative").
+    NotFound,
+    /// The service could not be asked (down, refused, unreadable answer): to try again.
+    Unavailable { retry_at: Timestamp },
+}
+
+/// Where a queued home stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeocodeState {
+    Pending,
+    Found,
+    NotFound,
+    /// A position was given meanwhile: the geocoder's answer was not used.
+    Superseded,
+    /// The service could not be reached after every attempt.
+    Failed,
+}
+
+pub use monalisa_core::wire::import::GeocodeProgress;

@@ -324,14 +324,15 @@ pub mod ssr {
             match kind {
                 Kind::Residents => {
                     let draft = monalisa_core::people::parse_resident(&fields, today).map_err(invalid)?;
-                    let home =
-                        draft.position.or_else(|| centre(&draft.commune)).ok_or(Refusal::Api(ApiError::NotFound))?;
+                    let centre = centre(&draft.commune).ok_or(Refusal::Api(ApiError::NotFound))?;
+                    let locate = ctx.geocoding.is_some() && to_locate(&row.action, &draft, centre);
                     apply.residents.push(ImportWrite {
+                        home: draft.position.unwrap_or(centre),
                         draft,
-                        home,
                         reference: row.reference.clone(),
                         expected: expected(&row.action),
                         recorded_by: row.recorded_by.map(AmbassadorId),
+                        locate,
                     });
                 }
                 Kind::Volunteers => {
@@ -344,6 +345,7 @@ pub mod ssr {
                         reference: row.reference.clone(),
                         expected: expected(&row.action),
                         recorded_by: None,
+                        locate: false,
                     });
                 }
             }
@@ -351,8 +353,13 @@ pub mod ssr {
         let created = rows.iter().filter(|r| r.action == Action::Create).count();
         let updated = rows.len() - created;
         apply.summary = serde_json::to_string(&Summary { created, updated }).map_err(unreadable)?;
+        let locating = apply.residents.iter().any(|w| w.locate);
         match ctx.store.apply_import(&apply).await {
-            Ok(ImportApplied::Done(_)) => {}
+            Ok(ImportApplied::Done(_)) => {
+                if let Some(wake) = ctx.geocoding.as_ref().filter(|_| locating) {
+                    wake.notify_one();
+                }
+            }
             Ok(ImportApplied::Changed(k)) => {
                 return Err(Refusal::Changed(k.into_iter().filter_map(|k| rows.get(k).map(|r| r.line)).collect()));
             }
@@ -362,6 +369,24 @@ pub mod ssr {
         record(ctx, actor, "import.apply", id, &format!("{}: {created} created, {updated} updated", kind.code()))
             .await?;
         Ok((created, updated))
+    }
+
+    /// Whether an imported resident's home is to be located from their address: the file gave
+    /// no position and the record is new, or its address or commune changed, or its home is
+    /// still the commune's centre.
+    pub fn to_locate(action: &Action, draft: &monalisa_core::people::ResidentDraft, centre: Location) -> bool {
+        use monalisa_import::columns::{Col, header};
+        let named = |columns: &[String], col: Col| columns.iter().any(|c| c == header(Kind::Residents, col));
+        match action {
+            Action::Create => draft.position.is_none(),
+            Action::Update { columns, .. } => {
+                !named(columns, Col::Position)
+                    && (named(columns, Col::Address)
+                        || named(columns, Col::Commune)
+                        || draft.position.is_none_or(|p| p == centre))
+            }
+            _ => false,
+        }
     }
 
     pub(super) async fn view(essai: Option<i64>, english: bool) -> Result<ImportView, ApiError> {
@@ -417,6 +442,7 @@ pub mod ssr {
             counts: [0; 4],
             rows: Vec::new(),
             ignored: Vec::new(),
+            homes: None,
         };
         if let Some(at) = run.applied_at {
             let s: Summary = serde_json::from_str(&run.body).map_err(unreadable)?;
@@ -426,6 +452,8 @@ pub mod ssr {
                 format!("{} fiche(s) créée(s), {} mise(s) à jour.", s.created, s.updated)
             };
             shown.applied = Some((at, text));
+            let homes = ctx.store.geocoding_progress(id).await.map_err(internal)?;
+            shown.homes = (homes.total() > 0).then_some(homes);
             view.run = Some(shown);
             return Ok(view);
         }

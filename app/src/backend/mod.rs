@@ -56,6 +56,9 @@ pub struct ServerContext {
     /// Road travel times for planning, when a routing service is configured (else great-circle
     /// distances with a detour factor).
     pub road_times: Option<Arc<dyn RoadTimes>>,
+    /// When a geocoder is configured: imports queue the homes they bring without a position,
+    /// and wake the worker that locates them from their address.
+    pub geocoding: Option<Arc<tokio::sync::Notify>>,
     /// The key phones seal reports to (read from the store at first use, made on the first).
     seal: Arc<tokio::sync::OnceCell<Arc<crate::seal::SealKey>>>,
 }
@@ -68,6 +71,7 @@ impl ServerContext {
             settings: Arc::new(settings),
             throttle: Arc::new(auth::LoginThrottle::default()),
             road_times: None,
+            geocoding: None,
             seal: Default::default(),
         }
     }

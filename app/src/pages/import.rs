@@ -3,7 +3,7 @@
 //! refused row with its line, column and reason, untick what should wait, then apply. A plain
 //! server-rendered page whose forms post to the server: it costs the phone's bundle nothing.
 
-use crate::api::import::{ImportView, RowState, RunView, import_page};
+use crate::api::import::{GeocodeProgress, ImportView, RowState, RunView, import_page};
 use crate::env::use_env;
 use crate::i18n::{Lang, Msg, t, tr};
 use leptos::prelude::*;
@@ -128,6 +128,50 @@ fn kind_names(lang: Lang, kind: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Where the homes an applied import asked the geocoder for stand, with a link to look again
+/// while some are still to be asked.
+#[component]
+fn HomesProgress(homes: GeocodeProgress, run: i64) -> impl IntoView {
+    let lang = use_env().lang;
+    let parts: Vec<String> = [
+        (homes.found, tr(lang, "trouvée(s)", "found")),
+        (
+            homes.not_found,
+            tr(
+                lang,
+                "introuvable(s) : position approximative (le centre de la commune), à placer sur la fiche",
+                "not found: approximate position (the commune's centre), to place on the record",
+            ),
+        ),
+        (homes.superseded, tr(lang, "déjà donnée(s) entre-temps", "given meanwhile")),
+        (
+            homes.failed,
+            tr(
+                lang,
+                "non situées (service de géocodage injoignable) : position approximative",
+                "not located (geocoding service unreachable): approximate position",
+            ),
+        ),
+        (homes.pending, tr(lang, "en cours", "in progress")),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let text = format!(
+        "{} {} — {}.",
+        tr(lang, "Domiciles à situer d'après leur adresse :", "Homes to locate from their address:"),
+        homes.total(),
+        parts.join(" · ")
+    );
+    let again = (homes.pending > 0).then(|| {
+        view! {
+            <a href=format!("/import?essai={run}")>{tr(lang, "Actualiser", "Refresh")}</a>
+        }
+    });
+    view! { <p data-testid="import-homes">{text} " " {again}</p> }
+}
+
 #[component]
 fn RunSection(run: RunView) -> impl IntoView {
     let lang = use_env().lang;
@@ -141,6 +185,7 @@ fn RunSection(run: RunView) -> impl IntoView {
             <section class="card" aria-labelledby="run-title" data-testid="import-applied">
                 <h2 id="run-title">{heading}</h2>
                 <p role="status">{format!("{} {} — {text}", tr(lang, "Importé le", "Imported on"), at.paris_text())}</p>
+                {run.homes.map(|homes| view! { <HomesProgress homes run=run.id/> })}
                 <p><a href="/personnes">{tr(lang, "Voir les personnes et bénévoles", "See the people and volunteers")}</a></p>
             </section>
         }

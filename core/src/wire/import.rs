@@ -37,6 +37,26 @@ pub struct RunView {
     pub rows: Vec<RowView>,
     /// Headers that name no column.
     pub ignored: Vec<String>,
+    /// Applied with a geocoder configured: where the homes to locate from their address stand.
+    pub homes: Option<GeocodeProgress>,
+}
+
+/// How many of an import's homes to locate stand where (`pending`: still to be asked).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeocodeProgress {
+    pub pending: u32,
+    pub found: u32,
+    pub not_found: u32,
+    /// A position was given meanwhile: the geocoder's answer was not used.
+    pub superseded: u32,
+    /// The service could not be reached after every attempt.
+    pub failed: u32,
+}
+
+impl GeocodeProgress {
+    pub fn total(&self) -> u32 {
+        self.pending + self.found + self.not_found + self.superseded + self.failed
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -73,14 +73,14 @@ fn encoding_1252(text: &str) -> Vec<u8> {
     text.chars().map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 letter")).collect()
 }
 
-#[tokio::test]
-async fn a_territory_is_filled_from_its_spreadsheets_and_its_first_week_published() {
-    let app = TestApp::spawn().await;
+/// A territory set up from nothing: the admin (command line), the scope "Civraisien" with
+/// Civray and Charroux, its ambassador Anne Roux and her account `anne.r`.
+async fn new_territory(app: &TestApp) -> (Agent, Agent) {
     let (ok, out, err) =
-        monalisa(&app, &["user", "add", "--login", "claire.m", "--role", "admin", "--name", "Claire M"]);
+        monalisa(app, &["user", "add", "--login", "claire.m", "--role", "admin", "--name", "Claire M"]);
     assert!(ok, "{err}");
     let link = out.lines().find_map(|l| l.split_once(": http").map(|(_, rest)| format!("http{rest}"))).unwrap();
-    let mut admin = enrol(&app, &link).await;
+    let mut admin = enrol(app, &link).await;
     assert_eq!(
         post(&mut admin, "/territoire/secteur", &[("nom", "Civraisien")]).await,
         "/territoire?fait=secteur-cree"
@@ -96,7 +96,14 @@ async fn a_territory_is_filled_from_its_spreadsheets_and_its_first_week_publishe
     let anne = setup["scopes"][0]["ambassadors"][0]["id"].as_i64().unwrap();
     let (_, made) =
         admin.call("/api/v1/accounts/create", json!({ "login": "anne.r", "person": { "Ambassador": anne } })).await;
-    let mut ambassador = enrol(&app, made[1]["url"].as_str().unwrap()).await;
+    let ambassador = enrol(app, made[1]["url"].as_str().unwrap()).await;
+    (admin, ambassador)
+}
+
+#[tokio::test]
+async fn a_territory_is_filled_from_its_spreadsheets_and_its_first_week_published() {
+    let app = TestApp::spawn().await;
+    let (mut admin, mut ambassador) = new_territory(&app).await;
 
     // The page and its templates.
     let page = ambassador.get("/import").await.text().await.unwrap();
@@ -231,4 +238,165 @@ async fn a_territory_is_filled_from_its_spreadsheets_and_its_first_week_publishe
     let changes = phone.pull_everything().await;
     let text = serde_json::to_string(&changes).unwrap();
     assert!(text.contains("Moineau") && text.contains(&week.to_string()), "the round and its person reach the phone");
+}
+
+/// What the stand-in geocoder was asked: each request's query parameters.
+type Asked = std::sync::Arc<std::sync::Mutex<Vec<Vec<(String, String)>>>>;
+
+/// A stand-in for the Base Adresse Nationale's `/search` (none is reachable here): a precise
+/// answer for "3 rue des Lilas" in Civray, only the commune for "La Grange", a point in
+/// Charroux for "2 rue Haute" (said to be in Civray), a refusal for anything else.
+async fn stand_in_geocoder(
+    civray: monalisa_app::domain::Location,
+    charroux: monalisa_app::domain::Location,
+) -> (String, Asked) {
+    use axum::extract::{Query, State};
+    let asked: Asked = Default::default();
+    let answer = move |State(asked): State<Asked>, Query(params): Query<Vec<(String, String)>>| async move {
+        asked.lock().unwrap().push(params.clone());
+        let q = params.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
+        let feature = |at: monalisa_app::domain::Location, kind: &str, score: f64, citycode: &str| {
+            json!({ "type": "FeatureCollection", "features": [{
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [at.lon, at.lat] },
+                "properties": { "label": q, "score": score, "type": kind, "citycode": citycode }
+            }]})
+        };
+        let moved = |at: monalisa_app::domain::Location| monalisa_app::domain::Location {
+            lat: at.lat + 0.002,
+            lon: at.lon + 0.002,
+        };
+        let body = if q.starts_with("3 rue des Lilas") {
+            feature(moved(civray), "housenumber", 0.93, "86078")
+        } else if q.starts_with("La Grange") {
+            feature(charroux, "municipality", 0.8, "86061")
+        } else if q.starts_with("2 rue Haute") {
+            feature(moved(charroux), "street", 0.7, "86078")
+        } else {
+            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({}))).into_response();
+        };
+        axum::Json(body).into_response()
+    };
+    use axum::response::IntoResponse;
+    let router = axum::Router::new().route("/search/", axum::routing::get(answer)).with_state(asked.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (url, asked)
+}
+
+/// The homes of an import located from their address by the configured geocoder, in the
+/// background, with the progress on the import's page: only the address and the commune are
+/// sent; an answer not precise enough, or outside the commune, leaves the commune's centre
+/// ("position approximative"); a position the file gave is kept and not asked for; each home
+/// sent is in the audit trail; the same file again changes nothing.
+#[tokio::test]
+async fn imported_homes_are_located_from_their_address_alone() {
+    let shapes = monalisa_server::territory::shapes();
+    let centre = |code: &str| shapes.iter().find(|s| s.commune.insee.as_str() == code).unwrap().commune.centre;
+    let (civray, charroux) = (centre("86078"), centre("86061"));
+    let (url, asked) = stand_in_geocoder(civray, charroux).await;
+    let mut settings = monalisa_server::geocoder::GeocoderSettings::new(url);
+    settings.batch = 2;
+    let app = TestApp::spawn_with(monalisa_server::Services { osrm: None, geocoder: Some(settings) }).await;
+    let (mut admin, mut ambassador) = new_territory(&app).await;
+
+    let given = format!("{:.5} ; {:.5}", civray.lat - 0.001, civray.lon - 0.001).replace('.', ",");
+    let file = format!(
+        "Référence;Prénom;Nom;Adresse;Commune;Position;Isolement;Date du consentement;Forme du consentement;Consentement recueilli par\r\n\
+         G1;Lucienne;Moineau;3 rue des Lilas;Civray;;2;20/11/2026;écrit;Anne Roux\r\n\
+         G2;Gisèle;Merle;La Grange;Charroux;;2;15/10/2026;oral;Anne Roux\r\n\
+         G3;René;Geai;2 rue Haute;Civray;;2;20/11/2026;oral;Anne Roux\r\n\
+         G4;Paul;Pic;4 rue Basse;Civray;\"{given}\";2;20/11/2026;oral;Anne Roux\r\n\
+         G5;Rose;Huppe;5 rue Neuve;Civray;;2;20/11/2026;oral;Anne Roux\r\n"
+    );
+    let (id, html) = check(&mut ambassador, "residents", file.as_bytes()).await;
+    assert!(counts(&html).starts_with("5 à créer"), "{}", counts(&html));
+    assert_eq!(
+        apply(&mut ambassador, &id, &hidden(&html, "empreinte"), &[2, 3, 4, 5, 6]).await,
+        format!("/import?essai={id}")
+    );
+
+    // The page follows the worker until no home is left to ask for but the one the service
+    // refused (it is tried again later: the service is "unavailable" for it).
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = ambassador.get(&format!("/import?essai={id}")).await.text().await.unwrap();
+        if page.contains("1 trouvée(s)") && page.contains("2 introuvable(s)") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let homes =
+        page.split("data-testid=\"import-homes\"").nth(1).expect("the homes' progress").split("</p>").next().unwrap();
+    assert!(
+        homes.contains("Domiciles à situer d'après leur adresse : 4 — 1 trouvée(s) · 2 introuvable(s)")
+            && homes.contains("1 en cours"),
+        "{homes}"
+    );
+    assert!(
+        homes.contains(&format!("href=\"/import?essai={id}\"")),
+        "a link to look again while one is pending: {homes}"
+    );
+
+    let mut db = app.db().await;
+    let home = |name: &'static str| {
+        let sql = "SELECT home_lat, home_lon FROM residents WHERE last_name = ?";
+        sqlx::query_as::<_, (f64, f64)>(sql).bind(name)
+    };
+    let at = |(lat, lon): (f64, f64)| monalisa_app::domain::Location { lat, lon };
+    assert_eq!(
+        at(home("Moineau").fetch_one(&mut db).await.unwrap()),
+        monalisa_app::domain::Location { lat: civray.lat + 0.002, lon: civray.lon + 0.002 }
+    );
+    assert_eq!(at(home("Merle").fetch_one(&mut db).await.unwrap()), charroux, "only the commune: its centre");
+    assert_eq!(at(home("Geai").fetch_one(&mut db).await.unwrap()), civray, "outside Civray: its centre");
+    let pic = at(home("Pic").fetch_one(&mut db).await.unwrap());
+    assert!((pic.lat - (civray.lat - 0.001)).abs() < 1e-5, "the position the file gave");
+
+    // Only the address and the commune went out, for the four homes without a position.
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 4, "{asked:?}");
+    for params in &asked {
+        let keys: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["q", "citycode", "limit"]);
+        let all = format!("{params:?}");
+        for name in ["Lucienne", "Moineau", "Gisèle", "Merle", "René", "Geai", "Rose", "Huppe", "Paul", "Pic"] {
+            assert!(!all.contains(name), "{name} was sent: {all}");
+        }
+    }
+    assert!(asked.iter().any(|p| p.contains(&("q".into(), "3 rue des Lilas Civray".into()))
+        && p.contains(&("citycode".into(), "86078".into()))));
+
+    // Each home sent is in the audit trail, said as what came back.
+    let (_, entries) =
+        admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "resident", "limit": 50 } })).await;
+    let mut told: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "resident.geocode")
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    told.sort();
+    assert_eq!(told, ["found", "not_found", "not_found", "pending (service unavailable)"]);
+
+    // The same file again: the located homes do not make it a change.
+    let (_, html) = check(&mut ambassador, "residents", file.as_bytes()).await;
+    assert!(counts(&html).starts_with("0 à créer · 0 à mettre à jour · 5 inchangée(s)"), "{}", counts(&html));
+
+    // A new address in the file: the home is located again, from there.
+    let moved = file.replace("G3;René;Geai;2 rue Haute", "G3;René;Geai;3 rue des Lilas");
+    let (id, html) = check(&mut ambassador, "residents", moved.as_bytes()).await;
+    assert!(counts(&html).starts_with("0 à créer · 1 à mettre à jour"), "{}", counts(&html));
+    apply(&mut ambassador, &id, &hidden(&html, "empreinte"), &[4]).await;
+    for _ in 0..200 {
+        page = ambassador.get(&format!("/import?essai={id}")).await.text().await.unwrap();
+        if page.contains("1 trouvée(s).") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(page.contains("Domiciles à situer d'après leur adresse : 1 — 1 trouvée(s)."), "{page}");
+    assert_eq!(at(home("Geai").fetch_one(&mut db).await.unwrap()), at((civray.lat + 0.002, civray.lon + 0.002)));
 }

@@ -45,13 +45,18 @@ impl TestApp {
 
     /// The same, planning with road times from an OSRM-compatible service.
     pub async fn spawn_with_roads(osrm: Option<monalisa_server::osrm::OsrmSettings>) -> TestApp {
+        TestApp::spawn_with(monalisa_server::Services { osrm, geocoder: None }).await
+    }
+
+    /// The same, with these outside services.
+    pub async fn spawn_with(services: monalisa_server::Services) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = monalisa_server::open_store(&url).await.unwrap();
         let site = Site::load(&test_site(dir.path())).unwrap();
         let settings = monalisa_app::backend::Settings::default();
         let network = monalisa_server::http::NetworkSettings { trusted_proxies: vec!["127.0.0.1".parse().unwrap()] };
-        let app = monalisa_server::app_with_roads(store.clone(), site, settings, network, osrm);
+        let app = monalisa_server::app_with(store.clone(), site, settings, network, services);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
