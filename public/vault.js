@@ -30,7 +30,7 @@
   const VAULT_VERSION = 2;
   // How long a page waits for the service worker to hand back the key of the page before.
   const CLAIM_MS = 1500;
-  const SECRET = ['residents', 'visits', 'reports', 'drafts', 'notices'];
+  const SECRET = ['residents', 'visits', 'reports', 'drafts', 'notices', 'absences'];
   const ITERATIONS = 300000;
   const ATTEMPTS = 5;
   const GCM = 'AES-GCM';
@@ -70,7 +70,8 @@
   async function withDb(name, stores, work) {
     const db = await req(indexedDB.open(name));
     try {
-      const tx = db.transaction(stores, 'readwrite');
+      // A database the app has not upgraded yet lacks the newest stores (`absences`).
+      const tx = db.transaction(stores.filter((s) => db.objectStoreNames.contains(s)), 'readwrite');
       const result = work(tx);
       await ended(tx);
       return result;
@@ -78,6 +79,8 @@
       db.close();
     }
   }
+  /** The stores of `names` that a transaction covers. */
+  const held = (tx, names) => names.filter((s) => tx.objectStoreNames.contains(s));
   /** Opens a database only if it exists (`null` otherwise; `indexedDB.databases()` is too
    * recent for some of the browsers the app supports). */
   const openExisting = (name) => new Promise((resolve, reject) => {
@@ -146,7 +149,7 @@
   async function wipe(name, silence) {
     forget();
     await withDb(name, SECRET.concat(['sent', 'outbox', 'meta']), (tx) => {
-      for (const store of SECRET.concat(['sent'])) tx.objectStore(store).clear();
+      for (const store of held(tx, SECRET.concat(['sent']))) tx.objectStore(store).clear();
       const outbox = tx.objectStore('outbox');
       // Outbox records are [id, queued_at, sealed, readable copy]: the sealed one stays until
       // delivered, the readable copy goes. A record queued in clear by an earlier version and
@@ -175,7 +178,7 @@
     const fresh = await dataKey(raw);
     // Anything readable an earlier version kept in clear goes: the next sync brings it back.
     await withDb(name, SECRET.concat(['meta']), (tx) => {
-      for (const store of SECRET) tx.objectStore(store).clear();
+      for (const store of held(tx, SECRET)) tx.objectStore(store).clear();
       const meta = tx.objectStore('meta');
       meta.delete('cursor');
       meta.delete('wiped');
@@ -190,8 +193,8 @@
    * as it is (it was unreadable already). */
   async function rotate(name, record, wrapKey, oldRaw) {
     const old = await dataKey(oldRaw);
-    const stores = SECRET.concat(['outbox']);
     const db = await req(indexedDB.open(name));
+    const stores = SECRET.concat(['outbox']).filter((s) => db.objectStoreNames.contains(s));
     let rows;
     try {
       const tx = db.transaction(stores);

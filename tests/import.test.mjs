@@ -1,8 +1,10 @@
 // Importing a spreadsheet from the page, as an ambassador does it: the file chosen in the
 // form, the dry run row by row (a refused row with its line and reason), one row unticked,
-// then "Importer": exactly the ticked row is created. Both pages pass axe.
+// then "Importer": exactly the ticked row is created. Both pages pass axe. With a geocoder
+// configured, the homes of imported residents are located afterwards, the progress on the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { DEMO, assertAccessible, logIn } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
@@ -61,4 +63,64 @@ test('an ambassador imports volunteers from a file, leaving one row out', async 
     assert.equal(await desk.getByTestId('people-count').count(), 0);
     assert.deepEqual(problems, []);
   });
+});
+
+// Residents imported with a geocoder configured (a stand-in speaking the Base Adresse
+// Nationale's /search, here answering only with the commune itself): the page shows the homes
+// being located, then what came of it, and passes axe; the service was sent only the address
+// and the commune.
+test('the homes of imported residents are located after the import, with the progress shown', async () => {
+  const asked = [];
+  const geocoder = createServer((req, res) => {
+    const url = new URL(req.url, 'http://stand-in');
+    asked.push([...url.searchParams.keys()].join(',') + ' ' + url.searchParams.get('q'));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature',
+      geometry: { type: 'Point', coordinates: [0.3, 46.1] },
+      properties: { score: 0.9, type: 'municipality', citycode: url.searchParams.get('citycode') } }] }));
+  });
+  await new Promise((resolve) => geocoder.listen(0, '127.0.0.1', resolve));
+  const stand_in = `http://127.0.0.1:${geocoder.address().port}`;
+  try {
+    await withWorld({ demo: true, args: ['--geocoder', stand_in] }, async (world) => {
+      const { server } = world;
+      const { page: desk, problems } = await world.page();
+      await logIn(desk, server.url, DEMO.ambassador);
+      await desk.goto(server.url + '/personnes/fiche');
+      const commune = (await desk.locator('#f-commune option:not([value=""])').first().textContent()).trim();
+      // Who collects consents in this scope: the ambassador, as a registered person's record says.
+      await desk.goto(server.url + '/personnes');
+      await desk.getByTestId('residents').locator('a[href^="/personnes/fiche?id="]').first().click();
+      const recorded = await desk.getByTestId('consent-on-record').textContent();
+      const ambassador = recorded.split('enregistré par ')[1].trim();
+      const d = new Date(Date.now() - 3 * 86_400_000);
+      const consent = `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+      const csv = [
+        'Prénom;Nom;Adresse;Commune;Isolement;Date du consentement;Forme du consentement;Consentement recueilli par',
+        `Odette;Essai-Geo;3 rue des Lilas;${commune};2;${consent};écrit;${ambassador}`,
+        `Marcel;Essai-Geo;La Grange;${commune};3;${consent};oral;${ambassador}`,
+      ].join('\r\n');
+      await desk.goto(server.url + '/import');
+      await desk.getByLabel('des personnes suivies (résidents)').check();
+      await desk.locator('#import-file').setInputFiles({ name: 'personnes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await desk.getByRole('button', { name: 'Vérifier le fichier' }).click();
+      await desk.getByTestId('import-run').waitFor();
+      assert.match(await desk.getByTestId('import-counts').textContent(), /^2 à créer/,
+        (await desk.getByTestId('import-refused-row').allInnerTexts()).join('\n'));
+      await desk.getByRole('button', { name: 'Importer les lignes cochées' }).click();
+      await desk.getByTestId('import-applied').waitFor();
+      const homes = desk.getByTestId('import-homes');
+      assert.match(await homes.textContent(), /^Domiciles à situer d'après leur adresse : 2 — /);
+      for (let i = 0; i < 50 && !/2 introuvable\(s\)/.test(await homes.textContent()); i += 1) {
+        await new Promise((r) => setTimeout(r, 200));
+        await desk.reload();
+      }
+      assert.match(await homes.textContent(), /2 introuvable\(s\) : position approximative/);
+      await assertAccessible(desk, 'import applied, homes located');
+      assert.deepEqual(asked.sort(), [`q,citycode,limit 3 rue des Lilas ${commune}`, `q,citycode,limit La Grange ${commune}`].sort());
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    geocoder.close();
+  }
 });

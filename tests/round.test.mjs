@@ -177,3 +177,64 @@ test('a visit declined with the network cut is shown declined, then reaches the 
     assert.deepEqual(deskProblems, []);
   });
 });
+
+// The volunteer's absences, with the network cut: one declared and taken back before it left,
+// one declared, sent, then listed from the server (protocol 2) and cancelled offline; the
+// cancellation survives a reload and, once sent, the absence leaves the list the server sends.
+test('a volunteer declares, takes back and cancels absences with the network cut', async () => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { context, page, problems } = await world.page();
+    await logIn(page, server.url, DEMO.volunteer);
+    await page.goto(server.url + '/absences');
+    await waitHydrated(page);
+    await waitControlled(page);
+    await waitSynced(page);
+    await page.getByTestId('absence-form').waitFor();
+    const listed = () => page.locator('[data-testid="absence"]').count();
+    const before = await listed();
+    const day = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const [first, last] = [day(40), day(41)];
+    const declare = async () => {
+      await page.getByLabel('Du', { exact: true }).fill(first);
+      await page.getByLabel('Au (inclus)').fill(last);
+      await page.getByRole('button', { name: 'Déclarer l\'absence' }).click();
+      await page.getByText('Absence enregistrée').waitFor();
+      await page.getByTestId('absence-pending').waitFor();
+    };
+
+    await context.setOffline(true);
+    await declare();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '1');
+    await assertAccessible(page, 'absences, one on the phone');
+    await page.getByTestId('absence-pending').getByRole('button', { name: 'Annuler cette absence' }).click();
+    await page.getByText('Absence retirée avant son envoi').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0');
+    assert.equal(await page.getByTestId('absence-pending').count(), 0);
+
+    await declare();
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    const cancel = page.locator(`button[data-action="absence-cancel"][data-first="${first}"][data-last="${last}"]`);
+    await cancel.waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('absence-pending').count(), 0);
+    assert.equal(await listed(), before + 1, 'listed once, from the server');
+
+    await context.setOffline(true);
+    await cancel.click();
+    await page.getByText('Annulation enregistrée').waitFor();
+    await page.getByText('annulation pas encore envoyée').waitFor();
+    await page.reload();
+    await waitHydrated(page);
+    await page.getByText('annulation pas encore envoyée').waitFor();
+    assert.equal(await cancel.count(), 0);
+    await assertAccessible(page, 'absences, a cancellation on the phone');
+
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="absence"]').length === n, before, { timeout: 30_000 });
+    assert.equal(await page.getByText('annulation pas encore envoyée').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+});

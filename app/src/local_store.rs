@@ -10,13 +10,15 @@
 //!   - 1 (accounts): `meta` (`profile`).
 //!   - 2 (offline round): + `outbox`, `sent`, `residents`, `visits`, `reports`, `drafts`,
 //!     `notices`; `meta` gains `cursor`, `sync`, `outbox_next`.
+//!   - 3 (absences, sync protocol 2): + `absences` (one record, `all`: the volunteer's absences
+//!     not over yet, as the last pull listed them).
 //!
 //! Upgrades: IndexedDB's builder (idb, under rexie) deletes every store a new version does not
 //! declare, so [`USER_STORES`] always lists all of them; records that need transforming are
 //! migrated after opening, by [`upgrade_data`], from the `data_version` kept in `meta`.
 //!
 //! Encryption (issue 7, see [`crate::vault`]): in a user database every record of `residents`,
-//! `visits`, `reports`, `drafts` and `notices` is the base64 of `iv ‖ AES-GCM(JSON)` under the
+//! `visits`, `reports`, `drafts`, `notices` and `absences` is the base64 of `iv ‖ AES-GCM(JSON)` under the
 //! data key, which `meta.vault` keeps wrapped by the PIN's key. An `outbox` record is a clear
 //! array `[id, queued_at, sealed, local]`: the mutation's id and queuing time in clear (for
 //! the acknowledgement, and what the sync bar counts while locked), the mutation sealed to the
@@ -42,11 +44,12 @@ pub const DB_NAME: &str = "monalisa";
 /// Schema of the device database.
 pub const SCHEMA_VERSION: u32 = 1;
 /// Schema of each user database.
-pub const USER_SCHEMA_VERSION: u32 = 2;
+pub const USER_SCHEMA_VERSION: u32 = 3;
 /// The key-value store for metadata.
 pub const META_STORE: &str = "meta";
 /// Every store of a user database at [`USER_SCHEMA_VERSION`].
-pub const USER_STORES: &[&str] = &[META_STORE, "outbox", "sent", "residents", "visits", "reports", "drafts", "notices"];
+pub const USER_STORES: &[&str] =
+    &[META_STORE, "outbox", "sent", "residents", "visits", "reports", "drafts", "notices", "absences"];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LocalStoreError {
@@ -93,6 +96,8 @@ pub struct LocalView {
     pub waiting: Vec<crate::domain::Timestamp>,
     /// Mutations the server refused, kept until the volunteer corrects them.
     pub refused: Vec<Refused>,
+    /// The volunteer's absences not over yet, as the server last listed them.
+    pub absences: Vec<crate::domain::DayRange>,
 }
 
 /// A mutation the server refused, with its reason (a code of the server's).
@@ -250,6 +255,8 @@ mod imp {
     const SYNC_KEY: &str = "sync";
     const OUTBOX_NEXT_KEY: &str = "outbox_next";
     const DATA_VERSION_KEY: &str = "data_version";
+    /// The one record of the `absences` store.
+    const ABSENCES_KEY: &str = "all";
 
     fn failed(e: impl std::fmt::Display) -> LocalStoreError {
         LocalStoreError::Failed(e.to_string())
@@ -322,7 +329,7 @@ mod imp {
         Ok(db)
     }
 
-    /// Record migrations after a structural upgrade. 1 → 2 only added stores (the profile
+    /// Record migrations after a structural upgrade. 1 → 2 and 2 → 3 only added stores (the profile
     /// stays as it is); a future change of a record's shape goes here, inside one transaction.
     async fn upgrade_data(db: &Rexie) -> Result<(), LocalStoreError> {
         let tx = db.transaction(&[META_STORE], TransactionMode::ReadWrite).map_err(failed)?;
@@ -561,7 +568,7 @@ mod imp {
         let db = open_user(user).await?;
         let tx = db.transaction(USER_STORES, TransactionMode::ReadOnly).map_err(failed)?;
         let mut hidden = Vec::new();
-        for name in ["residents", "visits", "reports", "notices"] {
+        for name in ["residents", "visits", "reports", "notices", "absences"] {
             hidden.push(if open { raw_store(&tx, name).await? } else { Vec::new() });
         }
         let queued: Vec<Queued> = raw_store(&tx, "outbox").await?.iter().filter_map(queued).collect();
@@ -570,7 +577,7 @@ mod imp {
         tx.done().await.map_err(failed)?;
         db.close();
         let local: Vec<JsValue> = if open { queued.iter().map(|q| q.local.clone()).collect() } else { Vec::new() };
-        let [residents, visits, reports, notices] = <[Vec<JsValue>; 4]>::try_from(hidden).unwrap_or_default();
+        let [residents, visits, reports, notices, absences] = <[Vec<JsValue>; 5]>::try_from(hidden).unwrap_or_default();
         let kept: Vec<(&SentRecord, JsValue)> =
             sent.iter().filter_map(|s| Some((s, JsValue::from_str(s.kept.as_deref().filter(|_| open)?)))).collect();
         let kept_texts = reveal_texts(&kept.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()).await?;
@@ -593,6 +600,7 @@ mod imp {
             notices: decode(reveal_texts(&notices).await?),
             sync: sync.as_ref().and_then(from_json).unwrap_or_default(),
             waiting: queued.iter().map(|q| q.queued_at).collect(),
+            absences: decode::<Vec<crate::domain::DayRange>>(reveal_texts(&absences).await?).concat(),
         })
     }
 
@@ -753,10 +761,18 @@ mod imp {
         for notice in &notices {
             texts.push(serde_json::to_string(notice).map_err(failed)?);
         }
+        // The absences' list, when the page has one, goes last.
+        if let Some(absences) = &page.absences {
+            texts.push(serde_json::to_string(absences).map_err(failed)?);
+        }
         let mut hidden = hide_all(&texts).await?.into_iter();
+        let absences = if page.absences.is_some() { hidden.next_back() } else { None };
 
         let tx = db
-            .transaction(&["residents", "visits", "reports", "notices", META_STORE], TransactionMode::ReadWrite)
+            .transaction(
+                &["residents", "visits", "reports", "notices", "absences", META_STORE],
+                TransactionMode::ReadWrite,
+            )
             .map_err(failed)?;
         for (n, (store, id, put)) in targets.into_iter().enumerate() {
             if fail_after == Some(n) {
@@ -773,6 +789,9 @@ mod imp {
                     JsValue::UNDEFINED
                 }
             };
+        }
+        if let Some(value) = absences {
+            tx.store("absences").map_err(failed)?.put(&value, Some(&js(ABSENCES_KEY))).await.map_err(failed)?;
         }
         let notice_store = tx.store("notices").map_err(failed)?;
         for value in hidden {

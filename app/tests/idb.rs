@@ -2,13 +2,14 @@
 //! middle of a pull page leaves nothing of it written and the cursor unmoved; the outbox
 //! survives closing and reopening the database; opening a saved copy of each released schema
 //! keeps its data, a non-empty outbox included; records are stored encrypted and the outbox
-//! sealed, and a wipe of the readable data keeps the sealed outbox (issue 7). `public/vault.js`
+//! sealed, and a wipe of the readable data keeps the sealed outbox (issue 7); the absences' list
+//! a pull brings is kept (encrypted) until the next list. `public/vault.js`
 //! is loaded as the pages load it.
 
 #![cfg(all(target_arch = "wasm32", feature = "hydrate"))]
 
 use monalisa_app::auth::{DeviceId, Role, SessionInfo, UserId};
-use monalisa_app::domain::{ClientId, Date, Minute, ResidentId, Timestamp, VisitId};
+use monalisa_app::domain::{ClientId, Date, DayRange, Minute, ResidentId, Timestamp, VisitId};
 use monalisa_app::local_store::{LocalStoreError, UserStore, save_session, user_db_name, wipe_user};
 use monalisa_app::sync::engine::{LocalDb, OutboxEntry, Outgoing};
 use monalisa_app::sync::{
@@ -33,7 +34,13 @@ fn visit(id: i64) -> VisitRecord {
 }
 
 fn page(changes: Vec<Change>, seq: i64) -> PullResponse {
-    PullResponse { changes, cursor: Cursor { seq, snapshot: None }, more: false, server_time: Timestamp(0) }
+    PullResponse {
+        changes,
+        cursor: Cursor { seq, snapshot: None },
+        more: false,
+        server_time: Timestamp(0),
+        absences: None,
+    }
 }
 
 fn entry(n: u8) -> OutboxEntry {
@@ -220,8 +227,8 @@ async fn a_schema_1_database_upgrades_with_its_profile() {
     );
     assert_eq!(
         read_meta(user, "data_version").await.and_then(|v| v.as_f64()),
-        Some(2.0),
-        "records migrated to schema 2"
+        Some(f64::from(monalisa_app::local_store::USER_SCHEMA_VERSION)),
+        "records migrated to the current schema"
     );
 }
 
@@ -261,6 +268,10 @@ async fn a_schema_2_database_keeps_its_outbox() {
     for value in raw(user, "outbox").await {
         assert!(value.as_string().is_none(), "nothing left in clear: {value:?}");
     }
+    // Schema 3 added the absences' store: a pull's list is kept there.
+    let away = DayRange { first: Date::parse("2026-12-24").unwrap(), last: Date::parse("2026-12-26").unwrap() };
+    store.apply_page(&PullResponse { absences: Some(vec![away]), ..page(vec![], 1) }).await.unwrap();
+    assert_eq!(store.view().await.unwrap().absences, vec![away]);
 }
 
 /// Records are stored encrypted; five wrong PINs wipe what is readable, in one go, while the
@@ -276,15 +287,24 @@ async fn records_are_encrypted_and_a_wipe_keeps_only_the_sealed_outbox() {
         "next_due": "2026-11-30", "last_visit": null
     }))
     .unwrap_or_else(|e| panic!("a resident record: {e}"));
-    store.apply_page(&page(vec![Change::Resident(resident.clone()), Change::Visit(visit(1))], 3)).await.unwrap();
+    let away = DayRange { first: Date::parse("2026-12-24").unwrap(), last: Date::parse("2026-12-26").unwrap() };
+    let first = PullResponse {
+        absences: Some(vec![away]),
+        ..page(vec![Change::Resident(resident.clone()), Change::Visit(visit(1))], 3)
+    };
+    store.apply_page(&first).await.unwrap();
+    store.apply_page(&page(vec![], 4)).await.unwrap();
+    assert_eq!(store.view().await.unwrap().absences, vec![away], "a page without the list keeps it");
     store.save_draft("visit:1", "{\"note\":\"Ginette tousse\"}").await.unwrap();
     store.enqueue(entry(5)).await.unwrap();
     assert_eq!(store.view().await.unwrap().residents, vec![resident]);
     assert_eq!(store.draft("visit:1").await.unwrap().as_deref(), Some("{\"note\":\"Ginette tousse\"}"));
-    for name in ["residents", "visits", "drafts", "outbox", "meta"] {
+    for name in ["residents", "visits", "drafts", "outbox", "meta", "absences"] {
         for value in raw(user, name).await {
             let text = js_sys::JSON::stringify(&value).unwrap().as_string().unwrap();
-            for secret in ["Ginette", "Rabouin", "Glycines", "05 49", "1234", "croisés", "tousse", "2026-11-26"] {
+            for secret in
+                ["Ginette", "Rabouin", "Glycines", "05 49", "1234", "croisés", "tousse", "2026-11-26", "2026-12-24"]
+            {
                 assert!(!text.contains(secret), "{secret} in clear in {name}: {text}");
             }
         }
@@ -299,7 +319,7 @@ async fn records_are_encrypted_and_a_wipe_keeps_only_the_sealed_outbox() {
     }
     assert_eq!(js(&format!("monalisaVault.unlock('{db}', {user}, '000000', 600000)")).await.as_f64(), Some(0.0));
     assert!(!monalisa_app::vault::is_open());
-    for name in ["residents", "visits", "drafts", "reports", "notices", "sent"] {
+    for name in ["residents", "visits", "drafts", "reports", "notices", "sent", "absences"] {
         assert!(raw(user, name).await.is_empty(), "{name} wiped");
     }
     assert_eq!(store.cursor().await.unwrap(), None, "the next login starts from scratch");
@@ -308,7 +328,7 @@ async fn records_are_encrypted_and_a_wipe_keeps_only_the_sealed_outbox() {
     assert!(js_sys::Array::from(&outbox[0]).get(3).is_null(), "the readable copy is gone");
     assert_eq!(ids(&store.outbox(10).await.unwrap()), entry_ids(&[5]), "the sealed report can still be sent");
     let view = store.view().await.unwrap();
-    assert!(view.residents.is_empty() && view.outbox.is_empty());
+    assert!(view.residents.is_empty() && view.outbox.is_empty() && view.absences.is_empty());
     assert_eq!(view.waiting.len(), 1, "the sync bar still counts it");
     assert_eq!(store.draft("visit:1").await, Err(LocalStoreError::Locked));
     // The PIN is gone too: even the right one opens nothing now.

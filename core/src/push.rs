@@ -128,6 +128,13 @@ pub fn absence(first: Date, last: Date, today: Date) -> Option<String> {
     windows::absence(first, last, today).err().map(|refusal| refusal.code().into())
 }
 
+/// `Some(reason)` when taking back an absence from `first` to `last` is refused: only when the
+/// days are reversed. An absence already gone (removed by the ambassador, or taken back from
+/// another send) is no error: the volunteer is no longer away then, as they asked.
+pub fn cancel_absence(first: Date, last: Date) -> Option<String> {
+    (first > last).then(|| windows::DateRefusal::Absence.code().into())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeclineDecision {
     Refuse(&'static str),
@@ -173,6 +180,19 @@ mod tests {
 
     fn today() -> Date {
         Date::from_ymd(2026, 12, 2).unwrap()
+    }
+
+    #[rstest]
+    #[case::one_day(0, 0, true)]
+    #[case::a_week(0, 6, true)]
+    #[case::long_past(-400, -390, true)]
+    #[case::reversed(3, 1, false)]
+    fn an_absence_is_taken_back_unless_its_days_are_reversed(#[case] first: i32, #[case] last: i32, #[case] ok: bool) {
+        let refused = cancel_absence(today().add_days(first), today().add_days(last));
+        assert_eq!(refused.is_none(), ok, "{refused:?}");
+        if !ok {
+            assert_eq!(refused.as_deref(), Some("absence_dates"));
+        }
     }
 
     fn input(visit: Option<i64>, day_offset: i32) -> ReportInput {

@@ -424,7 +424,17 @@ mod tests {
         Cli::command().debug_assert();
         let cli = Cli::try_parse_from(["monalisa", "serve", "--geocoder", "http://localhost:7878"]).unwrap();
         assert!(format!("{cli:?}").contains("geocoder_url: Some(\"http://localhost:7878\")"), "{cli:?}");
-        let cli = Cli::try_parse_from(["monalisa", "import", "--kind", "residents", "--as", "amb", "--geocoder", "http://x", "f.csv"]);
+        let cli = Cli::try_parse_from([
+            "monalisa",
+            "import",
+            "--kind",
+            "residents",
+            "--as",
+            "amb",
+            "--geocoder",
+            "http://x",
+            "f.csv",
+        ]);
         assert!(cli.is_ok(), "{cli:?}");
     }
 }

@@ -301,6 +301,19 @@ fn apply_one(
                 .map_err(failed)?;
             Ok(AckStatus::Applied { flag: None })
         }
+        MutationBody::CancelAbsence { first, last } => {
+            if let Some(reason) = push::cancel_absence(*first, *last) {
+                return Ok(AckStatus::Rejected { reason });
+            }
+            // One absence over exactly these days (two identical ones are two declarations).
+            c.prepare_cached(
+                "DELETE FROM volunteer_absences WHERE rowid = (SELECT rowid FROM volunteer_absences \
+                 WHERE volunteer_id = ? AND first_day = ? AND last_day = ? LIMIT 1)",
+            )
+            .and_then(|mut s| s.execute(params![volunteer, first.to_string(), last.to_string()]))
+            .map_err(failed)?;
+            Ok(AckStatus::Applied { flag: None })
+        }
         MutationBody::DeclineVisit { visit, reason } => {
             let owner: Option<i64> = c
                 .prepare_cached("SELECT volunteer_id FROM visits WHERE id = ?")

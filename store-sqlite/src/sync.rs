@@ -273,6 +273,7 @@ impl SqliteStore {
                 }
             }
             MutationBody::Absence { first, last } => PushContent::Absence { first, last },
+            MutationBody::CancelAbsence { first, last } => PushContent::AbsenceCancelled { first, last },
             MutationBody::DeclineVisit { visit, .. } => {
                 let day: Option<String> = sqlx::query_scalar("SELECT day FROM visits WHERE id = ?")
                     .bind(visit.0)

@@ -5,7 +5,9 @@ use super::auth::{current_user, revoked_device};
 use super::{ServerContext, SyncCaller, internal, now_ms};
 use crate::auth::Role;
 use crate::domain::{Date, Timestamp};
-use crate::sync::{MAX_BATCH, PullRequest, PullResponse, PushRequest, PushResponse, SUPPORTED_PROTOCOLS};
+use crate::sync::{
+    ABSENCES_SINCE, MAX_BATCH, PullRequest, PullResponse, PushRequest, PushResponse, SUPPORTED_PROTOCOLS,
+};
 use monalisa_core::error::ApiError;
 
 /// The syncing volunteer (or revoked device) of the current request.
@@ -117,5 +119,17 @@ pub async fn pull_as(
     today: Date,
 ) -> Result<PullResponse, ApiError> {
     let page = ctx.store.pull(caller, request.cursor.as_ref(), request.limit, today).await.map_err(internal)?;
-    Ok(PullResponse { changes: page.changes, cursor: page.cursor, more: page.more, server_time: now })
+    // Protocol 2: the last page lists the volunteer's absences not over yet (read after the
+    // page, so the list is at least as recent as the changes).
+    let absences = match caller.volunteer {
+        Some(volunteer) if !page.more && !caller.revoked && request.protocol >= ABSENCES_SINCE => {
+            let held = ctx.store.volunteer(volunteer).await.map_err(internal)?;
+            let mut list: Vec<_> =
+                held.map(|v| v.absences).unwrap_or_default().into_iter().filter(|a| a.last >= today).collect();
+            list.sort();
+            Some(list)
+        }
+        _ => None,
+    };
+    Ok(PullResponse { changes: page.changes, cursor: page.cursor, more: page.more, server_time: now, absences })
 }

@@ -155,6 +155,12 @@ fn push_content(lang: Lang, content: &PushContent) -> String {
         PushContent::Absence { first, last } => {
             format!("{} {} → {}", tr(lang, "Absence", "Away"), fmt_day(lang, *first), fmt_day(lang, *last))
         }
+        PushContent::AbsenceCancelled { first, last } => format!(
+            "{} {} → {}",
+            tr(lang, "Absence annulée", "Absence taken back"),
+            fmt_day(lang, *first),
+            fmt_day(lang, *last)
+        ),
         PushContent::Decline { day } => match day {
             Some(day) => format!("{} {}", tr(lang, "Visite déclinée du", "Declined visit of"), fmt_day(lang, *day)),
             None => tr(lang, "Visite déclinée", "Declined visit").to_owned(),

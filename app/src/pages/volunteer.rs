@@ -216,36 +216,31 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
         let (Some(info), Some(view)) = (session.info.get(), data.get()) else {
             return;
         };
-        if !matches!(page, VolunteerPage::Report | VolunteerPage::Absences) || form_drawn.get_untracked().is_some() {
+        if page != VolunteerPage::Report || form_drawn.get_untracked().is_some() {
             return;
         }
         leptos::task::spawn_local(async move {
-            let html = match page {
-                VolunteerPage::Report => {
-                    let target = report_target();
-                    let saved = match &target {
-                        Some((key, ..)) => UserStore::new(info.user)
-                            .draft(key)
-                            .await
-                            .ok()
-                            .flatten()
-                            .and_then(|j| serde_json::from_slice::<Draft>(j.as_bytes()).ok()),
-                        None => None,
-                    };
-                    // Correcting a refused report: its reason, and the report as recorded (or
-                    // the draft of the correction already under way).
-                    let refused = correcting().and_then(|id| refused_report(&view, &id));
-                    let draft = saved.or_else(|| refused.as_ref().map(|(_, input)| Draft::from_input(input)));
-                    let why = refused.map(|(reason, _)| {
-                        format!(
-                            "<p class=\"error\" role=\"alert\" data-testid=\"refused-reason\">{}</p>",
-                            esc(&refusal_text(lang, &reason))
-                        )
-                    });
-                    why.unwrap_or_default() + &render_report_form(lang, &view, target, draft)
-                }
-                _ => render_absences(lang, &view),
+            let target = report_target();
+            let saved = match &target {
+                Some((key, ..)) => UserStore::new(info.user)
+                    .draft(key)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|j| serde_json::from_slice::<Draft>(j.as_bytes()).ok()),
+                None => None,
             };
+            // Correcting a refused report: its reason, and the report as recorded (or
+            // the draft of the correction already under way).
+            let refused = correcting().and_then(|id| refused_report(&view, &id));
+            let draft = saved.or_else(|| refused.as_ref().map(|(_, input)| Draft::from_input(input)));
+            let why = refused.map(|(reason, _)| {
+                format!(
+                    "<p class=\"error\" role=\"alert\" data-testid=\"refused-reason\">{}</p>",
+                    esc(&refusal_text(lang, &reason))
+                )
+            });
+            let html = why.unwrap_or_default() + &render_report_form(lang, &view, target, draft);
             form_drawn.set(Some(html));
         });
     });
@@ -283,8 +278,10 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             VolunteerPage::Card => {
                 render_card(lang, &view, query_param("id").and_then(|s| s.parse().ok()).map(ResidentId))
             }
-            VolunteerPage::Report | VolunteerPage::Absences => {
-                if matches!(flash.get(), Some(Flash::Saved(_))) && page == VolunteerPage::Report {
+            // Drawn from the data each time: the list follows the outbox and each sync.
+            VolunteerPage::Absences => render_absences(lang, &view),
+            VolunteerPage::Report => {
+                if matches!(flash.get(), Some(Flash::Saved(_))) {
                     String::new()
                 } else {
                     form_drawn.get().unwrap_or_default()
@@ -304,34 +301,64 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
         match action.as_str() {
             "decline" => decline_open.set(attr(&el, "data-visit").and_then(|v| v.parse().ok()).map(VisitId)),
             "decline-cancel" => decline_open.set(None),
-            // Taken back before it left: out of the outbox (only a decline can be).
-            "decline-undo" => {
+            // Taken back before it left: out of the outbox (a decline, or an absence).
+            "decline-undo" | "absence-undo" => {
+                let absence = action == "absence-undo";
                 let Some(id) = attr(&el, "data-mutation").and_then(|m| ClientId::parse(&m)) else {
                     return;
                 };
-                let is_decline = data.get_untracked().is_some_and(|v| {
-                    v.outbox
-                        .iter()
-                        .any(|e| e.mutation.id == id && matches!(e.mutation.body, MutationBody::DeclineVisit { .. }))
+                let queued = data.get_untracked().is_some_and(|v| {
+                    v.outbox.iter().any(|e| {
+                        e.mutation.id == id
+                            && match e.mutation.body {
+                                MutationBody::DeclineVisit { .. } => !absence,
+                                MutationBody::Absence { .. } => absence,
+                                _ => false,
+                            }
+                    })
                 });
-                if !is_decline {
+                if !queued {
                     return;
                 }
                 leptos::task::spawn_local(async move {
                     let store = UserStore::new(user);
                     let done = crate::sync::runner::without_sync(sync, user, store.withdraw(&id)).await;
-                    // The round first, then what happened: the message never shows beside the
+                    // The page first, then what happened: the message never shows beside the
                     // old state.
                     if let Ok(v) = store.view().await {
                         data.set(Some(v));
                     }
                     crate::sync::runner::refresh(sync, user).await;
+                    let (undone, too_late) = if absence {
+                        (Msg::AbsenceUndone, Msg::AbsenceAlreadySent)
+                    } else {
+                        (Msg::DeclineUndone, Msg::DeclineAlreadySent)
+                    };
                     flash.set(Some(match done {
-                        Some(Ok(true)) => Flash::Saved(Msg::DeclineUndone),
-                        Some(Ok(false)) => Flash::Error(Msg::DeclineAlreadySent),
+                        Some(Ok(true)) => Flash::Saved(undone),
+                        Some(Ok(false)) => Flash::Error(too_late),
                         None => Flash::Error(Msg::DeclineSending),
                         Some(Err(_)) => Flash::Error(Msg::SyncErrStorage),
                     }));
+                });
+            }
+            // An absence the server holds: its cancellation goes like anything else.
+            "absence-cancel" => {
+                let day = |name: &str| attr(&el, name).and_then(|d| Date::parse(&d).ok());
+                let (Some(first), Some(last)) = (day("data-first"), day("data-last")) else {
+                    return;
+                };
+                let body = MutationBody::CancelAbsence { first, last };
+                let entry =
+                    OutboxEntry { mutation: Mutation { id: new_id(), recorded_at: now(), body }, queued_at: now() };
+                leptos::task::spawn_local(async move {
+                    match UserStore::new(user).submit(&entry, None, None).await {
+                        Ok(()) => {
+                            flash.set(Some(Flash::Saved(Msg::AbsenceCancelSaved)));
+                            after_change(user);
+                        }
+                        Err(_) => flash.set(Some(Flash::Error(Msg::SyncErrStorage))),
+                    }
                 });
             }
             "notices-seen" => leptos::task::spawn_local(async move {
@@ -380,6 +407,7 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             MutationBody::Report(_) => Msg::ReportSaved,
             MutationBody::Absence { .. } => Msg::AbsenceSaved,
             MutationBody::DeclineVisit { .. } => Msg::DeclineSaved,
+            MutationBody::CancelAbsence { .. } => Msg::AbsenceCancelSaved,
         };
         let entry = OutboxEntry { mutation: Mutation { id: new_id(), recorded_at: now(), body }, queued_at: now() };
         leptos::task::spawn_local(async move {
@@ -387,9 +415,6 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
                 Ok(()) => {
                     decline_open.set(None);
                     flash.set(Some(Flash::Saved(saved_msg)));
-                    if page == VolunteerPage::Absences {
-                        form_drawn.set(None);
-                    }
                     after_change(user);
                 }
                 Err(_) => flash.set(Some(Flash::Error(Msg::SyncErrStorage))),
@@ -978,29 +1003,68 @@ fn render_report_form(
     )
 }
 
+/// The absence form, then the volunteer's absences to come: those the server holds (each can
+/// be cancelled: the cancellation waits in the outbox like anything else), and those still on
+/// the phone (taken back at once, before they leave).
 fn render_absences(lang: Lang, view: &LocalView) -> String {
+    let days = |first: Date, last: Date| format!("{} → {}", fmt_day(lang, first), fmt_day(lang, last));
+    let cancelling = |a: &crate::domain::DayRange| {
+        view.outbox.iter().any(
+            |e| matches!(e.mutation.body, MutationBody::CancelAbsence { first, last } if first == a.first && last == a.last),
+        )
+    };
+    let held: String = view
+        .absences
+        .iter()
+        .map(|a| {
+            if cancelling(a) {
+                format!(
+                    "<li data-testid=\"absence\">{} ({})</li>",
+                    days(a.first, a.last),
+                    t(lang, Msg::AbsenceCancelPending)
+                )
+            } else {
+                format!(
+                    "<li data-testid=\"absence\">{} <button type=\"button\" class=\"link\" data-action=\"absence-cancel\" \
+                     data-first=\"{}\" data-last=\"{}\">{}</button></li>",
+                    days(a.first, a.last),
+                    a.first,
+                    a.last,
+                    t(lang, Msg::AbsenceCancel)
+                )
+            }
+        })
+        .collect();
     let pending: String = view
         .outbox
         .iter()
         .filter_map(|e| match e.mutation.body {
             MutationBody::Absence { first, last } => Some(format!(
-                "<li>{} → {} ({})</li>",
-                fmt_day(lang, first),
-                fmt_day(lang, last),
-                t(lang, Msg::ReportOnPhone)
+                "<li data-testid=\"absence-pending\">{} ({}) <button type=\"button\" class=\"link\" \
+                 data-action=\"absence-undo\" data-mutation=\"{}\">{}</button></li>",
+                days(first, last),
+                t(lang, Msg::ReportOnPhone),
+                e.mutation.id,
+                t(lang, Msg::AbsenceCancel)
             )),
             _ => None,
         })
         .collect();
+    let list = if held.is_empty() && pending.is_empty() {
+        format!("<p data-testid=\"absences-none\">{}</p>", t(lang, Msg::AbsencesNone))
+    } else {
+        format!("<ul data-testid=\"absences\">{held}{pending}</ul>")
+    };
     format!(
         "<p>{intro}</p><form class=\"card form\" data-form=\"absence\" data-testid=\"absence-form\" autocomplete=\"off\">\
          <label for=\"a-first\">{first}</label><input id=\"a-first\" name=\"day\" type=\"date\" required>\
          <label for=\"a-last\">{last}</label><input id=\"a-last\" name=\"next\" type=\"date\" required>\
-         <button type=\"submit\" class=\"primary\">{declare}</button></form><ul>{pending}</ul>",
+         <button type=\"submit\" class=\"primary\">{declare}</button></form><h2>{declared}</h2>{list}",
         intro = t(lang, Msg::AbsencesIntro),
         first = t(lang, Msg::AbsenceFirst),
         last = t(lang, Msg::AbsenceLast),
         declare = t(lang, Msg::AbsenceDeclare),
+        declared = t(lang, Msg::AbsencesDeclared),
     )
 }
 

@@ -176,8 +176,8 @@ impl WeeklySlot {
     }
 }
 
-/// An inclusive range of days (an absence, a pause).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An inclusive range of days (an absence, a pause); ordered by first day, then last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DayRange {
     pub first: Date,
     pub last: Date,

@@ -401,6 +401,7 @@ mod tests {
             cursor: Cursor { seq: 9, snapshot: None },
             more: false,
             server_time: Timestamp(0),
+            absences: None,
         };
         *db.fail_next_page_after.borrow_mut() = Some(1);
         let before = db.state.borrow().clone();

@@ -20,14 +20,21 @@
 pub mod engine;
 
 use crate::domain::{
-    ClientId, ConcernKind, ConcernStatus, Date, Minute, Mood, Outcome, ResidentId, Timestamp, VisitId,
+    ClientId, ConcernKind, ConcernStatus, Date, DayRange, Minute, Mood, Outcome, ResidentId, Timestamp, VisitId,
 };
 use serde::{Deserialize, Serialize};
 
 /// The protocol this build speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
+///
+/// - 1: reports, absences and declined visits pushed; residents, visits and reports pulled.
+/// - 2: the last page of a pull also lists the volunteer's absences not over yet
+///   ([`PullResponse::absences`]), and the phone may take one back
+///   ([`MutationBody::CancelAbsence`]). A phone speaking 1 gets no such list.
+pub const PROTOCOL_VERSION: u16 = 2;
 /// The versions the server accepts (the current one and the previous one).
-pub const SUPPORTED_PROTOCOLS: &[u16] = &[1];
+pub const SUPPORTED_PROTOCOLS: &[u16] = &[1, 2];
+/// The first version whose pulls list the volunteer's absences.
+pub const ABSENCES_SINCE: u16 = 2;
 /// Mutations per push at most.
 pub const MAX_BATCH: usize = 50;
 /// Changes per pull page at most.
@@ -93,6 +100,12 @@ pub enum MutationBody {
     DeclineVisit {
         visit: VisitId,
         reason: String,
+    },
+    /// The volunteer takes back an absence they (or their ambassador) recorded: the one over
+    /// exactly these days. Already gone is no error (protocol 2).
+    CancelAbsence {
+        first: Date,
+        last: Date,
     },
 }
 
@@ -274,6 +287,10 @@ pub struct PullResponse {
     /// More pages wait.
     pub more: bool,
     pub server_time: Timestamp,
+    /// On the last page, to a phone speaking protocol 2: the volunteer's absences not over yet,
+    /// in order (the whole list: the phone replaces its own). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absences: Option<Vec<DayRange>>,
 }
 
 #[cfg(test)]

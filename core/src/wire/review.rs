@@ -51,6 +51,11 @@ pub enum PushContent {
         first: Date,
         last: Date,
     },
+    /// An absence taken back.
+    AbsenceCancelled {
+        first: Date,
+        last: Date,
+    },
     /// A declined visit (its day when the visit is still known).
     Decline {
         day: Option<Date>,

@@ -317,3 +317,80 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
         .await;
     assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
 }
+
+/// Pulls every page from `cursor` with protocol `protocol`; gives each page's `absences` (the
+/// JSON value, `Null` when the page has none) and the final cursor.
+async fn absences_by_page(agent: &mut common::Agent, protocol: u16, mut cursor: Value) -> (Vec<Value>, Value) {
+    let mut pages = Vec::new();
+    loop {
+        let (status, page) = agent
+            .call("/api/sync/v1/pull", json!({ "request": { "protocol": protocol, "cursor": cursor, "limit": 7 } }))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        pages.push(page.get("absences").cloned().unwrap_or(Value::Null));
+        cursor = page["cursor"].clone();
+        if page["more"] == false {
+            return (pages, cursor);
+        }
+    }
+}
+
+/// Protocol 2: a volunteer's phone gets, at the end of each pull, the absences not over yet
+/// (declared on the phone or by the ambassador), and takes one back with a cancellation, which
+/// is no error when it is already gone; a phone still speaking protocol 1 syncs as before
+/// (pushes its absences, pulls without the list).
+#[tokio::test]
+async fn a_volunteers_phone_lists_and_cancels_its_absences() {
+    let world = World::new().await;
+    let mut phone = world.agent("benevole").await;
+    let volunteer = world.volunteers["benevole"];
+    let today = monalisa_app::domain::Date::parse(&crate::common::today()).unwrap();
+    let day = |n: i32| today.add_days(n).to_string();
+    let range = |a: i32, b: i32| json!({ "first": day(a), "last": day(b) });
+    let push = |protocol: u16, id: &str, body: Value| {
+        json!({ "request": { "protocol": protocol, "sent_at": 0,
+            "mutations": [{ "id": id, "recorded_at": 1_764_000_000_000i64, "body": body }] } })
+    };
+    let status_of = |answer: &Value| answer["acks"][0]["status"].clone();
+
+    // A phone on protocol 1 declares an absence; one on protocol 2 declares two more, one of
+    // them already over; the ambassador records one from the volunteer's page.
+    let (s, a) = phone.call("/api/sync/v1/push", push(1, &"c".repeat(32), json!({ "absence": range(10, 12) }))).await;
+    assert_eq!((s, status_of(&a)), (200, json!({ "applied": { "flag": null } })), "{a}");
+    let (_, a) = phone.call("/api/sync/v1/push", push(2, &"d".repeat(32), json!({ "absence": range(20, 21) }))).await;
+    assert_eq!(status_of(&a), json!({ "applied": { "flag": null } }), "{a}");
+    let (_, a) = phone.call("/api/sync/v1/push", push(2, &"e".repeat(32), json!({ "absence": range(-5, -2) }))).await;
+    assert_eq!(status_of(&a), json!({ "applied": { "flag": null } }), "{a}");
+    let mut ambassador = world.agent("ambassadeur").await;
+    let id = volunteer.0.to_string();
+    let fields = [("id", id.as_str()), ("action", "ajouter"), ("du", &day(3)), ("au", &day(4))];
+    assert_eq!(ambassador.post_form("/benevoles/absence", &fields).await.status(), 303);
+
+    // Protocol 2: the last page only, in order, without the one over; protocol 1: never.
+    let (pages, cursor) = absences_by_page(&mut phone, 2, Value::Null).await;
+    assert!(pages.len() > 1, "several pages");
+    assert!(pages[..pages.len() - 1].iter().all(Value::is_null), "{pages:?}");
+    let listed = pages.last().unwrap().clone();
+    assert_eq!(listed, json!([range(3, 4), range(10, 12), range(20, 21)]));
+    let (pages, _) = absences_by_page(&mut phone, 1, Value::Null).await;
+    assert!(pages.iter().all(Value::is_null), "a phone on protocol 1 gets no list: {pages:?}");
+
+    // Taking one back: gone from the volunteer's record and from the next pull's list. Again
+    // (another send): already gone, applied, nothing else removed. Reversed days: refused.
+    let cancel = json!({ "cancel_absence": range(10, 12) });
+    let (_, a) = phone.call("/api/sync/v1/push", push(2, &"f".repeat(32), cancel.clone())).await;
+    assert_eq!(status_of(&a), json!({ "applied": { "flag": null } }), "{a}");
+    let (_, a) = phone.call("/api/sync/v1/push", push(2, &"0".repeat(32), cancel)).await;
+    assert_eq!(status_of(&a), json!({ "applied": { "flag": null } }), "{a}");
+    let (_, a) =
+        phone.call("/api/sync/v1/push", push(2, &"1".repeat(32), json!({ "cancel_absence": range(5, 4) }))).await;
+    assert_eq!(status_of(&a), json!({ "rejected": { "reason": "absence_dates" } }), "{a}");
+    let held = world.app.store.volunteer(volunteer).await.unwrap().unwrap().absences;
+    let held: Vec<(String, String)> = held.iter().map(|a| (a.first.to_string(), a.last.to_string())).collect();
+    assert!(
+        !held.contains(&(day(10), day(12))) && held.contains(&(day(20), day(21))) && held.contains(&(day(3), day(4)))
+    );
+    assert!(held.contains(&(day(-5), day(-2))), "the past one stays on the record");
+    let (pages, _) = absences_by_page(&mut phone, 2, cursor).await;
+    assert_eq!(pages.last().unwrap(), &json!([range(3, 4), range(20, 21)]));
+}
