@@ -15,20 +15,28 @@ fn report(id: &str, resident: i64, visit: Option<i64>, concerns: &[&str]) -> Val
         "mood": 3, "concerns": concerns, "note": "Bonne visite", "proposed_next": null } } })
 }
 
-/// Pulls every page from `cursor`; returns the changes and the final cursor.
-async fn pull_all(agent: &mut common::Agent, mut cursor: Value) -> (Vec<Value>, Value) {
-    let mut changes = Vec::new();
+/// Pulls every page from `cursor` with protocol `protocol`, in pages of 7; gives the pages and
+/// the final cursor.
+async fn pull_pages(agent: &mut common::Agent, protocol: u16, mut cursor: Value) -> (Vec<Value>, Value) {
+    let mut pages = Vec::new();
     loop {
         let (status, page) = agent
-            .call("/api/sync/v1/pull", json!({ "request": { "protocol": 1, "cursor": cursor, "limit": 7 } }))
+            .call("/api/sync/v1/pull", json!({ "request": { "protocol": protocol, "cursor": cursor, "limit": 7 } }))
             .await;
         assert_eq!(status, 200, "{page}");
-        changes.extend(page["changes"].as_array().unwrap().iter().cloned());
         cursor = page["cursor"].clone();
-        if page["more"] == false {
-            return (changes, cursor);
+        let last = page["more"] == false;
+        pages.push(page);
+        if last {
+            return (pages, cursor);
         }
     }
+}
+
+/// Pulls every page from `cursor` (protocol 1); returns the changes and the final cursor.
+async fn pull_all(agent: &mut common::Agent, cursor: Value) -> (Vec<Value>, Value) {
+    let (pages, cursor) = pull_pages(agent, 1, cursor).await;
+    (pages.iter().flat_map(|p| p["changes"].as_array().unwrap().iter().cloned()).collect(), cursor)
 }
 
 #[tokio::test]
@@ -318,21 +326,10 @@ async fn sealed_reports_open_on_the_server_exactly_once() {
     assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
 }
 
-/// Pulls every page from `cursor` with protocol `protocol`; gives each page's `absences` (the
-/// JSON value, `Null` when the page has none) and the final cursor.
-async fn absences_by_page(agent: &mut common::Agent, protocol: u16, mut cursor: Value) -> (Vec<Value>, Value) {
-    let mut pages = Vec::new();
-    loop {
-        let (status, page) = agent
-            .call("/api/sync/v1/pull", json!({ "request": { "protocol": protocol, "cursor": cursor, "limit": 7 } }))
-            .await;
-        assert_eq!(status, 200, "{page}");
-        pages.push(page.get("absences").cloned().unwrap_or(Value::Null));
-        cursor = page["cursor"].clone();
-        if page["more"] == false {
-            return (pages, cursor);
-        }
-    }
+/// Each page's `absences` (`Null` when the page has none), and the final cursor.
+async fn absences_by_page(agent: &mut common::Agent, protocol: u16, cursor: Value) -> (Vec<Value>, Value) {
+    let (pages, cursor) = pull_pages(agent, protocol, cursor).await;
+    (pages.iter().map(|p| p.get("absences").cloned().unwrap_or(Value::Null)).collect(), cursor)
 }
 
 /// Protocol 2: a volunteer's phone gets, at the end of each pull, the absences not over yet
