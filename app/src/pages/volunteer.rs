@@ -777,7 +777,7 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
         String::new()
     } else {
         format!(
-            "<button type=\"button\" class=\"link\" data-action=\"decline\" data-visit=\"{}\">{}</button>",
+            "<p class=\"decline\"><button type=\"button\" data-action=\"decline\" data-visit=\"{}\">{}</button></p>",
             v.id.0,
             t(lang, Msg::Decline)
         )
@@ -797,7 +797,7 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
         "<li class=\"visit\" data-testid=\"visit\"><p class=\"when\"><strong>{start}</strong> · <span class=\"{badge_class}\">{badge}</span></p>\
          <p class=\"who\"><strong>{name}</strong> — {place}</p>{last}\
          <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a> \
-         <a class=\"button primary\" href=\"/compte-rendu?visite={vid}&amp;personne={rid}\">{report}</a> {decline_button}</p>{decline_form}</li>",
+         <a class=\"button primary\" href=\"/compte-rendu?visite={vid}&amp;personne={rid}\">{report}</a></p>{decline_button}{decline_form}</li>",
         start = v.start,
         badge = esc(&badge_text),
         name = esc(&name_of(view, v.resident)),
