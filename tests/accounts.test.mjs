@@ -104,7 +104,7 @@ test('an expired session keeps the data; logging out wipes it', async () => {
 
     // The session ends on the server's side (expiry): the app says so and keeps everything.
     await ctx.clearCookies({ name: 'monalisa_session' });
-    await page.goto(server.url + '/');
+    await page.goto(server.url + '/accueil');
     await waitHydrated(page);
     await page.getByTestId('session-expired').waitFor();
     assert.deepEqual(await localData(page), before);

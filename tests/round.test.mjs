@@ -238,3 +238,39 @@ test('a volunteer declares, takes back and cancels absences with the network cut
     assert.deepEqual(problems, []);
   });
 });
+
+// The installed app starts on "/": a volunteer's phone goes straight on to the round, online
+// and with no signal at all (server stopped, network cut); other roles keep the territory page.
+test('a volunteer\'s phone opens on the round, online and offline', async () => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { page: desk, problems: deskProblems } = await world.page();
+    await logIn(desk, server.url, DEMO.ambassador);
+    await desk.goto(server.url + '/');
+    await waitHydrated(desk);
+    await desk.getByTestId('communes').waitFor();
+    assert.equal(new URL(desk.url()).pathname, '/', 'an ambassador stays on the territory page');
+
+    const { context, page, problems } = await world.page();
+    await logIn(page, server.url, DEMO.volunteer);
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await waitControlled(page);
+    await waitSynced(page);
+    await page.goto(server.url + '/');
+    await page.waitForURL(server.url + '/tournee');
+    await waitHydrated(page);
+    await page.getByTestId('visit').first().waitFor();
+
+    await server.stop();
+    await context.setOffline(true);
+    await page.goto(server.url + '/');
+    await page.waitForURL(server.url + '/tournee');
+    await waitHydrated(page);
+    await page.getByTestId('visit').first().waitFor();
+    await page.goBack().catch(() => {});
+    assert.notEqual(new URL(page.url()).pathname, '/', '"back" does not return to the census table');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(deskProblems, []);
+  });
+});

@@ -247,6 +247,20 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Where a volunteer's phone starts: the installed app opens "/" (the public territory page),
+/// and a volunteer goes straight on to the round, online or offline (the page and the round
+/// are both kept by the service worker; the session is the phone's own). Replaces the entry,
+/// so "back" does not return to the census table. Whether the page is being left.
+pub fn volunteer_start() -> bool {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    if let Some(w) = web_sys::window() {
+        if w.location().pathname().is_ok_and(|p| p == "/") {
+            return w.location().replace("/tournee").is_ok();
+        }
+    }
+    false
+}
+
 /// The caller's role while rendering on the server (pages use it to choose what to offer;
 /// the server functions check again). Always `None` in the browser.
 pub fn server_role() -> Option<crate::auth::Role> {

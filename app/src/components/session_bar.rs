@@ -53,6 +53,9 @@ pub fn SessionBar(
         if let Some(info) = session.info.get() {
             if info.role == Role::Volunteer && !started.get_value() {
                 started.set_value(true);
+                if crate::client::volunteer_start() {
+                    return;
+                }
                 start_sync(sync, info.user);
                 crate::client::keep_offline_pages();
             }
