@@ -383,12 +383,37 @@
   });
 
   // Locked after `lockMs` without a touch or a key: the page reloads, so nothing read stays on screen.
+  // On the report form the count stops while the form is on screen (docs/verrouillage.md): a
+  // volunteer may pause to talk, think or find a date, and saving must never ask for the PIN a
+  // second time. It runs while the screen is off or another app is in front (counted from then),
+  // and a form left on screen WRITING_MS without a touch locks too.
+  const WRITING_MS = 30 * 60000;
+  let lastUse = Date.now();
+  const writing = () => document.visibilityState === 'visible' && !!document.querySelector('form[data-form="report"]');
   const lockNow = () => { forget(); location.reload(); };
-  const used = () => { if (state === 'open' && !touch(me.lockMs)) lockNow(); };
+  const used = () => {
+    if (state !== 'open') return;
+    if (!touch(me.lockMs)) return lockNow();
+    lastUse = Date.now();
+  };
   addEventListener('pointerdown', used, true);
   addEventListener('keydown', used, true);
+  // Android's keyboards do not always send key events: what they type counts as use.
+  addEventListener('input', used, true);
+  document.addEventListener('visibilitychange', () => {
+    if (state !== 'open') return;
+    if (document.visibilityState === 'hidden') {
+      // Leaving the form (screen off, another app): the usual count starts now.
+      if (document.querySelector('form[data-form="report"]') && Date.now() <= until) until = Date.now() + me.lockMs;
+    } else if (Date.now() > until) {
+      lockNow();
+    }
+  });
   setInterval(() => {
-    if (state === 'open' && Date.now() > until) lockNow();
+    if (state === 'open' && Date.now() > until) {
+      if (writing() && Date.now() - lastUse < WRITING_MS) until = Date.now() + 10000;
+      else lockNow();
+    }
     if (state === 'wiped') endSession().catch(() => {});
   }, 5000);
 

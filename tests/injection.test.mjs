@@ -7,7 +7,7 @@
 // whose return path would leave the site stays on it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, logIn, phoneContext, waitHydrated } from './lib/harness.mjs';
+import { DEMO, logIn, phoneContext, reportDone, waitHydrated } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
 /** A shorter one for names (a volunteer's surname). */
@@ -96,7 +96,7 @@ test('markup typed into any field is shown as text, never as markup', async () =
     await phone.goto(server.url + `/compte-rendu?personne=${id}`);
     await waitHydrated(phone);
     await phone.getByTestId('report-form').waitFor();
-    await phone.getByLabel('Plutôt bien').check();
+    await reportDone(phone);
     await phone.getByLabel('Une chute').check();
     await phone.getByLabel('Remarque (courte)').fill(PAYLOAD);
     await phone.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();

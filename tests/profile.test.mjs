@@ -11,7 +11,7 @@ import { cp, rm } from 'node:fs/promises';
 import { createDecipheriv, pbkdf2Sync } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  DEMO, PIN, launchProfile, logIn, rawStores, removeDir, secretsOf, startServer, tempDir, userDb, vaultState,
+  DEMO, PIN, launchProfile, logIn, rawStores, reportDone, removeDir, secretsOf, startServer, tempDir, userDb, vaultState,
   waitControlled, waitHydrated, watchPage,
 } from './lib/harness.mjs';
 import { searchProfile } from './lib/profile.mjs';
@@ -114,8 +114,8 @@ test('a copy of the browser profile holds no data key and opens nothing without 
     assert.equal(await vaultState(page), 'open', 'the report form opens without the PIN again');
     await page.getByTestId('report-form').waitFor();
     const note = 'Remarque-en-cours-8812';
+    await reportDone(page);
     await page.getByLabel('Remarque (courte)').fill(note);
-    await page.getByLabel('Plutôt bien').check();
     await page.goto(url + '/tournee');
     await waitHydrated(page);
     await page.getByTestId('visit').first().waitFor();

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEMO, PIN, assertAccessible, cachedText, secretsOf, indexedDbText, logIn, phoneContext, rawStores, reportsOnServer, unlock, userDb, vaultState, waitControlled, waitForPage, waitHydrated,
+  DEMO, PIN, assertAccessible, cachedText, secretsOf, indexedDbText, logIn, phoneContext, rawStores, reportDone, reportsOnServer, unlock, userDb, vaultState, waitControlled, waitForPage, waitHydrated,
 } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
@@ -81,8 +81,8 @@ test('PIN, lock, five wrong PINs: nothing readable, and the sealed report still 
     await page.goto(server.url + links[0]);
     await waitHydrated(page);
     await page.getByTestId('report-form').waitFor();
+    await reportDone(page);
     await page.getByLabel('Durée (minutes)').fill('40');
-    await page.getByLabel('Plutôt bien').check();
     await page.getByLabel('Une chute').check();
     await page.getByLabel('Remarque (courte)').fill(note);
     await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();

@@ -5,7 +5,7 @@
 // and the notice goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, assertAccessible, logIn, reportsOnServer, unlock, waitHydrated } from './lib/harness.mjs';
+import { DEMO, assertAccessible, logIn, reportDone, reportsOnServer, unlock, waitHydrated } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
 const DAYS = 86_400_000;
@@ -30,7 +30,7 @@ test('a refused report stays on the phone, says why, and can be corrected', asyn
     await waitHydrated(page);
     await unlock(page); // the lock's deadline passed by the phone's new clock
     await page.getByTestId('report-form').waitFor();
-    await page.getByLabel('Plutôt bien').check();
+    await reportDone(page);
     const note = 'Elle a parlé de son jardin';
     await page.getByLabel('Remarque (courte)').fill(note);
     await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEMO, assertAccessible, logIn, reportsOnServer, userDb, waitControlled, waitForPage, waitHydrated, waitSynced,
+  DEMO, assertAccessible, logIn, reportDone, reportsOnServer, userDb, waitControlled, waitForPage, waitHydrated, waitSynced,
 } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
@@ -64,8 +64,8 @@ test('three reports recorded offline reach the server exactly once', async () =>
       await waitHydrated(page);
       const form = page.getByTestId('report-form');
       await form.waitFor();
+      await reportDone(page);
       await page.getByLabel('Durée (minutes)').fill(String(30 + i * 10));
-      await page.getByLabel('Plutôt bien').check();
       if (i === 0) {
         await page.getByLabel('Une chute').check();
         await page.getByTestId('emergency-reminder').waitFor({ state: 'visible' });
@@ -81,6 +81,7 @@ test('three reports recorded offline reach the server exactly once', async () =>
     const draftKey = `resident:${new URL(server.url + draftUrl).searchParams.get('personne')}`;
     await page.goto(server.url + draftUrl);
     await waitHydrated(page);
+    await reportDone(page);
     await page.getByLabel('Remarque (courte)').fill('brouillon en cours');
     // Saved as it is typed: wait until the draft is in IndexedDB.
     const userDatabase = await userDb(page);

@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=not_found::NotFound>
                     <Route path=StaticSegment("") view=territory::TerritoryPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("accessibilite") view=accessibility::AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("connexion") view=login::LoginPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("inscription") view=enrol::EnrolPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("accueil") view=home::HomePage ssr=SsrMode::Async/>

@@ -52,6 +52,7 @@ pub const ROUTES: &[RouteSpec] = &[
     // Pages.
     page("/", Access::Public),
     page("/connexion", Access::Public),
+    page("/accessibilite", Access::Public),
     page("/inscription", Access::Public),
     page("/accueil", Access::AnyUser),
     page("/comptes", Access::Roles(AMBASSADOR_OR_ADMIN)),

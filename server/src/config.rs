@@ -107,6 +107,10 @@ pub struct AccountArgs {
     /// Days without reaching the server after which a phone wipes its readable data.
     #[arg(long, global = true, env = "MONALISA_PHONE_WIPE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub phone_wipe_days: u32,
+    /// Where users report an accessibility problem (e-mail or postal address), shown on the
+    /// accessibility statement (`/accessibilite`).
+    #[arg(long, global = true, env = "MONALISA_ACCESSIBILITY_CONTACT")]
+    pub accessibility_contact: Option<String>,
 }
 
 impl AccountArgs {
@@ -118,6 +122,7 @@ impl AccountArgs {
             secure_cookies: secure_cookies || self.public_url.starts_with("https://"),
             phone_lock_minutes: self.phone_lock_minutes,
             phone_wipe_days: self.phone_wipe_days,
+            accessibility_contact: self.accessibility_contact.clone().filter(|c| !c.trim().is_empty()),
         }
     }
 }

@@ -353,7 +353,7 @@ async fn load(tx: &mut Tx<'_>, kind: RecordKind, id: &str) -> Result<Option<Chan
 pub(crate) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ResidentCard>, StoreError> {
     let row = sqlx::query(
         "SELECT r.id, r.first_name, r.last_name, r.address, c.name AS commune_name, r.phone, r.home_lat, r.home_lon, \
-         r.access_notes, r.likes, r.rhythm, r.follow_up_start, \
+         (r.home_lat = c.centre_lat AND r.home_lon = c.centre_lon) AS approximate, r.access_notes, r.likes, r.rhythm, r.follow_up_start, \
          (SELECT max(day) FROM reports WHERE resident_id = r.id AND outcome = 'done') AS last_done, \
          (SELECT day FROM reports WHERE resident_id = r.id ORDER BY day DESC, received_at DESC LIMIT 1) AS last_day, \
          (SELECT outcome FROM reports WHERE resident_id = r.id ORDER BY day DESC, received_at DESC LIMIT 1) AS last_outcome \
@@ -380,6 +380,7 @@ pub(crate) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Res
         commune_name: row.get("commune_name"),
         phone: row.get("phone"),
         home: Location { lat: row.get("home_lat"), lon: row.get("home_lon") },
+        approximate: row.get::<i64, _>("approximate") != 0,
         access_notes: row.get("access_notes"),
         likes: row.get("likes"),
         rhythm,

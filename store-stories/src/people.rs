@@ -78,6 +78,12 @@ pub async fn a_card_holds_what_the_door_needs(store: &dyn Store) {
     assert_eq!((card.first_name.as_str(), card.commune_name.as_str()), ("Marcel", "Alpha"));
     assert_eq!(card.last_visit, None);
     assert_eq!(store.resident_card(ResidentId(99)).await.expect("read"), None);
+    // The fixture's homes are their commune's centre: the phone navigates to the address.
+    assert!(card.approximate, "a home at the commune's centre is approximate");
+    let placed = Location::new(card.home.lat + 0.003, card.home.lon - 0.002).expect("a position");
+    store.place_home(NORD, RES_1, placed).await.expect("placed");
+    let card = store.resident_card(RES_1).await.expect("read").expect("exists");
+    assert_eq!((card.home, card.approximate), (placed, false), "a placed home is the recorded position");
 }
 
 pub async fn a_scope_lists_its_own_people(store: &dyn Store) {

@@ -115,7 +115,7 @@ export async function assertAccessible(page, label) {
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   assert.deepEqual(result, [], `accessibility violations on ${label}:\n${result.join('\n')}`);
@@ -168,6 +168,15 @@ export async function vaultState(page) {
   await page.waitForFunction(() => ['none', 'nopin', 'locked', 'open', 'wiped'].includes(document.documentElement.dataset.vault),
     null, { timeout: 30_000 });
   return page.evaluate(() => document.documentElement.dataset.vault);
+}
+
+/** On the report form: the visit done and the person "plutôt bien" (nothing is chosen
+ * beforehand), then the folded details opened (duration, concerns, note, next date). */
+export async function reportDone(page) {
+  await page.getByLabel('Visite faite').check();
+  await page.getByLabel('Plutôt bien').check();
+  const more = page.locator('details.more');
+  if (!(await more.evaluate((d) => d.open))) await more.locator('summary').click();
 }
 
 /** On a volunteer's page: chooses the PIN (first time on this phone) or enters it; the data

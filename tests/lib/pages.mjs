@@ -3,9 +3,11 @@
 // covers the same list on the server side.
 // `as`: the demo account that may see the page (`admin`, `ambassador`, `volunteer`); a page
 // without it is public. `ready`: what to wait for before checking (islands fill some pages).
+// `{resident}` in a path: a resident of the demo volunteer (found by pages.test.mjs).
 export const PAGES = [
   { path: '/', name: 'territory', status: 200 },
   { path: '/connexion', name: 'login', status: 200 },
+  { path: '/accessibilite', name: 'accessibility statement', status: 200 },
   { path: '/inscription', name: 'enrolment', status: 200 },
   { path: '/accueil', name: 'home', status: 200, as: 'admin', ready: '[data-testid="home-hello"]' },
   { path: '/comptes', name: 'accounts', status: 200, as: 'admin' },
@@ -28,8 +30,10 @@ export const PAGES = [
   { path: '/benevoles/relais?id=48', name: 'hand over (the demo volunteer of the first scope)', status: 200, as: 'ambassador', ready: '[data-testid="handover-form"]' },
   { path: '/coordination', name: 'coverage', status: 200, as: 'coordinator', ready: '[data-testid="coverage-map"]' },
   { path: '/tournee', name: 'round', status: 200, as: 'volunteer', ready: '[data-testid="visit"]' },
-  { path: '/personne?id=1', name: 'card', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] p' },
-  { path: '/compte-rendu?personne=1', name: 'report', status: 200, as: 'volunteer', ready: '[data-testid="volunteer-app"] :is(form, p)' },
+  { path: '/personne', name: 'my people', status: 200, as: 'volunteer', ready: '[data-testid="person"]' },
+  { path: '/personne?id={resident}', name: 'card', status: 200, as: 'volunteer', ready: '[data-testid="resident-card"]' },
+  { path: '/personne?id=999999', name: 'card of a person not on the phone', status: 200, as: 'volunteer', ready: '[data-testid="unknown-person"]' },
+  { path: '/compte-rendu?personne={resident}', name: 'report', status: 200, as: 'volunteer', ready: '[data-testid="report-form"]' },
   { path: '/absences', name: 'absences', status: 200, as: 'volunteer', ready: '[data-testid="absence-form"]' },
   { path: '/page-qui-n-existe-pas', name: 'not found', status: 404 },
 ];

@@ -41,8 +41,9 @@ pub mod ssr {
         }
         auth::audit(&ctx, Some(&me), "resident.read", "resident", &id.to_string(), "card").await?;
         let last = ctx.store.last_contact(id).await.map_err(internal)?;
-        let commune_name =
-            ctx.store.commune_name(resident.commune.as_str()).await.map_err(internal)?.unwrap_or_default();
+        let commune = ctx.store.communes().await.map_err(internal)?.into_iter().find(|c| c.insee == resident.commune);
+        let approximate = crate::planning::approximate_home(&resident, commune.as_ref().map(|c| c.centre));
+        let commune_name = commune.map(|c| c.name).unwrap_or_default();
         Ok(ResidentCard {
             id,
             next_due: crate::domain::rules::next_due(
@@ -57,6 +58,7 @@ pub mod ssr {
             commune_name,
             phone: resident.phone,
             home: resident.home,
+            approximate,
             access_notes: resident.access_notes,
             likes: resident.likes,
             rhythm: resident.rhythm,

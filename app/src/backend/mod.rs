@@ -31,6 +31,9 @@ pub struct Settings {
     pub phone_lock_minutes: u32,
     /// Phones that have not reached the server for this many days wipe their readable data.
     pub phone_wipe_days: u32,
+    /// Where users report an accessibility problem (an e-mail address or a postal address),
+    /// shown on the accessibility statement.
+    pub accessibility_contact: Option<String>,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             secure_cookies: false,
             phone_lock_minutes: 5,
             phone_wipe_days: 14,
+            accessibility_contact: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The frame of every page: skip link, header with the language switch, the session bar, the
 //! "browser too old" and offline notices, main content, footer with the build.
 
-use crate::auth::Access;
+use crate::auth::{Access, Caching};
 use crate::components::session_bar::SessionBar;
 use crate::env::use_env;
 use crate::i18n::Msg;
@@ -14,7 +14,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Come back to the same page after switching language.
     let here = leptos_router::hooks::use_location().pathname.get_untracked();
     let switch_href = format!("/lang/{}?to={}", other.code(), crate::html::encode_path(&here));
-    let needs_login = crate::routes::find("GET", &here).is_some_and(|r| r.access != Access::Public);
+    let route = crate::routes::find("GET", &here);
+    let needs_login = route.is_some_and(|r| r.access != Access::Public);
+    // A volunteer's offline page: the session bar's place is kept until it fills (no jump).
+    let shell = route.is_some_and(|r| r.caching == Caching::Shell);
     view! {
         <a class="skip" href="#main">{env.t(Msg::SkipToContent)}</a>
         <header class="site">
@@ -35,7 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
             </nav>
         </header>
-        <SessionBar needs_login/>
+        <SessionBar needs_login shell/>
         // Shown by /boot.js when the browser cannot run the app (see README, minimum browsers).
         <div id="old-browser" class="notice" role="alert" hidden>
             <strong>{crate::i18n::tr(env.lang, "Navigateur trop ancien", "Browser too old")}</strong>
@@ -50,11 +53,14 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div id="offline-banner" class="notice offline" role="status" hidden>
             {crate::i18n::tr(env.lang, "Hors connexion : vous consultez la dernière version enregistrée sur cet appareil.", "Offline: you are looking at the last version saved on this device.")}
         </div>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1" class=shell.then_some("shell")>{children()}</main>
         <footer class="site">
             <p>
                 {crate::i18n::tr(env.lang, "Les visites aux personnes âgées isolées du Civraisien en Poitou", "Home visits to isolated elderly people in the Civraisien en Poitou")} " · " {env.t(Msg::VersionLabel)} " "
                 <span data-testid="build">{env.build.label()}</span>
+            </p>
+            <p>
+                <a href="/accessibilite">{crate::i18n::tr(env.lang, "Accessibilité : non conforme", "Accessibility: not compliant")}</a>
             </p>
         </footer>
     }

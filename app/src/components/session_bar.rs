@@ -15,7 +15,9 @@ use leptos::prelude::*;
 /// The pages of each role, reached in one click from the session bar and the home page.
 pub fn role_pages(role: Role) -> &'static [(&'static str, Msg)] {
     match role {
-        Role::Volunteer => &[("/tournee", Msg::NavRound), ("/absences", Msg::NavAbsences)],
+        Role::Volunteer => {
+            &[("/tournee", Msg::NavRound), ("/personne", Msg::NavMyPeople), ("/absences", Msg::NavAbsences)]
+        }
         Role::Ambassador => &[
             ("/planification", Msg::NavPlanning),
             ("/signalements", Msg::NavConcerns),
@@ -39,6 +41,8 @@ pub fn SessionBar(
     /// The page requires a login (the server already checked it): verify the session even if
     /// the phone has none stored.
     needs_login: bool,
+    /// A volunteer's offline page: the bar keeps its place (CSS) until it is drawn.
+    shell: bool,
 ) -> impl IntoView {
     island_ready();
     let lang = use_env().lang;
@@ -73,9 +77,12 @@ pub fn SessionBar(
                     "<span data-testid=\"whoami\">{}</span> ",
                     esc(&tf(lang, Msg::LoggedInAs, &[("name", &info.display_name)]))
                 ));
-                out.push_str(&format!("<a href=\"/accueil\">{}</a> ", t(lang, Msg::NavHome)));
-                for (href, label) in role_pages(info.role) {
-                    out.push_str(&format!("<a href=\"{href}\">{}</a> ", t(lang, *label)));
+                // A volunteer's pages are in the bar at the bottom of each of them.
+                if info.role != Role::Volunteer {
+                    out.push_str(&format!("<a href=\"/accueil\">{}</a> ", t(lang, Msg::NavHome)));
+                    for (href, label) in role_pages(info.role) {
+                        out.push_str(&format!("<a href=\"{href}\">{}</a> ", t(lang, *label)));
+                    }
                 }
                 out.push_str(&format!("<button type=\"button\" class=\"link\" data-action=\"logout\" data-testid=\"logout\">{}</button></nav>", t(lang, Msg::Logout)));
                 if info.role == Role::Volunteer {
@@ -109,7 +116,7 @@ pub fn SessionBar(
         }
         _ => {}
     };
-    view! { <div class="sessionbar" inner_html=html on:click=on_click></div> }
+    view! { <div class=if shell { "sessionbar shell" } else { "sessionbar" } inner_html=html on:click=on_click></div> }
 }
 
 fn sync_now(sync: SyncState, user: UserId) {

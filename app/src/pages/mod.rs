@@ -1,4 +1,5 @@
 //! One module per page.
+pub mod accessibility;
 pub mod accounts;
 pub mod concerns;
 pub mod coverage;

@@ -33,6 +33,23 @@ fn page(title: Msg, which: VolunteerPage) -> impl IntoView {
         <h1>{env.t(title)}</h1>
         {pin_screens(env.lang)}
         <VolunteerApp page=which/>
+        {bottom_bar(env.lang, which)}
+    }
+}
+
+/// The bar at the bottom of every volunteer page: the round, the people and the absences in one
+/// tap. Drawn by the server (it holds no data, so it opens offline with the page's shell, at
+/// its place from the first paint).
+fn bottom_bar(lang: Lang, here: VolunteerPage) -> impl IntoView {
+    let link = move |href: &'static str, label: Msg, page: VolunteerPage| {
+        view! { <a href=href aria-current=(page == here).then_some("page")>{t(lang, label)}</a> }
+    };
+    view! {
+        <nav class="bottom" aria-label=t(lang, Msg::NavVolunteer) data-testid="bottom-bar">
+            {link("/tournee", Msg::NavRound, VolunteerPage::Round)}
+            {link("/personne", Msg::NavMyPeople, VolunteerPage::Card)}
+            {link("/absences", Msg::NavAbsences, VolunteerPage::Absences)}
+        </nav>
     }
 }
 
@@ -622,7 +639,8 @@ fn adjust_report_form(ev: &leptos::ev::Event, draft: &Draft) {
             return;
         };
         let show = |selector: &str, shown: bool| {
-            if let Ok(Some(el)) = form.query_selector(selector) {
+            let Ok(all) = form.query_selector_all(selector) else { return };
+            for el in (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok()) {
                 let _ = if shown { el.remove_attribute("hidden") } else { el.set_attribute("hidden", "") };
             }
         };
@@ -712,33 +730,157 @@ fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<
         out.push_str(&format!("<p data-testid=\"round-not-loaded\">{}</p>", t(lang, Msg::RoundNotLoaded)));
         return out;
     }
-    out.push_str(&format!("<p>{}</p>", t(lang, Msg::RoundIntro)));
     let mut visits = view.visits.clone();
     visits.retain(|v| v.day >= today.week_start() || !v.reported);
     visits.sort_by_key(|v| (v.day, v.order, v.start));
-    if visits.is_empty() {
+    // The volunteer's people past their date with no visit planned: they wait too (unless a
+    // visit done is already on the phone, waiting to be sent).
+    let visited = |id: ResidentId| {
+        view.outbox.iter().any(
+            |e| matches!(&e.mutation.body, MutationBody::Report(r) if r.resident == id && r.outcome == Outcome::Done),
+        )
+    };
+    let overdue: Vec<&ResidentRecord> = view
+        .residents
+        .iter()
+        .filter(|r| !visits.iter().any(|v| v.resident == r.id && !v.reported) && !visited(r.id))
+        .filter(|r| matches!(crate::domain::rules::due_state(r.rhythm, r.next_due, today), DueState::Overdue { .. }))
+        .collect();
+    if visits.is_empty() && overdue.is_empty() {
         out.push_str(&format!("<p data-testid=\"round-empty\">{}</p>", t(lang, Msg::RoundEmpty)));
         return out;
     }
-    out.push_str("<div data-testid=\"round\">");
-    let mut day: Option<Date> = None;
-    for v in &visits {
-        if day != Some(v.day) {
-            if day.is_some() {
-                out.push_str("</ol></section>");
+    out.push_str(&format!("<p>{}</p><div data-testid=\"round\">", t(lang, Msg::RoundIntro)));
+    let week_end = today.week_start().add_days(6);
+    let (now, later): (Vec<&VisitRecord>, Vec<&VisitRecord>) = visits.iter().partition(|v| v.day <= week_end);
+    let days = |list: &[&VisitRecord]| {
+        let mut html = String::new();
+        let mut day: Option<Date> = None;
+        for v in list {
+            if day != Some(v.day) {
+                if day.is_some() {
+                    html.push_str("</ol></section>");
+                }
+                day = Some(v.day);
+                let title = if v.day == today {
+                    format!("{} ({})", fmt_day_long(lang, v.day), t(lang, Msg::Today))
+                } else {
+                    fmt_day_long(lang, v.day)
+                };
+                html.push_str(&format!("<section class=\"day\"><h3>{}</h3><ol class=\"visits\">", esc(&title)));
             }
-            day = Some(v.day);
-            let title = if v.day == today {
-                format!("{} ({})", fmt_day_long(lang, v.day), t(lang, Msg::Today))
-            } else {
-                fmt_day_long(lang, v.day)
-            };
-            out.push_str(&format!("<section class=\"day\"><h2>{}</h2><ol class=\"visits\">", esc(&title)));
+            html.push_str(&render_visit(lang, view, v, today, decline_open == Some(v.id)));
         }
-        out.push_str(&render_visit(lang, view, v, today, decline_open == Some(v.id)));
+        if day.is_some() {
+            html.push_str("</ol></section>");
+        }
+        html
+    };
+    out.push_str(&format!("<section data-testid=\"this-week\"><h2>{}</h2>", t(lang, Msg::RoundThisWeek)));
+    if now.is_empty() {
+        out.push_str(&format!("<p>{}</p>", t(lang, Msg::RoundNothingThisWeek)));
     }
-    out.push_str("</ol></section></div>");
+    out.push_str(&days(&now));
+    out.push_str("</section>");
+    if !overdue.is_empty() {
+        out.push_str(&format!(
+            "<section data-testid=\"overdue\"><h2>{}</h2><ol class=\"visits\">",
+            t(lang, Msg::RoundOverdue)
+        ));
+        for r in overdue {
+            out.push_str(&render_overdue(lang, r, today));
+        }
+        out.push_str("</ol></section>");
+    }
+    if !later.is_empty() {
+        out.push_str(&format!(
+            "<details class=\"later\" data-testid=\"later-weeks\"><summary><h2>{}</h2></summary>{}</details>",
+            esc(&tf(lang, Msg::RoundLater, &[("n", &later.len().to_string())])),
+            days(&later)
+        ));
+    }
+    out.push_str("</div>");
     out
+}
+
+/// Where a resident lives, as the card of a visit says it: street, then commune.
+fn place(r: Option<&ResidentRecord>) -> String {
+    r.map(|r| {
+        if r.address.is_empty() {
+            esc(&r.commune_name)
+        } else {
+            format!("{}, {}", esc(&r.address), esc(&r.commune_name))
+        }
+    })
+    .unwrap_or_default()
+}
+
+/// The big buttons to reach a resident: call (when there is a number), and go there.
+fn contact_buttons(lang: Lang, r: &ResidentRecord) -> String {
+    let who = esc(&format!("{} {}", r.first_name, r.last_name));
+    let phone = r
+        .phone
+        .as_ref()
+        .map(|p| {
+            format!(
+                "<a class=\"button\" href=\"tel:{}\">{} {}<span class=\"visually-hidden\"> — {who}</span></a>",
+                esc(&p.replace(' ', "")),
+                t(lang, Msg::Call),
+                esc(p)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<p class=\"actions\">{phone}<a class=\"button\" href=\"{}\" data-testid=\"navigate\">{}<span class=\"visually-hidden\"> — {who}</span></a></p>",
+        esc(&maps_link(r, apple_phone())),
+        t(lang, Msg::Navigate),
+    )
+}
+
+/// A link that hands the destination to the phone's own maps app: `geo:` on Android (the
+/// volunteer's choice of app), Apple Maps' documented `maps.apple.com` link on an iPhone or
+/// iPad. To the recorded position; to the address when the home is only the commune's centre.
+fn maps_link(r: &ResidentRecord, apple: bool) -> String {
+    let point = format!("{},{}", micro_degrees(r.home.lat), micro_degrees(r.home.lon));
+    let address = crate::html::encode_path(&format!("{}, {}", r.address, r.commune_name).replace('/', " "));
+    match (apple, r.approximate) {
+        (false, false) => format!("geo:{point}?q={point}"),
+        (false, true) => format!("geo:0,0?q={address}"),
+        (true, false) => format!("https://maps.apple.com/?daddr={point}"),
+        (true, true) => format!("https://maps.apple.com/?daddr={address}"),
+    }
+}
+
+/// An iPhone or an iPad (iPadOS says it is a Mac, with a touch screen).
+fn apple_phone() -> bool {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    if let Some(nav) = web_sys::window().map(|w| w.navigator()) {
+        let agent = nav.user_agent().unwrap_or_default();
+        return ["iPhone", "iPad", "iPod"].iter().any(|d| agent.contains(d))
+            || (agent.contains("Macintosh") && nav.max_touch_points() > 1);
+    }
+    false
+}
+
+/// A resident past their date with no visit planned: where, how late, and what to do.
+fn render_overdue(lang: Lang, r: &ResidentRecord, today: Date) -> String {
+    let late = match crate::domain::rules::due_state(r.rhythm, r.next_due, today) {
+        DueState::Overdue { days_late } => tf(lang, Msg::BadgeOverdue, &[("n", &days_late.to_string())]),
+        _ => String::new(),
+    };
+    format!(
+        "<li class=\"visit overdue\" data-testid=\"overdue-person\"><p class=\"when\"><span class=\"badge late\">{late}</span></p>\
+         <p class=\"who\"><strong>{name}</strong></p><p class=\"where\">{place}</p>{contact}\
+         <p class=\"actions\"><a class=\"button primary\" href=\"/compte-rendu?personne={rid}\">{report}</a>\
+         <a class=\"button\" href=\"/personne?id={rid}\">{card}</a></p></li>",
+        late = esc(&late),
+        name = esc(&format!("{} {}", r.first_name, r.last_name)),
+        place = place(Some(r)),
+        contact = contact_buttons(lang, r),
+        rid = r.id.0,
+        report = t(lang, Msg::WriteReport),
+        card = t(lang, Msg::OpenCard),
+    )
 }
 
 fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, declining: bool) -> String {
@@ -759,13 +901,13 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
     if let Some(entry) = declined {
         return format!(
             "<li class=\"visit declined\" data-testid=\"visit\"><p class=\"when\"><strong>{start}</strong></p>\
-             <p class=\"who\"><strong>{name}</strong> — {place}</p>\
+             <p class=\"who\"><strong>{name}</strong></p><p class=\"where\">{place}</p>\
              <p class=\"note\" data-testid=\"visit-declined\">{pending}</p>\
              <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a> \
              <button type=\"button\" class=\"link\" data-action=\"decline-undo\" data-mutation=\"{mutation}\">{undo}</button></p></li>",
             start = v.start,
             name = esc(&name_of(view, v.resident)),
-            place = esc(&resident.map(|r| r.commune_name.clone()).unwrap_or_default()),
+            place = place(resident),
             pending = t(lang, Msg::DeclinePending),
             rid = v.resident.0,
             card = t(lang, Msg::OpenCard),
@@ -795,14 +937,15 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
     };
     format!(
         "<li class=\"visit\" data-testid=\"visit\"><p class=\"when\"><strong>{start}</strong> · <span class=\"{badge_class}\">{badge}</span></p>\
-         <p class=\"who\"><strong>{name}</strong> — {place}</p>{last}\
-         <p class=\"actions\"><a class=\"button\" href=\"/personne?id={rid}\">{card}</a> \
-         <a class=\"button primary\" href=\"/compte-rendu?visite={vid}&amp;personne={rid}\">{report}</a></p>{decline_button}{decline_form}</li>",
+         <p class=\"who\"><strong>{name}</strong></p><p class=\"where\">{place}</p>{last}{contact}\
+         <p class=\"actions\"><a class=\"button primary\" href=\"/compte-rendu?visite={vid}&amp;personne={rid}\">{report}</a> \
+         <a class=\"button\" href=\"/personne?id={rid}\">{card}</a></p>{decline_button}{decline_form}</li>",
         start = v.start,
         badge = esc(&badge_text),
         name = esc(&name_of(view, v.resident)),
-        place = esc(&resident.map(|r| r.commune_name.clone()).unwrap_or_default()),
+        place = place(resident),
         last = last.map(|l| format!("<p class=\"note\">{}</p>", esc(&l))).unwrap_or_default(),
+        contact = resident.map(|r| contact_buttons(lang, r)).unwrap_or_default(),
         rid = v.resident.0,
         vid = v.id.0,
         card = t(lang, Msg::OpenCard),
@@ -810,36 +953,46 @@ fn render_visit(lang: Lang, view: &LocalView, v: &VisitRecord, today: Date, decl
     )
 }
 
-fn render_card(lang: Lang, view: &LocalView, id: Option<ResidentId>) -> String {
-    let Some(r) = id.and_then(|id| view.residents.iter().find(|r| r.id == id)) else {
-        return format!("<p data-testid=\"unknown-person\">{}</p>", t(lang, Msg::UnknownPerson));
-    };
-    let phone = r
-        .phone
-        .as_ref()
-        .map(|p| {
+/// The people the volunteer visits, by name: each opens their card.
+fn render_people(lang: Lang, view: &LocalView) -> String {
+    if view.residents.is_empty() {
+        return format!("<p data-testid=\"people-none\">{}</p>", t(lang, Msg::PeopleNone));
+    }
+    let mut people: Vec<&ResidentRecord> = view.residents.iter().collect();
+    people.sort_by(|a, b| (&a.last_name, &a.first_name).cmp(&(&b.last_name, &b.first_name)));
+    let items: String = people
+        .iter()
+        .map(|r| {
             format!(
-                "<a class=\"button\" href=\"tel:{}\">{} {}</a> ",
-                esc(&p.replace(' ', "")),
-                t(lang, Msg::Call),
-                esc(p)
+                "<li><a href=\"/personne?id={}\" data-testid=\"person\"><strong>{}</strong><span>{}</span></a></li>",
+                r.id.0,
+                esc(&format!("{} {}", r.last_name, r.first_name)),
+                esc(&r.commune_name)
             )
         })
-        .unwrap_or_default();
+        .collect();
+    format!("<ul class=\"people\" data-testid=\"people\">{items}</ul>")
+}
+
+fn render_card(lang: Lang, view: &LocalView, id: Option<ResidentId>) -> String {
+    let Some(id) = id else {
+        return render_people(lang, view);
+    };
+    let Some(r) = view.residents.iter().find(|r| r.id == id) else {
+        return format!("<p data-testid=\"unknown-person\">{}</p>", t(lang, Msg::UnknownPerson));
+    };
     let section = |title: Msg, text: &str| {
         if text.is_empty() { String::new() } else { format!("<h3>{}</h3><p>{}</p>", t(lang, title), esc(text)) }
     };
     format!(
         "<section class=\"card person\" data-testid=\"resident-card\"><h2>{name}</h2><p>{address}<br>{commune}</p>\
-         <p class=\"actions\">{phone}<a class=\"button\" href=\"geo:{lat},{lon}\">{navigate}</a></p><p>{due}</p>{access}{likes}\
+         {contact}<p>{due}</p>{access}{likes}\
          <p><a class=\"button primary\" href=\"/compte-rendu?personne={id}\">{report}</a></p></section>\
          <section aria-labelledby=\"history-title\"><h2 id=\"history-title\">{history_title}</h2>{history}</section>",
         name = esc(&format!("{} {}", r.first_name, r.last_name)),
         address = esc(&r.address),
         commune = esc(&r.commune_name),
-        lat = micro_degrees(r.home.lat),
-        lon = micro_degrees(r.home.lon),
-        navigate = t(lang, Msg::Navigate),
+        contact = contact_buttons(lang, r),
         due = esc(&tf(
             lang,
             Msg::NextDue,
@@ -932,14 +1085,17 @@ fn render_report_form(
     let Some((_, resident, _)) = target else {
         return format!("<p data-testid=\"unknown-person\">{}</p>", t(lang, Msg::UnknownPerson));
     };
-    let d = draft.unwrap_or_else(|| Draft { outcome: "done".into(), day: today().to_string(), ..Draft::default() });
+    // Nothing is chosen for the volunteer: a wrong default would be recorded as a fact. Only the
+    // day starts at today, in plain view.
+    let d = draft.unwrap_or_else(|| Draft { day: today().to_string(), ..Draft::default() });
     let checked = |yes: bool| if yes { " checked" } else { "" };
     let hidden = |yes: bool| if yes { " hidden" } else { "" };
+    // `required` on the radios: the browser itself says that an outcome is missing.
     let outcomes: String = Outcome::ALL
         .iter()
         .map(|o| {
             format!(
-                "<label class=\"choice\"><input type=\"radio\" name=\"outcome\" value=\"{}\"{}> {}</label>",
+                "<label class=\"choice\"><input type=\"radio\" name=\"outcome\" value=\"{}\" required{}> {}</label>",
                 o.code(),
                 checked(d.outcome == o.code()),
                 outcome_label(lang, *o)
@@ -967,27 +1123,32 @@ fn render_report_form(
             )
         })
         .collect();
+    // The details start folded, unless the draft already has some.
+    let more_open = !(d.duration.is_empty() && d.concerns.is_empty() && d.note.is_empty() && d.next.is_empty());
     // `autocomplete="off"` on the volunteer's forms: otherwise Chromium writes what is typed in
     // them to the profile in clear (form state kept with the tab's session in `Sessions/`, and
     // autofill entries), where a copy of the profile would read it (issue 13).
     format!(
         "<form class=\"card form report\" data-form=\"report\" data-testid=\"report-form\" autocomplete=\"off\">\
          <p class=\"person\"><strong>{name}</strong></p>\
-         <fieldset><legend>{l_outcome}</legend>{outcomes}</fieldset>\
+         <fieldset class=\"big\"><legend>{l_outcome}</legend>{outcomes}</fieldset>\
+         <fieldset class=\"big done-only\"{done_hidden}><legend>{l_mood}</legend>{moods}</fieldset>\
          <label for=\"r-day\">{l_day}</label><input id=\"r-day\" name=\"day\" type=\"date\" value=\"{day}\" required>\
-         <div class=\"done-only\"{done_hidden}>\
-         <label for=\"r-duration\">{l_duration}</label><input id=\"r-duration\" name=\"duration\" type=\"number\" min=\"1\" max=\"600\" inputmode=\"numeric\" value=\"{duration}\">\
-         <fieldset><legend>{l_mood}</legend>{moods}</fieldset></div>\
+         <details class=\"more\"{more_open}><summary>{l_more}</summary>\
+         <div class=\"form\"><div class=\"done-only form\"{done_hidden}>\
+         <label for=\"r-duration\">{l_duration}</label><input id=\"r-duration\" name=\"duration\" type=\"number\" min=\"1\" max=\"600\" inputmode=\"numeric\" value=\"{duration}\"></div>\
          <fieldset><legend>{l_concerns}</legend>{concerns}</fieldset>\
          <p id=\"emergency\" class=\"notice\" role=\"alert\" data-testid=\"emergency-reminder\"{emergency_hidden}>{emergency}</p>\
          <label for=\"r-note\">{l_note}</label><textarea id=\"r-note\" name=\"note\" maxlength=\"2000\" rows=\"3\">{note}</textarea>\
-         <label for=\"r-next\">{l_next}</label><input id=\"r-next\" name=\"next\" type=\"date\" value=\"{next}\">\
-         <button type=\"submit\" class=\"primary\">{save}</button><p class=\"note\">{kept}</p></form>",
+         <label for=\"r-next\">{l_next}</label><input id=\"r-next\" name=\"next\" type=\"date\" value=\"{next}\"></div></details>\
+         <div class=\"save-bar\"><button type=\"submit\" class=\"primary\">{save}</button><p class=\"note\">{kept}</p></div></form>",
         name = esc(&name_of(view, resident)),
         l_outcome = t(lang, Msg::FieldOutcome),
         l_day = t(lang, Msg::FieldDay),
         day = esc(&d.day),
         done_hidden = hidden(d.outcome != "done"),
+        l_more = t(lang, Msg::ReportMore),
+        more_open = if more_open { " open" } else { "" },
         l_duration = t(lang, Msg::FieldDuration),
         duration = esc(&d.duration),
         l_mood = t(lang, Msg::FieldMood),
@@ -1125,6 +1286,103 @@ mod tests {
         assert!(!round.contains("visite=1&amp;"), "no report for the declined visit: {round}");
     }
 
+    fn resident(id: i64, next_due: &str) -> ResidentRecord {
+        ResidentRecord {
+            id: ResidentId(id),
+            first_name: "Ginette".into(),
+            last_name: format!("R{id}"),
+            address: "3 rue des Glycines".into(),
+            commune_name: "Civray".into(),
+            phone: Some("05 49 00 00 00".into()),
+            home: crate::domain::Location { lat: 46.148_1, lon: 0.295 },
+            approximate: false,
+            access_notes: String::new(),
+            likes: String::new(),
+            rhythm: Rhythm::Weekly,
+            next_due: Date::parse(next_due).unwrap(),
+            last_visit: None,
+        }
+    }
+
+    #[test]
+    fn the_round_shows_this_week_then_the_overdue_then_later_weeks_folded() {
+        let today = Date::parse("2026-11-26").unwrap(); // a Thursday
+        let visit = |id: i64, resident: i64, day: &str| VisitRecord {
+            id: VisitId(id),
+            resident: ResidentId(resident),
+            day: Date::parse(day).unwrap(),
+            start: crate::domain::Minute::hm(14, 0).unwrap(),
+            order: 0,
+            week_start: Date::parse(day).unwrap().week_start(),
+            reported: false,
+        };
+        let view = LocalView {
+            residents: vec![
+                resident(1, "2026-11-27"), // visited this week
+                resident(2, "2026-12-01"), // visited next week
+                resident(3, "2026-11-10"), // overdue, nothing planned: shown apart
+                resident(4, "2026-11-12"), // overdue, but planned tomorrow: only on the round
+                resident(5, "2026-12-20"), // not due, nothing planned: not on the round
+            ],
+            visits: vec![visit(10, 1, "2026-11-27"), visit(11, 2, "2026-12-02"), visit(12, 4, "2026-11-27")],
+            sync: crate::local_store::SyncMeta { last_success: Some(crate::domain::Timestamp(1)), last_error: None },
+            ..LocalView::default()
+        };
+        let round = render_round(Lang::Fr, &view, today, None);
+        let at = |needle: &str| round.find(needle).unwrap_or_else(|| panic!("{needle} missing: {round}"));
+        let (week, overdue, later) =
+            (at("data-testid=\"this-week\""), at("data-testid=\"overdue\""), at("<details class=\"later\""));
+        assert!(week < overdue && overdue < later, "{round}");
+        assert!(at("visite=10&") < overdue && at("visite=12&") < overdue, "this week's visits first");
+        assert!(at("visite=11&") > later, "next week's visit in the folded part");
+        assert!(!round[later..].contains(" open"), "folded");
+        assert_eq!(round.matches("data-testid=\"overdue-person\"").count(), 1, "{round}");
+        assert!(round[overdue..later].contains("/compte-rendu?personne=3\""), "resident 3 can be reported");
+        assert!(!round.contains("personne=5"), "resident 5 is not due");
+        assert!(round.contains("en retard de 16 j"), "how late: {round}");
+        // Each card says where, with the big buttons.
+        assert!(round.contains("3 rue des Glycines, Civray"));
+        assert_eq!(round.matches("href=\"tel:0549000000\"").count(), 4, "three visits and the overdue person");
+
+        // Nothing this week, something later: said, and the later weeks are still there.
+        let later_only =
+            LocalView { visits: vec![visit(11, 2, "2026-12-02")], residents: vec![resident(2, "2026-12-01")], ..view };
+        let round = render_round(Lang::Fr, &later_only, today, None);
+        assert!(round.contains("Aucune visite prévue cette semaine.") && round.contains("visite=11&"), "{round}");
+    }
+
+    #[test]
+    fn the_maps_link_opens_the_phones_own_maps_app() {
+        let r = resident(1, "2026-11-27");
+        let approximate = ResidentRecord { approximate: true, ..r.clone() };
+        for (resident, apple, expected) in [
+            (&r, false, "geo:46.148100,0.295000?q=46.148100,0.295000"),
+            (&r, true, "https://maps.apple.com/?daddr=46.148100,0.295000"),
+            (&approximate, false, "geo:0,0?q=3%20rue%20des%20Glycines%2C%20Civray"),
+            (&approximate, true, "https://maps.apple.com/?daddr=3%20rue%20des%20Glycines%2C%20Civray"),
+        ] {
+            assert_eq!(maps_link(resident, apple), expected);
+        }
+        // An address cannot end the parameter or add one.
+        let odd = ResidentRecord { address: "1 bis & 2/3 \"x\"".into(), ..approximate };
+        assert_eq!(maps_link(&odd, false), "geo:0,0?q=1%20bis%20%26%202%203%20%22x%22%2C%20Civray");
+    }
+
+    #[test]
+    fn the_report_form_chooses_nothing_for_the_volunteer() {
+        let view = LocalView { residents: vec![resident(1, "2026-11-27")], ..LocalView::default() };
+        let form = render_report_form(Lang::Fr, &view, Some(("resident:1".into(), ResidentId(1), None)), None);
+        assert!(!form.contains(" checked"), "no outcome, mood or concern preselected: {form}");
+        assert!(form.contains("<details class=\"more\"><summary>"), "the details start folded");
+        assert_eq!(form.matches("name=\"outcome\"").count(), Outcome::ALL.len());
+        assert!(form.contains("Personne n&#39;a ouvert") || form.contains("Personne n'a ouvert"), "{form}");
+        // A draft with a note opens the details, and keeps its choices.
+        let draft = Draft { outcome: "done".into(), mood: "3".into(), note: "x".into(), ..Draft::default() };
+        let form = render_report_form(Lang::Fr, &view, Some(("resident:1".into(), ResidentId(1), None)), Some(draft));
+        assert!(form.contains("<details class=\"more\" open>"), "{form}");
+        assert_eq!(form.matches(" checked").count(), 2, "the outcome and the mood of the draft");
+    }
+
     #[test]
     fn coordinates_for_the_maps_link() {
         assert_eq!(micro_degrees(46.148_123_4), "46.148123");
@@ -1174,6 +1432,7 @@ mod tests {
             commune_name: String::new(),
             phone: None,
             home: Location { lat: 46.0, lon: 0.3 },
+            approximate: false,
             access_notes: String::new(),
             likes: String::new(),
             rhythm: Rhythm::Weekly,

@@ -20,6 +20,11 @@ pub struct ResidentCard {
     pub commune_name: String,
     pub phone: Option<String>,
     pub home: Location,
+    /// The home is only the commune's centre (no address located, no position given): the
+    /// phone navigates to the address instead. Absent from cards an earlier server sent, or
+    /// a phone kept: `false`, the position as recorded.
+    #[serde(default)]
+    pub approximate: bool,
     pub access_notes: String,
     pub likes: String,
     pub rhythm: Rhythm,

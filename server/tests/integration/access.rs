@@ -367,6 +367,7 @@ async fn a_volunteer_gets_exactly_the_card_fields() {
         [
             "access_notes",
             "address",
+            "approximate",
             "commune_name",
             "first_name",
             "home",

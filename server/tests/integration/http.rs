@@ -27,6 +27,7 @@ impl T {
 const PAGES: &[(&str, &str, u16, T, &str)] = &[
     ("/", "/", 200, T::M(Msg::TerritoryTitle), "admin"),
     ("/connexion", "/connexion", 200, T::M(Msg::LoginTitle), "admin"),
+    ("/accessibilite", "/accessibilite", 200, T::Tr("Déclaration d'accessibilité", "Accessibility statement"), "admin"),
     ("/inscription", "/inscription", 200, T::M(Msg::EnrolTitle), "admin"),
     ("/accueil", "/accueil", 200, T::M(Msg::HomeTitle), "admin"),
     ("/comptes", "/comptes", 200, T::M(Msg::AccountsTitle), "admin"),
