@@ -440,6 +440,18 @@
     },
     seal,
     isOpen: () => !!key,
+    /** Takes the lock the service worker's delivery takes too (sw.js): a promise of the
+     * function that releases it. Without Web Locks (older browsers), at once. */
+    syncLock: (user) => new Promise((held) => {
+      if (!navigator.locks) return held(() => {});
+      navigator.locks.request(`monalisa-sync-${user}`, () => new Promise((release) => held(release)));
+    }),
+    /** Something waits and the network failed: the browser delivers it when the network
+     * returns, even with the app closed (Background Sync, where the browser has it). */
+    deliverLater: () => {
+      if (!('serviceWorker' in navigator)) return;
+      navigator.serviceWorker.ready.then((r) => r.sync && r.sync.register('monalisa-outbox')).catch(() => {});
+    },
     /** Locks now (the page reloads onto the PIN screen). */
     lock: lockNow,
     /** After a login with the password: the wipe is over. */

@@ -261,6 +261,15 @@ pub fn volunteer_start() -> bool {
     false
 }
 
+/// Loads the page again: the app's new version comes with it (pages are network first, and
+/// the browser looks for a new service worker at each start); drafts are kept as typed.
+pub fn reload() {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 /// The caller's role while rendering on the server (pages use it to choose what to offer;
 /// the server functions check again). Always `None` in the browser.
 pub fn server_role() -> Option<crate::auth::Role> {

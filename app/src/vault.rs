@@ -39,6 +39,40 @@ pub fn is_open() -> bool {
 #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
 pub use web::{hide, logged_in, reveal, seal};
 
+/// Runs `work` under the lock the service worker's Background Sync delivery takes too, so that
+/// a page's sync and the worker's never overlap (`public/sw.js`).
+pub async fn with_sync_lock<T>(user: crate::auth::UserId, work: impl std::future::Future<Output = T>) -> T {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    {
+        use wasm_bindgen::JsCast;
+        let release = match web::sync_lock(user.0 as f64) {
+            Ok(p) => {
+                wasm_bindgen_futures::JsFuture::from(p).await.ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            }
+            Err(_) => None,
+        };
+        let out = work.await;
+        if let Some(release) = release {
+            let _ = release.call0(&wasm_bindgen::JsValue::NULL);
+        }
+        return out;
+    }
+    #[cfg_attr(
+        all(feature = "hydrate", target_arch = "wasm32"),
+        expect(unreachable_code, reason = "the fallback where the browser returned early")
+    )]
+    {
+        let _ = user;
+        work.await
+    }
+}
+
+/// Asks the browser to deliver the outbox when the network returns, even with the app closed.
+pub fn deliver_later() {
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    let _ = web::deliver_later();
+}
+
 #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
 mod web {
     use wasm_bindgen::prelude::*;
@@ -59,5 +93,10 @@ mod web {
         pub fn logged_in(db: &str) -> Result<js_sys::Promise, JsValue>;
         #[wasm_bindgen(catch, js_name = isOpen)]
         pub fn is_open() -> Result<bool, JsValue>;
+        /// A promise of the function that releases the sync lock, once held.
+        #[wasm_bindgen(catch, js_name = syncLock)]
+        pub fn sync_lock(user: f64) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_name = deliverLater)]
+        pub fn deliver_later() -> Result<(), JsValue>;
     }
 }

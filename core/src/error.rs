@@ -40,6 +40,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request is too large")]
     TooLarge,
+    /// The phone speaks a sync protocol the server no longer accepts: the app must update.
+    #[error("this version of the app is too old for the server")]
+    UpgradeRequired,
 }
 
 /// [`ApiError`] on the wire: a plain struct, which (unlike a tagged enum) serde reads without
@@ -81,6 +84,7 @@ impl From<ApiError> for WireError {
             }
             ApiError::Conflict(m) => WireError { message: Some(m), ..code("conflict") },
             ApiError::TooLarge => code("too_large"),
+            ApiError::UpgradeRequired => code("upgrade_required"),
         }
     }
 }
@@ -105,6 +109,7 @@ impl From<WireError> for ApiError {
             "invalid" => ApiError::Invalid { field: w.field.unwrap_or_default(), reason: w.reason.unwrap_or_default() },
             "conflict" => ApiError::Conflict(w.message.unwrap_or_default()),
             "too_large" => ApiError::TooLarge,
+            "upgrade_required" => ApiError::UpgradeRequired,
             // An answer this build does not know (a newer server): say "unexpected".
             _ => ApiError::Protocol,
         }
@@ -161,6 +166,8 @@ mod tests {
             ApiError::TooManyAttempts { retry_after_minutes: 7 },
             ApiError::invalid("login", "taken"),
             ApiError::Conflict("c".into()),
+            ApiError::TooLarge,
+            ApiError::UpgradeRequired,
         ];
         for e in all {
             let json = serde_json::to_string(&e).unwrap();

@@ -101,7 +101,8 @@ impl Site {
         let list = serde_json::to_string(&precache).unwrap_or_else(|_| "[]".to_owned());
         let service_worker = template
             .replace("\"__MONALISA_VERSION__\"", &format!("\"{}\"", build.label()))
-            .replace("\"__MONALISA_PRECACHE__\"", &list);
+            .replace("\"__MONALISA_PRECACHE__\"", &list)
+            .replace("\"__MONALISA_PROTOCOL__\"", &monalisa_app::sync::PROTOCOL_VERSION.to_string());
         Ok(Site { root: root.to_path_buf(), output_name, build, service_worker })
     }
 }

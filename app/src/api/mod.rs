@@ -58,6 +58,7 @@ impl ErrorText for ApiError {
                 return format!("{}{sep}{}", field_label(lang, field), t(lang, reason));
             }
             ApiError::Conflict(_) => Msg::ErrConflict,
+            ApiError::UpgradeRequired => Msg::SyncErrUpdate,
             ApiError::Unavailable | ApiError::BadRequest(_) | ApiError::Protocol | ApiError::TooLarge => {
                 Msg::ErrUnavailable
             }

@@ -146,6 +146,7 @@ pub fn status_of(e: &ApiError) -> axum::http::StatusCode {
         ApiError::BadRequest(_) | ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
         ApiError::Conflict(_) => StatusCode::CONFLICT,
         ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ApiError::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
         ApiError::Unavailable | ApiError::Network | ApiError::Protocol => StatusCode::SERVICE_UNAVAILABLE,
     }
 }

@@ -26,7 +26,8 @@ fn check_protocol(version: u16) -> Result<(), ApiError> {
     if SUPPORTED_PROTOCOLS.contains(&version) {
         Ok(())
     } else {
-        Err(ApiError::BadRequest(format!("unsupported protocol version {version}")))
+        // A phone too old (or a server rolled back): it says "mettez à jour l'application".
+        Err(ApiError::UpgradeRequired)
     }
 }
 

@@ -109,6 +109,7 @@ pub fn SessionBar(
                 logout_error.set(Some(e.message(lang)));
             }
         }),
+        Some("update-app") => crate::client::reload(),
         Some("sync") => {
             if let Some(info) = session.info.get_untracked() {
                 sync_now(sync, info.user);
@@ -204,10 +205,20 @@ fn sync_bar(lang: Lang, sync: SyncState) -> String {
         Some("server") => Some(Msg::SyncErrServer),
         Some("session") => Some(Msg::SyncErrSession),
         Some("storage") => Some(Msg::SyncErrStorage),
+        Some("update") => Some(Msg::SyncErrUpdate),
         _ => None,
     }
     .map(|m| format!("<p class=\"sync-error\" data-testid=\"sync-error\">{}</p>", t(lang, m)))
     .unwrap_or_default();
+    // Reloading fetches the new version (the pages are network first); drafts are kept as typed.
+    let update = if sync.error.get() == Some("update") {
+        format!(
+            "<p><button type=\"button\" class=\"primary\" data-action=\"update-app\" data-testid=\"update-app\">{}</button></p>",
+            t(lang, Msg::UpdateApp)
+        )
+    } else {
+        String::new()
+    };
     let stale = sync.stale.get();
     let stale = if stale > 0 {
         format!(
@@ -220,7 +231,7 @@ fn sync_bar(lang: Lang, sync: SyncState) -> String {
     format!(
         "<div class=\"syncbar\" role=\"status\" aria-live=\"polite\" data-testid=\"sync-bar\">\
          <span data-testid=\"sync-status\" data-pending=\"{pending}\">{state} · {waiting} · {last}</span> \
-         <button type=\"button\" class=\"link\" data-action=\"sync\"{disabled}>{label}</button>{problem}{stale}</div>",
+         <button type=\"button\" class=\"link\" data-action=\"sync\"{disabled}>{label}</button>{problem}{update}{stale}</div>",
         disabled = if running { " disabled" } else { "" },
         label = t(lang, if running { Msg::SyncRunning } else { Msg::SyncNow }),
     )

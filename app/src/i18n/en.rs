@@ -282,6 +282,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SyncErrServer => "The server is not answering properly. Trying again soon.",
         Msg::SyncErrSession => "Your session expired: log in again to send.",
         Msg::SyncErrStorage => "The phone cannot save. Free some space or ask for help.",
+        Msg::SyncErrUpdate => {
+            "This version of the app is too old for the server: update the app. What waits to be sent stays on the phone."
+        }
+        Msg::UpdateApp => "Update the app",
         Msg::SyncStale => {
             "{n} item(s) have waited more than 3 days: find a network (town hall, library, home) or call your ambassador."
         }

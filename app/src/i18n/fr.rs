@@ -298,6 +298,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SyncErrServer => "Le serveur ne répond pas correctement. Nouvel essai bientôt.",
         Msg::SyncErrSession => "Votre session a expiré : reconnectez-vous pour envoyer.",
         Msg::SyncErrStorage => "Le téléphone n'arrive pas à enregistrer. Libérez de la place ou demandez de l'aide.",
+        Msg::SyncErrUpdate => {
+            "Cette version de l'application est trop ancienne pour le serveur : mettez à jour l'application. Ce qui attend d'être envoyé reste sur le téléphone."
+        }
+        Msg::UpdateApp => "Mettre à jour l'application",
         Msg::SyncStale => {
             "{n} envoi(s) attendent depuis plus de 3 jours : trouvez du réseau (mairie, médiathèque, chez vous) ou appelez votre ambassadeur."
         }

@@ -339,6 +339,8 @@ messages! {
     SyncErrServer,
     SyncErrSession,
     SyncErrStorage,
+    SyncErrUpdate,
+    UpdateApp,
     SyncStale,
     LogoutLoses,
     Back,

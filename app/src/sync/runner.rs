@@ -18,6 +18,7 @@ fn sync_error(e: ApiError) -> SyncError {
         ApiError::Network => SyncError::Offline,
         ApiError::NotLoggedIn => SyncError::NotLoggedIn,
         ApiError::DeviceRevoked | ApiError::AccountDisabled => SyncError::DeviceRevoked,
+        ApiError::UpgradeRequired => SyncError::UpgradeRequired,
         other => SyncError::Server(other.to_string()),
     }
 }
@@ -42,7 +43,7 @@ pub struct SyncState {
     /// Of those, how many waited more than 3 days.
     pub stale: RwSignal<usize>,
     pub last_success: RwSignal<Option<Timestamp>>,
-    /// The last failure, as a message key (`offline`, `server`, `session`, `storage`).
+    /// The last failure, as a message key (`offline`, `server`, `session`, `storage`, `update`).
     pub error: RwSignal<Option<&'static str>>,
     /// Bumped after each change to the local data (the screens reload).
     pub generation: RwSignal<u32>,
@@ -105,7 +106,7 @@ pub async fn refresh(state: SyncState, user: UserId) {
 }
 
 fn error_key(code: &str) -> Option<&'static str> {
-    ["offline", "server", "session", "storage"].into_iter().find(|k| *k == code)
+    ["offline", "server", "session", "storage", "update"].into_iter().find(|k| *k == code)
 }
 
 /// What to do after a sync.
@@ -154,7 +155,11 @@ async fn run_once(state: SyncState, user: UserId) -> AfterSync {
     state.running.set(true);
     let store = UserStore::new(user);
     // Locked (or wiped), the phone can still deliver its sealed outbox; it pulls once open.
-    let result = engine::sync_with(&store, &HttpTransport, now(), crate::vault::is_open()).await;
+    // Never beside the service worker's delivery (Background Sync): one lock for both.
+    let result = crate::vault::with_sync_lock(user, async {
+        engine::sync_with(&store, &HttpTransport, now(), crate::vault::is_open()).await
+    })
+    .await;
     if matches!(result, Err(SyncError::DeviceRevoked)) {
         // What waited went to quarantine; the data must go, not be written to.
         state.running.set(false);
@@ -167,6 +172,7 @@ async fn run_once(state: SyncState, user: UserId) -> AfterSync {
         Err(SyncError::DeviceRevoked) => (None, AfterSync::Wipe),
         Err(SyncError::Server(_)) => (Some("server"), AfterSync::Done),
         Err(SyncError::Local(_)) => (Some("storage"), AfterSync::Done),
+        Err(SyncError::UpgradeRequired) => (Some("update"), AfterSync::Done),
     };
     let previous = store.view().await.map(|v| v.sync).unwrap_or_default();
     // A success counts as contact with the server only if the server was reached: a locked
@@ -182,6 +188,11 @@ async fn run_once(state: SyncState, user: UserId) -> AfterSync {
     state.failures.update(|f| if result.is_ok() { *f = 0 } else { *f += 1 });
     state.running.set(false);
     refresh(state, user).await;
+    // Not sent for want of a network (or a server): the browser sends it when the network
+    // returns, even if the app is closed by then.
+    if matches!(result, Err(SyncError::Offline | SyncError::Server(_))) && state.pending.get_untracked() > 0 {
+        crate::vault::deliver_later();
+    }
     after
 }
 

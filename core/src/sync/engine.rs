@@ -82,6 +82,9 @@ pub enum SyncError {
     Server(String),
     #[error("local storage error: {0}")]
     Local(String),
+    /// The server no longer accepts this app's protocol: the app must be updated.
+    #[error("this version of the app is too old for the server")]
+    UpgradeRequired,
 }
 
 /// A mutation as the outbox hands it to a push.

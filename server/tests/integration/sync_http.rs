@@ -133,10 +133,22 @@ async fn the_sync_story_over_http() {
     let (after, _) = pull_all(&mut phone, cursor).await;
     assert!(after.iter().any(|c| c["removed"]["record"] == "visit" && c["removed"]["id"] == ov.to_string()));
 
-    // Protocol versions: unknown ones are refused clearly, nothing applied.
-    let (status, err) =
-        phone.call("/api/sync/v1/push", json!({ "request": { "protocol": 99, "sent_at": 0, "mutations": [] } })).await;
-    assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
+    // Protocol versions: one the server does not accept (a phone too old, or newer than a
+    // server rolled back) is refused with "upgrade required", which the phone shows as
+    // "mettez à jour l'application"; nothing applied, on push or pull.
+    for protocol in [0, 99] {
+        let (status, err) = phone
+            .call("/api/sync/v1/push", json!({ "request": { "protocol": protocol, "sent_at": 0, "mutations": [report("cccccccccccccccccccccccccccccccc", 1, None, &[])] } }))
+            .await;
+        assert_eq!((status, err["code"].as_str()), (426, Some("upgrade_required")), "{err}");
+        let (status, err) = phone
+            .call("/api/sync/v1/pull", json!({ "request": { "protocol": protocol, "cursor": null, "limit": 10 } }))
+            .await;
+        assert_eq!((status, err["code"].as_str()), (426, Some("upgrade_required")), "{err}");
+    }
+    let (_, audit) =
+        admin.call("/api/v1/audit/list", json!({ "filter": { "object_kind": "report", "limit": 200 } })).await;
+    assert!(!audit.to_string().contains("cccccccccccccccccccccccccccccccc"), "nothing applied: {audit}");
 
     // A report about someone the server does not know is set aside too (it cannot enter the
     // record; the ambassador can only mark it seen).

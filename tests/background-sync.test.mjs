@@ -1,0 +1,111 @@
+// Sync without the app open: a report recorded with the server down and the network cut waits
+// in the outbox; every page of the app is closed; the server and the network come back; the
+// browser's Background Sync event, fired through the DevTools protocol (the browser's own
+// connectivity trigger cannot be exercised headless), makes the service worker deliver it:
+// the server has it exactly once, the phone's outbox is empty when the app opens again.
+// And a phone whose protocol the server no longer accepts says "mettez à jour l'application",
+// with a button that loads the new version.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO, logIn, reportDone, reportsOnServer, waitControlled, waitForPage, waitHydrated, waitSynced } from './lib/harness.mjs';
+import { withWorld } from './lib/world.mjs';
+
+const pendingIs = (page, n) => page.waitForFunction(
+  (n) => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === String(n), n, { timeout: 30_000 });
+
+test('the service worker delivers the outbox with no page of the app open, exactly once', async () => {
+  await withWorld({ demo: true }, async (world) => {
+    let { server } = world;
+    const port = server.port;
+    const { context, page, problems } = await world.page();
+    await logIn(page, server.url, DEMO.volunteer);
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await waitControlled(page);
+    await waitSynced(page);
+    const link = await page.locator('[data-testid="visit"] a.primary').first().getAttribute('href');
+    const before = (await reportsOnServer(server)).length;
+
+    // The worker's registration, as the DevTools protocol names it.
+    const devtools = await context.newCDPSession(page);
+    const registered = new Promise((resolve) => devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const mine = registrations.find((r) => r.scopeURL === server.url + '/' && !r.isDeleted);
+      if (mine) resolve(mine.registrationId);
+    }));
+    await devtools.send('ServiceWorker.enable');
+    const registrationId = await registered;
+
+    // No signal at the door: the report waits, and the page asks for a Background Sync.
+    await server.stop();
+    await context.setOffline(true);
+    await page.goto(server.url + link);
+    await waitHydrated(page);
+    await page.getByTestId('report-form').waitFor();
+    await reportDone(page);
+    await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
+    await page.getByText('Enregistré sur le téléphone').waitFor();
+    await pendingIs(page, 1);
+    await waitForPage(page, async () => {
+      const reg = await navigator.serviceWorker.ready;
+      return (await reg.sync.getTags()).includes('monalisa-outbox');
+    });
+
+    // Every page of the app closed; the server and the network back.
+    const blank = await context.newPage(); // not the app's: keeps the browser context alive
+    await page.close();
+    server = await world.startServer({ port });
+    await context.setOffline(false);
+
+    // The browser's sync event, fired as it would fire it on its own when the network returns.
+    const tools = await context.newCDPSession(blank);
+    await tools.send('ServiceWorker.enable');
+    await tools.send('ServiceWorker.dispatchSyncEvent', {
+      origin: server.url, registrationId, tag: 'monalisa-outbox', lastChance: false,
+    });
+    const deadline = Date.now() + 30_000;
+    while ((await reportsOnServer(server)).length === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal((await reportsOnServer(server)).length, before + 1, 'delivered by the worker');
+    // Fired again (the browser may retry): nothing doubles, the outbox is empty.
+    await tools.send('ServiceWorker.dispatchSyncEvent', {
+      origin: server.url, registrationId, tag: 'monalisa-outbox', lastChance: true,
+    });
+
+    // The app, opened again: nothing waits, and the report is the team's.
+    const again = await context.newPage();
+    await again.goto(server.url + '/tournee');
+    await waitHydrated(again);
+    await pendingIs(again, 0);
+    await waitSynced(again);
+    assert.equal((await reportsOnServer(server)).length, before + 1, 'exactly once');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('a phone whose protocol the server no longer accepts says to update the app', async () => {
+  await withWorld({ demo: true }, async (world) => {
+    const { server } = world;
+    const { context, page, problems } = await world.page();
+    await logIn(page, server.url, DEMO.volunteer);
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await waitSynced(page);
+    // A later server that dropped this phone's protocol answers as this one does for an
+    // unknown version (tests/…/sync_http.rs checks that answer on the real server).
+    await context.route('**/api/sync/v1/pull', (route) => route.fulfill({
+      status: 426, contentType: 'application/json', body: JSON.stringify({ code: 'upgrade_required' }),
+    }));
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    const error = page.getByTestId('sync-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /mettez à jour l'application/);
+    await context.unroute('**/api/sync/v1/pull');
+    // The button loads the page again, new version included; the sync then works.
+    await page.getByTestId('update-app').click();
+    await page.waitForLoadState('load');
+    await waitHydrated(page);
+    await page.getByTestId('sync-error').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual(problems, []);
+  });
+});
