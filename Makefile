@@ -131,8 +131,11 @@ clean:
 bench-sync:
 	cargo bench -p monalisa-server --bench sync
 
-## make bench-phone: unlock and report-save times with the CPU slowed 4×, bytes added by encryption.
+## make bench-phone: Lighthouse on the shipped bundle (mobile preset), unlock, cold start and
+## report-save times with the CPU slowed 4×, the taps to a report, bytes added by encryption.
 bench-phone: tools tools-test server-debug site
+	@if [ ! -f tests/bench/node_modules/.package-lock.json ] || [ tests/bench/package-lock.json -nt tests/bench/node_modules/.package-lock.json ]; then \
+	  (cd tests/bench && npm ci --no-audit --no-fund); fi
 	cd tests && MONALISA_BIN=$(CURDIR)/target/debug/monalisa MONALISA_SITE=$(CURDIR)/$(SITE) node bench/phone.mjs
 
 ## make bench-import: a 5,000-row file's dry run, its apply and its re-check (figures).
