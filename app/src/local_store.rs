@@ -159,6 +159,12 @@ impl UserStore {
         imp::view(self.user).await
     }
 
+    /// What the sync bar shows, read without decrypting anything: when each outbox entry was
+    /// queued, and the sync status (cheap: the screens read [`UserStore::view`]).
+    pub async fn status(&self) -> Result<(Vec<crate::domain::Timestamp>, SyncMeta), LocalStoreError> {
+        imp::status(self.user).await
+    }
+
     /// Saves a draft (a report being typed), under `key`.
     pub async fn save_draft(&self, key: &str, json: &str) -> Result<(), LocalStoreError> {
         imp::save_draft(self.user, key, json).await
@@ -604,6 +610,16 @@ mod imp {
         })
     }
 
+    pub(super) async fn status(user: UserId) -> Result<(Vec<Timestamp>, SyncMeta), LocalStoreError> {
+        let db = open_user(user).await?;
+        let tx = db.transaction(&["outbox", META_STORE], TransactionMode::ReadOnly).map_err(failed)?;
+        let waiting = raw_store(&tx, "outbox").await?.iter().filter_map(queued).map(|q| q.queued_at).collect();
+        let sync = tx.store(META_STORE).map_err(failed)?.get(js(SYNC_KEY)).await.map_err(failed)?;
+        tx.done().await.map_err(failed)?;
+        db.close();
+        Ok((waiting, sync.as_ref().and_then(from_json).unwrap_or_default()))
+    }
+
     pub(super) async fn save_draft(user: UserId, key: &str, json: &str) -> Result<(), LocalStoreError> {
         let value = hide_all(&[json.to_owned()]).await?.remove(0);
         let db = open_user(user).await?;
@@ -864,6 +880,9 @@ mod imp {
         Err(NONE)
     }
     pub(super) async fn view(_: UserId) -> Result<LocalView, LocalStoreError> {
+        Err(NONE)
+    }
+    pub(super) async fn status(_: UserId) -> Result<(Vec<crate::domain::Timestamp>, SyncMeta), LocalStoreError> {
         Err(NONE)
     }
     pub(super) async fn save_draft(_: UserId, _: &str, _: &str) -> Result<(), LocalStoreError> {

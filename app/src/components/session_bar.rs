@@ -9,7 +9,7 @@ use crate::client::{island_ready, log_out, start_session_guard, use_session, wip
 use crate::env::use_env;
 use crate::html::esc;
 use crate::i18n::{Lang, Msg, t, tf};
-use crate::sync::runner::{AfterSync, SyncState, refresh, run, use_sync};
+use crate::sync::runner::{AfterSync, SyncState, counters, run, use_sync};
 use leptos::prelude::*;
 
 /// The pages of each role, reached in one click from the session bar and the home page.
@@ -131,7 +131,7 @@ fn sync_now(sync: SyncState, user: UserId) {
 }
 
 fn start_sync(sync: SyncState, user: UserId) {
-    leptos::task::spawn_local(async move { refresh(sync, user).await });
+    leptos::task::spawn_local(async move { counters(sync, user).await });
     sync_now(sync, user);
     #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     {

@@ -92,17 +92,22 @@ pub fn now() -> Timestamp {
     Timestamp(0)
 }
 
-/// Refreshes the counters from the local data (what the phone knows without the PIN).
+/// After the local data changed: the counters, and the screens read the data again.
 pub async fn refresh(state: SyncState, user: UserId) {
-    if let Ok(view) = UserStore::new(user).view().await {
-        state.pending.set(view.waiting.len());
-        state.stale.set(engine::stale_count(&view.waiting, now()));
-        state.last_success.set(view.sync.last_success);
+    counters(state, user).await;
+    state.generation.update(|g| *g += 1);
+}
+
+/// Refreshes the counters from what the phone knows without the PIN (nothing decrypted).
+pub async fn counters(state: SyncState, user: UserId) {
+    if let Ok((waiting, sync)) = UserStore::new(user).status().await {
+        state.pending.set(waiting.len());
+        state.stale.set(engine::stale_count(&waiting, now()));
+        state.last_success.set(sync.last_success);
         if state.error.get_untracked().is_none() {
-            state.error.set(view.sync.last_error.as_deref().and_then(error_key));
+            state.error.set(sync.last_error.as_deref().and_then(error_key));
         }
     }
-    state.generation.update(|g| *g += 1);
 }
 
 fn error_key(code: &str) -> Option<&'static str> {
@@ -174,7 +179,7 @@ async fn run_once(state: SyncState, user: UserId) -> AfterSync {
         Err(SyncError::Local(_)) => (Some("storage"), AfterSync::Done),
         Err(SyncError::UpgradeRequired) => (Some("update"), AfterSync::Done),
     };
-    let previous = store.view().await.map(|v| v.sync).unwrap_or_default();
+    let previous = store.status().await.map(|(_, sync)| sync).unwrap_or_default();
     // A success counts as contact with the server only if the server was reached: a locked
     // phone with nothing to send asks it nothing (the no-contact wipe counts from contact).
     let reached = matches!(&result, Ok(report) if report.pushed > 0 || crate::vault::is_open());
@@ -187,7 +192,14 @@ async fn run_once(state: SyncState, user: UserId) -> AfterSync {
     state.error.set(error);
     state.failures.update(|f| if result.is_ok() { *f = 0 } else { *f += 1 });
     state.running.set(false);
-    refresh(state, user).await;
+    // The screens read the data again only if this sync changed it (each read decrypts it all),
+    // or if it is the first that reached the server (an empty round then means "nothing").
+    let unchanged = matches!(&result, Ok(report) if report.pushed + report.pulled == 0);
+    if unchanged && previous.last_success.is_some() {
+        counters(state, user).await;
+    } else {
+        refresh(state, user).await;
+    }
     // Not sent for want of a network (or a server): the browser sends it when the network
     // returns, even if the app is closed by then.
     if matches!(result, Err(SyncError::Offline | SyncError::Server(_))) && state.pending.get_untracked() > 0 {
