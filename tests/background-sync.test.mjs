@@ -7,23 +7,15 @@
 // with a button that loads the new version.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, logIn, reportDone, reportsOnServer, waitControlled, waitForPage, waitHydrated, waitSynced } from './lib/harness.mjs';
+import { openRound, reportDone, reportsOnServer, waitForPage, waitHydrated, waitPending, waitSynced } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
-
-const pendingIs = (page, n) => page.waitForFunction(
-  (n) => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === String(n), n, { timeout: 30_000 });
 
 test('the service worker delivers the outbox with no page of the app open, exactly once', async () => {
   await withWorld({ demo: true }, async (world) => {
     let { server } = world;
     const port = server.port;
     const { context, page, problems } = await world.page();
-    await logIn(page, server.url, DEMO.volunteer);
-    await page.goto(server.url + '/tournee');
-    await waitHydrated(page);
-    await waitControlled(page);
-    await waitSynced(page);
-    const link = await page.locator('[data-testid="visit"] a.primary').first().getAttribute('href');
+    const [link] = await openRound(page, server.url);
     const before = (await reportsOnServer(server)).length;
 
     // The worker's registration, as the DevTools protocol names it.
@@ -44,7 +36,7 @@ test('the service worker delivers the outbox with no page of the app open, exact
     await reportDone(page);
     await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
     await page.getByText('Enregistré sur le téléphone').waitFor();
-    await pendingIs(page, 1);
+    await waitPending(page, 1);
     await waitForPage(page, async () => {
       const reg = await navigator.serviceWorker.ready;
       return (await reg.sync.getTags()).includes('monalisa-outbox');
@@ -76,7 +68,7 @@ test('the service worker delivers the outbox with no page of the app open, exact
     const again = await context.newPage();
     await again.goto(server.url + '/tournee');
     await waitHydrated(again);
-    await pendingIs(again, 0);
+    await waitPending(again, 0);
     await waitSynced(again);
     assert.equal((await reportsOnServer(server)).length, before + 1, 'exactly once');
     assert.deepEqual(problems, []);
@@ -87,10 +79,7 @@ test('a phone whose protocol the server no longer accepts says to update the app
   await withWorld({ demo: true }, async (world) => {
     const { server } = world;
     const { context, page, problems } = await world.page();
-    await logIn(page, server.url, DEMO.volunteer);
-    await page.goto(server.url + '/tournee');
-    await waitHydrated(page);
-    await waitSynced(page);
+    await openRound(page, server.url);
     // A later server that dropped this phone's protocol answers as this one does for an
     // unknown version (tests/…/sync_http.rs checks that answer on the real server).
     await context.route('**/api/sync/v1/pull', (route) => route.fulfill({

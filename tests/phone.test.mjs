@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEMO, assertAccessible, logIn, reportDone, reportsOnServer, unlock, vaultState, waitHydrated, waitSynced,
+  assertAccessible, openRound, reportDone, reportsOnServer, unlock, vaultState, waitHydrated, waitPending,
 } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
@@ -25,12 +25,8 @@ test('a visit done is saved in four taps from the round, nothing chosen beforeha
     const { server } = world;
     const { context, page, problems } = await world.page({ hasTouch: true, isMobile: true });
     await context.addInitScript(countTaps);
-    await logIn(page, server.url, DEMO.volunteer);
-    await page.goto(server.url + '/tournee');
-    await waitHydrated(page);
-    await waitSynced(page);
+    await openRound(page, server.url);
     const visit = page.getByTestId('visit').first();
-    await visit.waitFor();
     const before = (await reportsOnServer(server)).length;
     await page.evaluate(() => localStorage.setItem('test-taps', '0'));
 
@@ -48,7 +44,7 @@ test('a visit done is saved in four taps from the round, nothing chosen beforeha
     await page.getByText('Enregistré sur le téléphone').waitFor();
     assert.equal(await page.evaluate(() => localStorage.getItem('test-taps')), '4', 'four taps from the round');
 
-    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    await waitPending(page, 0);
     assert.equal((await reportsOnServer(server)).length, before + 1, 'the report reached the server once');
     assert.deepEqual(problems, []);
   });
@@ -59,18 +55,13 @@ test('every volunteer page: one tap to the round, the people and the absences; 4
     const { server } = world;
     const { context, page, problems } = await world.page();
     await context.addInitScript(watchShifts);
-    await logIn(page, server.url, DEMO.volunteer);
-    await page.goto(server.url + '/tournee');
-    await waitHydrated(page);
-    await waitSynced(page);
-    await page.getByTestId('visit').first().waitFor();
+    const [report] = await openRound(page, server.url);
     // The round does not jump as it fills (the session bar and the list keep their place).
     await page.reload();
     await waitHydrated(page);
     await page.getByTestId('visit').first().waitFor();
     const shift = await page.evaluate(() => new Promise((resolve) => setTimeout(() => resolve(window.testShift), 1000)));
     assert.ok(shift <= 0.1, `layout shift on /tournee: ${shift}`);
-    const report = await page.locator('[data-testid="visit"] a.primary').first().getAttribute('href');
     const resident = new URL(server.url + report).searchParams.get('personne');
 
     // From the round, the bottom bar: my people, one of them, and back.
@@ -120,11 +111,7 @@ test('one PIN per report: the form stays open while the volunteer thinks; the ro
     const { server } = world;
     const { page, problems } = await world.page();
     await page.clock.install();
-    await logIn(page, server.url, DEMO.volunteer);
-    await page.goto(server.url + '/tournee');
-    await waitHydrated(page);
-    await waitSynced(page);
-    const report = await page.locator('[data-testid="visit"] a.primary').first().getAttribute('href');
+    const [report] = await openRound(page, server.url);
     const before = (await reportsOnServer(server)).length;
 
     // Left on the round: locked after five minutes (the server's default).
@@ -144,7 +131,7 @@ test('one PIN per report: the form stays open while the volunteer thinks; the ro
     await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
     await page.getByText('Enregistré sur le téléphone').waitFor();
     assert.equal(await vaultState(page), 'open', 'saving asked for no PIN');
-    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === '0', null, { timeout: 30_000 });
+    await waitPending(page, 0);
     assert.equal((await reportsOnServer(server)).length, before + 1);
 
     // The saved page holds no form: it locks like any other.

@@ -5,22 +5,17 @@
 // and the notice goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, assertAccessible, logIn, reportDone, reportsOnServer, unlock, waitHydrated } from './lib/harness.mjs';
+import { assertAccessible, openRound, reportDone, reportsOnServer, unlock, waitHydrated, waitPending } from './lib/harness.mjs';
 import { withWorld } from './lib/world.mjs';
 
 const DAYS = 86_400_000;
-const pending = (page, n) => page.waitForFunction((count) => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === count,
-  String(n), { timeout: 60_000 });
+const pending = (page, n) => waitPending(page, n, 60_000);
 
 test('a refused report stays on the phone, says why, and can be corrected', async () => {
   await withWorld({ demo: true }, async (world) => {
     const { server } = world;
     const { context, page, problems } = await world.page();
-    await logIn(page, server.url, DEMO.volunteer);
-    await page.goto(server.url + '/tournee');
-    await waitHydrated(page);
-    await page.getByTestId('visit').first().waitFor();
-    const link = await page.locator('[data-testid="visit"] a.primary').first().getAttribute('href');
+    const [link] = await openRound(page, server.url);
     const before = await reportsOnServer(server);
 
     // The phone's clock is three days ahead of the server's.

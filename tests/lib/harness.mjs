@@ -217,6 +217,25 @@ export async function logIn(page, baseUrl, [login, password]) {
   }
 }
 
+/** A volunteer's phone on its round: logged in (PIN chosen), `/tournee` shown and live, the
+ * service worker in control, the first sync over, a visit on screen. Returns the report links
+ * of the round's visits. */
+export async function openRound(page, baseUrl, who = DEMO.volunteer) {
+  await logIn(page, baseUrl, who);
+  await page.goto(baseUrl + '/tournee');
+  await waitHydrated(page);
+  await waitControlled(page);
+  await waitSynced(page);
+  await page.getByTestId('visit').first().waitFor();
+  return page.locator('[data-testid="visit"] a.primary').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+}
+
+/** Waits until `n` items wait in the phone's outbox, as its sync line says. */
+export async function waitPending(page, n, timeout = 30_000) {
+  await page.waitForFunction((count) => document.querySelector('[data-testid="sync-status"]')?.dataset.pending === count,
+    String(n), { timeout });
+}
+
 /** Waits until the phone's last sync has ended with success and none runs: what the round
  * shows then is all the server gave it, not a first page of changes still arriving. */
 export async function waitSynced(page) {
