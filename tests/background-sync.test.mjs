@@ -3,6 +3,7 @@
 // browser's Background Sync event, fired through the DevTools protocol (the browser's own
 // connectivity trigger cannot be exercised headless), makes the service worker deliver it:
 // the server has it exactly once, the phone's outbox is empty when the app opens again.
+// The worker's delivery and a page's sync hold one Web Lock: never both at once.
 // And a phone whose protocol the server no longer accepts says "mettez à jour l'application",
 // with a button that loads the new version.
 import { test } from 'node:test';
@@ -71,6 +72,59 @@ test('the service worker delivers the outbox with no page of the app open, exact
     await waitPending(again, 0);
     await waitSynced(again);
     assert.equal((await reportsOnServer(server)).length, before + 1, 'exactly once');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test("the worker's delivery and a page's sync never overlap (one Web Lock), and deliver once", async () => {
+  await withWorld({ demo: true }, async (world) => {
+    let { server } = world;
+    const port = server.port;
+    const { context, page, problems } = await world.page();
+    const [link] = await openRound(page, server.url);
+    const before = (await reportsOnServer(server)).length;
+    const devtools = await context.newCDPSession(page);
+    const registered = new Promise((resolve) => devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const mine = registrations.find((r) => r.scopeURL === server.url + '/' && !r.isDeleted);
+      if (mine) resolve(mine.registrationId);
+    }));
+    await devtools.send('ServiceWorker.enable');
+    const registrationId = await registered;
+
+    await server.stop();
+    await context.setOffline(true);
+    await page.goto(server.url + link);
+    await waitHydrated(page);
+    await page.getByTestId('report-form').waitFor();
+    await reportDone(page);
+    await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
+    await page.getByText('Enregistré sur le téléphone').waitFor();
+    await waitPending(page, 1);
+
+    // Something holds the sync lock (as a page's sync in progress would); the network returns:
+    // the page's own sync (asked with its button: the DevTools session attached above keeps
+    // Chromium from firing "online" in this page) and the worker's delivery both wait for it.
+    const user = (await page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('monalisa');
+      open.onsuccess = () => {
+        const get = open.result.transaction('meta').objectStore('meta').get('session');
+        get.onsuccess = () => { open.result.close(); resolve(JSON.parse(get.result).user); };
+      };
+    })));
+    // eslint-disable-next-line no-undef
+    await page.evaluate(async (u) => { window.testRelease = await monalisaVault.syncLock(u); }, user);
+    server = await world.startServer({ port });
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.getByRole('button', { name: 'Synchronisation…' }).waitFor();
+    await devtools.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId, tag: 'monalisa-outbox', lastChance: false });
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await reportsOnServer(server)).length, before, 'nothing sent while the lock is held');
+    assert.equal(await page.getByRole('button', { name: 'Synchronisation…' }).count(), 1, "the page's sync waits");
+    await page.evaluate(() => window.testRelease());
+    await waitPending(page, 0);
+    await waitSynced(page);
+    assert.equal((await reportsOnServer(server)).length, before + 1, 'delivered once, by one of the two');
     assert.deepEqual(problems, []);
   });
 });

@@ -123,15 +123,17 @@ pub enum AfterSync {
     Wipe,
 }
 
-/// Runs `work` while no sync can start, or does nothing (`None`) when one is running: taking
-/// something back out of the outbox must not race a push that already holds it. A sync asked
+/// Runs `work` while no sync can start (the page's, or the service worker's Background Sync),
+/// or does nothing (`None`) when the page's is running: taking something back out of the
+/// outbox must not race a push that already holds it. A sync asked
 /// for meanwhile runs after it.
 pub async fn without_sync<T>(state: SyncState, user: UserId, work: impl std::future::Future<Output = T>) -> Option<T> {
     if state.running.get_untracked() {
         return None;
     }
     state.running.set(true);
-    let out = work.await;
+    // Under the lock of the service worker's delivery too: it may be sending the outbox.
+    let out = crate::vault::with_sync_lock(user, work).await;
     state.running.set(false);
     if state.again.get_untracked() {
         state.again.set(false);
