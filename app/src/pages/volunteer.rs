@@ -206,6 +206,8 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
     let data = RwSignal::new(None::<LocalView>);
     let flash = RwSignal::new(None::<Flash>);
     let decline_open = RwSignal::new(None::<VisitId>);
+    // The later weeks, unfolded by the volunteer: kept so across the redraws that follow syncs.
+    let later_open = RwSignal::new(false);
     // Forms are drawn once (redrawing would lose what is being typed); lists follow the data.
     let form_drawn = RwSignal::new(None::<String>);
     // Nothing is read until the data is open: the PIN screens are `public/vault.js`'s, which
@@ -291,7 +293,7 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             return format!("<p>{}</p>", t(lang, Msg::Loading));
         };
         let body = match page {
-            VolunteerPage::Round => render_round(lang, &view, today(), decline_open.get()),
+            VolunteerPage::Round => render_round(lang, &view, today(), decline_open.get(), later_open.get()),
             VolunteerPage::Card => {
                 render_card(lang, &view, query_param("id").and_then(|s| s.parse().ok()).map(ResidentId))
             }
@@ -316,6 +318,10 @@ fn VolunteerApp(page: VolunteerPage) -> impl IntoView {
             return;
         };
         match action.as_str() {
+            "later" => {
+                ev.prevent_default();
+                later_open.update(|open| *open = !*open);
+            }
             "decline" => decline_open.set(attr(&el, "data-visit").and_then(|v| v.parse().ok()).map(VisitId)),
             "decline-cancel" => decline_open.set(None),
             // Taken back before it left: out of the outbox (a decline, or an absence).
@@ -721,7 +727,7 @@ fn refusal_text(lang: Lang, reason: &str) -> String {
     t(lang, msg).to_owned()
 }
 
-fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<VisitId>) -> String {
+fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<VisitId>, later_open: bool) -> String {
     let mut out = render_refused(lang, view);
     out.push_str(&render_notices(lang, view));
     // Until a first sync has ended, an empty round means "not here yet", not "nothing this week":
@@ -794,7 +800,8 @@ fn render_round(lang: Lang, view: &LocalView, today: Date, decline_open: Option<
     }
     if !later.is_empty() {
         out.push_str(&format!(
-            "<details class=\"later\" data-testid=\"later-weeks\"><summary><h2>{}</h2></summary>{}</details>",
+            "<details class=\"later\" data-testid=\"later-weeks\"{}><summary data-action=\"later\"><h2>{}</h2></summary>{}</details>",
+            if later_open { " open" } else { "" },
             esc(&tf(lang, Msg::RoundLater, &[("n", &later.len().to_string())])),
             days(&later)
         ));
@@ -1243,14 +1250,14 @@ mod tests {
         }))
         .unwrap();
         let first_sync_running = LocalView { residents: vec![resident], ..LocalView::default() };
-        let round = render_round(Lang::Fr, &first_sync_running, today, None);
+        let round = render_round(Lang::Fr, &first_sync_running, today, None, false);
         assert!(round.contains("round-not-loaded") && !round.contains("round-empty"), "{round}");
 
         let synced = LocalView {
             sync: crate::local_store::SyncMeta { last_success: Some(crate::domain::Timestamp(1)), last_error: None },
             ..first_sync_running
         };
-        let round = render_round(Lang::Fr, &synced, today, None);
+        let round = render_round(Lang::Fr, &synced, today, None, false);
         assert!(round.contains("round-empty") && !round.contains("round-not-loaded"), "{round}");
     }
 
@@ -1280,7 +1287,7 @@ mod tests {
             sync: crate::local_store::SyncMeta { last_success: Some(crate::domain::Timestamp(1)), last_error: None },
             ..LocalView::default()
         };
-        let round = render_round(Lang::Fr, &view, today, None);
+        let round = render_round(Lang::Fr, &view, today, None, false);
         assert_eq!(round.matches("data-testid=\"visit-declined\"").count(), 1, "{round}");
         assert_eq!(round.matches("data-action=\"decline\"").count(), 1, "only the other visit can be declined");
         assert!(!round.contains("visite=1&amp;"), "no report for the declined visit: {round}");
@@ -1328,7 +1335,7 @@ mod tests {
             sync: crate::local_store::SyncMeta { last_success: Some(crate::domain::Timestamp(1)), last_error: None },
             ..LocalView::default()
         };
-        let round = render_round(Lang::Fr, &view, today, None);
+        let round = render_round(Lang::Fr, &view, today, None, false);
         let at = |needle: &str| round.find(needle).unwrap_or_else(|| panic!("{needle} missing: {round}"));
         let (week, overdue, later) =
             (at("data-testid=\"this-week\""), at("data-testid=\"overdue\""), at("<details class=\"later\""));
@@ -1336,6 +1343,9 @@ mod tests {
         assert!(at("visite=10&") < overdue && at("visite=12&") < overdue, "this week's visits first");
         assert!(at("visite=11&") > later, "next week's visit in the folded part");
         assert!(!round[later..].contains(" open"), "folded");
+        // Unfolded by the volunteer, it stays so when the round is drawn again (after a sync).
+        let unfolded = render_round(Lang::Fr, &view, today, None, true);
+        assert!(unfolded.contains("data-testid=\"later-weeks\" open><summary data-action=\"later\">"), "{unfolded}");
         assert_eq!(round.matches("data-testid=\"overdue-person\"").count(), 1, "{round}");
         assert!(round[overdue..later].contains("/compte-rendu?personne=3\""), "resident 3 can be reported");
         assert!(!round.contains("personne=5"), "resident 5 is not due");
@@ -1347,7 +1357,7 @@ mod tests {
         // Nothing this week, something later: said, and the later weeks are still there.
         let later_only =
             LocalView { visits: vec![visit(11, 2, "2026-12-02")], residents: vec![resident(2, "2026-12-01")], ..view };
-        let round = render_round(Lang::Fr, &later_only, today, None);
+        let round = render_round(Lang::Fr, &later_only, today, None, false);
         assert!(round.contains("Aucune visite prévue cette semaine.") && round.contains("visite=11&"), "{round}");
     }
 
