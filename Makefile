@@ -72,7 +72,7 @@ tools-test:
 # differently and compile and link the app and the server a second time): one debug
 # `target/debug/monalisa` serves the Rust tests and the browser tests.
 RUST_TESTS := cargo test -p monalisa-core -p monalisa-planner -p monalisa-import -p monalisa-store-stories -p monalisa-app \
-  -p monalisa-server --features monalisa-core/ssr,monalisa-app/ssr
+  -p monalisa-server --features monalisa-core/ssr,monalisa-app/ssr,monalisa-app/test-hooks
 
 server-debug:
 	$(RUST_TESTS) --no-run

@@ -39,6 +39,7 @@ pub async fn push(ctx: &ServerContext, request: &PushRequest) -> Result<PushResp
     let caller = caller()?;
     let (ctx, request) = (ctx.clone(), request.clone());
     let response = detached(async move { push_as(&ctx, &caller, &request, Timestamp(now_ms())).await }).await?;
+    #[cfg(feature = "test-hooks")]
     crash_after_commit_if_testing();
     Ok(response)
 }
@@ -52,9 +53,14 @@ async fn detached<T: Send + 'static>(
     tokio::spawn(work).await.map_err(|_| ApiError::Unavailable)?
 }
 
+/// Whether this build has the crash tests' hooks (the `test-hooks` feature).
+pub const TEST_HOOKS: bool = cfg!(feature = "test-hooks");
+
 /// Test hook (`MONALISA_TEST_KILL_AFTER_COMMIT=1`): the process kills itself with SIGKILL right
 /// after a push committed and before it answers, the worst moment for a crash. The crash test
-/// uses it to check that the retried push is applied exactly once.
+/// uses it to check that the retried push is applied exactly once. Compiled only with the
+/// `test-hooks` feature (the binary `make test` builds): a release has no such switch.
+#[cfg(feature = "test-hooks")]
 fn crash_after_commit_if_testing() {
     static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ARMED.get_or_init(|| std::env::var("MONALISA_TEST_KILL_AFTER_COMMIT").is_ok_and(|v| v == "1")) {

@@ -26,6 +26,10 @@ fn start(db: &str, site: &std::path::Path, port: u16, crash: bool) -> (Child, St
 
 #[tokio::test]
 async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
+    assert!(
+        monalisa_app::backend::sync::TEST_HOOKS,
+        "the kill hook is compiled only with --features monalisa-app/test-hooks (as `make test` builds)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("crash.db").display());
     let site = common::test_site(dir.path());
