@@ -114,9 +114,12 @@ test('one PIN per report: the form stays open while the volunteer thinks; the ro
     const [report] = await openRound(page, server.url);
     const before = (await reportsOnServer(server)).length;
 
-    // Left on the round: locked after five minutes (the server's default).
+    // Left on the round: locked after five minutes (the server's default). The PIN screen too
+    // fits fingers and eyes.
     await page.clock.fastForward(6 * MINUTES);
     await page.waitForFunction(() => document.documentElement.dataset.vault === 'locked');
+    await waitHydrated(page);
+    await assertFitsFingersAndEyes(page, 'the PIN screen');
 
     // The one PIN of this report, on its form; then twenty minutes of thinking, and typing.
     await page.goto(server.url + report);
