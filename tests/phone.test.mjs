@@ -55,7 +55,20 @@ test('every volunteer page: one tap to the round, the people and the absences; 4
     const { server } = world;
     const { context, page, problems } = await world.page();
     await context.addInitScript(watchShifts);
+    // The pages a volunteer meets before the round: logging in, the accessibility statement.
+    for (const path of ['/connexion', '/accessibilite']) {
+      await page.goto(server.url + path);
+      await waitHydrated(page);
+      await assertFitsFingersAndEyes(page, path);
+    }
     const [report] = await openRound(page, server.url);
+    await page.goto(server.url + '/accueil');
+    await waitHydrated(page);
+    await page.getByTestId('home-hello').waitFor();
+    await assertFitsFingersAndEyes(page, "the volunteer's home page");
+    await page.goto(server.url + '/tournee');
+    await waitHydrated(page);
+    await page.getByTestId('visit').first().waitFor();
     // The round does not jump as it fills (the session bar and the list keep their place).
     await page.reload();
     await waitHydrated(page);

@@ -90,9 +90,9 @@ pub fn AccessibilityPage() -> impl IntoView {
               "If you reported an accessibility defect that prevents you from reaching some content or a service, and did not get a satisfactory answer, you can:")}</p>
         <ul>
             <li>{l("écrire un message au Défenseur des droits (formulaire en ligne : ", "write to the Défenseur des droits (online form: ")}
-                <a href="https://formulaire.defenseurdesdroits.fr/">"formulaire.defenseurdesdroits.fr"</a>")"</li>
+                <a class="target" href="https://formulaire.defenseurdesdroits.fr/">"formulaire.defenseurdesdroits.fr"</a>")"</li>
             <li>{l("contacter le délégué du Défenseur des droits dans votre région (", "contact the Défenseur des droits' delegate in your region (")}
-                <a href="https://www.defenseurdesdroits.fr/saisir/delegues">"defenseurdesdroits.fr/saisir/delegues"</a>")"</li>
+                <a class="target" href="https://www.defenseurdesdroits.fr/saisir/delegues">"defenseurdesdroits.fr/saisir/delegues"</a>")"</li>
             <li>{l("envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.",
                    "send a letter by post (free, no stamp needed): Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.")}</li>
         </ul>
