@@ -55,8 +55,9 @@ test('every volunteer page: one tap to the round, the people and the absences; 4
     const { server } = world;
     const { context, page, problems } = await world.page();
     await context.addInitScript(watchShifts);
-    // The pages a volunteer meets before the round: logging in, the accessibility statement.
-    for (const path of ['/connexion', '/accessibilite']) {
+    // The pages a volunteer meets before the round: logging in, enrolling, the accessibility
+    // statement.
+    for (const path of ['/connexion', '/inscription', '/accessibilite']) {
       await page.goto(server.url + path);
       await waitHydrated(page);
       await assertFitsFingersAndEyes(page, path);
