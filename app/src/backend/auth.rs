@@ -4,7 +4,9 @@
 //!
 //! Throttling is designed so that an attacker cannot lock a volunteer out: failures are
 //! counted per client address and per account, but a device that already logged in to the
-//! account (it presents its device cookie) is never throttled for that account.
+//! account (it presents its device cookie) is held only to its own count, with a higher cap
+//! (10 per 15 minutes): what others do cannot block it, and its cookie gives no unlimited
+//! guesses at the password.
 
 use super::{EnrolmentPurpose, ServerContext, Settings, StoreError, UserRecord, internal, now_ms};
 use crate::auth::{DeviceId, Role, SessionInfo, UserId};
@@ -296,7 +298,8 @@ pub async fn login(
         }
         _ => None,
     };
-    ctx.throttle.check(meta.client_ip, &login, known_device.is_some(), now)?;
+    let device = known_device.as_ref().map(|d| d.id);
+    ctx.throttle.check(meta.client_ip, &login, device, now)?;
 
     let verified = match &user {
         Some(u) => u.password_hash.as_deref().is_some_and(|h| verify_password(h, password)),
@@ -306,14 +309,14 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| verified) else {
-        ctx.throttle.record_failure(meta.client_ip, &login, now);
+        ctx.throttle.record_failure(meta.client_ip, &login, device, now);
         tracing::info!(client = %meta.client_ip, "login failed");
         return Err(ApiError::InvalidCredentials);
     };
     if user.disabled {
         return Err(ApiError::AccountDisabled);
     }
-    ctx.throttle.record_success(&login);
+    ctx.throttle.record_success(&login, device);
     // A login in a browser that still had a session ends that one: one session per login.
     if let Some(previous) = request_parts().and_then(|p| cookie(&p.headers, SESSION_COOKIE).map(str::to_owned)) {
         ctx.store.end_session(&token_hash(&previous), Timestamp(now)).await.map_err(internal)?;
@@ -446,6 +449,11 @@ const WINDOW_MS: i64 = 15 * 60_000;
 const IP_LIMIT: u32 = 20;
 /// Failures on one account (from devices it does not know) within a window.
 const ACCOUNT_LIMIT: u32 = 5;
+/// Failures from one device the account knows, within a window. Such a device is exempt from
+/// the address and account limits (an attacker elsewhere cannot lock its owner out), but its
+/// cookie must not give unlimited guesses at the password either (a phone lost, a copied
+/// profile): it gets a higher cap of its own.
+const KNOWN_DEVICE_LIMIT: u32 = 10;
 
 #[derive(Clone, Copy, Debug)]
 struct Window {
@@ -457,53 +465,75 @@ impl Window {
     fn current(self, now: i64) -> Option<Window> {
         (now - self.start < WINDOW_MS).then_some(self)
     }
+
+    /// How long until this window lets attempts through again, if it holds `limit` failures.
+    fn blocked(w: Option<&Window>, limit: u32, now: i64) -> Option<i64> {
+        w.and_then(|w| w.current(now)).filter(|w| w.failures >= limit).map(|w| w.start + WINDOW_MS - now)
+    }
+
+    fn bump(&mut self, now: i64) {
+        if self.current(now).is_none() {
+            *self = Window { start: now, failures: 0 };
+        }
+        self.failures += 1;
+    }
+}
+
+#[derive(Debug, Default)]
+struct Windows {
+    by_ip: HashMap<IpAddr, Window>,
+    by_login: HashMap<String, Window>,
+    by_device: HashMap<DeviceId, Window>,
 }
 
 /// In-memory counters of failed logins (a restart forgets them, which errs on the side of
 /// letting people in).
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
-    state: Mutex<(HashMap<IpAddr, Window>, HashMap<String, Window>)>,
+    state: Mutex<Windows>,
 }
 
 impl LoginThrottle {
     /// Refuses an attempt from an address or on an account that failed too often. A device
-    /// the account already knows is never refused: that is what keeps its owner in.
-    pub fn check(&self, ip: IpAddr, login: &str, known_device: bool, now: i64) -> Result<(), ApiError> {
-        if known_device {
-            return Ok(());
-        }
+    /// the account already knows is held only to its own, higher cap: that is what keeps its
+    /// owner in, without giving its cookie unlimited guesses.
+    pub fn check(&self, ip: IpAddr, login: &str, known_device: Option<DeviceId>, now: i64) -> Result<(), ApiError> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let blocked = |w: Option<&Window>, limit: u32| {
-            w.and_then(|w| w.current(now)).filter(|w| w.failures >= limit).map(|w| w.start + WINDOW_MS - now)
+        let wait = match known_device {
+            Some(device) => Window::blocked(state.by_device.get(&device), KNOWN_DEVICE_LIMIT, now),
+            None => Window::blocked(state.by_ip.get(&ip), IP_LIMIT, now)
+                .into_iter()
+                .chain(Window::blocked(state.by_login.get(login), ACCOUNT_LIMIT, now))
+                .max(),
         };
-        let wait =
-            blocked(state.0.get(&ip), IP_LIMIT).into_iter().chain(blocked(state.1.get(login), ACCOUNT_LIMIT)).max();
         match wait {
             Some(ms) => Err(ApiError::TooManyAttempts { retry_after_minutes: ((ms + 59_999) / 60_000).max(1) as u32 }),
             None => Ok(()),
         }
     }
 
-    pub fn record_failure(&self, ip: IpAddr, login: &str, now: i64) {
+    pub fn record_failure(&self, ip: IpAddr, login: &str, known_device: Option<DeviceId>, now: i64) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let bump = |w: &mut Window| {
-            if w.current(now).is_none() {
-                *w = Window { start: now, failures: 0 };
-            }
-            w.failures += 1;
-        };
-        bump(state.0.entry(ip).or_insert(Window { start: now, failures: 0 }));
-        bump(state.1.entry(login.to_owned()).or_insert(Window { start: now, failures: 0 }));
+        let fresh = Window { start: now, failures: 0 };
+        state.by_ip.entry(ip).or_insert(fresh).bump(now);
+        state.by_login.entry(login.to_owned()).or_insert(fresh).bump(now);
+        if let Some(device) = known_device {
+            state.by_device.entry(device).or_insert(fresh).bump(now);
+        }
         // Bound memory under a flood of addresses or logins.
-        if state.0.len() + state.1.len() > 100_000 {
-            state.0.retain(|_, w| w.current(now).is_some());
-            state.1.retain(|_, w| w.current(now).is_some());
+        if state.by_ip.len() + state.by_login.len() + state.by_device.len() > 100_000 {
+            state.by_ip.retain(|_, w| w.current(now).is_some());
+            state.by_login.retain(|_, w| w.current(now).is_some());
+            state.by_device.retain(|_, w| w.current(now).is_some());
         }
     }
 
-    pub fn record_success(&self, login: &str) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).1.remove(login);
+    pub fn record_success(&self, login: &str, known_device: Option<DeviceId>) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.by_login.remove(login);
+        if let Some(device) = known_device {
+            state.by_device.remove(&device);
+        }
     }
 }
 
@@ -543,29 +573,45 @@ mod tests {
     }
 
     #[test]
-    fn throttle_blocks_addresses_and_accounts_but_not_known_devices() {
+    fn throttle_blocks_addresses_and_accounts_and_caps_known_devices() {
         let t = LoginThrottle::default();
         let attacker: IpAddr = [10, 0, 0, 1].into();
         let now = 1_000_000;
         for i in 0..ACCOUNT_LIMIT {
-            assert!(t.check(attacker, "jeannine", false, now + i64::from(i)).is_ok());
-            t.record_failure(attacker, "jeannine", now + i64::from(i));
+            assert!(t.check(attacker, "jeannine", None, now + i64::from(i)).is_ok());
+            t.record_failure(attacker, "jeannine", None, now + i64::from(i));
         }
         // The account is now refused to unknown devices, from any address...
         let other: IpAddr = [10, 0, 0, 2].into();
         assert!(matches!(
-            t.check(other, "jeannine", false, now + 10),
+            t.check(other, "jeannine", None, now + 10),
             Err(ApiError::TooManyAttempts { retry_after_minutes: 15 })
         ));
-        // ...but never to her own phone.
-        assert!(t.check(attacker, "jeannine", true, now + 10).is_ok());
+        // ...but not to her own phone, from any address.
+        let phone = Some(DeviceId(7));
+        assert!(t.check(attacker, "jeannine", phone, now + 10).is_ok());
         // Other accounts are unaffected; the window ends.
-        assert!(t.check(other, "marcel", false, now + 10).is_ok());
-        assert!(t.check(other, "jeannine", false, now + WINDOW_MS + 10).is_ok());
+        assert!(t.check(other, "marcel", None, now + 10).is_ok());
+        assert!(t.check(other, "jeannine", None, now + WINDOW_MS + 10).is_ok());
         // An address that fails on many accounts is refused for all of them.
         for i in 0..IP_LIMIT {
-            t.record_failure(other, &format!("user{i}"), now + 20);
+            t.record_failure(other, &format!("user{i}"), None, now + 20);
         }
-        assert!(t.check(other, "someone-else", false, now + 30).is_err());
+        assert!(t.check(other, "someone-else", None, now + 30).is_err());
+
+        // A known device's cookie gives no unlimited guesses: it has a cap of its own, higher
+        // than the account's, that other devices' failures do not use up.
+        let later = now + 2 * WINDOW_MS;
+        for i in 0..KNOWN_DEVICE_LIMIT {
+            assert!(t.check(attacker, "jeannine", phone, later + i64::from(i)).is_ok(), "guess {i}");
+            t.record_failure(attacker, "jeannine", phone, later + i64::from(i));
+        }
+        assert!(matches!(t.check(other, "jeannine", phone, later + 20), Err(ApiError::TooManyAttempts { .. })));
+        assert!(t.check(attacker, "jeannine", Some(DeviceId(8)), later + 20).is_ok(), "her other known device");
+        assert!(t.check(attacker, "jeannine", phone, later + WINDOW_MS + 20).is_ok(), "the window ends");
+        // A success clears the device's count.
+        t.record_failure(attacker, "jeannine", phone, later + WINDOW_MS + 30);
+        t.record_success("jeannine", phone);
+        assert!(t.state.lock().unwrap().by_device.get(&DeviceId(7)).is_none());
     }
 }

@@ -145,6 +145,13 @@ async fn throttling_never_locks_a_volunteer_out_of_her_own_phone() {
     }
     assert_eq!(sprayer.login("ambassadeur", PASSWORD).await.0, 429);
     assert_eq!(Agent::new(&world.app).login("ambassadeur", PASSWORD).await.0, 200);
+
+    // Her phone's cookie is no licence to guess: after 10 wrong passwords from it, it waits too.
+    for _ in 0..10 {
+        assert_eq!(phone.login("benevole", "devine").await.0, 401);
+    }
+    let (status, err) = phone.login("benevole", PASSWORD).await;
+    assert_eq!((status, err["code"].as_str()), (429, Some("too_many_attempts")));
 }
 
 #[tokio::test]
