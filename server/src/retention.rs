@@ -40,28 +40,33 @@ pub async fn purge(
     dry_run: bool,
 ) -> Result<PurgeReport, StoreError> {
     let cutoff = today.add_days(-(retention_days as i32));
-    let residents = store.purge_candidates(cutoff).await?;
-    if !dry_run {
-        // Import dry runs past their 24 hours: their rows are personal data.
-        let now = Timestamp(monalisa_app::backend::now_ms());
-        let runs = store.purge_import_runs(now).await?;
-        if runs > 0 {
-            tracing::info!(runs, "expired import dry runs deleted");
-        }
-        for &resident in &residents {
-            store.purge_resident(resident, today).await?;
-            let entry = AuditEntry {
-                id: 0,
-                at: Timestamp(monalisa_app::backend::now_ms()),
-                actor: None,
-                actor_login: None,
-                device: None,
-                action: "resident.purge".into(),
-                object_kind: "resident".into(),
-                object_id: resident.to_string(),
-                detail: format!("retention {retention_days} days"),
-            };
-            store.append_audit(&entry).await?;
+    let candidates = store.purge_candidates(cutoff).await?;
+    if dry_run {
+        return Ok(PurgeReport { cutoff, residents: candidates, dry_run });
+    }
+    // Import dry runs past their 24 hours: their rows are personal data.
+    let now = Timestamp(monalisa_app::backend::now_ms());
+    let runs = store.purge_import_runs(now).await?;
+    if runs > 0 {
+        tracing::info!(runs, "expired import dry runs deleted");
+    }
+    // Each erase checks the rule again and writes its audit entry in its own transaction: a
+    // record that changed since the list was made is kept, and no erase goes unrecorded.
+    let mut residents = Vec::new();
+    for resident in candidates {
+        let entry = AuditEntry {
+            id: 0,
+            at: Timestamp(monalisa_app::backend::now_ms()),
+            actor: None,
+            actor_login: None,
+            device: None,
+            action: "resident.purge".into(),
+            object_kind: "resident".into(),
+            object_id: resident.to_string(),
+            detail: format!("retention {retention_days} days"),
+        };
+        if store.purge_resident(resident, cutoff, today, &entry).await? {
+            residents.push(resident);
         }
     }
     Ok(PurgeReport { cutoff, residents, dry_run })

@@ -14,6 +14,14 @@ use sqlx::{Row, Sqlite, Transaction};
 type Tx<'a> = Transaction<'a, Sqlite>;
 
 /// Erases a resident's personal data in `tx` (see `Store::withdraw_consent`).
+/// `monalisa_core::retention::purgeable` as a condition on `residents r` (`?1`: the cutoff):
+/// shared by the candidates' list and the purge's own check, so the two cannot differ.
+const PURGEABLE: &str = "r.purged_on IS NULL AND r.follow_up_status = 'ended' \
+     AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
+     AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
+     AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
+         AND json_extract(q.payload, '$.body.report.resident') = r.id)";
+
 async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &str) -> Result<(), StoreError> {
     sqlx::query(
             "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
@@ -219,23 +227,35 @@ impl PrivacyStore for SqliteStore {
     /// `monalisa_core::retention::purgeable`, as one query (the story suite holds the two
     /// together).
     async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT r.id FROM residents r WHERE r.purged_on IS NULL AND r.follow_up_status = 'ended' \
-             AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
-             AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
-             AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
-                 AND json_extract(q.payload, '$.body.report.resident') = r.id) \
-             ORDER BY r.id",
-        )
-        .bind(cutoff.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar(&format!("SELECT r.id FROM residents r WHERE {PURGEABLE} ORDER BY r.id"))
+                .bind(cutoff.to_string())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(ids.into_iter().map(ResidentId).collect())
     }
 
-    async fn purge_resident(&self, resident: ResidentId, today: Date) -> Result<(), StoreError> {
+    async fn purge_resident(
+        &self,
+        resident: ResidentId,
+        cutoff: Date,
+        today: Date,
+        audit: &monalisa_core::wire::audit::AuditEntry,
+    ) -> Result<bool, StoreError> {
         let (_write, mut tx) = self.write().await?;
+        // The rule again, inside the transaction that erases: what changed since the list was
+        // made (a report, a resumed follow-up, something to review) keeps the record.
+        let still: Option<i64> =
+            sqlx::query_scalar(&format!("SELECT r.id FROM residents r WHERE {PURGEABLE} AND r.id = ?2"))
+                .bind(cutoff.to_string())
+                .bind(resident.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?;
+        if still.is_none() {
+            return Ok(false);
+        }
         let centre = sqlx::query(
             "SELECT c.centre_lat, c.centre_lon FROM residents r JOIN communes c ON c.insee = r.commune WHERE r.id = ?",
         )
@@ -266,7 +286,21 @@ impl PrivacyStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        tx.commit().await.map_err(other)
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(audit.at.0)
+        .bind(audit.actor.map(|a| a.0))
+        .bind(audit.device.map(|d| d.0))
+        .bind(&audit.action)
+        .bind(&audit.object_kind)
+        .bind(&audit.object_id)
+        .bind(&audit.detail)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {

@@ -132,6 +132,7 @@ macro_rules! story_suite {
             privacy::the_history_lists_visits_and_reports_oldest_first,
             privacy::only_ended_follow_ups_past_the_cutoff_are_purged,
             privacy::a_person_with_something_to_review_is_not_purged,
+            privacy::the_purge_checks_the_rule_again_as_it_erases,
             privacy::the_purge_takes_what_the_retention_rule_allows,
             coverage::the_coverage_data_holds_the_territory_without_names,
             coverage::the_last_plans_unserved_replace_the_previous_ones,

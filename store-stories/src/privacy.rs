@@ -42,9 +42,54 @@ pub async fn only_ended_follow_ups_past_the_cutoff_are_purged(store: &dyn Store)
     store.withdraw_consent(NORD, RES_3, centre(ALPHA), today()).await.expect("withdrawn");
     assert!(store.purge_candidates(today()).await.expect("candidates").is_empty(), "not before the cutoff");
     assert_eq!(store.purge_candidates(far).await.expect("candidates"), [RES_3]);
-    store.purge_resident(RES_3, today()).await.expect("purged");
+    assert!(store.purge_resident(RES_3, far, today(), &purge_audit(RES_3)).await.expect("purged"));
     assert!(store.purge_candidates(far).await.expect("candidates").is_empty(), "purged once");
+    assert!(!store.purge_resident(RES_3, far, today(), &purge_audit(RES_3)).await.expect("again"), "not twice");
     assert!(store.resident(RES_3).await.expect("read").is_some(), "the anonymous row stays for the indicators");
+    assert_eq!(purge_entries(store, RES_3).await, 1, "its audit entry, once");
+}
+
+/// What the retention purge writes in the audit trail for `resident`.
+fn purge_audit(resident: ResidentId) -> monalisa_core::wire::audit::AuditEntry {
+    monalisa_core::wire::audit::AuditEntry {
+        id: 0,
+        at: monalisa_core::domain::Timestamp(1),
+        actor: None,
+        actor_login: None,
+        device: None,
+        action: "resident.purge".into(),
+        object_kind: "resident".into(),
+        object_id: resident.to_string(),
+        detail: "retention 730 days".into(),
+    }
+}
+
+async fn purge_entries(store: &dyn Store, resident: ResidentId) -> usize {
+    let filter = monalisa_core::wire::audit::AuditFilter {
+        object_kind: Some("resident".into()),
+        object_id: Some(resident.to_string()),
+        limit: 100,
+        ..Default::default()
+    };
+    store.audit_entries(&filter).await.expect("audit").iter().filter(|e| e.action == "resident.purge").count()
+}
+
+/// The purge checks the rule again as it erases: a record that changed after the candidates
+/// were listed (here, a push about them set aside for review) keeps everything, with no audit
+/// entry.
+pub async fn the_purge_checks_the_rule_again_as_it_erases(store: &dyn Store) {
+    let (_, p) = phone(store, false).await;
+    push(store, &p, vec![report(client_id('d', 1), RES_1, vec![])]).await;
+    store.withdraw_consent(NORD, RES_1, centre(ALPHA), today()).await.expect("withdrawn");
+    let far = today().add_days(3650);
+    assert!(store.purge_candidates(far).await.expect("candidates").contains(&RES_1));
+    // Meanwhile a removed phone's push about them arrives (set aside, to review).
+    let revoked = crate::sync::Phone { caller: monalisa_store::SyncCaller { revoked: true, ..p.caller.clone() } };
+    push(store, &revoked, vec![report(client_id('d', 2), RES_1, vec![])]).await;
+    assert!(!store.purge_resident(RES_1, far, today(), &purge_audit(RES_1)).await.expect("checked"), "kept");
+    let (_, reports) = store.resident_history(RES_1).await.expect("history");
+    assert!(reports.iter().any(|r| !r.set_aside && r.duration_minutes.is_some()), "nothing erased: {reports:?}");
+    assert_eq!(purge_entries(store, RES_1).await, 0, "no audit entry for a purge that did not happen");
 }
 
 pub async fn a_person_with_something_to_review_is_not_purged(store: &dyn Store) {

@@ -37,10 +37,20 @@ pub trait PrivacyStore: Send + Sync {
     /// (last report, end of the follow-up, consent) before `cutoff`, not purged yet, with no
     /// flagged report and no quarantined push about them waiting for review.
     async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError>;
-    /// Erases a resident's personal data as a consent withdrawal does (report notes, moods and
-    /// durations too), marks the record purged; phones drop whatever they still hold at their
-    /// next sync.
-    async fn purge_resident(&self, resident: ResidentId, today: Date) -> Result<(), StoreError>;
+    /// In one transaction: checks again that the resident is still to purge at `cutoff` (the
+    /// rule of [`PrivacyStore::purge_candidates`]: a report received, a follow-up resumed or
+    /// something to review since the list was made keeps the record), then erases their
+    /// personal data as a consent withdrawal does (report notes, moods and durations too), their
+    /// reviewed quarantine rows, marks the record purged and appends `audit`. `false`, with
+    /// nothing changed, when the rule no longer holds. Phones drop whatever they still hold at
+    /// their next sync.
+    async fn purge_resident(
+        &self,
+        resident: ResidentId,
+        cutoff: Date,
+        today: Date,
+        audit: &monalisa_core::wire::audit::AuditEntry,
+    ) -> Result<bool, StoreError>;
     /// When a resident withdrew their consent, if they did.
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError>;
 }
