@@ -127,6 +127,7 @@ pub trait Transport {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SyncReport {
     pub pushed: usize,
+    /// Changes applied from the server (the absences' list counts as one).
     pub pulled: usize,
 }
 
@@ -168,7 +169,8 @@ pub async fn pull_changes<L: LocalDb, T: Transport>(db: &L, transport: &T) -> Re
         let cursor = db.cursor().await?;
         let page = transport.pull(PullRequest { protocol: PROTOCOL_VERSION, cursor, limit: MAX_PAGE }).await?;
         db.apply_page(&page).await?;
-        pulled += page.changes.len();
+        // The absences' list (protocol 2, on the last page) replaces the phone's: one change.
+        pulled += page.changes.len() + usize::from(page.absences.is_some());
         if !page.more {
             return Ok(pulled);
         }
