@@ -16,28 +16,8 @@ test('the service worker delivers the outbox with no page of the app open, exact
     let { server } = world;
     const port = server.port;
     const { context, page, problems } = await world.page();
-    const [link] = await openRound(page, server.url);
-    const before = (await reportsOnServer(server)).length;
-
-    // The worker's registration, as the DevTools protocol names it.
-    const devtools = await context.newCDPSession(page);
-    const registered = new Promise((resolve) => devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const mine = registrations.find((r) => r.scopeURL === server.url + '/' && !r.isDeleted);
-      if (mine) resolve(mine.registrationId);
-    }));
-    await devtools.send('ServiceWorker.enable');
-    const registrationId = await registered;
-
-    // No signal at the door: the report waits, and the page asks for a Background Sync.
-    await server.stop();
-    await context.setOffline(true);
-    await page.goto(server.url + link);
-    await waitHydrated(page);
-    await page.getByTestId('report-form').waitFor();
-    await reportDone(page);
-    await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
-    await page.getByText('Enregistré sur le téléphone').waitFor();
-    await waitPending(page, 1);
+    const { before, devtools, registrationId } = await reportWithNoSignal(world, context, page);
+    // The page asked for a Background Sync.
     await waitForPage(page, async () => {
       const reg = await navigator.serviceWorker.ready;
       return (await reg.sync.getTags()).includes('monalisa-outbox');
@@ -81,25 +61,7 @@ test("the worker's delivery and a page's sync never overlap (one Web Lock), and 
     let { server } = world;
     const port = server.port;
     const { context, page, problems } = await world.page();
-    const [link] = await openRound(page, server.url);
-    const before = (await reportsOnServer(server)).length;
-    const devtools = await context.newCDPSession(page);
-    const registered = new Promise((resolve) => devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const mine = registrations.find((r) => r.scopeURL === server.url + '/' && !r.isDeleted);
-      if (mine) resolve(mine.registrationId);
-    }));
-    await devtools.send('ServiceWorker.enable');
-    const registrationId = await registered;
-
-    await server.stop();
-    await context.setOffline(true);
-    await page.goto(server.url + link);
-    await waitHydrated(page);
-    await page.getByTestId('report-form').waitFor();
-    await reportDone(page);
-    await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
-    await page.getByText('Enregistré sur le téléphone').waitFor();
-    await waitPending(page, 1);
+    const { before, devtools, registrationId } = await reportWithNoSignal(world, context, page);
 
     // Something holds the sync lock (as a page's sync in progress would); the network returns:
     // the page's own sync (asked with its button: the DevTools session attached above keeps
@@ -152,3 +114,29 @@ test('a phone whose protocol the server no longer accepts says to update the app
     assert.deepEqual(problems, []);
   });
 });
+
+/** On the round, then with the server stopped and the network cut: a report saved, waiting in
+ * the outbox. Returns how many reports the server had, a DevTools session on the page and the
+ * worker's registration as the DevTools protocol names it. */
+async function reportWithNoSignal(world, context, page) {
+  const { server } = world;
+  const [link] = await openRound(page, server.url);
+  const before = (await reportsOnServer(server)).length;
+  const devtools = await context.newCDPSession(page);
+  const registered = new Promise((resolve) => devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+    const mine = registrations.find((r) => r.scopeURL === server.url + '/' && !r.isDeleted);
+    if (mine) resolve(mine.registrationId);
+  }));
+  await devtools.send('ServiceWorker.enable');
+  const registrationId = await registered;
+  await server.stop();
+  await context.setOffline(true);
+  await page.goto(server.url + link);
+  await waitHydrated(page);
+  await page.getByTestId('report-form').waitFor();
+  await reportDone(page);
+  await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
+  await page.getByText('Enregistré sur le téléphone').waitFor();
+  await waitPending(page, 1);
+  return { before, devtools, registrationId };
+}

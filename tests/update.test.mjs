@@ -11,16 +11,23 @@ import { withWorld } from './lib/world.mjs';
 
 const buildOf = (page) => page.getByTestId('build').textContent();
 
-test('a new build replaces the old one, online and then offline', async () => {
-  let v2;
-  const prepare = async (dir) => {
+/** Two builds of the site in the world's directory; the world starts on v1. Build v2 differs
+ * as a real release would: a changed shell file. */
+function twoBuilds() {
+  const builds = {};
+  builds.prepare = async (dir) => {
     const v1 = await copySite(join(dir, 'site-v1'));
-    v2 = await copySite(join(dir, 'site-v2'));
-    // Build v2 differs as a real release would: a changed shell file.
-    await appendFile(join(v2, 'style.css'), '\n/* v2 */\nfooter.site { letter-spacing: 0.01em; }\n');
+    builds.v2 = await copySite(join(dir, 'site-v2'));
+    await appendFile(join(builds.v2, 'style.css'), '\n/* v2 */\nfooter.site { letter-spacing: 0.01em; }\n');
     return { site: v1 };
   };
-  await withWorld({ prepare }, async (world) => {
+  return builds;
+}
+
+test('a new build replaces the old one, online and then offline', async () => {
+  const builds = twoBuilds();
+  await withWorld({ prepare: builds.prepare }, async (world) => {
+    const v2 = builds.v2;
     let { server } = world;
     const port = server.port;
     const { context, page, problems } = await world.page();
@@ -63,14 +70,9 @@ test('a new build replaces the old one, online and then offline', async () => {
 });
 
 test('an update never interrupts a report being typed, and the draft is there in the new version', async () => {
-  let v2;
-  const prepare = async (dir) => {
-    const v1 = await copySite(join(dir, 'site-v1'));
-    v2 = await copySite(join(dir, 'site-v2'));
-    await appendFile(join(v2, 'style.css'), '\n/* v2 */\nfooter.site { letter-spacing: 0.01em; }\n');
-    return { site: v1 };
-  };
-  await withWorld({ demo: true, prepare }, async (world) => {
+  const builds = twoBuilds();
+  await withWorld({ demo: true, prepare: builds.prepare }, async (world) => {
+    const v2 = builds.v2;
     let { server } = world;
     const port = server.port;
     const { page, problems } = await world.page();

@@ -382,18 +382,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn append_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(e.at.0)
-            .bind(e.actor.map(|a| a.0))
-            .bind(e.device.map(|d| d.0))
-            .bind(&e.action)
-            .bind(&e.object_kind)
-            .bind(&e.object_id)
-            .bind(&e.detail)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(())
+        insert_audit(&self.pool, e).await
     }
 
     async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
@@ -432,4 +421,23 @@ impl AccountStore for SqliteStore {
             })
             .collect())
     }
+}
+
+/// Appends an audit entry, on the pool or inside the transaction of what it records.
+pub(crate) async fn insert_audit<'e>(
+    on: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    e: &AuditEntry,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(e.at.0)
+        .bind(e.actor.map(|a| a.0))
+        .bind(e.device.map(|d| d.0))
+        .bind(&e.action)
+        .bind(&e.object_kind)
+        .bind(&e.object_id)
+        .bind(&e.detail)
+        .execute(on)
+        .await
+        .map_err(other)?;
+    Ok(())
 }

@@ -286,19 +286,7 @@ impl PrivacyStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(audit.at.0)
-        .bind(audit.actor.map(|a| a.0))
-        .bind(audit.device.map(|d| d.0))
-        .bind(&audit.action)
-        .bind(&audit.object_kind)
-        .bind(&audit.object_id)
-        .bind(&audit.detail)
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
+        crate::accounts::insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(other)?;
         Ok(true)
     }
