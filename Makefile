@@ -71,7 +71,7 @@ tools-test:
 # by the same invocation (`cargo build` alone would resolve the dev-dependencies' features
 # differently and compile and link the app and the server a second time): one debug
 # `target/debug/monalisa` serves the Rust tests and the browser tests.
-RUST_TESTS := cargo test -p monalisa-core -p monalisa-planner -p monalisa-import -p monalisa-store-stories -p monalisa-app \
+RUST_TESTS := cargo test -p monalisa-core -p monalisa-planner -p monalisa-import -p monalisa-store-sql -p monalisa-store-stories -p monalisa-app \
   -p monalisa-server --features monalisa-core/ssr,monalisa-app/ssr,monalisa-app/test-hooks
 
 server-debug:
@@ -117,8 +117,14 @@ layout:
 # Tests run one at a time: each server test starts its own server and Tokio runtime, and several
 # runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
 # production: see `pages_render_under_concurrent_load`).
+#
+# The storage stories run on SQLite and on PostgreSQL: a throwaway cluster from Debian's
+# packages (tools/postgres.sh installs them if missing), stopped whatever the tests give.
 rust-tests:
-	$(RUST_TESTS) -- --test-threads=1
+	@pg=$$(mktemp -d /tmp/monalisa-pg.XXXXXX); \
+	url=$$(tools/postgres.sh start $$pg) || { rm -rf $$pg; echo "PostgreSQL did not start" >&2; exit 1; }; \
+	MONALISA_TEST_POSTGRES=$$url $(RUST_TESTS) -- --test-threads=1; status=$$?; \
+	tools/postgres.sh stop $$pg; exit $$status
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 
 browser-tests:

@@ -11,7 +11,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CRATES = ["core", "store", "store-sqlite", "store-stories", "planner", "import", "app", "server"]
+CRATES = ["core", "store", "store-sql", "store-stories", "planner", "import", "app", "server"]
 
 
 def modules(src):

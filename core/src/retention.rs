@@ -1,5 +1,5 @@
-//! What the daily purge may erase: the rule every backend's purge executes (the SQLite
-//! backend as one query, `store-sqlite/src/privacy.rs`, held to it by the story suite).
+//! What the daily purge may erase: the rule every backend's purge executes (the SQL
+//! backend as one query, `store-sql/src/privacy.rs`, held to it by the story suite).
 //!
 //! A resident's personal data is purged when their follow-up has ended (or consent was
 //! withdrawn), their last contact — the latest of the end of the follow-up, the consent and

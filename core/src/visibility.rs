@@ -1,5 +1,5 @@
 //! Which records a volunteer's phone may hold: the rule every backend's pull executes (the
-//! SQLite backend as SQL conditions, `store-sqlite/src/sync.rs`, held to this rule by the story
+//! SQL backend as SQL conditions, `store-sql/src/sync.rs`, held to this rule by the story
 //! suite). Anything else reaches the phone as a removal.
 //!
 //! - nothing at all while the volunteer is inactive (paused or gone: the phone drops what it

@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// Opens the store and makes sure it holds the territory's communes (reference data, loaded
 /// on first start: every deployment serves the same 35 communes).
 pub async fn open_store(database_url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = monalisa_store_sqlite::open(database_url).await?;
+    let store = monalisa_store_sql::open(database_url).await?;
     let communes: Vec<_> = territory::load()?.into_iter().map(|(record, _)| record).collect();
     let added = store.ensure_communes(&communes).await?;
     if added > 0 {

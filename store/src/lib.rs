@@ -1,6 +1,6 @@
 //! Monalisa Visites storage: the traits the server's functions call, split by area, and the
-//! records they take and return. No SQL here: each backend (`monalisa-store-sqlite` today)
-//! implements every trait, and the story suite (`monalisa-store-stories`) holds them all to
+//! records they take and return. No SQL here: each backend (`monalisa-store-sql`, on
+//! SQLite and PostgreSQL) implements every trait, and the story suite (`monalisa-store-stories`) holds them all to
 //! the same contract.
 
 pub mod accounts;

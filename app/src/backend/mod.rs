@@ -2,8 +2,8 @@
 //! functions call, the per-request context (who is calling, from where), authentication
 //! ([`auth`]), and the page security headers.
 //!
-//! The store is `monalisa_store`'s traits, so handlers never see SQL: SQLite implements them
-//! today (`monalisa-store-sqlite`), PostgreSQL will implement the same traits later.
+//! The store is `monalisa_store`'s traits, so handlers never see SQL: `monalisa-store-sql`
+//! implements them on SQLite and on PostgreSQL.
 
 pub mod auth;
 pub mod qr;

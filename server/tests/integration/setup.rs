@@ -149,12 +149,12 @@ async fn an_empty_install_is_set_up_by_its_admin() {
         post(&mut admin, "/territoire/rattachement", &[("ambassadeur", &anne.to_string()), ("secteur", "")]).await,
         "/territoire?fait=rattachement"
     );
-    tokio::time::sleep(monalisa_store_sqlite::SESSION_CACHE_TTL).await;
+    tokio::time::sleep(monalisa_store_sql::SESSION_CACHE_TTL).await;
     assert_eq!(ambassador.get("/personnes").await.status(), 403);
     let gaps = view(&mut admin).await;
     assert_eq!(gaps["detached"].as_array().unwrap().len(), 1);
     post(&mut admin, "/territoire/rattachement", &[("ambassadeur", &anne.to_string()), ("secteur", &nord)]).await;
-    tokio::time::sleep(monalisa_store_sqlite::SESSION_CACHE_TTL).await;
+    tokio::time::sleep(monalisa_store_sql::SESSION_CACHE_TTL).await;
     assert_eq!(ambassador.get("/personnes").await.status(), 200);
 
     // Every change is in the audit trail, with who made it (none for the command line).

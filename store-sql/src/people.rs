@@ -4,8 +4,9 @@
 //! sync.
 
 use super::*;
+use crate::sql;
 use crate::sync::load_card;
-use crate::{PLANNABLE, SqliteStore, bad, insert_slots, other, slot_from};
+use crate::{PLANNABLE, SqlStore, bad, insert_slots, other, slot_from};
 use monalisa_core::domain::rules;
 use monalisa_core::domain::{
     AmbassadorId, Date, EndReason, FollowUp, FollowUpMode, Location, Milestone, NotPlanned, Programme, Referral,
@@ -15,10 +16,10 @@ use monalisa_core::people::{ResidentDraft, VolunteerDraft};
 use monalisa_core::wire::people::{FollowUpState, PeopleList, ResidentRow, VolunteerRow};
 use monalisa_core::wire::residents::ResidentCard;
 use monalisa_store::StoreError;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 
-pub(crate) type Tx<'a> = Transaction<'a, Sqlite>;
-type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+pub(crate) type Tx<'a> = Transaction<'a, Any>;
+type Query<'q> = sql::Query<'q>;
 
 /// The columns a resident's form sets, in the order [`ResidentColumns::bind`] binds them.
 const RESIDENT_COLUMNS: [&str; 20] = [
@@ -72,11 +73,11 @@ fn bind_volunteer<'a>(q: Query<'a>, d: &'a VolunteerDraft, home: Location) -> Qu
         .bind(d.travel.code())
         .bind(d.radius_km)
         .bind(i64::from(d.weekly_capacity))
-        .bind(d.charter.is_some())
+        .bind(i64::from(d.charter.is_some()))
         .bind(d.charter.and_then(Milestone::day).map(|day| day.to_string()))
-        .bind(d.training.is_some())
+        .bind(i64::from(d.training.is_some()))
         .bind(d.training.and_then(Milestone::day).map(|day| day.to_string()))
-        .bind(d.active)
+        .bind(i64::from(d.active))
 }
 
 struct ResidentColumns<'a> {
@@ -114,7 +115,7 @@ impl<'a> ResidentColumns<'a> {
 }
 
 async fn commune_in_scope(tx: &mut Tx<'_>, scope: ScopeId, commune: &str) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM scope_communes WHERE commune = ? AND scope_id = ?")
+    let n: i64 = sql::query_scalar("SELECT count(*) FROM scope_communes WHERE commune = ? AND scope_id = ?")
         .bind(commune)
         .bind(scope.0)
         .fetch_one(&mut **tx)
@@ -130,7 +131,7 @@ fn same_place(stored: Location, typed: Location) -> Location {
 }
 
 pub(crate) async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<Location>, StoreError> {
-    let row = sqlx::query(&format!("SELECT home_lat, home_lon FROM {table} WHERE id = ?"))
+    let row = sql::query(&format!("SELECT home_lat, home_lon FROM {table} WHERE id = ?"))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
@@ -139,9 +140,9 @@ pub(crate) async fn stored_home(tx: &mut Tx<'_>, table: &str, id: i64) -> Result
 }
 
 #[async_trait::async_trait]
-impl PeopleStore for SqliteStore {
+impl PeopleStore for SqlStore {
     async fn resident(&self, id: ResidentId) -> Result<Option<Resident>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM residents WHERE id = ?")
+        let Some(row) = sql::query("SELECT * FROM residents WHERE id = ?")
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -149,7 +150,7 @@ impl PeopleStore for SqliteStore {
         else {
             return Ok(None);
         };
-        let slots = sqlx::query(
+        let slots = sql::query(
             "SELECT weekday, start_min, end_min FROM resident_slots WHERE resident_id = ? ORDER BY weekday, start_min",
         )
         .bind(id.0)
@@ -160,7 +161,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn last_contact(&self, id: ResidentId) -> Result<Option<LastContact>, StoreError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT day, outcome, (SELECT max(day) FROM reports WHERE resident_id = ?1 AND outcome = 'done') AS last_done \
              FROM reports WHERE resident_id = ?1 ORDER BY day DESC, received_at DESC LIMIT 1",
         )
@@ -179,7 +180,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn volunteer(&self, id: VolunteerId) -> Result<Option<Volunteer>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM volunteers WHERE id = ?")
+        let Some(row) = sql::query("SELECT * FROM volunteers WHERE id = ?")
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -188,18 +189,18 @@ impl PeopleStore for SqliteStore {
             return Ok(None);
         };
         let communes: Vec<String> =
-            sqlx::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
+            sql::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
                 .bind(id.0)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(other)?;
-        let slots = sqlx::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
+        let slots = sql::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
             .bind(id.0)
             .fetch_all(&self.pool)
             .await
             .map_err(other)?;
         let absences =
-            sqlx::query("SELECT first_day, last_day FROM volunteer_absences WHERE volunteer_id = ? ORDER BY first_day")
+            sql::query("SELECT first_day, last_day FROM volunteer_absences WHERE volunteer_id = ? ORDER BY first_day")
                 .bind(id.0)
                 .fetch_all(&self.pool)
                 .await
@@ -208,7 +209,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn ambassador(&self, id: AmbassadorId) -> Result<Option<Ambassador>, StoreError> {
-        let row = sqlx::query("SELECT id, first_name, last_name, phone, scope_id FROM ambassadors WHERE id = ?")
+        let row = sql::query("SELECT id, first_name, last_name, phone, scope_id FROM ambassadors WHERE id = ?")
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -222,7 +223,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn scope_people_list(&self, scope: ScopeId) -> Result<PeopleList, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT r.id, CASE WHEN r.consent_withdrawn_on IS NULL THEN r.first_name || ' ' || r.last_name ELSE '' END AS name, c.name AS commune, r.rhythm, r.isolation, \
              r.follow_up_status, v.first_name || ' ' || v.last_name AS volunteer, r.volunteer_id, r.follow_up_start, \
              (SELECT max(day) FROM reports p WHERE p.resident_id = r.id AND p.outcome = 'done') AS last_done \
@@ -259,7 +260,7 @@ impl PeopleStore for SqliteStore {
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT v.id, v.first_name || ' ' || v.last_name AS name, c.name AS commune, v.travel_mode, v.radius_km, \
              v.weekly_capacity, v.active, v.charter_signed, v.training_done, \
              (SELECT count(*) FROM residents r WHERE r.volunteer_id = v.id AND r.follow_up_status <> 'ended') AS followed \
@@ -270,7 +271,7 @@ impl PeopleStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        let slots = sqlx::query(
+        let slots = sql::query(
             "SELECT s.volunteer_id, s.weekday, s.start_min, s.end_min FROM volunteer_slots s \
              JOIN volunteers v ON v.id = s.volunteer_id WHERE v.scope_id = ? ORDER BY s.weekday, s.start_min",
         )
@@ -323,7 +324,7 @@ impl PeopleStore for SqliteStore {
 
     async fn place_home(&self, scope: ScopeId, resident: ResidentId, home: Location) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let row = sqlx::query("SELECT commune, consent_withdrawn_on FROM residents WHERE id = ?")
+        let row = sql::query("SELECT commune, consent_withdrawn_on FROM residents WHERE id = ?")
             .bind(resident.0)
             .fetch_optional(&mut *tx)
             .await
@@ -335,7 +336,7 @@ impl PeopleStore for SqliteStore {
         if row.get::<Option<String>, _>("consent_withdrawn_on").is_some() {
             return Err(StoreError::Conflict("consent withdrawn: the record is erased".into()));
         }
-        sqlx::query("UPDATE residents SET home_lat = ?, home_lon = ? WHERE id = ?")
+        sql::query("UPDATE residents SET home_lat = ?, home_lon = ? WHERE id = ?")
             .bind(home.lat)
             .bind(home.lon)
             .bind(resident.0)
@@ -359,7 +360,7 @@ impl PeopleStore for SqliteStore {
 
     async fn add_absence(&self, scope: ScopeId, volunteer: VolunteerId, absence: DayRange) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write_on_volunteer(scope, volunteer).await?;
-        sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
+        sql::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
             .bind(volunteer.0)
             .bind(absence.first.to_string())
             .bind(absence.last.to_string())
@@ -377,16 +378,13 @@ impl PeopleStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write_on_volunteer(scope, volunteer).await?;
         // One of them, if the same days were declared twice.
-        let done = sqlx::query(
-            "DELETE FROM volunteer_absences WHERE rowid = (SELECT rowid FROM volunteer_absences \
-             WHERE volunteer_id = ? AND first_day = ? AND last_day = ? LIMIT 1)",
-        )
-        .bind(volunteer.0)
-        .bind(absence.first.to_string())
-        .bind(absence.last.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
+        let done = sql::query(&crate::push_sql::cancel_absence(self.dialect))
+            .bind(volunteer.0)
+            .bind(absence.first.to_string())
+            .bind(absence.last.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -453,7 +451,7 @@ pub(crate) async fn write_resident(
     let previous = match d.id {
         None => None,
         Some(id) => {
-            let row = sqlx::query(
+            let row = sql::query(
                 "SELECT commune, follow_up_status, status_since, paused_until, consent_withdrawn_on FROM residents WHERE id = ?",
             )
             .bind(id.0)
@@ -489,8 +487,8 @@ pub(crate) async fn write_resident(
     let id = match d.id {
         Some(id) => {
             let sql = format!("UPDATE residents SET {} WHERE id = ?", RESIDENT_COLUMNS.join(" = ?, ") + " = ?");
-            fields.bind(sqlx::query(&sql)).bind(id.0).execute(&mut **tx).await.map_err(other)?;
-            sqlx::query("DELETE FROM resident_slots WHERE resident_id = ?")
+            fields.bind(sql::query(&sql)).bind(id.0).execute(&mut **tx).await.map_err(other)?;
+            sql::query("DELETE FROM resident_slots WHERE resident_id = ?")
                 .bind(id.0)
                 .execute(&mut **tx)
                 .await
@@ -504,7 +502,7 @@ pub(crate) async fn write_resident(
                 RESIDENT_COLUMNS.join(", "),
                 "?, ".repeat(RESIDENT_COLUMNS.len())
             );
-            let query = fields.bind(sqlx::query(&sql)).bind(given_on.to_string()).bind(method.code());
+            let query = fields.bind(sql::query(&sql)).bind(given_on.to_string()).bind(method.code());
             ResidentId(query.bind(recorded_by.0).fetch_one(&mut **tx).await.map_err(other)?.get(0))
         }
     };
@@ -541,7 +539,7 @@ pub(crate) async fn write_volunteer(
                 "UPDATE volunteers SET {} WHERE id = ? AND scope_id = ?",
                 VOLUNTEER_COLUMNS.join(" = ?, ") + " = ?"
             );
-            let done = bind_volunteer(sqlx::query(&sql), d, home)
+            let done = bind_volunteer(sql::query(&sql), d, home)
                 .bind(id.0)
                 .bind(scope.0)
                 .execute(&mut **tx)
@@ -551,7 +549,7 @@ pub(crate) async fn write_volunteer(
                 return Err(StoreError::NotFound);
             }
             for table in ["volunteer_communes", "volunteer_slots"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE volunteer_id = ?"))
+                sql::query(&format!("DELETE FROM {table} WHERE volunteer_id = ?"))
                     .bind(id.0)
                     .execute(&mut **tx)
                     .await
@@ -566,7 +564,7 @@ pub(crate) async fn write_volunteer(
                 "?, ".repeat(VOLUNTEER_COLUMNS.len())
             );
             VolunteerId(
-                bind_volunteer(sqlx::query(&sql), d, home)
+                bind_volunteer(sql::query(&sql), d, home)
                     .bind(scope.0)
                     .fetch_one(&mut **tx)
                     .await
@@ -576,7 +574,7 @@ pub(crate) async fn write_volunteer(
         }
     };
     for c in &d.communes {
-        sqlx::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
+        sql::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
             .bind(id.0)
             .bind(c.as_str())
             .execute(&mut **tx)
@@ -587,7 +585,7 @@ pub(crate) async fn write_volunteer(
     Ok(id)
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// A write transaction about one of the scope's volunteers (`NotFound` for another's).
     async fn write_on_volunteer(
         &self,
@@ -611,7 +609,7 @@ async fn volunteer_in_scope(
     plannable: bool,
 ) -> Result<bool, StoreError> {
     let sql = format!("SELECT count(*) FROM volunteers WHERE id = ? AND scope_id = ? AND (({PLANNABLE}) OR NOT ?)");
-    let n: i64 = sqlx::query_scalar(&sql)
+    let n: i64 = sql::query_scalar(&sql)
         .bind(volunteer.0)
         .bind(scope.0)
         .bind(plannable)
@@ -623,7 +621,7 @@ async fn volunteer_in_scope(
 
 /// How many residents still followed have this volunteer as their usual one.
 async fn followed_by(tx: &mut Tx<'_>, volunteer: VolunteerId) -> Result<i64, StoreError> {
-    sqlx::query_scalar("SELECT count(*) FROM residents WHERE volunteer_id = ? AND follow_up_status <> 'ended'")
+    sql::query_scalar("SELECT count(*) FROM residents WHERE volunteer_id = ? AND follow_up_status <> 'ended'")
         .bind(volunteer.0)
         .fetch_one(&mut **tx)
         .await
@@ -647,7 +645,7 @@ pub(crate) async fn hand_over(
         {
             return Err(StoreError::Invalid("benevole".into()));
         }
-        let done = sqlx::query("UPDATE residents SET volunteer_id = ? WHERE id = ? AND volunteer_id = ?")
+        let done = sql::query("UPDATE residents SET volunteer_id = ? WHERE id = ? AND volunteer_id = ?")
             .bind(next.map(|v| v.0))
             .bind(resident.0)
             .bind(volunteer.0)
@@ -662,7 +660,7 @@ pub(crate) async fn hand_over(
         if followed_by(tx, volunteer).await? > 0 {
             return Err(StoreError::Conflict("still_following".into()));
         }
-        sqlx::query("UPDATE volunteers SET active = 0 WHERE id = ?")
+        sql::query("UPDATE volunteers SET active = 0 WHERE id = ?")
             .bind(volunteer.0)
             .execute(&mut **tx)
             .await
@@ -672,7 +670,7 @@ pub(crate) async fn hand_over(
 }
 
 /// A resident from their row and their preferred slots' rows.
-pub(crate) fn resident_from(row: &SqliteRow, slots: &[SqliteRow]) -> Result<Resident, StoreError> {
+pub(crate) fn resident_from(row: &AnyRow, slots: &[AnyRow]) -> Result<Resident, StoreError> {
     let since = date(row.get("status_since"))?;
     let follow_up = match row.get::<&str, _>("follow_up_status") {
         "active" => FollowUp::Active { since },
@@ -706,7 +704,7 @@ pub(crate) fn resident_from(row: &SqliteRow, slots: &[SqliteRow]) -> Result<Resi
 }
 
 /// A resident's referral, follow-up mode and end reason from their row.
-pub(crate) fn programme_from(row: &SqliteRow) -> Result<Programme, StoreError> {
+pub(crate) fn programme_from(row: &AnyRow) -> Result<Programme, StoreError> {
     let referral = match row.get::<Option<&str>, _>("referred_by") {
         None => None,
         Some(code) => Some(Referral {
@@ -726,10 +724,10 @@ pub(crate) fn programme_from(row: &SqliteRow) -> Result<Programme, StoreError> {
 
 /// A volunteer from their row and the rows of their communes, slots and absences.
 pub(crate) fn volunteer_from(
-    row: &SqliteRow,
+    row: &AnyRow,
     communes: &[String],
-    slots: &[SqliteRow],
-    absences: &[SqliteRow],
+    slots: &[AnyRow],
+    absences: &[AnyRow],
 ) -> Result<Volunteer, StoreError> {
     Ok(Volunteer {
         id: VolunteerId(row.get("id")),
@@ -759,12 +757,12 @@ pub(crate) fn volunteer_from(
     })
 }
 
-fn travel_mode(row: &SqliteRow) -> Result<TravelMode, StoreError> {
+fn travel_mode(row: &AnyRow) -> Result<TravelMode, StoreError> {
     TravelMode::from_code(row.get("travel_mode")).ok_or_else(|| bad("travel mode"))
 }
 
 /// A step of a volunteer's path from its flag column and its day column (`{flag}_on`).
-fn milestone(row: &SqliteRow, flag: &str) -> Result<Option<Milestone>, StoreError> {
+fn milestone(row: &AnyRow, flag: &str) -> Result<Option<Milestone>, StoreError> {
     if row.get::<i64, _>(flag) == 0 {
         return Ok(None);
     }

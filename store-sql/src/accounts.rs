@@ -1,12 +1,14 @@
 //! AccountStore on SQLite.
 
 use super::*;
+use crate::sql;
 
 #[async_trait::async_trait]
-impl AccountStore for SqliteStore {
+impl AccountStore for SqlStore {
     async fn create_user(&self, user: &NewUser, now: Timestamp) -> Result<UserId, StoreError> {
-        let id = sqlx::query(
-            "INSERT INTO users (login, display_name, role, volunteer_id, ambassador_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        let id = sql::query_scalar(
+            "INSERT INTO users (login, display_name, role, volunteer_id, ambassador_id, created_at) VALUES (?, ?, ?, ?, ?, ?) \
+             RETURNING id",
         )
         .bind(&user.login)
         .bind(&user.display_name)
@@ -14,15 +16,14 @@ impl AccountStore for SqliteStore {
         .bind(user.volunteer.map(|v| v.0))
         .bind(user.ambassador.map(|a| a.0))
         .bind(now.0)
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await
-        .map_err(conflict_or_other)?
-        .last_insert_rowid();
+        .map_err(conflict_or_other)?;
         Ok(UserId(id))
     }
 
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.id = ?"))
+        let row = sql::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.id = ?"))
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -31,7 +32,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.login = ?"))
+        let row = sql::query(&format!("SELECT {USER_SELECT} FROM {USER_FROM} WHERE u.login = ?"))
             .bind(login)
             .fetch_optional(&self.pool)
             .await
@@ -40,7 +41,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn list_accounts(&self, scope: Option<ScopeId>) -> Result<Vec<AccountSummary>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = sql::query(&format!(
             "SELECT {USER_SELECT}, \
              (SELECT count(*) FROM devices d WHERE d.user_id = u.id AND d.revoked_at IS NULL) AS active_devices, \
              (SELECT max(last_seen) FROM devices d WHERE d.user_id = u.id) AS last_seen \
@@ -72,7 +73,7 @@ impl AccountStore for SqliteStore {
         &self,
         scope: Option<ScopeId>,
     ) -> Result<(Vec<Volunteer>, Vec<Ambassador>), StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<i64> = sql::query_scalar(
             "SELECT v.id FROM volunteers v WHERE v.active = 1 AND (?1 IS NULL OR v.scope_id = ?1) \
              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id) ORDER BY v.last_name, v.first_name, v.id",
         )
@@ -88,7 +89,7 @@ impl AccountStore for SqliteStore {
         }
         let mut ambassadors = Vec::new();
         if scope.is_none() {
-            let rows = sqlx::query(
+            let rows = sql::query(
                 "SELECT id, first_name, last_name, phone, scope_id FROM ambassadors a \
                  WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.ambassador_id = a.id) ORDER BY last_name, first_name, id",
             )
@@ -101,7 +102,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn set_password(&self, user: UserId, hash: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        let done = sql::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(hash)
             .bind(user.0)
             .execute(&self.pool)
@@ -113,8 +114,8 @@ impl AccountStore for SqliteStore {
     async fn set_user_disabled(&self, user: UserId, disabled: bool, now: Timestamp) -> Result<(), StoreError> {
         self.forget_sessions();
         let (_write, mut tx) = self.write().await?;
-        let done = sqlx::query("UPDATE users SET disabled = ? WHERE id = ?")
-            .bind(disabled)
+        let done = sql::query("UPDATE users SET disabled = ? WHERE id = ?")
+            .bind(i64::from(disabled))
             .bind(user.0)
             .execute(&mut *tx)
             .await
@@ -123,7 +124,7 @@ impl AccountStore for SqliteStore {
             return Err(StoreError::NotFound);
         }
         if disabled {
-            sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
+            sql::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
                 .bind(now.0)
                 .bind(user.0)
                 .execute(&mut *tx)
@@ -134,7 +135,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn user_email(&self, user: UserId) -> Result<Option<String>, StoreError> {
-        let email: Option<Option<String>> = sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+        let email: Option<Option<String>> = sql::query_scalar("SELECT email FROM users WHERE id = ?")
             .bind(user.0)
             .fetch_optional(&self.pool)
             .await
@@ -144,7 +145,7 @@ impl AccountStore for SqliteStore {
 
     async fn set_user_email(&self, user: UserId, email: Option<&str>) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let done = sqlx::query("UPDATE users SET email = ? WHERE id = ?")
+        let done = sql::query("UPDATE users SET email = ? WHERE id = ?")
             .bind(email)
             .bind(user.0)
             .execute(&mut *tx)
@@ -167,13 +168,13 @@ impl AccountStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
         // Only the newest link works: a lost QR code stops working once a new one is given.
-        sqlx::query("UPDATE enrolment_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+        sql::query("UPDATE enrolment_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
             .bind(now.0)
             .bind(user.0)
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        sqlx::query(
+        sql::query(
             "INSERT INTO enrolment_links (token_hash, user_id, purpose, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(token_hash)
@@ -189,7 +190,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn enrolment(&self, token_hash: &str) -> Result<Option<EnrolmentRecord>, StoreError> {
-        let row = sqlx::query("SELECT user_id, purpose, expires_at, used_at FROM enrolment_links WHERE token_hash = ?")
+        let row = sql::query("SELECT user_id, purpose, expires_at, used_at FROM enrolment_links WHERE token_hash = ?")
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await
@@ -209,7 +210,7 @@ impl AccountStore for SqliteStore {
     async fn use_enrolment(&self, token_hash: &str, password_hash: &str, now: Timestamp) -> Result<UserId, StoreError> {
         let (_write, mut tx) = self.write().await?;
         // The conditional update is the single-use guarantee: two concurrent uses cannot both match.
-        let user: Option<i64> = sqlx::query_scalar(
+        let user: Option<i64> = sql::query_scalar(
             "UPDATE enrolment_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING user_id",
         )
         .bind(now.0)
@@ -218,7 +219,7 @@ impl AccountStore for SqliteStore {
         .await
         .map_err(other)?;
         let user = user.ok_or(StoreError::NotFound)?;
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        sql::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(password_hash)
             .bind(user)
             .execute(&mut *tx)
@@ -229,7 +230,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn device_by_token(&self, token_hash: &str, user: UserId) -> Result<Option<DeviceRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ? AND user_id = ?"))
+        let row = sql::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ? AND user_id = ?"))
             .bind(token_hash)
             .bind(user.0)
             .fetch_optional(&self.pool)
@@ -245,23 +246,22 @@ impl AccountStore for SqliteStore {
         label: &str,
         now: Timestamp,
     ) -> Result<DeviceId, StoreError> {
-        let id = sqlx::query(
-            "INSERT INTO devices (user_id, token_hash, label, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
+        let id = sql::query_scalar(
+            "INSERT INTO devices (user_id, token_hash, label, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(user.0)
         .bind(token_hash)
         .bind(label)
         .bind(now.0)
         .bind(now.0)
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await
-        .map_err(other)?
-        .last_insert_rowid();
+        .map_err(other)?;
         Ok(DeviceId(id))
     }
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?"))
+        let row = sql::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?"))
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await
@@ -270,7 +270,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn devices_of(&self, user: UserId) -> Result<Vec<DeviceRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = ? ORDER BY id"))
+        let rows = sql::query(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = ? ORDER BY id"))
             .bind(user.0)
             .fetch_all(&self.pool)
             .await
@@ -281,7 +281,7 @@ impl AccountStore for SqliteStore {
     async fn revoke_device(&self, id: DeviceId, now: Timestamp) -> Result<(), StoreError> {
         self.forget_sessions();
         let (_write, mut tx) = self.write().await?;
-        let done = sqlx::query("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+        let done = sql::query("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
             .bind(now.0)
             .bind(id.0)
             .execute(&mut *tx)
@@ -291,7 +291,7 @@ impl AccountStore for SqliteStore {
             return Err(StoreError::NotFound);
         }
         // Sessions stay (ended) so that the phone gets "device revoked", not "not logged in".
-        sqlx::query("UPDATE sessions SET ended_at = ? WHERE device_id = ? AND ended_at IS NULL")
+        sql::query("UPDATE sessions SET ended_at = ? WHERE device_id = ? AND ended_at IS NULL")
             .bind(now.0)
             .bind(id.0)
             .execute(&mut *tx)
@@ -309,7 +309,7 @@ impl AccountStore for SqliteStore {
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        sqlx::query(
+        sql::query(
             "INSERT INTO sessions (token_hash, user_id, device_id, created_at, refreshed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(token_hash)
@@ -321,7 +321,7 @@ impl AccountStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?")
+        sql::query("UPDATE devices SET last_seen = ? WHERE id = ?")
             .bind(now.0)
             .bind(device.0)
             .execute(&mut *tx)
@@ -331,14 +331,15 @@ impl AccountStore for SqliteStore {
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        if let Some((record, at)) = self.sessions.lock().unwrap_or_else(|e| e.into_inner()).get(token_hash) {
+        let Some(sessions) = &self.sessions else { return self.load_session(token_hash).await };
+        if let Some((record, at)) = sessions.lock().unwrap_or_else(|e| e.into_inner()).get(token_hash) {
             if at.elapsed() < SESSION_CACHE_TTL {
                 return Ok(Some(record.clone()));
             }
         }
         let found = self.load_session(token_hash).await?;
         if let Some(record) = &found {
-            let mut cache = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+            let mut cache = sessions.lock().unwrap_or_else(|e| e.into_inner());
             if cache.len() > 10_000 {
                 cache.clear();
             }
@@ -348,9 +349,9 @@ impl AccountStore for SqliteStore {
     }
 
     async fn refresh_session(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(token_hash);
+        self.forget_session(token_hash);
         let (_write, mut tx) = self.write().await?;
-        let device: Option<i64> = sqlx::query_scalar(
+        let device: Option<i64> = sql::query_scalar(
             "UPDATE sessions SET refreshed_at = ?, expires_at = ? WHERE token_hash = ? AND ended_at IS NULL RETURNING device_id",
         )
         .bind(now.0)
@@ -360,7 +361,7 @@ impl AccountStore for SqliteStore {
         .await
         .map_err(other)?;
         if let Some(device) = device {
-            sqlx::query("UPDATE devices SET last_seen = ? WHERE id = ?")
+            sql::query("UPDATE devices SET last_seen = ? WHERE id = ?")
                 .bind(now.0)
                 .bind(device)
                 .execute(&mut *tx)
@@ -371,8 +372,8 @@ impl AccountStore for SqliteStore {
     }
 
     async fn end_session(&self, token_hash: &str, now: Timestamp) -> Result<(), StoreError> {
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(token_hash);
-        sqlx::query("UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL")
+        self.forget_session(token_hash);
+        sql::query("UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL")
             .bind(now.0)
             .bind(token_hash)
             .execute(&self.pool)
@@ -389,7 +390,7 @@ impl AccountStore for SqliteStore {
         let day_ms = 86_400_000i64;
         let since = f.since.map(|d| i64::from(d.days()) * day_ms);
         let until = f.until.map(|d| i64::from(d.days() + 1) * day_ms);
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT l.id, l.at, l.actor_id, u.login AS actor_login, l.device_id, l.action, l.object_kind, l.object_id, l.detail \
              FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id \
              WHERE (?1 IS NULL OR l.actor_id = ?1) AND (?2 IS NULL OR l.object_kind = ?2) AND (?3 IS NULL OR l.object_id = ?3) \
@@ -425,10 +426,10 @@ impl AccountStore for SqliteStore {
 
 /// Appends an audit entry, on the pool or inside the transaction of what it records.
 pub(crate) async fn insert_audit<'e>(
-    on: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    on: impl sqlx::Executor<'e, Database = sqlx::Any>,
     e: &AuditEntry,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    sql::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(e.at.0)
         .bind(e.actor.map(|a| a.0))
         .bind(e.device.map(|d| d.0))

@@ -1,29 +1,41 @@
-//! Data protection on SQLite: consent withdrawal (migration 0009), a resident's history for the
+//! Data protection: consent withdrawal (migration 0009), a resident's history for the
 //! right of access.
 
 use super::*;
-use crate::{SqliteStore, bad, date, other};
+use crate::sql;
+use crate::{Dialect, SqlStore, bad, date, other};
 use monalisa_core::domain::{
     ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, ScopeId, Timestamp,
 };
 use monalisa_core::sync::{Mutation, MutationBody};
 use monalisa_core::wire::dossier::{DossierConcern, DossierPairing, DossierReport, DossierVisit};
 use monalisa_store::StoreError;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+type Tx<'a> = Transaction<'a, Any>;
 
 /// Erases a resident's personal data in `tx` (see `Store::withdraw_consent`).
 /// `monalisa_core::retention::purgeable` as a condition on `residents r` (`?1`: the cutoff):
 /// shared by the candidates' list and the purge's own check, so the two cannot differ.
-const PURGEABLE: &str = "r.purged_on IS NULL AND r.follow_up_status = 'ended' \
-     AND max(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
-     AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
-     AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL \
-         AND json_extract(q.payload, '$.body.report.resident') = r.id)";
+fn purgeable(dialect: Dialect) -> String {
+    let greatest = dialect.greatest();
+    let about = dialect.payload_resident("q.payload");
+    format!(
+        "r.purged_on IS NULL AND r.follow_up_status = 'ended' \
+         AND {greatest}(r.status_since, r.consent_on, COALESCE((SELECT max(p.day) FROM reports p WHERE p.resident_id = r.id), '')) < ?1 \
+         AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.resident_id = r.id AND p.flag IS NOT NULL AND p.reviewed_at IS NULL) \
+         AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reviewed_at IS NULL AND {about} = r.id)"
+    )
+}
 
-async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &str) -> Result<(), StoreError> {
-    sqlx::query(
+async fn erase(
+    tx: &mut Tx<'_>,
+    dialect: Dialect,
+    resident: ResidentId,
+    centre: Location,
+    today: &str,
+) -> Result<(), StoreError> {
+    sql::query(
             "UPDATE residents SET first_name = '', last_name = '', address = '', phone = NULL, access_notes = '', \
              likes = '', home_lat = ?, home_lon = ?, follow_up_status = 'ended', paused_until = NULL, volunteer_id = NULL, \
              status_since = CASE WHEN follow_up_status = 'ended' THEN status_since ELSE ? END, \
@@ -42,13 +54,32 @@ async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &
         "DELETE FROM plan_unserved WHERE resident_id = ?",
         "DELETE FROM geocode_queue WHERE resident_id = ?",
         "UPDATE reports SET note = '', proposed_next = NULL WHERE resident_id = ? AND (note <> '' OR proposed_next IS NOT NULL)",
-        // What a removed phone sent about them, set aside: its note goes the same way.
-        "UPDATE quarantine SET payload = json_set(payload, '$.body.report.note', '', '$.body.report.proposed_next', NULL) \
-         WHERE json_extract(payload, '$.body.report.resident') = ?1",
     ] {
-        sqlx::query(sql).bind(resident.0).execute(&mut **tx).await.map_err(other)?;
+        sql::query(sql).bind(resident.0).execute(&mut **tx).await.map_err(other)?;
     }
-    sqlx::query("UPDATE visits SET status = 'cancelled' WHERE resident_id = ? AND status = 'planned' AND day >= ?")
+    // What a removed phone sent about them, set aside: its note goes the same way.
+    let set_aside = sql::query(&format!(
+        "SELECT mutation_id, payload FROM quarantine WHERE {} = ?",
+        dialect.payload_resident("payload")
+    ))
+    .bind(resident.0)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(other)?;
+    for row in set_aside {
+        let mut m: Mutation = serde_json::from_str(row.get::<&str, _>("payload")).map_err(other)?;
+        if let MutationBody::Report(r) = &mut m.body {
+            r.note.clear();
+            r.proposed_next = None;
+        }
+        sql::query("UPDATE quarantine SET payload = ? WHERE mutation_id = ?")
+            .bind(serde_json::to_string(&m).map_err(other)?)
+            .bind(row.get::<&str, _>("mutation_id"))
+            .execute(&mut **tx)
+            .await
+            .map_err(other)?;
+    }
+    sql::query("UPDATE visits SET status = 'cancelled' WHERE resident_id = ? AND status = 'planned' AND day >= ?")
         .bind(resident.0)
         .bind(today)
         .execute(&mut **tx)
@@ -58,7 +89,7 @@ async fn erase(tx: &mut Tx<'_>, resident: ResidentId, centre: Location, today: &
 }
 
 #[async_trait::async_trait]
-impl PrivacyStore for SqliteStore {
+impl PrivacyStore for SqlStore {
     async fn withdraw_consent(
         &self,
         scope: ScopeId,
@@ -67,7 +98,7 @@ impl PrivacyStore for SqliteStore {
         today: Date,
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT r.consent_withdrawn_on FROM residents r JOIN scope_communes sc ON sc.commune = r.commune \
              WHERE r.id = ? AND sc.scope_id = ?",
         )
@@ -81,8 +112,8 @@ impl PrivacyStore for SqliteStore {
             return Err(StoreError::Conflict("consent already withdrawn".into()));
         }
         let today = today.to_string();
-        erase(&mut tx, resident, centre, &today).await?;
-        sqlx::query("UPDATE residents SET consent_withdrawn_on = ? WHERE id = ?")
+        erase(&mut tx, self.dialect, resident, centre, &today).await?;
+        sql::query("UPDATE residents SET consent_withdrawn_on = ? WHERE id = ?")
             .bind(&today)
             .bind(resident.0)
             .execute(&mut *tx)
@@ -92,10 +123,11 @@ impl PrivacyStore for SqliteStore {
     }
 
     async fn resident_pairings(&self, resident: ResidentId) -> Result<Vec<DossierPairing>, StoreError> {
-        sqlx::query(
+        sql::query(&format!(
             "SELECT p.started_on, p.ended_on, v.first_name || ' ' || v.last_name AS name FROM pairings p \
-             JOIN volunteers v ON v.id = p.volunteer_id WHERE p.resident_id = ? ORDER BY p.started_on, p.rowid",
-        )
+             JOIN volunteers v ON v.id = p.volunteer_id WHERE p.resident_id = ? ORDER BY p.started_on, p.{}",
+            self.dialect.row_id()
+        ))
         .bind(resident.0)
         .fetch_all(&self.pool)
         .await
@@ -115,9 +147,8 @@ impl PrivacyStore for SqliteStore {
         &self,
         resident: ResidentId,
     ) -> Result<(Vec<DossierVisit>, Vec<DossierReport>), StoreError> {
-        let name =
-            |row: &sqlx::sqlite::SqliteRow| format!("{} {}", row.get::<String, _>("vf"), row.get::<String, _>("vl"));
-        let visits = sqlx::query(
+        let name = |row: &sqlx::any::AnyRow| format!("{} {}", row.get::<String, _>("vf"), row.get::<String, _>("vl"));
+        let visits = sql::query(
             "SELECT x.day, x.start_min, x.status, v.first_name AS vf, v.last_name AS vl FROM visits x \
              JOIN volunteers v ON v.id = x.volunteer_id WHERE x.resident_id = ? ORDER BY x.day, x.start_min",
         )
@@ -136,14 +167,14 @@ impl PrivacyStore for SqliteStore {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-        let concerns = sqlx::query(
+        let concerns = sql::query(
             "SELECT report_id, kind, status, raised_at, acknowledged_at, resolved_at FROM concerns WHERE resident_id = ?",
         )
         .bind(resident.0)
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        let mut reports: Vec<DossierReport> = sqlx::query(
+        let mut reports: Vec<DossierReport> = sql::query(
             "SELECT p.id, p.day, p.outcome, p.duration_min, p.mood, p.note, p.recorded_at, p.received_at, \
              v.first_name AS vf, v.last_name AS vl FROM reports p JOIN volunteers v ON v.id = p.volunteer_id \
              WHERE p.resident_id = ? ORDER BY p.day, p.received_at",
@@ -185,11 +216,12 @@ impl PrivacyStore for SqliteStore {
             })
         })
         .collect::<Result<_, StoreError>>()?;
-        let set_aside = sqlx::query(
+        let set_aside = sql::query(&format!(
             "SELECT q.payload, q.received_at, COALESCE(v.first_name, u.display_name) AS vf, COALESCE(v.last_name, '') AS vl \
              FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
-             WHERE json_extract(q.payload, '$.body.report.resident') = ?",
-        )
+             WHERE {} = ?",
+            self.dialect.payload_resident("q.payload")
+        ))
         .bind(resident.0)
         .fetch_all(&self.pool)
         .await
@@ -228,7 +260,7 @@ impl PrivacyStore for SqliteStore {
     /// together).
     async fn purge_candidates(&self, cutoff: Date) -> Result<Vec<ResidentId>, StoreError> {
         let ids: Vec<i64> =
-            sqlx::query_scalar(&format!("SELECT r.id FROM residents r WHERE {PURGEABLE} ORDER BY r.id"))
+            sql::query_scalar(&format!("SELECT r.id FROM residents r WHERE {} ORDER BY r.id", purgeable(self.dialect)))
                 .bind(cutoff.to_string())
                 .fetch_all(&self.pool)
                 .await
@@ -247,7 +279,7 @@ impl PrivacyStore for SqliteStore {
         // The rule again, inside the transaction that erases: what changed since the list was
         // made (a report, a resumed follow-up, something to review) keeps the record.
         let still: Option<i64> =
-            sqlx::query_scalar(&format!("SELECT r.id FROM residents r WHERE {PURGEABLE} AND r.id = ?2"))
+            sql::query_scalar(&format!("SELECT r.id FROM residents r WHERE {} AND r.id = ?2", purgeable(self.dialect)))
                 .bind(cutoff.to_string())
                 .bind(resident.0)
                 .fetch_optional(&mut *tx)
@@ -256,7 +288,7 @@ impl PrivacyStore for SqliteStore {
         if still.is_none() {
             return Ok(false);
         }
-        let centre = sqlx::query(
+        let centre = sql::query(
             "SELECT c.centre_lat, c.centre_lon FROM residents r JOIN communes c ON c.insee = r.commune WHERE r.id = ?",
         )
         .bind(resident.0)
@@ -265,8 +297,8 @@ impl PrivacyStore for SqliteStore {
         .map_err(other)?
         .ok_or(StoreError::NotFound)?;
         let centre = Location { lat: centre.get("centre_lat"), lon: centre.get("centre_lon") };
-        erase(&mut tx, resident, centre, &today.to_string()).await?;
-        sqlx::query(
+        erase(&mut tx, self.dialect, resident, centre, &today.to_string()).await?;
+        sql::query(
             "UPDATE reports SET mood = NULL, duration_min = NULL WHERE resident_id = ? AND (mood IS NOT NULL OR duration_min IS NOT NULL)",
         )
         .bind(resident.0)
@@ -275,12 +307,12 @@ impl PrivacyStore for SqliteStore {
         .map_err(other)?;
         // Pushes about them that a removed phone sent, all reviewed by now (an unreviewed one
         // holds the purge back): they go.
-        sqlx::query("DELETE FROM quarantine WHERE json_extract(payload, '$.body.report.resident') = ?")
+        sql::query(&format!("DELETE FROM quarantine WHERE {} = ?", self.dialect.payload_resident("payload")))
             .bind(resident.0)
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        sqlx::query("UPDATE residents SET purged_on = ? WHERE id = ?")
+        sql::query("UPDATE residents SET purged_on = ? WHERE id = ?")
             .bind(today.to_string())
             .bind(resident.0)
             .execute(&mut *tx)
@@ -292,11 +324,11 @@ impl PrivacyStore for SqliteStore {
     }
 
     async fn consent_withdrawn_on(&self, resident: ResidentId) -> Result<Option<Date>, StoreError> {
-        let day: Option<Option<String>> = sqlx::query_scalar("SELECT consent_withdrawn_on FROM residents WHERE id = ?")
+        let day: Option<Option<String>> = sql::query_scalar("SELECT consent_withdrawn_on FROM residents WHERE id = ?")
             .bind(resident.0)
             .fetch_optional(&self.pool)
             .await
             .map_err(other)?;
-        day.flatten().map(|d| date(&d)).transpose()
+        day.flatten().map(|d: String| date(&d)).transpose()
     }
 }

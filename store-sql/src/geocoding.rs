@@ -3,7 +3,8 @@
 //! once it has passed), settled one home at a time with its audit line.
 
 use crate::people::{Tx, stored_home};
-use crate::{SqliteStore, bad, other};
+use crate::sql;
+use crate::{SqlStore, bad, other};
 use monalisa_core::domain::{InseeCode, Location, ResidentId, Timestamp};
 use monalisa_store::{GeocodeOutcome, GeocodeProgress, GeocodeState, GeocodeTask, GeocodingStore, StoreError};
 use sqlx::Row;
@@ -17,7 +18,7 @@ pub(crate) async fn queue(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     let from = stored_home(tx, "residents", resident.0).await?.ok_or(StoreError::NotFound)?;
-    sqlx::query(
+    sql::query(
         "INSERT INTO geocode_queue (resident_id, run_id, from_lat, from_lon, queued_at) VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT (resident_id) DO UPDATE SET run_id = excluded.run_id, from_lat = excluded.from_lat, \
          from_lon = excluded.from_lon, state = 'pending', attempts = 0, lease_until = 0, \
@@ -56,7 +57,7 @@ fn state_of(code: &str) -> Result<GeocodeState, StoreError> {
 }
 
 #[async_trait::async_trait]
-impl GeocodingStore for SqliteStore {
+impl GeocodingStore for SqlStore {
     async fn claim_geocoding(
         &self,
         now: Timestamp,
@@ -64,7 +65,7 @@ impl GeocodingStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<GeocodeTask>, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT q.resident_id, q.attempts, r.address, r.commune, c.name, r.home_lat, r.home_lon \
              FROM geocode_queue q JOIN residents r ON r.id = q.resident_id JOIN communes c ON c.insee = r.commune \
              WHERE q.state = 'pending' AND q.lease_until <= ? ORDER BY q.queued_at, q.resident_id LIMIT ?",
@@ -77,7 +78,7 @@ impl GeocodingStore for SqliteStore {
         let mut tasks = Vec::with_capacity(rows.len());
         for row in rows {
             let resident = ResidentId(row.get("resident_id"));
-            sqlx::query("UPDATE geocode_queue SET lease_until = ?, attempts = attempts + 1 WHERE resident_id = ?")
+            sql::query("UPDATE geocode_queue SET lease_until = ?, attempts = attempts + 1 WHERE resident_id = ?")
                 .bind(lease_until.0)
                 .bind(resident.0)
                 .execute(&mut *tx)
@@ -104,7 +105,7 @@ impl GeocodingStore for SqliteStore {
         now: Timestamp,
     ) -> Result<GeocodeState, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let row = sqlx::query("SELECT state, attempts, from_lat, from_lon FROM geocode_queue WHERE resident_id = ?")
+        let row = sql::query("SELECT state, attempts, from_lat, from_lon FROM geocode_queue WHERE resident_id = ?")
             .bind(resident.0)
             .fetch_optional(&mut *tx)
             .await
@@ -118,7 +119,7 @@ impl GeocodingStore for SqliteStore {
         let (from_lat, from_lon): (f64, f64) = (row.get("from_lat"), row.get("from_lon"));
         let (state, lease_until) = match outcome {
             GeocodeOutcome::Found(at) => {
-                let moved = sqlx::query(
+                let moved = sql::query(
                     "UPDATE residents SET home_lat = ?, home_lon = ? WHERE id = ? AND home_lat = ? AND home_lon = ?",
                 )
                 .bind(at.lat)
@@ -138,7 +139,7 @@ impl GeocodingStore for SqliteStore {
             GeocodeOutcome::Unavailable { retry_at } => (GeocodeState::Pending, retry_at.0),
         };
         let settled_at = (state != GeocodeState::Pending).then_some(now.0);
-        sqlx::query("UPDATE geocode_queue SET state = ?, lease_until = ?, settled_at = ? WHERE resident_id = ?")
+        sql::query("UPDATE geocode_queue SET state = ?, lease_until = ?, settled_at = ? WHERE resident_id = ?")
             .bind(state_code(state))
             .bind(lease_until)
             .bind(settled_at)
@@ -151,7 +152,7 @@ impl GeocodingStore for SqliteStore {
             GeocodeOutcome::Unavailable { .. } => format!("{} (service unavailable)", state_code(state)),
             _ => state_code(state).to_owned(),
         };
-        sqlx::query(
+        sql::query(
             "INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) \
              VALUES (?, NULL, NULL, 'resident.geocode', 'resident', ?, ?)",
         )
@@ -166,7 +167,7 @@ impl GeocodingStore for SqliteStore {
     }
 
     async fn geocoding_progress(&self, run: i64) -> Result<GeocodeProgress, StoreError> {
-        let rows = sqlx::query("SELECT state, count(*) AS n FROM geocode_queue WHERE run_id = ? GROUP BY state")
+        let rows = sql::query("SELECT state, count(*) AS n FROM geocode_queue WHERE run_id = ? GROUP BY state")
             .bind(run)
             .fetch_all(&self.pool)
             .await

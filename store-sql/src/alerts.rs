@@ -2,7 +2,8 @@
 //! the record that they were told (migration 0006).
 
 use super::*;
-use crate::{SqliteStore, bad, date, other};
+use crate::sql;
+use crate::{SqlStore, bad, date, other};
 use monalisa_core::auth::UserId;
 use monalisa_core::domain::{ClientId, ConcernKind, Timestamp};
 use monalisa_store::{ConcernAlert, DeclineAlert, StoreError};
@@ -14,7 +15,7 @@ const ALERT_COLUMNS: &str = "SELECT c.report_id, c.kind, c.raised_at, p.day, s.i
      JOIN scope_communes sc ON sc.commune = r.commune JOIN scopes s ON s.id = sc.scope_id";
 
 #[async_trait::async_trait]
-impl AlertStore for SqliteStore {
+impl AlertStore for SqlStore {
     async fn concern_queue(
         &self,
         scope: ScopeId,
@@ -22,7 +23,7 @@ impl AlertStore for SqliteStore {
     ) -> Result<Vec<monalisa_core::wire::concerns::ConcernItem>, StoreError> {
         use monalisa_core::domain::{ClientId, ConcernKind, ConcernStatus};
         use monalisa_core::wire::concerns::{ConcernItem, Done};
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT c.report_id, c.kind, c.status, c.raised_at, c.acknowledged_at, c.resolved_at, \
              r.id AS resident, r.first_name AS rf, r.last_name AS rl, co.name AS commune, p.day, p.note, \
              v.first_name AS vf, v.last_name AS vl, ua.display_name AS ack_by, ur.display_name AS res_by \
@@ -77,7 +78,7 @@ impl AlertStore for SqliteStore {
     ) -> Result<(), StoreError> {
         use monalisa_core::wire::concerns::FollowUpStep;
         let (_write, mut tx) = self.write().await?;
-        let status: Option<String> = sqlx::query_scalar(
+        let status: Option<String> = sql::query_scalar(
             "SELECT c.status FROM concerns c JOIN residents r ON r.id = c.resident_id \
              JOIN scope_communes sc ON sc.commune = r.commune WHERE c.report_id = ? AND c.kind = ? AND sc.scope_id = ?",
         )
@@ -100,7 +101,7 @@ impl AlertStore for SqliteStore {
             }
             (_, current) => return Err(StoreError::Conflict(format!("the concern is already {current}"))),
         };
-        sqlx::query(sql)
+        sql::query(sql)
             .bind(now.0)
             .bind(by.0)
             .bind(report.as_str())
@@ -122,7 +123,7 @@ impl AlertStore for SqliteStore {
     }
 
     async fn concerns_to_escalate(&self, raised_before: Timestamp) -> Result<Vec<ConcernAlert>, StoreError> {
-        let to: Vec<String> = sqlx::query_scalar(
+        let to: Vec<String> = sql::query_scalar(
             "SELECT email FROM users WHERE role = 'coordinator' AND disabled = 0 AND email IS NOT NULL ORDER BY email",
         )
         .fetch_all(&self.pool)
@@ -143,7 +144,7 @@ impl AlertStore for SqliteStore {
     }
 
     async fn declines_to_announce(&self, received_since: Timestamp) -> Result<Vec<DeclineAlert>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT d.mutation_id, v.day, s.id AS scope_id, s.name AS scope_name FROM visit_declines d \
              JOIN visits v ON v.id = d.visit_id JOIN residents r ON r.id = v.resident_id \
              JOIN scope_communes sc ON sc.commune = r.commune JOIN scopes s ON s.id = sc.scope_id \
@@ -170,7 +171,7 @@ impl AlertStore for SqliteStore {
 
     async fn mark_decline_alerted(&self, decline: &str, at: Timestamp) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        sqlx::query("UPDATE visit_declines SET notified_at = ? WHERE mutation_id = ? AND notified_at IS NULL")
+        sql::query("UPDATE visit_declines SET notified_at = ? WHERE mutation_id = ? AND notified_at IS NULL")
             .bind(at.0)
             .bind(decline)
             .execute(&mut *tx)
@@ -188,7 +189,7 @@ impl AlertStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let column = if escalation { "escalated_at" } else { "notified_at" };
         let (_write, mut tx) = self.write().await?;
-        sqlx::query(&format!("UPDATE concerns SET {column} = ? WHERE report_id = ? AND kind = ? AND {column} IS NULL"))
+        sql::query(&format!("UPDATE concerns SET {column} = ? WHERE report_id = ? AND kind = ? AND {column} IS NULL"))
             .bind(at.0)
             .bind(report.as_str())
             .bind(kind.code())
@@ -199,10 +200,10 @@ impl AlertStore for SqliteStore {
     }
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// The alert addresses of each scope's ambassadors.
     async fn ambassador_addresses(&self) -> Result<BTreeMap<i64, Vec<String>>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT a.scope_id, u.email FROM users u JOIN ambassadors a ON a.id = u.ambassador_id \
              WHERE u.role = 'ambassador' AND u.disabled = 0 AND u.email IS NOT NULL AND a.scope_id IS NOT NULL ORDER BY u.email",
         )
@@ -217,7 +218,7 @@ impl SqliteStore {
     }
 
     async fn alerts(&self, sql: &str, since_or_before: i64) -> Result<Vec<(ConcernAlert, i64)>, StoreError> {
-        let rows = sqlx::query(sql).bind(since_or_before).fetch_all(&self.pool).await.map_err(other)?;
+        let rows = sql::query(sql).bind(since_or_before).fetch_all(&self.pool).await.map_err(other)?;
         rows.iter()
             .map(|row| {
                 let alert = ConcernAlert {

@@ -1,16 +1,17 @@
 //! PlanningStore on SQLite.
 
 use super::*;
+use crate::sql;
 use std::collections::HashMap;
 
 #[async_trait::async_trait]
-impl PlanningStore for SqliteStore {
+impl PlanningStore for SqlStore {
     async fn declined_visits(
         &self,
         scope: ScopeId,
         since: Date,
     ) -> Result<Vec<monalisa_core::wire::planning::DeclinedVisit>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT d.visit_id, v.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
              vo.first_name || ' ' || vo.last_name AS volunteer_name, v.day, d.reason, d.received_at \
              FROM visit_declines d JOIN visits v ON v.id = d.visit_id JOIN residents r ON r.id = v.resident_id \
@@ -42,23 +43,26 @@ impl PlanningStore for SqliteStore {
         scope: ScopeId,
         since: Date,
     ) -> Result<Vec<monalisa_core::wire::planning::AbsentVisit>, StoreError> {
-        let rows = sqlx::query(
+        // Each visit with every absence over its day, the earliest absence first: the first
+        // row of each visit is kept.
+        let rows = sql::query(
             "SELECT v.id, v.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
-             vo.first_name || ' ' || vo.last_name AS volunteer_name, v.day, min(a.first_day) AS first_day, \
-             a.last_day AS last_day \
+             vo.first_name || ' ' || vo.last_name AS volunteer_name, v.day, a.first_day, a.last_day \
              FROM visits v JOIN rounds ro ON ro.id = v.round_id AND ro.status = 'published' \
              JOIN volunteers vo ON vo.id = v.volunteer_id \
              JOIN volunteer_absences a ON a.volunteer_id = v.volunteer_id AND a.first_day <= v.day AND v.day <= a.last_day \
              JOIN residents r ON r.id = v.resident_id \
              WHERE vo.scope_id = ? AND v.status = 'planned' AND v.day >= ? AND r.consent_withdrawn_on IS NULL \
-             GROUP BY v.id ORDER BY v.day, v.start_min, v.id",
+             ORDER BY v.day, v.start_min, v.id, a.first_day, a.last_day",
         )
         .bind(scope.0)
         .bind(since.to_string())
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
+        let mut seen = std::collections::HashSet::new();
         rows.iter()
+            .filter(|row| seen.insert(row.get::<i64, _>("id")))
             .map(|row| {
                 Ok(monalisa_core::wire::planning::AbsentVisit {
                     visit: monalisa_core::domain::VisitId(row.get("id")),
@@ -147,7 +151,7 @@ impl PlanningStore for SqliteStore {
         let mut residents = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.get("id");
-            let last_done = row.get::<Option<String>, _>("last_done").map(|d| date(&d)).transpose()?;
+            let last_done = row.get::<Option<String>, _>("last_done").map(|d: String| date(&d)).transpose()?;
             residents.push((resident_from(row, of(&slots, id))?, last_done));
         }
         tx.commit().await.map_err(other)?;
@@ -155,7 +159,7 @@ impl PlanningStore for SqliteStore {
     }
 
     async fn reported_between(&self, scope: ScopeId, from: Date, to: Date) -> Result<Vec<ResidentId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<i64> = sql::query_scalar(
             "SELECT DISTINCT p.resident_id FROM reports p JOIN residents r ON r.id = p.resident_id \
              JOIN scope_communes sc ON sc.commune = r.commune \
              WHERE sc.scope_id = ? AND p.day BETWEEN ? AND ? AND p.flag IS NULL ORDER BY p.resident_id",
@@ -178,7 +182,7 @@ impl PlanningStore for SqliteStore {
         let (_write, mut tx) = self.write().await?;
         let week = week_start.to_string();
         let last = week_start.add_days(6).to_string();
-        let volunteers: Vec<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE scope_id = ?")
+        let volunteers: Vec<i64> = sql::query_scalar("SELECT id FROM volunteers WHERE scope_id = ?")
             .bind(scope.0)
             .fetch_all(&mut *tx)
             .await
@@ -187,7 +191,7 @@ impl PlanningStore for SqliteStore {
             return Err(StoreError::Invalid(format!("volunteer {} is not in this scope", r.volunteer)));
         }
         for &v in &volunteers {
-            sqlx::query(
+            sql::query(
                 "UPDATE visits SET status = 'cancelled' WHERE volunteer_id = ? AND day BETWEEN ? AND ? AND status = 'planned'",
             )
             .bind(v)
@@ -199,7 +203,7 @@ impl PlanningStore for SqliteStore {
         }
         let mut published = 0;
         for round in rounds {
-            let round_id: i64 = sqlx::query_scalar(
+            let round_id: i64 = sql::query_scalar(
                 "INSERT INTO rounds (volunteer_id, week_start, status) VALUES (?, ?, 'published') \
                  ON CONFLICT (volunteer_id, week_start) DO UPDATE SET status = 'published' RETURNING id",
             )
@@ -209,7 +213,7 @@ impl PlanningStore for SqliteStore {
             .await
             .map_err(other)?;
             for (seq, visit) in round.visits.iter().enumerate() {
-                sqlx::query(
+                sql::query(
                     "INSERT INTO visits (round_id, seq, resident_id, volunteer_id, day, start_min, status) \
                      VALUES (?, ?, ?, ?, ?, ?, 'planned')",
                 )
@@ -223,7 +227,7 @@ impl PlanningStore for SqliteStore {
                 .await
                 .map_err(other)?;
                 // A substitute volunteer's phone needs the resident's card too.
-                sqlx::query("INSERT INTO change_log (kind, entity_id) VALUES ('resident', ?)")
+                sql::query("INSERT INTO change_log (kind, entity_id) VALUES ('resident', ?)")
                     .bind(visit.resident.0)
                     .execute(&mut *tx)
                     .await
@@ -240,7 +244,7 @@ impl PlanningStore for SqliteStore {
         scope: ScopeId,
         week_start: Date,
     ) -> Result<Vec<(ResidentId, monalisa_core::wire::planning::PlanningLock)>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT l.resident_id, l.volunteer_id, l.day, l.start_min FROM planning_locks l \
              JOIN volunteers v ON v.id = l.volunteer_id WHERE v.scope_id = ? AND l.week_start = ? ORDER BY l.resident_id",
         )
@@ -272,7 +276,7 @@ impl PlanningStore for SqliteStore {
         lock: Option<monalisa_core::wire::planning::PlanningLock>,
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let resident_in_scope: Option<i64> = sqlx::query_scalar(
+        let resident_in_scope: Option<i64> = sql::query_scalar(
             "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE r.id = ? AND sc.scope_id = ?",
         )
         .bind(resident.0)
@@ -283,14 +287,14 @@ impl PlanningStore for SqliteStore {
         if resident_in_scope.is_none() {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM planning_locks WHERE resident_id = ? AND week_start = ?")
+        sql::query("DELETE FROM planning_locks WHERE resident_id = ? AND week_start = ?")
             .bind(resident.0)
             .bind(week_start.to_string())
             .execute(&mut *tx)
             .await
             .map_err(other)?;
         if let Some(lock) = lock {
-            let in_scope: Option<i64> = sqlx::query_scalar("SELECT id FROM volunteers WHERE id = ? AND scope_id = ?")
+            let in_scope: Option<i64> = sql::query_scalar("SELECT id FROM volunteers WHERE id = ? AND scope_id = ?")
                 .bind(lock.volunteer.0)
                 .bind(scope.0)
                 .fetch_optional(&mut *tx)
@@ -299,7 +303,7 @@ impl PlanningStore for SqliteStore {
             if in_scope.is_none() {
                 return Err(StoreError::NotFound);
             }
-            sqlx::query(
+            sql::query(
                 "INSERT INTO planning_locks (resident_id, week_start, volunteer_id, day, start_min) VALUES (?, ?, ?, ?, ?)",
             )
             .bind(resident.0)
@@ -319,7 +323,7 @@ impl PlanningStore for SqliteStore {
         scope: ScopeId,
         visit: monalisa_core::domain::VisitId,
     ) -> Result<Option<monalisa_core::wire::planning::VisitEntry>, StoreError> {
-        let Some(row) = sqlx::query(
+        let Some(row) = sql::query(
             "SELECT vi.id, vi.day, vi.start_min, r.id AS resident, r.first_name AS rf, r.last_name AS rl, \
              v.id AS volunteer, v.first_name AS vf, v.last_name AS vl \
              FROM visits vi JOIN volunteers v ON v.id = vi.volunteer_id JOIN residents r ON r.id = vi.resident_id \
@@ -360,7 +364,7 @@ impl PlanningStore for SqliteStore {
         week_start: Date,
     ) -> Result<Option<(monalisa_core::wire::planning::RoundSheet, Vec<ResidentId>)>, StoreError> {
         use monalisa_core::wire::planning::{RoundSheet, SheetVisit};
-        let Some(v) = sqlx::query("SELECT first_name, last_name FROM volunteers WHERE id = ? AND scope_id = ?")
+        let Some(v) = sql::query("SELECT first_name, last_name FROM volunteers WHERE id = ? AND scope_id = ?")
             .bind(volunteer.0)
             .bind(scope.0)
             .fetch_optional(&self.pool)
@@ -369,7 +373,7 @@ impl PlanningStore for SqliteStore {
         else {
             return Ok(None);
         };
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT vi.id AS visit, vi.day, vi.start_min, r.id AS resident, r.first_name, r.last_name, r.address, r.phone, r.access_notes, \
              c.name AS commune FROM visits vi JOIN rounds ro ON ro.id = vi.round_id \
              JOIN residents r ON r.id = vi.resident_id JOIN communes c ON c.insee = r.commune \
@@ -403,17 +407,13 @@ impl PlanningStore for SqliteStore {
 }
 
 /// The rows a query selecting by scope (`?1`) gives, in `tx`.
-async fn scope_rows(
-    tx: &mut Transaction<'static, Sqlite>,
-    sql: &str,
-    scope: ScopeId,
-) -> Result<Vec<SqliteRow>, StoreError> {
-    sqlx::query(sql).bind(scope.0).fetch_all(&mut **tx).await.map_err(other)
+async fn scope_rows(tx: &mut Transaction<'static, Any>, sql: &str, scope: ScopeId) -> Result<Vec<AnyRow>, StoreError> {
+    sql::query(sql).bind(scope.0).fetch_all(&mut **tx).await.map_err(other)
 }
 
 /// Rows grouped by the person id in column `key`, in their order.
-fn by_person(rows: Vec<SqliteRow>, key: &str) -> HashMap<i64, Vec<SqliteRow>> {
-    let mut by: HashMap<i64, Vec<SqliteRow>> = HashMap::new();
+fn by_person(rows: Vec<AnyRow>, key: &str) -> HashMap<i64, Vec<AnyRow>> {
+    let mut by: HashMap<i64, Vec<AnyRow>> = HashMap::new();
     for r in rows {
         by.entry(r.get(key)).or_default().push(r);
     }
@@ -421,6 +421,6 @@ fn by_person(rows: Vec<SqliteRow>, key: &str) -> HashMap<i64, Vec<SqliteRow>> {
 }
 
 /// A person's rows of a [`by_person`] grouping (none if they have none).
-fn of(grouped: &HashMap<i64, Vec<SqliteRow>>, id: i64) -> &[SqliteRow] {
+fn of(grouped: &HashMap<i64, Vec<AnyRow>>, id: i64) -> &[AnyRow] {
     grouped.get(&id).map_or(&[], Vec::as_slice)
 }

@@ -1,24 +1,27 @@
 //! TerritoryStore on SQLite.
 
 use super::*;
+use crate::sql;
 
 #[async_trait::async_trait]
-impl TerritoryStore for SqliteStore {
+impl TerritoryStore for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(other)?;
+        sql::query("SELECT 1").execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
 
     async fn secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        sqlx::query("INSERT OR IGNORE INTO server_secrets (name, secret, created_at) VALUES (?, ?, ?)")
-            .bind(name)
-            .bind(fresh)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        let stored: Vec<u8> = sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = ?")
+        sql::query(
+            "INSERT INTO server_secrets (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        let stored: Vec<u8> = sql::query_scalar("SELECT secret FROM server_secrets WHERE name = ?")
             .bind(name)
             .fetch_one(&mut *tx)
             .await
@@ -30,13 +33,13 @@ impl TerritoryStore for SqliteStore {
     async fn ensure_communes(&self, communes: &[CommuneRecord]) -> Result<usize, StoreError> {
         let (_write, mut tx) = self.write().await?;
         let existing: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM communes").fetch_one(&mut *tx).await.map_err(other)?;
+            sql::query_scalar("SELECT count(*) FROM communes").fetch_one(&mut *tx).await.map_err(other)?;
         if existing > 0 {
             return Ok(0);
         }
         for r in communes {
             let c = &r.commune;
-            sqlx::query(
+            sql::query(
                 "INSERT INTO communes (insee, name, population, population_year, area_km2, centre_lat, centre_lon, outline) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
@@ -57,7 +60,7 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn communes(&self) -> Result<Vec<Commune>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT insee, name, population, population_year, area_km2, centre_lat, centre_lon FROM communes ORDER BY insee",
         )
         .fetch_all(&self.pool)
@@ -80,7 +83,7 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT (SELECT count(*) FROM communes) AS communes, (SELECT count(*) FROM scopes) AS scopes, \
              (SELECT count(*) FROM ambassadors) AS ambassadors, (SELECT count(*) FROM volunteers) AS volunteers, \
              (SELECT count(*) FROM residents) AS residents, (SELECT count(*) FROM visits) AS visits, \
@@ -105,14 +108,14 @@ impl TerritoryStore for SqliteStore {
     async fn import_population(&self, p: &Population) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
         for s in &p.scopes {
-            sqlx::query("INSERT INTO scopes (id, name) VALUES (?, ?)")
+            sql::query("INSERT INTO scopes (id, name) VALUES (?, ?)")
                 .bind(s.id.0)
                 .bind(&s.name)
                 .execute(&mut *tx)
                 .await
                 .map_err(other)?;
             for c in &s.communes {
-                sqlx::query("INSERT INTO scope_communes (commune, scope_id) VALUES (?, ?)")
+                sql::query("INSERT INTO scope_communes (commune, scope_id) VALUES (?, ?)")
                     .bind(c.as_str())
                     .bind(s.id.0)
                     .execute(&mut *tx)
@@ -121,7 +124,7 @@ impl TerritoryStore for SqliteStore {
             }
         }
         for a in &p.ambassadors {
-            sqlx::query("INSERT INTO ambassadors (id, first_name, last_name, phone, scope_id) VALUES (?, ?, ?, ?, ?)")
+            sql::query("INSERT INTO ambassadors (id, first_name, last_name, phone, scope_id) VALUES (?, ?, ?, ?, ?)")
                 .bind(a.id.0)
                 .bind(&a.first_name)
                 .bind(&a.last_name)
@@ -132,7 +135,7 @@ impl TerritoryStore for SqliteStore {
                 .map_err(other)?;
         }
         for v in &p.volunteers {
-            sqlx::query(
+            sql::query(
                 "INSERT INTO volunteers (id, first_name, last_name, phone, commune, home_lat, home_lon, scope_id, \
                  travel_mode, radius_km, weekly_capacity, charter_signed, charter_signed_on, training_done, \
                  training_done_on, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -148,16 +151,16 @@ impl TerritoryStore for SqliteStore {
             .bind(v.travel.code())
             .bind(v.reach.radius_km)
             .bind(i64::from(v.weekly_capacity))
-            .bind(v.charter.is_some())
+            .bind(i64::from(v.charter.is_some()))
             .bind(v.charter.and_then(Milestone::day).map(|day| day.to_string()))
-            .bind(v.training.is_some())
+            .bind(i64::from(v.training.is_some()))
             .bind(v.training.and_then(Milestone::day).map(|day| day.to_string()))
-            .bind(v.active)
+            .bind(i64::from(v.active))
             .execute(&mut *tx)
             .await
             .map_err(other)?;
             for c in &v.reach.communes {
-                sqlx::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
+                sql::query("INSERT INTO volunteer_communes (volunteer_id, commune) VALUES (?, ?)")
                     .bind(v.id.0)
                     .bind(c.as_str())
                     .execute(&mut *tx)
@@ -166,7 +169,7 @@ impl TerritoryStore for SqliteStore {
             }
             insert_slots(&mut tx, "volunteer_slots", "volunteer_id", v.id.0, &v.availability).await?;
             for a in &v.absences {
-                sqlx::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
+                sql::query("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
                     .bind(v.id.0)
                     .bind(a.first.to_string())
                     .bind(a.last.to_string())
@@ -181,7 +184,7 @@ impl TerritoryStore for SqliteStore {
                 FollowUp::Paused { since, until } => ("paused", since, until),
                 FollowUp::Ended { on } => ("ended", on, None),
             };
-            sqlx::query(
+            sql::query(
                 "INSERT INTO residents (id, first_name, last_name, address, commune, home_lat, home_lon, phone, access_notes, \
                  likes, rhythm, isolation, consent_on, consent_method, consent_recorded_by, follow_up_start, \
                  follow_up_status, status_since, paused_until, volunteer_id, referred_by, referred_on, \
@@ -222,7 +225,7 @@ impl TerritoryStore for SqliteStore {
                 RoundStatus::Draft => "draft",
                 RoundStatus::Published => "published",
             };
-            sqlx::query("INSERT INTO rounds (id, volunteer_id, week_start, status) VALUES (?, ?, ?, ?)")
+            sql::query("INSERT INTO rounds (id, volunteer_id, week_start, status) VALUES (?, ?, ?, ?)")
                 .bind(round.id.0)
                 .bind(round.volunteer.0)
                 .bind(round.week_start.to_string())
@@ -245,7 +248,7 @@ impl TerritoryStore for SqliteStore {
                 VisitStatus::Cancelled => "cancelled",
                 VisitStatus::Reported => "reported",
             };
-            sqlx::query(
+            sql::query(
                 "INSERT INTO visits (id, round_id, seq, resident_id, volunteer_id, day, start_min, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(v.id.0)
@@ -262,7 +265,7 @@ impl TerritoryStore for SqliteStore {
         }
         for r in &p.reports {
             let received = r.received_at.unwrap_or(r.recorded_at);
-            sqlx::query(
+            sql::query(
                 "INSERT INTO reports (id, visit_id, resident_id, volunteer_id, day, outcome, duration_min, mood, note, \
                  proposed_next, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
@@ -282,7 +285,7 @@ impl TerritoryStore for SqliteStore {
             .await
             .map_err(other)?;
             for kind in &r.concerns {
-                sqlx::query(
+                sql::query(
                     "INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)",
                 )
                 .bind(r.id.as_str())
@@ -294,6 +297,10 @@ impl TerritoryStore for SqliteStore {
                 .map_err(other)?;
             }
         }
+        if self.dialect == Dialect::Postgres {
+            // The ids came with the population: the next ones the database gives follow them.
+            sql::query("SELECT 1 FROM (SELECT sync_identities()) AS synced").execute(&mut *tx).await.map_err(other)?;
+        }
         tx.commit().await.map_err(other)?;
         Ok(())
     }
@@ -301,14 +308,16 @@ impl TerritoryStore for SqliteStore {
     async fn close(&self) {
         // Fold the write-ahead log into the database file, so the file alone is complete
         // (backups, copies) after a clean stop.
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
-            tracing::warn!(error = %e, "checkpoint at close failed");
+        if self.dialect == Dialect::Sqlite {
+            if let Err(e) = sql::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+                tracing::warn!(error = %e, "checkpoint at close failed");
+            }
         }
         self.pool.close().await;
     }
 
     async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar("SELECT name FROM communes WHERE insee = ?")
+        sql::query_scalar("SELECT name FROM communes WHERE insee = ?")
             .bind(insee)
             .fetch_optional(&self.pool)
             .await
@@ -316,7 +325,7 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError> {
-        let scope: Option<i64> = sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
+        let scope: Option<i64> = sql::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
             .bind(insee)
             .fetch_optional(&self.pool)
             .await
@@ -325,7 +334,7 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn scope_communes(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT c.insee, c.name FROM communes c JOIN scope_communes sc ON sc.commune = c.insee \
              WHERE sc.scope_id = ? ORDER BY c.name",
         )
@@ -337,7 +346,7 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn scope_outlines(&self, scope: ScopeId) -> Result<Vec<(String, String)>, StoreError> {
-        sqlx::query_as(
+        sql::query_as(
             "SELECT c.insee, c.outline FROM communes c JOIN scope_communes sc ON sc.commune = c.insee WHERE sc.scope_id = ? ORDER BY c.insee",
         )
         .bind(scope.0)
@@ -349,12 +358,12 @@ impl TerritoryStore for SqliteStore {
     async fn scopes(&self) -> Result<Vec<ScopeSetup>, StoreError> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let scopes =
-            sqlx::query("SELECT id, name FROM scopes ORDER BY name").fetch_all(&mut *tx).await.map_err(other)?;
-        let communes = sqlx::query("SELECT commune, scope_id FROM scope_communes ORDER BY commune")
+            sql::query("SELECT id, name FROM scopes ORDER BY name").fetch_all(&mut *tx).await.map_err(other)?;
+        let communes = sql::query("SELECT commune, scope_id FROM scope_communes ORDER BY commune")
             .fetch_all(&mut *tx)
             .await
             .map_err(other)?;
-        let ambassadors = sqlx::query("SELECT id, scope_id FROM ambassadors WHERE scope_id IS NOT NULL ORDER BY id")
+        let ambassadors = sql::query("SELECT id, scope_id FROM ambassadors WHERE scope_id IS NOT NULL ORDER BY id")
             .fetch_all(&mut *tx)
             .await
             .map_err(other)?;
@@ -383,7 +392,7 @@ impl TerritoryStore for SqliteStore {
 
     async fn create_scope(&self, name: &str) -> Result<ScopeId, StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO scopes (name) VALUES (?) RETURNING id")
+        let id: i64 = sql::query_scalar("INSERT INTO scopes (name) VALUES (?) RETURNING id")
             .bind(name)
             .fetch_one(&mut *tx)
             .await
@@ -394,7 +403,7 @@ impl TerritoryStore for SqliteStore {
 
     async fn rename_scope(&self, scope: ScopeId, name: &str) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let done = sqlx::query("UPDATE scopes SET name = ? WHERE id = ?")
+        let done = sql::query("UPDATE scopes SET name = ? WHERE id = ?")
             .bind(name)
             .bind(scope.0)
             .execute(&mut *tx)
@@ -409,7 +418,7 @@ impl TerritoryStore for SqliteStore {
 
     async fn set_commune_scope(&self, insee: &str, from: Option<ScopeId>, to: ScopeId) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let known: Option<i64> = sqlx::query_scalar(
+        let known: Option<i64> = sql::query_scalar(
             "SELECT (SELECT count(*) FROM communes WHERE insee = ?1) + (SELECT count(*) FROM scopes WHERE id = ?2)",
         )
         .bind(insee)
@@ -420,7 +429,7 @@ impl TerritoryStore for SqliteStore {
         if known != Some(2) {
             return Err(StoreError::NotFound);
         }
-        let current: Option<i64> = sqlx::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
+        let current: Option<i64> = sql::query_scalar("SELECT scope_id FROM scope_communes WHERE commune = ?")
             .bind(insee)
             .fetch_optional(&mut *tx)
             .await
@@ -428,7 +437,7 @@ impl TerritoryStore for SqliteStore {
         if current != from.map(|s| s.0) {
             return Err(StoreError::Conflict("commune".into()));
         }
-        sqlx::query(
+        sql::query(
             "INSERT INTO scope_communes (commune, scope_id) VALUES (?, ?) \
              ON CONFLICT (commune) DO UPDATE SET scope_id = excluded.scope_id",
         )
@@ -438,7 +447,7 @@ impl TerritoryStore for SqliteStore {
         .await
         .map_err(other)?;
         // The previous scope's "could not be planned" list no longer speaks for these residents.
-        sqlx::query(
+        sql::query(
             "DELETE FROM plan_unserved WHERE scope_id <> ?1 \
              AND resident_id IN (SELECT id FROM residents WHERE commune = ?2)",
         )
@@ -452,7 +461,7 @@ impl TerritoryStore for SqliteStore {
     }
 
     async fn ambassadors(&self) -> Result<Vec<Ambassador>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT id, first_name, last_name, phone, scope_id FROM ambassadors ORDER BY last_name, first_name, id",
         )
         .fetch_all(&self.pool)
@@ -464,7 +473,7 @@ impl TerritoryStore for SqliteStore {
     async fn create_ambassador(&self, new: &NewAmbassador) -> Result<AmbassadorId, StoreError> {
         let (_write, mut tx) = self.write().await?;
         known_scope(&mut tx, new.scope).await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sql::query_scalar(
             "INSERT INTO ambassadors (first_name, last_name, phone, scope_id) VALUES (?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.first_name)
@@ -481,7 +490,7 @@ impl TerritoryStore for SqliteStore {
     async fn set_ambassador_scope(&self, id: AmbassadorId, scope: Option<ScopeId>) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
         known_scope(&mut tx, scope).await?;
-        let done = sqlx::query("UPDATE ambassadors SET scope_id = ? WHERE id = ?")
+        let done = sql::query("UPDATE ambassadors SET scope_id = ? WHERE id = ?")
             .bind(scope.map(|s| s.0))
             .bind(id.0)
             .execute(&mut *tx)
@@ -496,7 +505,7 @@ impl TerritoryStore for SqliteStore {
 
     async fn move_volunteer(&self, volunteer: VolunteerId, from: ScopeId, to: ScopeId) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM scopes WHERE id = ?")
+        let exists: i64 = sql::query_scalar("SELECT count(*) FROM scopes WHERE id = ?")
             .bind(to.0)
             .fetch_one(&mut *tx)
             .await
@@ -504,7 +513,7 @@ impl TerritoryStore for SqliteStore {
         if exists == 0 || to == from {
             return Err(StoreError::Invalid("scope".into()));
         }
-        let moved = sqlx::query("UPDATE volunteers SET scope_id = ? WHERE id = ? AND scope_id = ?")
+        let moved = sql::query("UPDATE volunteers SET scope_id = ? WHERE id = ? AND scope_id = ?")
             .bind(to.0)
             .bind(volunteer.0)
             .bind(from.0)
@@ -514,7 +523,7 @@ impl TerritoryStore for SqliteStore {
         if moved.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(
+        sql::query(
             "DELETE FROM volunteer_communes WHERE volunteer_id = ? \
              AND commune NOT IN (SELECT commune FROM scope_communes WHERE scope_id = ?)",
         )
@@ -523,7 +532,7 @@ impl TerritoryStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        sqlx::query("DELETE FROM planning_locks WHERE volunteer_id = ?")
+        sql::query("DELETE FROM planning_locks WHERE volunteer_id = ?")
             .bind(volunteer.0)
             .execute(&mut *tx)
             .await
@@ -535,11 +544,11 @@ impl TerritoryStore for SqliteStore {
     async fn split_pairs(&self) -> Result<Vec<SplitPair>, StoreError> {
         // monalisa_core::scope::split: the resident's scope (their commune's, or none) is not
         // their volunteer's.
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT r.id, r.commune, sc.scope_id AS resident_scope, v.id AS volunteer, v.scope_id AS volunteer_scope \
              FROM residents r JOIN volunteers v ON v.id = r.volunteer_id \
              LEFT JOIN scope_communes sc ON sc.commune = r.commune \
-             WHERE sc.scope_id IS NOT v.scope_id AND r.follow_up_status <> 'ended' ORDER BY r.id",
+             WHERE sc.scope_id IS DISTINCT FROM v.scope_id AND r.follow_up_status <> 'ended' ORDER BY r.id",
         )
         .fetch_all(&self.pool)
         .await
@@ -566,9 +575,9 @@ fn scope_name_taken(e: sqlx::Error) -> StoreError {
 }
 
 /// `Invalid("scope")` unless `scope` is none or a scope that exists.
-async fn known_scope(tx: &mut Transaction<'_, Sqlite>, scope: Option<ScopeId>) -> Result<(), StoreError> {
+async fn known_scope(tx: &mut Transaction<'_, Any>, scope: Option<ScopeId>) -> Result<(), StoreError> {
     let Some(scope) = scope else { return Ok(()) };
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM scopes WHERE id = ?")
+    let n: i64 = sql::query_scalar("SELECT count(*) FROM scopes WHERE id = ?")
         .bind(scope.0)
         .fetch_one(&mut **tx)
         .await

@@ -3,7 +3,8 @@
 //! times).
 
 use super::*;
-use crate::{SqliteStore, bad, date, other};
+use crate::sql;
+use crate::{SqlStore, bad, date, other};
 use monalisa_core::coverage::{ConcernDates, ResidentHistory, VolunteerReach};
 use monalisa_core::domain::{Date, FollowUp, Location, ResidentId, Rhythm, ScopeId, Timestamp};
 use monalisa_core::wire::planning::UnservedReason;
@@ -26,7 +27,7 @@ fn reason_from(code: &str) -> Option<UnservedReason> {
 }
 
 #[async_trait::async_trait]
-impl CoverageStore for SqliteStore {
+impl CoverageStore for SqlStore {
     async fn record_unserved(
         &self,
         scope: ScopeId,
@@ -34,13 +35,13 @@ impl CoverageStore for SqliteStore {
         unserved: &[(ResidentId, UnservedReason)],
     ) -> Result<(), StoreError> {
         let (_write, mut tx) = self.write().await?;
-        sqlx::query("DELETE FROM plan_unserved WHERE scope_id = ?")
+        sql::query("DELETE FROM plan_unserved WHERE scope_id = ?")
             .bind(scope.0)
             .execute(&mut *tx)
             .await
             .map_err(other)?;
         for (resident, reason) in unserved {
-            sqlx::query("INSERT INTO plan_unserved (scope_id, week_start, resident_id, reason) VALUES (?, ?, ?, ?)")
+            sql::query("INSERT INTO plan_unserved (scope_id, week_start, resident_id, reason) VALUES (?, ?, ?, ?)")
                 .bind(scope.0)
                 .bind(week_start.to_string())
                 .bind(resident.0)
@@ -53,7 +54,7 @@ impl CoverageStore for SqliteStore {
     }
 
     async fn coverage_data(&self) -> Result<CoverageData, StoreError> {
-        let rows = sqlx::query("SELECT insee, name, outline, centre_lat, centre_lon FROM communes ORDER BY name")
+        let rows = sql::query("SELECT insee, name, outline, centre_lat, centre_lon FROM communes ORDER BY name")
             .fetch_all(&self.pool)
             .await
             .map_err(other)?;
@@ -65,12 +66,14 @@ impl CoverageStore for SqliteStore {
             })
             .collect();
 
-        // One row per resident (SQLite joins the days): far fewer rows to decode than visits.
+        // One row per resident (the database joins the days): far fewer rows to decode than visits.
         let mut done: HashMap<i64, Vec<Date>> = HashMap::new();
-        let visits = sqlx::query(
-            "SELECT resident_id, group_concat(day, ',') AS days FROM \
-             (SELECT resident_id, day FROM reports WHERE outcome = 'done' ORDER BY resident_id, day) GROUP BY resident_id",
-        )
+        let visits = sql::query(&format!(
+            "SELECT resident_id, {} AS days FROM \
+             (SELECT resident_id, day FROM reports WHERE outcome = 'done' ORDER BY resident_id, day) AS done \
+             GROUP BY resident_id",
+            self.dialect.joined("day")
+        ))
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
@@ -80,15 +83,15 @@ impl CoverageStore for SqliteStore {
             done.insert(v.get("resident_id"), days);
         }
         let mut pairings: HashMap<i64, Vec<(Date, Option<Date>)>> = HashMap::new();
-        for p in sqlx::query("SELECT resident_id, started_on, ended_on FROM pairings ORDER BY resident_id, started_on")
+        for p in sql::query("SELECT resident_id, started_on, ended_on FROM pairings ORDER BY resident_id, started_on")
             .fetch_all(&self.pool)
             .await
             .map_err(other)?
         {
-            let ended = p.get::<Option<String>, _>("ended_on").map(|d| date(&d)).transpose()?;
+            let ended = p.get::<Option<String>, _>("ended_on").map(|d: String| date(&d)).transpose()?;
             pairings.entry(p.get("resident_id")).or_default().push((date(p.get("started_on"))?, ended));
         }
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT id, commune, home_lat, home_lon, rhythm, follow_up_start, follow_up_status, status_since, \
              paused_until, volunteer_id, referred_on FROM residents ORDER BY id",
         )
@@ -103,7 +106,7 @@ impl CoverageStore for SqliteStore {
                 "active" => FollowUp::Active { since },
                 "paused" => FollowUp::Paused {
                     since,
-                    until: r.get::<Option<String>, _>("paused_until").map(|d| date(&d)).transpose()?,
+                    until: r.get::<Option<String>, _>("paused_until").map(|d: String| date(&d)).transpose()?,
                 },
                 _ => FollowUp::Ended { on: since },
             };
@@ -120,19 +123,19 @@ impl CoverageStore for SqliteStore {
                 start: date(r.get("follow_up_start"))?,
                 follow_up,
                 done: done.remove(&r.get::<i64, _>("id")).unwrap_or_default(),
-                referred_on: r.get::<Option<String>, _>("referred_on").map(|d| date(&d)).transpose()?,
+                referred_on: r.get::<Option<String>, _>("referred_on").map(|d: String| date(&d)).transpose()?,
                 pairings: pairings.remove(&r.get::<i64, _>("id")).unwrap_or_default(),
             });
         }
 
-        let rows = sqlx::query(&format!(
+        let rows = sql::query(&format!(
             "SELECT id, commune, home_lat, home_lon, radius_km, weekly_capacity FROM volunteers WHERE {PLANNABLE} ORDER BY id"
         ))
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
         let mut accepted: HashMap<i64, Vec<String>> = HashMap::new();
-        for a in sqlx::query("SELECT volunteer_id, commune FROM volunteer_communes")
+        for a in sql::query("SELECT volunteer_id, commune FROM volunteer_communes")
             .fetch_all(&self.pool)
             .await
             .map_err(other)?
@@ -154,7 +157,7 @@ impl CoverageStore for SqliteStore {
         }
         let pairs = usual.into_iter().filter_map(|(c, v)| index.get(&v).map(|&i| (c, i))).collect();
 
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT r.commune, c.raised_at, c.acknowledged_at, c.resolved_at FROM concerns c JOIN residents r ON r.id = c.resident_id",
         )
         .fetch_all(&self.pool)
@@ -176,7 +179,7 @@ impl CoverageStore for SqliteStore {
             })
             .collect();
         let rows =
-            sqlx::query("SELECT r.commune, u.reason FROM plan_unserved u JOIN residents r ON r.id = u.resident_id")
+            sql::query("SELECT r.commune, u.reason FROM plan_unserved u JOIN residents r ON r.id = u.resident_id")
                 .fetch_all(&self.pool)
                 .await
                 .map_err(other)?;

@@ -3,30 +3,31 @@
 //! checks every record it updates is still as the dry run saw it.
 
 use crate::people::{Tx, resident_from, volunteer_from, write_resident, write_volunteer};
-use crate::{SqliteStore, opt_date, other};
+use crate::sql;
+use crate::{SqlStore, opt_date, other};
 use monalisa_core::domain::{AmbassadorId, ResidentId, ScopeId, Timestamp};
 use monalisa_store::{ImportApplied, ImportApply, ImportRecords, ImportRun, StoreError};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
 
 /// Rows of a child table (slots, communes, absences) grouped by their owner's id.
-async fn by_owner(pool: &SqlitePool, sql: &str, scope: ScopeId) -> Result<HashMap<i64, Vec<SqliteRow>>, StoreError> {
-    let mut out: HashMap<i64, Vec<SqliteRow>> = HashMap::new();
-    for row in sqlx::query(sql).bind(scope.0).fetch_all(pool).await.map_err(other)? {
+async fn by_owner(pool: &AnyPool, sql: &str, scope: ScopeId) -> Result<HashMap<i64, Vec<AnyRow>>, StoreError> {
+    let mut out: HashMap<i64, Vec<AnyRow>> = HashMap::new();
+    for row in sql::query(sql).bind(scope.0).fetch_all(pool).await.map_err(other)? {
         out.entry(row.get("owner")).or_default().push(row);
     }
     Ok(out)
 }
 
-fn of(rows: &HashMap<i64, Vec<SqliteRow>>, id: i64) -> &[SqliteRow] {
+fn of(rows: &HashMap<i64, Vec<AnyRow>>, id: i64) -> &[AnyRow] {
     rows.get(&id).map_or(&[][..], Vec::as_slice)
 }
 
-pub(crate) async fn records(pool: &SqlitePool, scope: ScopeId) -> Result<ImportRecords, StoreError> {
+pub(crate) async fn records(pool: &AnyPool, scope: ScopeId) -> Result<ImportRecords, StoreError> {
     let in_scope =
         "SELECT r.id FROM residents r JOIN scope_communes sc ON sc.commune = r.commune WHERE sc.scope_id = ?";
-    let residents = sqlx::query(&format!("SELECT * FROM residents WHERE id IN ({in_scope}) ORDER BY id"))
+    let residents = sql::query(&format!("SELECT * FROM residents WHERE id IN ({in_scope}) ORDER BY id"))
         .bind(scope.0)
         .fetch_all(pool)
         .await
@@ -43,7 +44,7 @@ pub(crate) async fn records(pool: &SqlitePool, scope: ScopeId) -> Result<ImportR
         let record = resident_from(row, of(&slots, id))?;
         out.residents.push((record, row.get("import_ref"), opt_date(row.get("consent_withdrawn_on"))?));
     }
-    let volunteers = sqlx::query("SELECT * FROM volunteers WHERE scope_id = ? ORDER BY id")
+    let volunteers = sql::query("SELECT * FROM volunteers WHERE scope_id = ? ORDER BY id")
         .bind(scope.0)
         .fetch_all(pool)
         .await
@@ -77,7 +78,7 @@ pub(crate) async fn records(pool: &SqlitePool, scope: ScopeId) -> Result<ImportR
     Ok(out)
 }
 
-pub(crate) async fn purge_runs(store: &SqliteStore, now: Timestamp) -> Result<u64, StoreError> {
+pub(crate) async fn purge_runs(store: &SqlStore, now: Timestamp) -> Result<u64, StoreError> {
     let (_write, mut tx) = store.write().await?;
     let gone = delete_expired(&mut tx, now).await?;
     tx.commit().await.map_err(other)?;
@@ -85,13 +86,13 @@ pub(crate) async fn purge_runs(store: &SqliteStore, now: Timestamp) -> Result<u6
 }
 
 async fn delete_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM import_runs WHERE expires_at <= ?")
+    let done = sql::query("DELETE FROM import_runs WHERE expires_at <= ?")
         .bind(now.0)
         .execute(&mut **tx)
         .await
         .map_err(other)?;
     // The homes located for runs gone: their progress is no longer shown anywhere.
-    sqlx::query(
+    sql::query(
         "DELETE FROM geocode_queue WHERE state <> 'pending' \
          AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM import_runs))",
     )
@@ -101,10 +102,10 @@ async fn delete_expired(tx: &mut Tx<'_>, now: Timestamp) -> Result<u64, StoreErr
     Ok(done.rows_affected())
 }
 
-pub(crate) async fn save_run(store: &SqliteStore, run: &ImportRun) -> Result<i64, StoreError> {
+pub(crate) async fn save_run(store: &SqlStore, run: &ImportRun) -> Result<i64, StoreError> {
     let (_write, mut tx) = store.write().await?;
     delete_expired(&mut tx, run.created_at).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sql::query_scalar(
         "INSERT INTO import_runs (account_id, scope_id, kind, file_sha256, created_at, expires_at, body) \
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -122,8 +123,8 @@ pub(crate) async fn save_run(store: &SqliteStore, run: &ImportRun) -> Result<i64
     Ok(id)
 }
 
-pub(crate) async fn run(pool: &SqlitePool, id: i64, now: Timestamp) -> Result<Option<ImportRun>, StoreError> {
-    let row = sqlx::query("SELECT * FROM import_runs WHERE id = ? AND expires_at > ?")
+pub(crate) async fn run(pool: &AnyPool, id: i64, now: Timestamp) -> Result<Option<ImportRun>, StoreError> {
+    let row = sql::query("SELECT * FROM import_runs WHERE id = ? AND expires_at > ?")
         .bind(id)
         .bind(now.0)
         .fetch_optional(pool)
@@ -144,7 +145,7 @@ pub(crate) async fn run(pool: &SqlitePool, id: i64, now: Timestamp) -> Result<Op
 
 /// The form fields of a stored record, as the dry run fingerprinted them.
 async fn fingerprint(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<u64>, StoreError> {
-    let Some(row) = sqlx::query(&format!("SELECT * FROM {table} WHERE id = ?"))
+    let Some(row) = sql::query(&format!("SELECT * FROM {table} WHERE id = ?"))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
@@ -153,7 +154,7 @@ async fn fingerprint(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<u64
         return Ok(None);
     };
     let fields = if table == "residents" {
-        let slots = sqlx::query(
+        let slots = sql::query(
             "SELECT weekday, start_min, end_min FROM resident_slots WHERE resident_id = ? ORDER BY weekday, start_min",
         )
         .bind(id)
@@ -163,12 +164,12 @@ async fn fingerprint(tx: &mut Tx<'_>, table: &str, id: i64) -> Result<Option<u64
         monalisa_core::people::resident_values(&resident_from(&row, &slots)?)
     } else {
         let communes: Vec<String> =
-            sqlx::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
+            sql::query_scalar("SELECT commune FROM volunteer_communes WHERE volunteer_id = ? ORDER BY commune")
                 .bind(id)
                 .fetch_all(&mut **tx)
                 .await
                 .map_err(other)?;
-        let slots = sqlx::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
+        let slots = sql::query("SELECT weekday, start_min, end_min FROM volunteer_slots WHERE volunteer_id = ? ORDER BY weekday, start_min")
             .bind(id)
             .fetch_all(&mut **tx)
             .await
@@ -188,18 +189,18 @@ async fn reference_taken(
 ) -> Result<bool, StoreError> {
     let sql = if table == "residents" {
         "SELECT count(*) FROM residents r JOIN scope_communes sc ON sc.commune = r.commune \
-         WHERE sc.scope_id = ?1 AND r.import_ref = ?2 AND r.id IS NOT ?3"
+         WHERE sc.scope_id = ?1 AND r.import_ref = ?2 AND r.id IS DISTINCT FROM ?3"
     } else {
-        "SELECT count(*) FROM volunteers WHERE scope_id = ?1 AND import_ref = ?2 AND id IS NOT ?3"
+        "SELECT count(*) FROM volunteers WHERE scope_id = ?1 AND import_ref = ?2 AND id IS DISTINCT FROM ?3"
     };
     let n: i64 =
-        sqlx::query_scalar(sql).bind(scope.0).bind(reference).bind(id).fetch_one(&mut **tx).await.map_err(other)?;
+        sql::query_scalar(sql).bind(scope.0).bind(reference).bind(id).fetch_one(&mut **tx).await.map_err(other)?;
     Ok(n > 0)
 }
 
 pub(crate) async fn apply(tx: &mut Tx<'_>, a: &ImportApply) -> Result<ImportApplied, StoreError> {
     let state: Option<(Option<i64>, i64, i64)> =
-        sqlx::query_as("SELECT applied_at, expires_at, scope_id FROM import_runs WHERE id = ?")
+        sql::query_as("SELECT applied_at, expires_at, scope_id FROM import_runs WHERE id = ?")
             .bind(a.run)
             .fetch_optional(&mut **tx)
             .await
@@ -236,7 +237,7 @@ pub(crate) async fn apply(tx: &mut Tx<'_>, a: &ImportApply) -> Result<ImportAppl
     }
     let mut ids = Vec::with_capacity(a.residents.len() + a.volunteers.len());
     let audit = |action: &'static str, kind: &'static str, id: i64| {
-        sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        sql::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .bind(a.now.0)
             .bind(a.actor.map(|u| u.0))
             .bind(a.device.map(|d| d.0))
@@ -253,7 +254,7 @@ pub(crate) async fn apply(tx: &mut Tx<'_>, a: &ImportApply) -> Result<ImportAppl
         };
         let id = write_resident(tx, a.scope, &w.draft, w.home, recorded_by, a.today).await?.0;
         if let Some(r) = &w.reference {
-            sqlx::query("UPDATE residents SET import_ref = ? WHERE id = ?")
+            sql::query("UPDATE residents SET import_ref = ? WHERE id = ?")
                 .bind(r)
                 .bind(id)
                 .execute(&mut **tx)
@@ -270,7 +271,7 @@ pub(crate) async fn apply(tx: &mut Tx<'_>, a: &ImportApply) -> Result<ImportAppl
     for w in &a.volunteers {
         let id = write_volunteer(tx, a.scope, &w.draft, w.home).await?.0;
         if let Some(r) = &w.reference {
-            sqlx::query("UPDATE volunteers SET import_ref = ? WHERE id = ?")
+            sql::query("UPDATE volunteers SET import_ref = ? WHERE id = ?")
                 .bind(r)
                 .bind(id)
                 .execute(&mut **tx)
@@ -281,7 +282,7 @@ pub(crate) async fn apply(tx: &mut Tx<'_>, a: &ImportApply) -> Result<ImportAppl
         audit(action, "volunteer", id).execute(&mut **tx).await.map_err(other)?;
         ids.push(id);
     }
-    sqlx::query("UPDATE import_runs SET applied_at = ?, body = ? WHERE id = ?")
+    sql::query("UPDATE import_runs SET applied_at = ?, body = ? WHERE id = ?")
         .bind(a.now.0)
         .bind(&a.summary)
         .bind(a.run)

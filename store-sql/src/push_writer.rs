@@ -7,6 +7,8 @@
 //!
 //! It shares the in-process writer lock with the other write transactions (see `lib.rs`).
 
+use crate::push_sql::*;
+use crate::sql::Dialect;
 use monalisa_core::domain::{Timestamp, VolunteerId};
 use monalisa_core::push;
 use monalisa_core::sync::{Ack, AckStatus, Flag, Mutation, MutationBody, PushRequest, ReportInput};
@@ -98,7 +100,7 @@ fn apply_push(
     let mut acks = Vec::with_capacity(request.mutations.len());
     for m in &request.mutations {
         let previous: Option<String> = c
-            .prepare_cached("SELECT ack FROM applied_mutations WHERE id = ?")
+            .prepare_cached(PREVIOUS_ACK)
             .and_then(|mut s| s.query_row([m.id.as_str()], |r| r.get(0)).optional())
             .map_err(failed)?;
         if let Some(previous) = previous {
@@ -111,26 +113,22 @@ fn apply_push(
             push::Gate::Refuse(reason) => AckStatus::Rejected { reason: reason.into() },
             push::Gate::Apply(v) => apply_one(c, caller, v.0, m, now)?,
         };
-        c.prepare_cached(
-            "INSERT INTO applied_mutations (id, user_id, device_id, protocol, ack, recorded_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                m.id.as_str(),
-                caller.user.0,
-                caller.device.0,
-                i64::from(request.protocol),
-                serde_json::to_string(&status).unwrap_or_default(),
-                m.recorded_at.0,
-                now.0
-            ])
-        })
-        .map_err(failed)?;
+        c.prepare_cached(RECORD_APPLIED)
+            .and_then(|mut s| {
+                s.execute(params![
+                    m.id.as_str(),
+                    caller.user.0,
+                    caller.device.0,
+                    i64::from(request.protocol),
+                    serde_json::to_string(&status).unwrap_or_default(),
+                    m.recorded_at.0,
+                    now.0
+                ])
+            })
+            .map_err(failed)?;
         acks.push(Ack { id: m.id.clone(), status });
     }
-    c.prepare_cached("UPDATE devices SET last_sync = ?1, last_seen = max(last_seen, ?1) WHERE id = ?2")
-        .and_then(|mut s| s.execute(params![now.0, caller.device.0]))
-        .map_err(failed)?;
+    c.prepare_cached(DEVICE_SYNCED).and_then(|mut s| s.execute(params![now.0, caller.device.0])).map_err(failed)?;
     Ok(acks)
 }
 
@@ -143,11 +141,9 @@ fn audit(
     detail: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    c.prepare_cached(
-        "INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, 'report', ?, ?)",
-    )
-    .and_then(|mut s| s.execute(params![now.0, caller.user.0, caller.device.0, action, id, detail]))
-    .map_err(failed)?;
+    c.prepare_cached(AUDIT)
+        .and_then(|mut s| s.execute(params![now.0, caller.user.0, caller.device.0, action, id, detail]))
+        .map_err(failed)?;
     Ok(())
 }
 
@@ -169,13 +165,9 @@ pub(crate) fn release(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
     type Row = (i64, i64, String, String, Option<i64>, Option<i64>, Option<i64>);
     let row: Option<Row> = tx
-        .query_row(
-            "SELECT q.user_id, q.device_id, q.reason, q.payload, q.reviewed_at, u.volunteer_id, v.scope_id \
-             FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
-             WHERE q.mutation_id = ?",
-            [mutation.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-        )
+        .query_row(QUARANTINED, [mutation.as_str()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })
         .optional()
         .map_err(failed)?;
     let Some((user, device, reason, payload, reviewed, Some(volunteer), Some(their_scope))) = row else {
@@ -192,10 +184,8 @@ pub(crate) fn release(
     }
     let m: Mutation = serde_json::from_str(&payload).map_err(failed)?;
     if let MutationBody::Report(r) = &m.body {
-        let known: bool = tx
-            .query_row("SELECT count(*) > 0 FROM residents WHERE id = ?", [r.resident.0], |row| row.get(0))
-            .map_err(failed)?;
-        if !known {
+        let known: i64 = tx.query_row(RESIDENTS_WITH_ID, [r.resident.0], |row| row.get(0)).map_err(failed)?;
+        if known == 0 {
             return Err(StoreError::Conflict("cannot enter the record: unknown_resident".into()));
         }
     }
@@ -209,16 +199,8 @@ pub(crate) fn release(
     if let AckStatus::Rejected { reason } = &status {
         return Err(StoreError::Conflict(format!("cannot enter the record: {reason}")));
     }
-    tx.execute(
-        "UPDATE applied_mutations SET ack = ? WHERE id = ?",
-        params![serde_json::to_string(&status).unwrap_or_default(), m.id.as_str()],
-    )
-    .map_err(failed)?;
-    tx.execute(
-        "UPDATE quarantine SET reviewed_at = ?, reviewed_by = ? WHERE mutation_id = ?",
-        params![now.0, by, m.id.as_str()],
-    )
-    .map_err(failed)?;
+    tx.execute(SET_ACK, params![serde_json::to_string(&status).unwrap_or_default(), m.id.as_str()]).map_err(failed)?;
+    tx.execute(MARK_RELEASED, params![now.0, by, m.id.as_str()]).map_err(failed)?;
     tx.commit().map_err(failed)?;
     Ok(status)
 }
@@ -256,10 +238,7 @@ fn set_aside(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let added = c
-        .prepare_cached(
-            "INSERT OR IGNORE INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
+        .prepare_cached(SET_ASIDE)
         .and_then(|mut s| {
             s.execute(params![
                 m.id.as_str(),
@@ -296,7 +275,7 @@ fn apply_one(
             if let Some(reason) = push::absence(*first, *last, now.paris_local().0) {
                 return Ok(AckStatus::Rejected { reason });
             }
-            c.prepare_cached("INSERT INTO volunteer_absences (volunteer_id, first_day, last_day) VALUES (?, ?, ?)")
+            c.prepare_cached(ADD_ABSENCE)
                 .and_then(|mut s| s.execute(params![volunteer, first.to_string(), last.to_string()]))
                 .map_err(failed)?;
             Ok(AckStatus::Applied { flag: None })
@@ -305,34 +284,26 @@ fn apply_one(
             if let Some(reason) = push::cancel_absence(*first, *last) {
                 return Ok(AckStatus::Rejected { reason });
             }
-            // One absence over exactly these days (two identical ones are two declarations).
-            c.prepare_cached(
-                "DELETE FROM volunteer_absences WHERE rowid = (SELECT rowid FROM volunteer_absences \
-                 WHERE volunteer_id = ? AND first_day = ? AND last_day = ? LIMIT 1)",
-            )
-            .and_then(|mut s| s.execute(params![volunteer, first.to_string(), last.to_string()]))
-            .map_err(failed)?;
+            c.prepare_cached(&cancel_absence(Dialect::Sqlite))
+                .and_then(|mut s| s.execute(params![volunteer, first.to_string(), last.to_string()]))
+                .map_err(failed)?;
             Ok(AckStatus::Applied { flag: None })
         }
         MutationBody::DeclineVisit { visit, reason } => {
             let owner: Option<i64> = c
-                .prepare_cached("SELECT volunteer_id FROM visits WHERE id = ?")
+                .prepare_cached(VISIT_OWNER)
                 .and_then(|mut s| s.query_row([visit.0], |r| r.get(0)).optional())
                 .map_err(failed)?;
             match push::decline(VolunteerId(volunteer), reason, owner.map(VolunteerId)) {
                 push::DeclineDecision::Refuse(reason) => Ok(AckStatus::Rejected { reason: reason.into() }),
                 push::DeclineDecision::Acknowledge(flag) => Ok(AckStatus::Applied { flag: Some(flag) }),
                 push::DeclineDecision::Record => {
-                    c.prepare_cached(
-                        "INSERT INTO visit_declines (mutation_id, visit_id, volunteer_id, reason, received_at) VALUES (?, ?, ?, ?, ?)",
-                    )
-                    .and_then(|mut s| s.execute(params![m.id.as_str(), visit.0, volunteer, reason, now.0]))
-                    .map_err(failed)?;
+                    c.prepare_cached(RECORD_DECLINE)
+                        .and_then(|mut s| s.execute(params![m.id.as_str(), visit.0, volunteer, reason, now.0]))
+                        .map_err(failed)?;
                     // The visit leaves the round: the person is planned again (by someone else
                     // or another day), and the phone drops it at its next pull.
-                    c.prepare_cached("UPDATE visits SET status = 'cancelled' WHERE id = ? AND status = 'planned'")
-                        .and_then(|mut s| s.execute([visit.0]))
-                        .map_err(failed)?;
+                    c.prepare_cached(CANCEL_VISIT).and_then(|mut s| s.execute([visit.0])).map_err(failed)?;
                     Ok(AckStatus::Applied { flag: None })
                 }
             }
@@ -348,14 +319,8 @@ fn apply_report(
     r: &ReportInput,
     now: Timestamp,
 ) -> Result<AckStatus, StoreError> {
-    // Whether this volunteer is, or was, in a position to visit the resident: their usual
-    // volunteer, one of the resident's visits is theirs, they reported on the resident before,
-    // or the resident is (or was until this device applies its removal) on one of their phones
-    // (a visit reassigned while the phone was offline).
     let resident: Option<(Option<i64>, String, bool)> = c
-        .prepare_cached(
-            "SELECT r.volunteer_id, r.follow_up_start,              (r.volunteer_id IS ?2               OR EXISTS (SELECT 1 FROM visits WHERE resident_id = r.id AND volunteer_id = ?2)               OR EXISTS (SELECT 1 FROM reports WHERE resident_id = r.id AND volunteer_id = ?2                          AND (flag IS NULL OR flag <> 'not_assigned'))               OR EXISTS (SELECT 1 FROM device_records dr JOIN devices d ON d.id = dr.device_id                          WHERE d.user_id = ?3 AND dr.kind = 'resident' AND dr.entity_id = CAST(r.id AS TEXT)))              FROM residents r WHERE r.id = ?1",
-        )
+        .prepare_cached(RESIDENT_FACTS)
         .and_then(|mut s| {
             s.query_row(params![r.resident.0, volunteer, caller.user.0], |row| {
                 Ok((row.get(0)?, row.get(1)?, row.get(2)?))
@@ -371,7 +336,7 @@ fn apply_report(
     let visit = match r.visit {
         None => None,
         Some(visit) => c
-            .prepare_cached("SELECT volunteer_id, status, resident_id FROM visits WHERE id = ?")
+            .prepare_cached(VISIT_FACTS)
             .and_then(|mut s| {
                 s.query_row([visit.0], |row| {
                     Ok(push::VisitFacts {
@@ -390,43 +355,36 @@ fn apply_report(
             push::ReportDecision::SetAside(reason) => return quarantine(c, caller, m, reason, now),
             push::ReportDecision::Record { flag, visit, completes_visit } => {
                 if let (true, Some(visit)) = (completes_visit, visit) {
-                    c.prepare_cached("UPDATE visits SET status = 'reported' WHERE id = ? AND status = 'planned'")
-                        .and_then(|mut s| s.execute([visit.0]))
-                        .map_err(failed)?;
+                    c.prepare_cached(COMPLETE_VISIT).and_then(|mut s| s.execute([visit.0])).map_err(failed)?;
                 }
                 (flag, visit.map(|v| v.0))
             }
         };
-    c.prepare_cached(
-        "INSERT INTO reports (id, visit_id, resident_id, volunteer_id, day, outcome, duration_min, mood, note, proposed_next, \
-         recorded_at, received_at, flag, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            m.id.as_str(),
-            visit_id,
-            r.resident.0,
-            volunteer,
-            r.day.to_string(),
-            r.outcome.code(),
-            r.duration_minutes.map(i64::from),
-            r.mood.map(|x| i64::from(x.get())),
-            r.note,
-            r.proposed_next.map(|d| d.to_string()),
-            m.recorded_at.0,
-            now.0,
-            flag.map(Flag::code),
-            caller.device.0
-        ])
-    })
-    .map_err(failed)?;
+    c.prepare_cached(INSERT_REPORT)
+        .and_then(|mut s| {
+            s.execute(params![
+                m.id.as_str(),
+                visit_id,
+                r.resident.0,
+                volunteer,
+                r.day.to_string(),
+                r.outcome.code(),
+                r.duration_minutes.map(i64::from),
+                r.mood.map(|x| i64::from(x.get())),
+                r.note,
+                r.proposed_next.map(|d| d.to_string()),
+                m.recorded_at.0,
+                now.0,
+                flag.map(Flag::code),
+                caller.device.0
+            ])
+        })
+        .map_err(failed)?;
     audit(c, caller, "report.create", m.id.as_str(), flag.map_or("", Flag::code), now)?;
     for kind in &r.concerns {
-        c.prepare_cached(
-            "INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) VALUES (?, ?, ?, 'open', ?)",
-        )
-        .and_then(|mut s| s.execute(params![m.id.as_str(), kind.code(), r.resident.0, now.0]))
-        .map_err(failed)?;
+        c.prepare_cached(INSERT_CONCERN)
+            .and_then(|mut s| s.execute(params![m.id.as_str(), kind.code(), r.resident.0, now.0]))
+            .map_err(failed)?;
     }
     Ok(AckStatus::Applied { flag })
 }

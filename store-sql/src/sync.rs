@@ -3,7 +3,8 @@
 //! migration 0003 for the tables and triggers.
 
 use super::*;
-use crate::{SqliteStore, bad, date, other};
+use crate::sql;
+use crate::{SqlStore, bad, date, other};
 use monalisa_core::domain::{
     ClientId, ConcernKind, ConcernStatus, Date, Location, Minute, Outcome, ResidentId, Rhythm, Timestamp, VisitId,
 };
@@ -13,9 +14,9 @@ use monalisa_core::sync::{
 };
 use monalisa_core::wire::residents::{LastVisit, ResidentCard};
 use monalisa_store::{PullPage, StoreError, SyncCaller};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+type Tx<'a> = Transaction<'a, Any>;
 
 fn kind_code(kind: RecordKind) -> &'static str {
     match kind {
@@ -65,7 +66,7 @@ struct Window {
 }
 
 #[async_trait::async_trait]
-impl SyncStore for SqliteStore {
+impl SyncStore for SqlStore {
     /// Hands a push to the writer thread and waits for its answer (after the commit).
     async fn apply_push(
         &self,
@@ -88,7 +89,7 @@ impl SyncStore for SqliteStore {
         limit: u32,
         today: Date,
     ) -> Result<PullPage, StoreError> {
-        let (_write, mut tx) = self.write().await?;
+        let (_write, mut tx) = self.pull_transaction(caller.device).await?;
         let limit = limit.clamp(1, monalisa_core::sync::MAX_PAGE) as usize;
         let device = caller.device.0;
         let Some(volunteer) = caller.volunteer.filter(|_| !caller.revoked) else {
@@ -107,7 +108,7 @@ impl SyncStore for SqliteStore {
         let page = match cursor {
             None => {
                 // A phone with nothing: forget what this device was thought to hold, snapshot.
-                sqlx::query("DELETE FROM device_records WHERE device_id = ?")
+                sql::query("DELETE FROM device_records WHERE device_id = ?")
                     .bind(device)
                     .execute(&mut *tx)
                     .await
@@ -120,14 +121,12 @@ impl SyncStore for SqliteStore {
             }
             Some(Cursor { seq, snapshot: None }) => {
                 // The phone applied everything up to `seq`: its tombstones up to there are done.
-                sqlx::query(
-                    "DELETE FROM device_records WHERE device_id = ? AND gone_seq IS NOT NULL AND gone_seq <= ?",
-                )
-                .bind(device)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
+                sql::query("DELETE FROM device_records WHERE device_id = ? AND gone_seq IS NOT NULL AND gone_seq <= ?")
+                    .bind(device)
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
                 changes_since(&mut tx, &window, *seq, limit).await?
             }
         };
@@ -138,7 +137,7 @@ impl SyncStore for SqliteStore {
     async fn review_queue(&self, scope: ScopeId) -> Result<monalisa_core::wire::review::ReviewQueue, StoreError> {
         let scope = scope.0;
         use monalisa_core::wire::review::{FlaggedReport, QuarantinedPush, ReviewQueue};
-        let flagged = sqlx::query(
+        let flagged = sql::query(
             "SELECT p.id, p.resident_id, r.first_name || ' ' || r.last_name AS resident_name, \
              v.first_name || ' ' || v.last_name AS volunteer_name, p.day, p.outcome, p.flag, p.received_at \
              FROM reports p JOIN residents r ON r.id = p.resident_id JOIN volunteers v ON v.id = p.volunteer_id \
@@ -150,7 +149,7 @@ impl SyncStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        let quarantined = sqlx::query(
+        let quarantined = sql::query(
             "SELECT q.mutation_id, COALESCE(v.first_name || ' ' || v.last_name, u.display_name) AS volunteer_name, \
              q.reason, q.received_at, q.payload \
              FROM quarantine q JOIN users u ON u.id = q.user_id LEFT JOIN volunteers v ON v.id = u.volunteer_id \
@@ -215,13 +214,13 @@ impl SyncStore for SqliteStore {
         };
         let id = item.id();
         let reviewed: Option<Option<i64>> =
-            sqlx::query_scalar(find).bind(id).bind(scope).fetch_optional(&mut *tx).await.map_err(other)?;
+            sql::query_scalar(find).bind(id).bind(scope).fetch_optional(&mut *tx).await.map_err(other)?;
         match reviewed {
             None => return Err(StoreError::NotFound),
             Some(Some(_)) => return Err(StoreError::Conflict("already reviewed".into())),
             Some(None) => {}
         }
-        sqlx::query(mark).bind(now.0).bind(by).bind(id).execute(&mut *tx).await.map_err(other)?;
+        sql::query(mark).bind(now.0).bind(by).bind(id).execute(&mut *tx).await.map_err(other)?;
         tx.commit().await.map_err(other)
     }
 
@@ -232,8 +231,15 @@ impl SyncStore for SqliteStore {
         by: UserId,
         now: Timestamp,
     ) -> Result<monalisa_core::sync::AckStatus, StoreError> {
+        let Some(file) = self.file.clone() else {
+            // PostgreSQL: in a write transaction of the pool's.
+            let (_write, mut tx) = self.write().await?;
+            let status = crate::push_writer_pg::release(&mut tx, scope.0, mutation, by.0, now).await?;
+            tx.commit().await.map_err(other)?;
+            return Ok(status);
+        };
         let write = self.write_lock.clone().lock_owned().await;
-        let (file, mutation) = (self.file.clone(), mutation.clone());
+        let mutation = mutation.clone();
         // Run to the end even if the request goes away (the lock goes with the work).
         tokio::task::spawn_blocking(move || {
             let _write = write;
@@ -244,7 +250,32 @@ impl SyncStore for SqliteStore {
     }
 }
 
-impl SqliteStore {
+impl SqlStore {
+    /// A pull's transaction. It writes only what the device holds (`device_records`). On
+    /// SQLite it is a write transaction like any other. On PostgreSQL it does not wait for the
+    /// writers: the device's own advisory lock (pulls of one device follow one another, on
+    /// any server process), then reads at read-committed isolation, which the feed's order
+    /// makes enough: a change committed after the pull read the feed has a later position, and
+    /// comes with the next pull; a record read newer than its feed position is sent again.
+    async fn pull_transaction(
+        &self,
+        device: monalisa_core::auth::DeviceId,
+    ) -> Result<(Option<tokio::sync::OwnedMutexGuard<()>>, Tx<'static>), StoreError> {
+        match self.dialect {
+            Dialect::Sqlite => self.write().await.map(|(guard, tx)| (Some(guard), tx)),
+            Dialect::Postgres => {
+                let mut tx = self.pool.begin().await.map_err(other)?;
+                // The two-key form: a key space apart from the writers' lock.
+                sql::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(2, CAST(? % 2147483647 AS INTEGER))) AS locked")
+                    .bind(device.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(other)?;
+                Ok((None, tx))
+            }
+        }
+    }
+
     /// What a quarantined push holds, with the resident's name only inside `scope`.
     async fn push_content(
         &self,
@@ -254,7 +285,7 @@ impl SqliteStore {
         use monalisa_core::wire::review::PushContent;
         Ok(match body {
             MutationBody::Report(r) => {
-                let name: Option<String> = sqlx::query_scalar(
+                let name: Option<String> = sql::query_scalar(
                     "SELECT r.first_name || ' ' || r.last_name FROM residents r \
                      JOIN scope_communes sc ON sc.commune = r.commune \
                      WHERE r.id = ? AND sc.scope_id = ? AND r.last_name <> ''",
@@ -275,7 +306,7 @@ impl SqliteStore {
             MutationBody::Absence { first, last } => PushContent::Absence { first, last },
             MutationBody::CancelAbsence { first, last } => PushContent::AbsenceCancelled { first, last },
             MutationBody::DeclineVisit { visit, .. } => {
-                let day: Option<String> = sqlx::query_scalar("SELECT day FROM visits WHERE id = ?")
+                let day: Option<String> = sql::query_scalar("SELECT day FROM visits WHERE id = ?")
                     .bind(visit.0)
                     .fetch_optional(&self.pool)
                     .await
@@ -297,7 +328,7 @@ async fn audit(
     detail: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    sql::query("INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(now.0)
         .bind(user)
         .bind(device)
@@ -312,7 +343,7 @@ async fn audit(
 }
 
 async fn max_seq(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
-    sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await.map_err(other)
+    sql::query_scalar("SELECT COALESCE(max(seq), 0) FROM change_log").fetch_one(&mut **tx).await.map_err(other)
 }
 
 // ---- pull ------------------------------------------------------------------------------------
@@ -332,7 +363,7 @@ async fn visible(tx: &mut Tx<'_>, w: &Window, kind: RecordKind, id: &str) -> Res
         RecordKind::Report => (sql.replace("?r", "?3").replace("?v", "?2"), &w.reports_from),
         _ => (sql.replace("?w", "?3").replace("?v", "?2"), &w.visits_from),
     };
-    let q = sqlx::query(&sql);
+    let q = sql::query(&sql);
     let q = if kind == RecordKind::Report {
         q.bind(id.to_owned())
     } else {
@@ -350,10 +381,10 @@ async fn load(tx: &mut Tx<'_>, kind: RecordKind, id: &str) -> Result<Option<Chan
     })
 }
 
-pub(crate) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ResidentCard>, StoreError> {
-    let row = sqlx::query(
+pub(crate) async fn load_card(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<ResidentCard>, StoreError> {
+    let row = sql::query(
         "SELECT r.id, r.first_name, r.last_name, r.address, c.name AS commune_name, r.phone, r.home_lat, r.home_lon, \
-         (r.home_lat = c.centre_lat AND r.home_lon = c.centre_lon) AS approximate, r.access_notes, r.likes, r.rhythm, r.follow_up_start, \
+         CASE WHEN r.home_lat = c.centre_lat AND r.home_lon = c.centre_lon THEN 1 ELSE 0 END AS approximate, r.access_notes, r.likes, r.rhythm, r.follow_up_start, \
          (SELECT max(day) FROM reports WHERE resident_id = r.id AND outcome = 'done') AS last_done, \
          (SELECT day FROM reports WHERE resident_id = r.id ORDER BY day DESC, received_at DESC LIMIT 1) AS last_day, \
          (SELECT outcome FROM reports WHERE resident_id = r.id ORDER BY day DESC, received_at DESC LIMIT 1) AS last_outcome \
@@ -390,7 +421,7 @@ pub(crate) async fn load_card(conn: &mut sqlx::SqliteConnection, id: i64) -> Res
 }
 
 async fn load_visit(tx: &mut Tx<'_>, id: i64) -> Result<Option<VisitRecord>, StoreError> {
-    let row = sqlx::query(
+    let row = sql::query(
         "SELECT v.id, v.resident_id, v.day, v.start_min, v.seq, ro.week_start, v.status FROM visits v \
          JOIN rounds ro ON ro.id = v.round_id WHERE v.id = ?",
     )
@@ -415,7 +446,7 @@ async fn load_visit(tx: &mut Tx<'_>, id: i64) -> Result<Option<VisitRecord>, Sto
 
 async fn load_report(tx: &mut Tx<'_>, id: &str) -> Result<Option<ReportRecord>, StoreError> {
     let Some(row) =
-        sqlx::query("SELECT id, visit_id, resident_id, day, outcome, flag, received_at FROM reports WHERE id = ?")
+        sql::query("SELECT id, visit_id, resident_id, day, outcome, flag, received_at FROM reports WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut **tx)
             .await
@@ -423,7 +454,7 @@ async fn load_report(tx: &mut Tx<'_>, id: &str) -> Result<Option<ReportRecord>, 
     else {
         return Ok(None);
     };
-    let concerns = sqlx::query("SELECT kind, status FROM concerns WHERE report_id = ? ORDER BY kind")
+    let concerns = sql::query("SELECT kind, status FROM concerns WHERE report_id = ? ORDER BY kind")
         .bind(id)
         .fetch_all(&mut **tx)
         .await
@@ -461,7 +492,7 @@ async fn deliver(tx: &mut Tx<'_>, w: &Window, kind: RecordKind, id: &str) -> Res
 }
 
 async fn mark_held(tx: &mut Tx<'_>, device: i64, kind: RecordKind, id: &str) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::query(
         "INSERT INTO device_records (device_id, kind, entity_id, gone_seq) VALUES (?, ?, ?, NULL) \
          ON CONFLICT (device_id, kind, entity_id) DO UPDATE SET gone_seq = NULL",
     )
@@ -502,7 +533,7 @@ async fn snapshot(
             ),
         };
         let sql = numbered(&sql);
-        let q = sqlx::query(&sql);
+        let q = sql::query(&sql);
         let q = if text_ids { q.bind(after.clone()) } else { q.bind(after.parse::<i64>().unwrap_or(0)) };
         let rows = q
             .bind(w.volunteer)
@@ -533,7 +564,10 @@ async fn snapshot(
         kind_index += 1;
         after = String::new();
     }
-    let more: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM change_log WHERE seq > ?)")
+    let more = 0
+        != sql::query_scalar::<i64>(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM change_log WHERE seq > ?) THEN 1 ELSE 0 END",
+        )
         .bind(seq)
         .fetch_one(&mut **tx)
         .await
@@ -542,7 +576,7 @@ async fn snapshot(
 }
 
 async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) -> Result<PullPage, StoreError> {
-    let rows = sqlx::query("SELECT seq, kind, entity_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?")
+    let rows = sql::query("SELECT seq, kind, entity_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?")
         .bind(since)
         .bind(limit as i64)
         .fetch_all(&mut **tx)
@@ -561,7 +595,7 @@ async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) ->
         let mut todo = vec![(kind, id)];
         // A visit's change can make its resident visible (or not) to this volunteer.
         if kind == RecordKind::Visit {
-            let resident: Option<i64> = sqlx::query_scalar("SELECT resident_id FROM visits WHERE id = ?")
+            let resident: Option<i64> = sql::query_scalar("SELECT resident_id FROM visits WHERE id = ?")
                 .bind(todo[0].1.parse::<i64>().unwrap_or(0))
                 .fetch_optional(&mut **tx)
                 .await
@@ -578,7 +612,7 @@ async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) ->
                     changes.push(change);
                 }
             } else {
-                let held: Option<Option<i64>> = sqlx::query_scalar(
+                let held: Option<Option<i64>> = sql::query_scalar(
                     "SELECT gone_seq FROM device_records WHERE device_id = ? AND kind = ? AND entity_id = ?",
                 )
                 .bind(w.device)
@@ -589,7 +623,7 @@ async fn changes_since(tx: &mut Tx<'_>, w: &Window, since: i64, limit: usize) ->
                 .map_err(other)?;
                 if let Some(gone) = held {
                     if gone.is_none() {
-                        sqlx::query(
+                        sql::query(
                             "UPDATE device_records SET gone_seq = ? WHERE device_id = ? AND kind = ? AND entity_id = ?",
                         )
                         .bind(seq)
