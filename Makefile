@@ -118,12 +118,22 @@ layout:
 # runtimes rendering Leptos pages in one process can stall (never seen with one runtime, as in
 # production: see `pages_render_under_concurrent_load`).
 #
-# The storage stories run on SQLite and on PostgreSQL: a throwaway cluster from Debian's
-# packages (tools/postgres.sh installs them if missing), stopped whatever the tests give.
+# Every backend: the storage stories run on SQLite and on PostgreSQL, and the server's HTTP
+# integration tests run twice, once on each (the second time the same binary, run directly:
+# asking cargo for it alone would resolve features anew and build it again). PostgreSQL is a
+# throwaway cluster from Debian's packages (tools/postgres.sh installs them if missing), stopped
+# whatever the tests give.
+SERVER_TESTS_BIN = $(RUST_TESTS) --no-run --message-format=json 2>/dev/null | python3 -c 'import json, sys; \
+  print(next(m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") \
+  and m["target"]["name"] == "integration" and "monalisa-server" in m["package_id"]))'
+
 rust-tests:
 	@pg=$$(mktemp -d /tmp/monalisa-pg.XXXXXX); \
 	url=$$(tools/postgres.sh start $$pg) || { rm -rf $$pg; echo "PostgreSQL did not start" >&2; exit 1; }; \
-	MONALISA_TEST_POSTGRES=$$url $(RUST_TESTS) -- --test-threads=1; status=$$?; \
+	export MONALISA_TEST_POSTGRES=$$url; \
+	$(RUST_TESTS) -- --test-threads=1 && \
+	bin=$$($(SERVER_TESTS_BIN)) && echo "Server integration tests on PostgreSQL ($$bin)" && \
+	(cd server && MONALISA_TEST_BACKEND=postgres $$bin --test-threads=1); status=$$?; \
 	tools/postgres.sh stop $$pg; exit $$status
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 
@@ -134,8 +144,14 @@ clean:
 	rm -rf $(SITE) $(STAGE)
 
 ## make bench-sync: first-sync bytes and push throughput (figures, see README "Benchmarks").
+## Both print SQLite's figures, then PostgreSQL's on a throwaway cluster (tools/postgres.sh).
+BENCH_ON_POSTGRES = pg=$$(mktemp -d /tmp/monalisa-pg.XXXXXX); \
+	url=$$(tools/postgres.sh start $$pg) || { rm -rf $$pg; exit 1; }; \
+	MONALISA_BENCH_POSTGRES=$$url cargo bench -p monalisa-server --bench $(1); status=$$?; \
+	tools/postgres.sh stop $$pg; exit $$status
+
 bench-sync:
-	cargo bench -p monalisa-server --bench sync
+	@$(call BENCH_ON_POSTGRES,sync)
 
 ## make bench-phone: Lighthouse on the shipped bundle (mobile preset), unlock, cold start and
 ## report-save times with the CPU slowed 4×, the taps to a report, bytes added by encryption.
@@ -150,7 +166,7 @@ bench-import:
 
 ## make bench-coverage: the coordinators' coverage view on a department-sized history (figures).
 bench-coverage:
-	cargo bench -p monalisa-server --bench coverage
+	@$(call BENCH_ON_POSTGRES,coverage)
 
 ## make bench-planner: the planner against the anchor solvers on ../shared/bench (figures, see README).
 bench-planner:

@@ -11,7 +11,7 @@ fn monalisa() -> Command {
 #[test]
 fn demo_data_fills_a_new_database_once() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let url = crate::common::fresh_database_blocking(dir.path(), "demo");
     let out = monalisa()
         .args(["demo-data", "--seed", "3", "--scale", "2", "--today", "2026-11-25", "--database-url", &url])
         .output()
@@ -33,7 +33,7 @@ fn demo_data_fills_a_new_database_once() {
 fn serve_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let site = common::test_site(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("serve.db").display());
+    let url = crate::common::fresh_database_blocking(dir.path(), "serve");
     let mut child = monalisa()
         .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url, "--site-root"])
         .arg(&site)
@@ -53,7 +53,7 @@ fn serve_stops_gracefully_on_sigterm() {
 #[test]
 fn missing_site_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let url = crate::common::fresh_database_blocking(dir.path(), "x");
     let out = monalisa()
         .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url, "--site-root", "/nonexistent"])
         .output()
@@ -65,7 +65,7 @@ fn missing_site_is_a_clear_error() {
 #[test]
 fn user_commands_manage_accounts() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("users.db").display());
+    let url = crate::common::fresh_database_blocking(dir.path(), "users");
     let run = |args: &[&str]| {
         let out = monalisa()
             .arg("user")

@@ -4,25 +4,7 @@
 use crate::common;
 
 use serde_json::{Value, json};
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
-
-fn start(db: &str, site: &std::path::Path, port: u16, crash: bool) -> (Child, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_monalisa"));
-    cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--database-url", db, "--site-root"])
-        .arg(site)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .env("MONALISA_LOG", "warn");
-    if crash {
-        cmd.env("MONALISA_TEST_KILL_AFTER_COMMIT", "1");
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().trim_start_matches("Monalisa Visites: ").trim_end_matches('/').to_owned();
-    (child, url)
-}
+use std::process::Command;
 
 #[tokio::test]
 async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
@@ -31,7 +13,7 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
         "the kill hook is compiled only with --features monalisa-app/test-hooks (as `make test` builds)"
     );
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    let db = common::fresh_database(dir.path(), "crash").await;
     let site = common::test_site(dir.path());
     let demo = Command::new(env!("CARGO_BIN_EXE_monalisa"))
         .args(["demo-data", "--seed", "7", "--today", "2026-11-25", "--database-url", &db])
@@ -41,7 +23,7 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
 
     // Find a free port, then keep it across the restart (same origin for the client).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (mut server, url) = start(&db, &site, port, true);
+    let (mut server, url) = common::serve(&db, &site, port, true);
     let client = reqwest::Client::new();
     let login = client
         .post(format!("{url}/api/v1/login"))
@@ -94,7 +76,7 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
     assert!(!status.success(), "killed: {status:?}");
 
     // Restart (no hook) on the same database; the phone retries the same batch.
-    let (mut server, url) = start(&db, &site, port, false);
+    let (mut server, url) = common::serve(&db, &site, port, false);
     let retry: Value = client
         .post(format!("{url}/api/sync/v1/push"))
         .header("cookie", &cookie)
@@ -114,16 +96,15 @@ async fn a_push_committed_before_a_crash_is_applied_exactly_once() {
     Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(server.wait().unwrap().success());
 
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&db).await.unwrap();
+    let mut conn = common::connect(&db).await;
     for id in ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"] {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM reports WHERE id = $1")
             .bind(id)
             .fetch_one(&mut conn)
             .await
             .unwrap();
         assert_eq!(n, 1, "{id} exactly once");
-        let c: i64 = sqlx::query_scalar("SELECT count(*) FROM concerns WHERE report_id = ?")
+        let c: i64 = sqlx::query_scalar("SELECT count(*) FROM concerns WHERE report_id = $1")
             .bind(id)
             .fetch_one(&mut conn)
             .await

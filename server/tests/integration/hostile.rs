@@ -33,8 +33,8 @@ async fn dates_out_of_their_window_are_refused_and_never_break_a_pull() {
     let mut phone = world.agent("benevole").await;
     let resident = world.resident_of("benevole").0;
     let today = Date::parse(&today()).unwrap();
-    let reports = "SELECT count(*) FROM reports WHERE resident_id = ?";
-    let concerns = "SELECT count(*) FROM concerns WHERE resident_id = ?";
+    let reports = "SELECT count(*) FROM reports WHERE resident_id = $1";
+    let concerns = "SELECT count(*) FROM concerns WHERE resident_id = $1";
     let before = (count(&world, reports, resident).await, count(&world, concerns, resident).await);
     let next_year = today.add_days(366).to_string();
     let cases = [
@@ -54,7 +54,7 @@ async fn dates_out_of_their_window_are_refused_and_never_break_a_pull() {
         "nothing changed"
     );
     // Each refused report is kept aside on the server too, once, for the ambassador to see.
-    let kept = "SELECT count(*) FROM quarantine WHERE reason LIKE 'refused:%' AND user_id = ?";
+    let kept = "SELECT count(*) FROM quarantine WHERE reason LIKE 'refused:%' AND user_id = $1";
     assert_eq!(count(&world, kept, world.users["benevole"].0).await, cases.len() as i64);
     let again = push(&mut phone, vec![report(&format!("{:0>32}", 0), resident, "9999-12-31", None)]).await;
     assert_eq!(again, [json!({ "rejected": { "reason": "day_in_future" } })], "the same answer when sent again");
@@ -70,7 +70,7 @@ async fn dates_out_of_their_window_are_refused_and_never_break_a_pull() {
     let mut db = world.app.db().await;
     sqlx::query(
         "INSERT INTO reports (id, resident_id, volunteer_id, day, outcome, recorded_at, received_at) \
-         VALUES ('ffffffffffffffffffffffffffffffff', ?, ?, '9999-12-31', 'done', 0, 0)",
+         VALUES ('ffffffffffffffffffffffffffffffff', $1, $2, '9999-12-31', 'done', 0, 0)",
     )
     .bind(resident)
     .bind(world.volunteers["benevole"].0)
@@ -89,8 +89,8 @@ async fn a_report_about_someone_never_given_to_the_volunteer_changes_nothing() {
     let world = World::new().await;
     let mut phone = world.agent("benevole").await;
     let theirs = world.resident_of("benevole2").0; // scope 2
-    let reports = "SELECT count(*) FROM reports WHERE resident_id = ?";
-    let concerns = "SELECT count(*) FROM concerns WHERE resident_id = ?";
+    let reports = "SELECT count(*) FROM reports WHERE resident_id = $1";
+    let concerns = "SELECT count(*) FROM concerns WHERE resident_id = $1";
     let (before_reports, before_concerns) =
         (count(&world, reports, theirs).await, count(&world, concerns, theirs).await);
     let mut other = world.agent("ambassadeur2").await;
@@ -128,7 +128,7 @@ async fn a_report_about_someone_never_given_to_the_volunteer_changes_nothing() {
     let mine = world.resident_of("benevole").0;
     phone.pull_everything().await;
     let mut db = world.app.db().await;
-    sqlx::query("UPDATE residents SET volunteer_id = ? WHERE id = ?")
+    sqlx::query("UPDATE residents SET volunteer_id = $1 WHERE id = $2")
         .bind(world.volunteers["cible"].0)
         .bind(mine)
         .execute(&mut db)

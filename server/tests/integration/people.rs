@@ -544,14 +544,13 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
         }
     }
     // And a report about them that a removed phone sent, set aside for review.
-    let db = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let pool = crate::common::pool(&world.app.db_url).await;
     let set_aside = json!({ "id": "dddddddddddddddddddddddddddddd02", "recorded_at": 0, "body": { "report": {
         "visit": null, "resident": resident.0, "day": "2026-11-20", "outcome": "done", "duration_minutes": null,
         "mood": null, "concerns": [], "note": "Son fils vit à Lusignan", "proposed_next": "2026-12-01" } } });
     sqlx::query(
         "INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) \
-         SELECT 'dddddddddddddddddddddddddddddd02', user_id, id, 'device_revoked', ?, 0 FROM devices WHERE user_id = ?",
+         SELECT 'dddddddddddddddddddddddddddddd02', user_id, id, 'device_revoked', $1, 0 FROM devices WHERE user_id = $2",
     )
     .bind(set_aside.to_string())
     .bind(world.users["benevole"].0)
@@ -601,7 +600,7 @@ async fn consent_withdrawal_erases_the_person_everywhere() {
     // On the server, the report is kept (a visit happened) without its note; the set-aside one
     // too, still waiting for review.
     let (outcome, note): (String, String) =
-        sqlx::query_as("SELECT outcome, note FROM reports WHERE id = ?").bind(report).fetch_one(&pool).await.unwrap();
+        sqlx::query_as("SELECT outcome, note FROM reports WHERE id = $1").bind(report).fetch_one(&pool).await.unwrap();
     assert_eq!((outcome.as_str(), note.as_str()), ("done", ""));
     let payload: String =
         sqlx::query_scalar("SELECT payload FROM quarantine WHERE reviewed_at IS NULL").fetch_one(&pool).await.unwrap();

@@ -178,7 +178,7 @@ async fn an_ambassador_plans_and_publishes_the_week() {
         assert_eq!(res.json::<Value>().await.unwrap()["reason"], "day_in_future");
         // It happened today after all (moved by hand on the paper round).
         let mut db = world.app.db().await;
-        sqlx::query("UPDATE visits SET day = ? WHERE id = ?")
+        sqlx::query("UPDATE visits SET day = $1 WHERE id = $2")
             .bind(crate::common::today())
             .bind(visit)
             .execute(&mut db)
@@ -367,7 +367,7 @@ async fn a_declined_visit_reaches_the_ambassador_and_is_planned_again() {
     let visit = world.published_visit_of("benevole");
     let today = crate::common::today();
     let mut db = world.app.db().await;
-    sqlx::query("UPDATE visits SET day = ? WHERE id = ?").bind(&today).bind(visit).execute(&mut db).await.unwrap();
+    sqlx::query("UPDATE visits SET day = $1 WHERE id = $2").bind(&today).bind(visit).execute(&mut db).await.unwrap();
     let mut phone = world.agent("benevole").await;
     assert!(phone.pull_everything().await.iter().any(|c| c["visit"]["id"] == visit));
     let decline = json!({ "id": "d".repeat(32), "recorded_at": 0, "body": { "decline_visit": { "visit": visit, "reason": "Rendez-vous médical" } } });
@@ -377,7 +377,7 @@ async fn a_declined_visit_reaches_the_ambassador_and_is_planned_again() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["acks"][0]["status"], json!({ "applied": { "flag": null } }), "{answer}");
     let status: String =
-        sqlx::query_scalar("SELECT status FROM visits WHERE id = ?").bind(visit).fetch_one(&mut db).await.unwrap();
+        sqlx::query_scalar("SELECT status FROM visits WHERE id = $1").bind(visit).fetch_one(&mut db).await.unwrap();
     assert_eq!(status, "cancelled", "the visit leaves the round");
     assert!(!phone.pull_everything().await.iter().any(|c| c["visit"]["id"] == visit), "the phone drops it");
 

@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 async fn records_past_retention_are_purged_and_nothing_else() {
     let world = World::new().await;
     let store = world.app.store.clone();
-    let db = format!("sqlite://{}", world.app.dir.path().join("test.db").display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let pool = crate::common::pool(&world.app.db_url).await;
     // Three ended follow-ups of the benevole's volunteer: two long ago (one with a flagged
     // report), one recent; and an active resident without contact for years.
     let mine: Vec<ResidentId> = world
@@ -26,38 +25,38 @@ async fn records_past_retention_are_purged_and_nothing_else() {
     let (old, flagged, recent, active) = (mine[0], mine[1], mine[2], mine[3]);
     for (r, ended) in [(old, "2023-06-01"), (flagged, "2023-06-01"), (recent, "2026-10-01")] {
         sqlx::query(
-            "UPDATE residents SET follow_up_status = 'ended', status_since = ?, consent_on = '2022-01-10' WHERE id = ?",
+            "UPDATE residents SET follow_up_status = 'ended', status_since = $1, consent_on = '2022-01-10' WHERE id = $2",
         )
         .bind(ended)
         .bind(r.0)
         .execute(&pool)
         .await
         .unwrap();
-        sqlx::query("UPDATE reports SET day = '2023-05-20' WHERE resident_id = ?")
+        sqlx::query("UPDATE reports SET day = '2023-05-20' WHERE resident_id = $1")
             .bind(r.0)
             .execute(&pool)
             .await
             .unwrap();
     }
     sqlx::query(
-        "UPDATE reports SET flag = 'not_assigned' WHERE id = (SELECT id FROM reports WHERE resident_id = ? LIMIT 1)",
+        "UPDATE reports SET flag = 'not_assigned' WHERE id = (SELECT id FROM reports WHERE resident_id = $1 LIMIT 1)",
     )
     .bind(flagged.0)
     .execute(&pool)
     .await
     .unwrap();
-    let flagged_has_reports: i64 = sqlx::query_scalar("SELECT count(*) FROM reports WHERE resident_id = ?")
+    let flagged_has_reports: i64 = sqlx::query_scalar("SELECT count(*) FROM reports WHERE resident_id = $1")
         .bind(flagged.0)
         .fetch_one(&pool)
         .await
         .unwrap();
     assert!(flagged_has_reports > 0);
-    sqlx::query("UPDATE residents SET follow_up_start = '2021-01-04', consent_on = '2021-01-01' WHERE id = ?")
+    sqlx::query("UPDATE residents SET follow_up_start = '2021-01-04', consent_on = '2021-01-01' WHERE id = $1")
         .bind(active.0)
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("DELETE FROM concerns WHERE resident_id = ?").bind(active.0).execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM concerns WHERE resident_id = $1").bind(active.0).execute(&pool).await.unwrap();
 
     let mut phone = world.agent("benevole").await;
     let first = phone.pull_everything().await;
@@ -69,7 +68,7 @@ async fn records_past_retention_are_purged_and_nothing_else() {
     assert!(!store.resident(old).await.unwrap().unwrap().last_name.is_empty(), "a dry run changes nothing");
     // The operator's command says the same.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_monalisa"))
-        .args(["purge", "--dry-run", "--database-url", &db])
+        .args(["purge", "--dry-run", "--database-url", &world.app.db_url])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -80,14 +79,14 @@ async fn records_past_retention_are_purged_and_nothing_else() {
     let r = store.resident(old).await.unwrap().unwrap();
     assert!(r.first_name.is_empty() && r.last_name.is_empty() && r.address.is_empty() && r.phone.is_none());
     let (note, mood): (String, Option<i64>) =
-        sqlx::query_as("SELECT note, mood FROM reports WHERE resident_id = ? LIMIT 1")
+        sqlx::query_as("SELECT note, mood FROM reports WHERE resident_id = $1 LIMIT 1")
             .bind(old.0)
             .fetch_one(&pool)
             .await
             .unwrap();
     assert_eq!((note.as_str(), mood), ("", None));
     let purged_on: Option<String> =
-        sqlx::query_scalar("SELECT purged_on FROM residents WHERE id = ?").bind(old.0).fetch_one(&pool).await.unwrap();
+        sqlx::query_scalar("SELECT purged_on FROM residents WHERE id = $1").bind(old.0).fetch_one(&pool).await.unwrap();
     assert_eq!(purged_on.as_deref(), Some("2026-11-29"));
     for kept in [flagged, recent, active] {
         assert!(!store.resident(kept).await.unwrap().unwrap().last_name.is_empty(), "{kept} kept");
@@ -101,7 +100,7 @@ async fn records_past_retention_are_purged_and_nothing_else() {
         "visit": null, "resident": flagged.0, "day": "2023-05-21", "outcome": "done", "duration_minutes": null,
         "mood": null, "concerns": [], "note": "Chute dans l'escalier", "proposed_next": null } } });
     sqlx::query(
-        "INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES (?, ?, ?, 'device_revoked', ?, 0)",
+        "INSERT INTO quarantine (mutation_id, user_id, device_id, reason, payload, received_at) VALUES ($1, $2, $3, 'device_revoked', $4, 0)",
     )
     .bind("cccccccccccccccccccccccccccccccc")
     .bind(world.users["benevole"].0)
@@ -110,7 +109,7 @@ async fn records_past_retention_are_purged_and_nothing_else() {
     .execute(&pool)
     .await
     .unwrap();
-    let report: String = sqlx::query_scalar("SELECT id FROM reports WHERE resident_id = ? AND flag IS NOT NULL")
+    let report: String = sqlx::query_scalar("SELECT id FROM reports WHERE resident_id = $1 AND flag IS NOT NULL")
         .bind(flagged.0)
         .fetch_one(&pool)
         .await

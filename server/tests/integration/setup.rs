@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use std::process::Command;
 
 pub(crate) fn monalisa(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let url = format!("sqlite://{}", app.dir.path().join("test.db").display());
-    let out = Command::new(env!("CARGO_BIN_EXE_monalisa")).args(args).args(["--database-url", &url]).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_monalisa")).args(args).args(["--database-url", &app.db_url]).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,4 +1,4 @@
-//! The storage story on a real SQLite file: territory loaded once, demo population imported
+//! The storage story on a real database: territory loaded once, demo population imported
 //! in one transaction, a second import refused without changing anything.
 
 use monalisa_app::domain::Date;
@@ -7,7 +7,7 @@ use monalisa_server::demo::DemoParams;
 #[tokio::test]
 async fn territory_then_demo_population_then_refusal() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    let url = crate::common::fresh_database(dir.path(), "store").await;
     let store = monalisa_server::open_store(&url).await.unwrap();
     let c = store.counts().await.unwrap();
     assert_eq!((c.communes, c.scopes, c.residents), (35, 0, 0));

@@ -86,7 +86,7 @@ async fn the_sync_story_over_http() {
     let someone_else = world.population.volunteers.iter().find(|v| v.id != me && v.scope.0 == 1).unwrap().id.0;
     {
         let mut conn = world.app.db().await;
-        sqlx::query("UPDATE visits SET volunteer_id = ? WHERE id = ?")
+        sqlx::query("UPDATE visits SET volunteer_id = $1 WHERE id = $2")
             .bind(someone_else)
             .bind(ov)
             .execute(&mut conn)

@@ -14,7 +14,6 @@ use monalisa_app::sync::{Mutation, MutationBody, PullRequest, PullResponse, Push
 use proptest::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 const TODAY: &str = "2026-11-25";
@@ -22,7 +21,7 @@ const TODAY: &str = "2026-11-25";
 /// A populated database (demo seed 7) with a volunteer account, built once and copied per case.
 struct Template {
     _dir: tempfile::TempDir,
-    path: PathBuf,
+    url: String,
     user: UserId,
     volunteer: VolunteerId,
     residents: Vec<ResidentId>,
@@ -37,8 +36,8 @@ fn template() -> &'static Template {
         std::thread::spawn(|| {
             tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
                 let dir = tempfile::tempdir().unwrap();
-                let path = dir.path().join("template.db");
-                let store = monalisa_server::open_store(&format!("sqlite://{}", path.display())).await.unwrap();
+                let url = crate::common::fresh_database(dir.path(), "template").await;
+                let store = monalisa_server::open_store(&url).await.unwrap();
                 let params =
                     monalisa_server::demo::DemoParams { seed: 7, scale: 1.0, today: Date::parse(TODAY).unwrap() };
                 let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
@@ -70,7 +69,7 @@ fn template() -> &'static Template {
                 let visits =
                     p.visits.iter().filter(|v| v.volunteer == volunteer && v.round.is_some()).map(|v| v.id).collect();
                 store.close().await;
-                Template { _dir: dir, path, user, volunteer, residents, visits, other_volunteer }
+                Template { _dir: dir, url, user, volunteer, residents, visits, other_volunteer }
             })
         })
         .join()
@@ -144,7 +143,7 @@ fn action() -> impl Strategy<Value = Action> {
 
 /// The server as the phone reaches it: the real sync functions, with faults injected.
 struct Server {
-    path: PathBuf,
+    url: String,
     ctx: RefCell<ServerContext>,
     caller: SyncCaller,
     faults: RefCell<VecDeque<Fault>>,
@@ -153,10 +152,10 @@ struct Server {
 }
 
 impl Server {
-    async fn open(path: &Path, caller: SyncCaller) -> Server {
-        let ctx = context(path).await;
+    async fn open(url: &str, caller: SyncCaller) -> Server {
+        let ctx = context(url).await;
         Server {
-            path: path.to_owned(),
+            url: url.to_owned(),
             ctx: RefCell::new(ctx),
             caller,
             faults: RefCell::default(),
@@ -175,7 +174,7 @@ impl Server {
     async fn restart(&self) {
         let store = self.ctx.borrow().store.clone();
         store.close().await;
-        *self.ctx.borrow_mut() = context(&self.path).await;
+        *self.ctx.borrow_mut() = context(&self.url).await;
     }
 
     fn next_fault(&self) -> Fault {
@@ -194,8 +193,8 @@ impl Server {
     }
 }
 
-async fn context(path: &Path) -> ServerContext {
-    let store = monalisa_server::open_store(&format!("sqlite://{}", path.display())).await.unwrap();
+async fn context(url: &str) -> ServerContext {
+    let store = monalisa_server::open_store(url).await.unwrap();
     ServerContext::new(store, Default::default(), Settings::default())
 }
 
@@ -232,9 +231,9 @@ impl Transport for Server {
     }
 }
 
-async fn sql(path: &Path, statement: &str, bind: i64) {
+async fn sql(url: &str, statement: &str, bind: i64) {
     use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut conn = crate::common::connect(url).await;
     sqlx::query(statement).bind(bind).execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
 }
@@ -247,9 +246,9 @@ struct Outcome_ {
     applied: Vec<String>,
 }
 
-async fn server_state(path: &Path, volunteer: VolunteerId) -> Outcome_ {
+async fn server_state(url: &str, volunteer: VolunteerId) -> Outcome_ {
     use sqlx::{Connection, Row};
-    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut c = crate::common::connect(url).await;
     let reports = sqlx::query(
         "SELECT id, resident_id, day, outcome, duration_min, note FROM reports WHERE device_id IS NOT NULL ORDER BY id",
     )
@@ -266,7 +265,7 @@ async fn server_state(path: &Path, volunteer: VolunteerId) -> Outcome_ {
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let absences = sqlx::query_scalar("SELECT count(*) FROM volunteer_absences WHERE volunteer_id = ?")
+    let absences = sqlx::query_scalar("SELECT count(*) FROM volunteer_absences WHERE volunteer_id = $1")
         .bind(volunteer.0)
         .fetch_one(&mut c)
         .await
@@ -283,16 +282,15 @@ async fn server_state(path: &Path, volunteer: VolunteerId) -> Outcome_ {
 async fn run(
     actions: &[Action],
     perfect: bool,
-) -> (Outcome_, MemoryDb, Vec<ClientId>, PathBuf, tempfile::TempDir, Server) {
+) -> (Outcome_, MemoryDb, Vec<ClientId>, String, tempfile::TempDir, Server) {
     let t = template();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.db");
-    std::fs::copy(&t.path, &path).unwrap();
-    let ctx = context(&path).await;
+    let url = crate::common::copy_database(&t.url, dir.path(), "case").await;
+    let ctx = context(&url).await;
     let device = ctx.store.create_device(t.user, "device-token-hash", "prop", Timestamp(0)).await.unwrap();
     ctx.store.close().await;
     let caller = SyncCaller { user: t.user, device, volunteer: Some(t.volunteer), revoked: false };
-    let server = Server::open(&path, caller).await;
+    let server = Server::open(&url, caller).await;
     let phone = MemoryDb::default();
     let mut ids = Vec::new();
     let day = Date::parse(TODAY).unwrap();
@@ -378,13 +376,13 @@ async fn run(
             }
             Action::ReassignVisit { visit } => {
                 if let Some(&v) = t.visits.get(visit % t.visits.len().max(1)) {
-                    let st = format!("UPDATE visits SET volunteer_id = {} WHERE id = ?", t.other_volunteer.0);
-                    sql(&path, &st, v.0).await;
+                    let st = format!("UPDATE visits SET volunteer_id = {} WHERE id = $1", t.other_volunteer.0);
+                    sql(&url, &st, v.0).await;
                 }
             }
             Action::CancelVisit { visit } => {
                 if let Some(&v) = t.visits.get(visit % t.visits.len().max(1)) {
-                    sql(&path, "UPDATE visits SET status = 'cancelled' WHERE id = ?", v.0).await;
+                    sql(&url, "UPDATE visits SET status = 'cancelled' WHERE id = $1", v.0).await;
                 }
             }
         }
@@ -393,8 +391,8 @@ async fn run(
     server.faults.borrow_mut().clear();
     phone.fail_next_page_after.borrow_mut().take();
     sync(&phone, &server, Timestamp(10_000)).await.unwrap();
-    let state = server_state(&path, t.volunteer).await;
-    (state, phone, ids, path, dir, server)
+    let state = server_state(&url, t.volunteer).await;
+    (state, phone, ids, url, dir, server)
 }
 
 async fn check(actions: Vec<Action>) {
@@ -428,7 +426,7 @@ async fn check(actions: Vec<Action>) {
     let t = template();
     let device = ctx.store.create_device(t.user, "fresh-token", "fresh", Timestamp(0)).await.unwrap();
     let fresh_server =
-        Server::open(&server.path, SyncCaller { user: t.user, device, volunteer: Some(t.volunteer), revoked: false })
+        Server::open(&server.url, SyncCaller { user: t.user, device, volunteer: Some(t.volunteer), revoked: false })
             .await;
     sync(&fresh, &fresh_server, Timestamp(20_000)).await.unwrap();
     assert_eq!(phone.state.borrow().records, fresh.state.borrow().records, "the phone holds what the server shows");

@@ -1,14 +1,94 @@
-//! Test harness: the real router on a real port with a temporary SQLite database and a
-//! temporary site directory (public/ plus a stand-in bundle, so these tests do not need the
-//! WebAssembly build). Everything is removed on drop.
+//! Test harness: the real router on a real port with a temporary database and a temporary
+//! site directory (public/ plus a stand-in bundle, so these tests do not need the WebAssembly
+//! build). Everything is removed on drop.
+//!
+//! The database is a SQLite file, or, when `MONALISA_TEST_BACKEND=postgres`, a fresh database of
+//! the PostgreSQL cluster `MONALISA_TEST_POSTGRES` names (`make test` runs these tests once on
+//! each: see `tools/postgres.sh`).
 
 #![allow(dead_code)]
 
 use monalisa_server::assets::Site;
 use std::path::{Path, PathBuf};
 
+/// Whether the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    match std::env::var("MONALISA_TEST_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("MONALISA_TEST_BACKEND is sqlite or postgres, not {other}"),
+    }
+}
+
+fn cluster() -> String {
+    std::env::var("MONALISA_TEST_POSTGRES").expect(
+        "MONALISA_TEST_POSTGRES names the PostgreSQL cluster for the tests (postgres://user@host:port); \
+         `make test` starts one (tools/postgres.sh)",
+    )
+}
+
+/// A database name no other test of this run uses.
+fn unique(name: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    format!("{name}_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
+async fn create_database(sql: &str) {
+    use sqlx::Connection as _;
+    let mut admin = sqlx::PgConnection::connect(&format!("{}/postgres", cluster())).await.expect("the test cluster");
+    sqlx::query(sql).execute(&mut admin).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    admin.close().await.unwrap();
+}
+
+/// The URL of a fresh, empty database for a test: `dir/name.db`, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &Path, name: &str) -> String {
+    if on_postgres() {
+        let name = unique(name);
+        create_database(&format!("CREATE DATABASE {name}")).await;
+        format!("{}/{name}", cluster())
+    } else {
+        format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+    }
+}
+
+/// [`fresh_database`], for a test outside a runtime.
+pub fn fresh_database_blocking(dir: &Path, name: &str) -> String {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(fresh_database(dir, name))
+}
+
+/// A copy of the database at `from` (closed by its store), as a fresh database for a test.
+pub async fn copy_database(from: &str, dir: &Path, name: &str) -> String {
+    if on_postgres() {
+        let template = from.rsplit('/').next().unwrap();
+        let name = unique(name);
+        create_database(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+        format!("{}/{name}", cluster())
+    } else {
+        let path = dir.join(format!("{name}.db"));
+        std::fs::copy(from.strip_prefix("sqlite://").unwrap(), &path).unwrap();
+        format!("sqlite://{}", path.display())
+    }
+}
+
+/// A connection of the test's own to a database, to arrange or check what the HTTP interface
+/// does not show. Its statements number their placeholders `$1`, `$2`... (both databases read
+/// them).
+pub async fn connect(url: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection as _;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url).await.unwrap()
+}
+
+/// A pool on a database, as [`connect`].
+pub async fn pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(url).await.unwrap()
+}
+
 pub struct TestApp {
     pub url: String,
+    /// The database's URL.
+    pub db_url: String,
     pub dir: tempfile::TempDir,
     pub store: std::sync::Arc<dyn monalisa_app::backend::Store>,
     pub client: reqwest::Client,
@@ -51,8 +131,17 @@ impl TestApp {
     /// The same, with these outside services.
     pub async fn spawn_with(services: monalisa_server::Services) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = monalisa_server::open_store(&url).await.unwrap();
+        let db_url = fresh_database(dir.path(), "test").await;
+        TestApp::spawn_in(dir, db_url, services).await
+    }
+
+    /// A second server process on the database of another (a replica).
+    pub async fn spawn_on(db_url: &str) -> TestApp {
+        TestApp::spawn_in(tempfile::tempdir().unwrap(), db_url.to_owned(), monalisa_server::Services::default()).await
+    }
+
+    async fn spawn_in(dir: tempfile::TempDir, db_url: String, services: monalisa_server::Services) -> TestApp {
+        let store = monalisa_server::open_store(&db_url).await.unwrap();
         let site = Site::load(&test_site(dir.path())).unwrap();
         let settings = monalisa_app::backend::Settings::default();
         let network = monalisa_server::http::NetworkSettings { trusted_proxies: vec!["127.0.0.1".parse().unwrap()] };
@@ -63,15 +152,12 @@ impl TestApp {
             axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { url: format!("http://{addr}"), dir, store, client, task }
+        TestApp { url: format!("http://{addr}"), db_url, dir, store, client, task }
     }
 
-    /// A connection of the test's own to its database, to arrange or check what the HTTP
-    /// interface does not show.
-    pub async fn db(&self) -> sqlx::SqliteConnection {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", self.dir.path().join("test.db").display());
-        sqlx::SqliteConnection::connect(&url).await.unwrap()
+    /// A connection of the test's own to its database (see [`connect`]).
+    pub async fn db(&self) -> sqlx::AnyConnection {
+        connect(&self.db_url).await
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -448,4 +534,25 @@ pub mod osrm_stand_in {
         });
         (url, count)
     }
+}
+
+/// Starts the real `monalisa serve` on `db` and `site` at `127.0.0.1:port`, with the kill hook
+/// armed (`crash`: it dies right after its next push's commit); returns it and its URL once it
+/// listens.
+pub fn serve(db: &str, site: &Path, port: u16, crash: bool) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_monalisa"));
+    cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--database-url", db, "--site-root"])
+        .arg(site)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .env("MONALISA_LOG", "warn");
+    if crash {
+        cmd.env("MONALISA_TEST_KILL_AFTER_COMMIT", "1");
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().trim_start_matches("Monalisa Visites: ").trim_end_matches('/').to_owned();
+    (child, url)
 }
