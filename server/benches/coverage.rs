@@ -1,7 +1,9 @@
 //! Coverage benchmark (figures, not pass/fail): `make bench-coverage`.
 //!
 //! A department-sized synthetic history — the demo generator at 25 times the territory (about
-//! 4,000 residents, up to two years of visits each) — in SQLite; the coordinator's page data
+//! 4,000 residents, up to two years of visits each) — in SQLite, then, when
+//! `MONALISA_BENCH_POSTGRES` names a PostgreSQL cluster (`make bench-coverage` starts one), in
+//! PostgreSQL; the coordinator's page data
 //! (`/api/v1/coverage/view`, the default twelve months) and the CSV export through the real HTTP
 //! interface, release build: the first request (cold), then repeated ones, then each right after
 //! a new report was written through the sync push. Goal: p95 under 200 ms.
@@ -18,7 +20,20 @@ const RUNS: usize = 40;
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    rt.block_on(run());
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        run("SQLite", &format!("sqlite://{}", dir.path().join("coverage.db").display()), dir.path()).await;
+        match std::env::var("MONALISA_BENCH_POSTGRES") {
+            Ok(cluster) => {
+                use sqlx::Connection as _;
+                let name = format!("bench_coverage_{}", std::process::id());
+                let mut admin = sqlx::PgConnection::connect(&format!("{cluster}/postgres")).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+                run("PostgreSQL", &format!("{cluster}/{name}"), dir.path()).await;
+            }
+            Err(_) => println!("(MONALISA_BENCH_POSTGRES unset: no PostgreSQL figures; `make bench-coverage` sets it)"),
+        }
+    });
 }
 
 fn site(dir: &std::path::Path) -> std::path::PathBuf {
@@ -65,10 +80,8 @@ async fn login(client: &reqwest::Client, url: &str, login: &str) -> String {
         .join("; ")
 }
 
-async fn run() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("coverage.db");
-    let store = monalisa_server::open_store(&format!("sqlite://{}", db.display())).await.unwrap();
+async fn run(backend: &str, db: &str, dir: &std::path::Path) {
+    let store = monalisa_server::open_store(db).await.unwrap();
     let today = Date::from_timestamp(Timestamp(monalisa_app::backend::now_ms()));
     let params = monalisa_server::demo::DemoParams { seed: 11, scale: SCALE, today };
     let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
@@ -77,7 +90,7 @@ async fn run() {
     store.import_population(&population).await.unwrap();
     let first = population.reports.iter().map(|r| r.day).min().unwrap();
     println!(
-        "== coverage view on a synthetic department: {} residents, {} volunteers, {} reports from {first} to {today} \
+        "== {backend}: coverage view on a synthetic department: {} residents, {} volunteers, {} reports from {first} to {today} \
          (generated and loaded in {:.0} s)",
         population.residents.len(),
         population.volunteers.len(),
@@ -93,7 +106,7 @@ async fn run() {
     }
     let app = monalisa_server::app(
         store.clone(),
-        monalisa_server::assets::Site::load(&site(dir.path())).unwrap(),
+        monalisa_server::assets::Site::load(&site(dir)).unwrap(),
         Settings::default(),
         monalisa_server::http::NetworkSettings::default(),
     );

@@ -2,9 +2,11 @@
 //!
 //! 1. Bytes on the wire for a volunteer's first sync with 10 residents and a week's round,
 //!    through the real router with compression (gzip, and brotli as browsers use over HTTPS).
-//! 2. Push throughput on SQLite with durable commits: the release server in its own process,
-//!    a load generator here on loopback, each push carrying 1-5 reports; reports/s and latency
-//!    percentiles at 10, 50 and 200 concurrent clients.
+//! 2. Push throughput with durable commits, on SQLite and, when `MONALISA_BENCH_POSTGRES` names
+//!    a PostgreSQL cluster (`make bench-sync` starts one), on PostgreSQL: the release server in
+//!    its own process, a load generator here on loopback (the same 2 cores), each push carrying
+//!    1-5 reports; reports/s and latency percentiles at 10, 50 and 200 concurrent clients,
+//!    closed and open loop.
 
 use monalisa_app::auth::Role;
 use monalisa_app::backend::{NewUser, Settings};
@@ -19,9 +21,28 @@ const TODAY: &str = "2026-11-25";
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        first_sync().await;
-        push_load().await;
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+        let postgres = std::env::var("MONALISA_BENCH_POSTGRES").ok();
+        first_sync(&sqlite("first.db"), dir.path()).await;
+        push_load("SQLite (WAL, synchronous=FULL)", &sqlite("load.db"), dir.path()).await;
+        match postgres {
+            Some(cluster) => {
+                let url = database(&cluster, "bench_load").await;
+                push_load("PostgreSQL (one server process, fsync and synchronous_commit on)", &url, dir.path()).await;
+            }
+            None => println!("(MONALISA_BENCH_POSTGRES unset: no PostgreSQL figures; `make bench-sync` sets it)"),
+        }
     });
+}
+
+/// A fresh database of the cluster.
+async fn database(cluster: &str, name: &str) -> String {
+    use sqlx::Connection as _;
+    let name = format!("{name}_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&format!("{cluster}/postgres")).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    format!("{cluster}/{name}")
 }
 
 fn site(dir: &std::path::Path) -> std::path::PathBuf {
@@ -47,10 +68,10 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 async fn populated(
-    path: &std::path::Path,
+    url: &str,
     scale: f64,
 ) -> (std::sync::Arc<dyn monalisa_app::backend::Store>, monalisa_app::backend::Population) {
-    let store = monalisa_server::open_store(&format!("sqlite://{}", path.display())).await.unwrap();
+    let store = monalisa_server::open_store(url).await.unwrap();
     let params = monalisa_server::demo::DemoParams { seed: 3, scale, today: Date::parse(TODAY).unwrap() };
     let shapes: Vec<_> = monalisa_server::territory::load().unwrap().into_iter().map(|(_, s)| s).collect();
     let population = monalisa_server::demo::generate(&shapes, &params).unwrap();
@@ -58,16 +79,14 @@ async fn populated(
     (store, population)
 }
 
-async fn first_sync() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("first.db");
-    let (store, p) = populated(&db, 1.0).await;
+async fn first_sync(db: &str, dir: &std::path::Path) {
+    let (store, p) = populated(db, 1.0).await;
     // A volunteer with exactly 10 residents: the busiest one, topped up or trimmed.
     let v =
         p.volunteers.iter().max_by_key(|v| p.residents.iter().filter(|r| r.volunteer == Some(v.id)).count()).unwrap();
     {
         use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let mut c = sqlx::SqliteConnection::connect(db).await.unwrap();
         let mine: Vec<i64> = p
             .residents
             .iter()
@@ -116,7 +135,7 @@ async fn first_sync() {
     store.set_password(user, &monalisa_app::backend::auth::hash_password(PASSWORD).unwrap()).await.unwrap();
     let app = monalisa_server::app(
         store.clone(),
-        monalisa_server::assets::Site::load(&site(dir.path())).unwrap(),
+        monalisa_server::assets::Site::load(&site(dir)).unwrap(),
         Settings::default(),
         monalisa_server::http::NetworkSettings::default(),
     );
@@ -210,10 +229,8 @@ struct Client {
     residents: Vec<i64>,
 }
 
-async fn push_load() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("load.db");
-    let (store, p) = populated(&db, 4.0).await;
+async fn push_load(backend: &str, db: &str, dir: &std::path::Path) {
+    let (store, p) = populated(db, 4.0).await;
     let hash = monalisa_app::backend::auth::hash_password(PASSWORD).unwrap();
     let mut volunteers: Vec<_> =
         p.volunteers.iter().filter(|v| p.residents.iter().any(|r| r.volunteer == Some(v.id))).collect();
@@ -237,15 +254,8 @@ async fn push_load() {
     store.close().await;
 
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_monalisa"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &format!("sqlite://{}", db.display()),
-            "--site-root",
-        ])
-        .arg(site(dir.path()))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", db, "--site-root"])
+        .arg(site(dir))
         .env("MONALISA_LOG", "error")
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -274,7 +284,7 @@ async fn push_load() {
         let residents = p.residents.iter().filter(|r| r.volunteer == Some(v.id)).map(|r| r.id.0).collect();
         clients.push(Client { cookie, residents });
     }
-    println!("== push throughput, SQLite (WAL, synchronous=FULL), each push 1-5 reports, loopback");
+    println!("== push throughput, {backend}, each push 1-5 reports, loopback");
     println!("   closed loop: each client pushes again as soon as its previous push is answered");
     println!("{:>8} {:>12} {:>10} {:>10} {:>10}", "clients", "reports/s", "p50 ms", "p99 ms", "max ms");
     let clients = std::sync::Arc::new(clients);

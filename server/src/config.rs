@@ -35,6 +35,30 @@ pub enum Command {
     /// Erase the records past the retention period (the server also does it daily), or with
     /// --dry-run list what would go.
     Purge(PurgeArgs),
+    /// The database itself: `copy` moves a territory from its SQLite file to PostgreSQL.
+    Store(StoreArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StoreArgs {
+    #[command(subcommand)]
+    pub action: StoreAction,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum StoreAction {
+    /// Copy every table (accounts, devices, audit trail, server keys included) from a SQLite
+    /// file into an empty PostgreSQL database, in one transaction, each table counted and
+    /// checksummed on both sides; phones keep syncing afterwards without logging in again.
+    /// Stop the server first.
+    Copy {
+        /// The SQLite database (`sqlite://path/to/file.db`).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database (`postgres://user:password@host/name`), empty.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -239,9 +263,21 @@ pub enum AmbassadorAction {
 
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
-    /// Database URL (`sqlite://path/to/file.db`). Created and migrated if needed.
+    /// Database URL: `sqlite://path/to/file.db` (embedded), or
+    /// `postgres://user:password@host/name?sslmode=verify-full` (several servers may share it).
+    /// Created (SQLite) and migrated if needed.
     #[arg(long, global = true, env = "MONALISA_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+    /// Database connections this process keeps open at most.
+    #[arg(long, global = true, env = "MONALISA_DATABASE_POOL", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub database_pool: u32,
+}
+
+impl DatabaseArgs {
+    /// Opens the store these arguments name (see [`crate::open_store_with`]).
+    pub async fn open(&self) -> anyhow::Result<std::sync::Arc<dyn monalisa_app::backend::Store>> {
+        crate::open_store_with(&self.database_url, monalisa_store_sql::Options { pool_size: self.database_pool }).await
+    }
 }
 
 /// Hides a password in a database URL (`scheme://user:secret@host` → `scheme://user:***@host`).
@@ -260,7 +296,10 @@ pub fn redact_url(url: &str) -> String {
 
 impl fmt::Debug for DatabaseArgs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DatabaseArgs").field("database_url", &redact_url(&self.database_url)).finish()
+        f.debug_struct("DatabaseArgs")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("database_pool", &self.database_pool)
+            .finish()
     }
 }
 
@@ -417,7 +456,7 @@ mod tests {
     fn passwords_never_show() {
         assert_eq!(redact_url("postgres://app:s3cret@db:5432/m"), "postgres://app:***@db:5432/m");
         assert_eq!(redact_url("sqlite://data/monalisa.db"), "sqlite://data/monalisa.db");
-        let args = DatabaseArgs { database_url: "postgres://a:b@c/d".into() };
+        let args = DatabaseArgs { database_url: "postgres://a:b@c/d".into(), database_pool: 8 };
         assert!(!format!("{args:?}").contains(":b@"));
     }
 

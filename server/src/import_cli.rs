@@ -66,7 +66,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let Some(login) = args.account.as_deref() else { anyhow::bail!("--as LOGIN: the account importing") };
     let Some(path) = args.file.as_deref() else { anyhow::bail!("the file to import (.csv or .xlsx)") };
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let store = crate::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let mut ctx = ServerContext::new(store.clone(), monalisa_app::env::BuildInfo::default(), Default::default());
     let geocoder = args.geocoder.settings();
     if geocoder.is_some() {

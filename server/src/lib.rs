@@ -20,7 +20,15 @@ use std::sync::Arc;
 /// Opens the store and makes sure it holds the territory's communes (reference data, loaded
 /// on first start: every deployment serves the same 35 communes).
 pub async fn open_store(database_url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = monalisa_store_sql::open(database_url).await?;
+    open_store_with(database_url, monalisa_store_sql::Options::default()).await
+}
+
+/// [`open_store`], with the store's options.
+pub async fn open_store_with(
+    database_url: &str,
+    options: monalisa_store_sql::Options,
+) -> anyhow::Result<Arc<dyn Store>> {
+    let store = monalisa_store_sql::open_with(database_url, options).await?;
     let communes: Vec<_> = territory::load()?.into_iter().map(|(record, _)| record).collect();
     let added = store.ensure_communes(&communes).await?;
     if added > 0 {

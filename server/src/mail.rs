@@ -273,13 +273,25 @@ pub async fn alert_round(
     Ok(round)
 }
 
-/// Runs [`alert_round`] every `every` until the process stops.
+/// The lease the alert rounds run under: one server process at a time sends.
+pub const LEASE: &str = "concern-alerts";
+
+/// Runs [`alert_round`] every `every` until the process stops, in the one server process that
+/// holds the alerts' lease (another takes over when its holder dies).
 pub fn spawn_alerts(store: std::sync::Arc<dyn Store>, settings: AlertSettings, every: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            match store.hold_lease(LEASE).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "concern alerts: lease unavailable");
+                    continue;
+                }
+            }
             let now = Timestamp(monalisa_app::backend::now_ms());
             match alert_round(store.as_ref(), &settings, now).await {
                 Ok(r) if r != AlertRound::default() => {

@@ -52,6 +52,10 @@ async fn main() -> std::process::ExitCode {
             init_logs(LogFormat::Text);
             purge_command(args).await
         }
+        Command::Store(args) => {
+            init_logs(LogFormat::Text);
+            store_command(args).await
+        }
         Command::Plan(args) => {
             init_logs(LogFormat::Text);
             match tokio::task::spawn_blocking(move || monalisa_server::plan_cli::run(&args)).await {
@@ -72,7 +76,7 @@ async fn main() -> std::process::ExitCode {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(config = ?args, "starting");
     let site = assets::Site::load(&args.site_root)?;
-    let store = monalisa_server::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     if args.demo {
         let params = demo::DemoParams { seed: args.demo_seed, scale: 1.0, today: today_utc() };
         if monalisa_server::load_demo(store.as_ref(), &params).await? {
@@ -159,8 +163,22 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
+async fn store_command(args: monalisa_server::config::StoreArgs) -> anyhow::Result<()> {
+    use monalisa_server::config::{StoreAction, redact_url};
+    match args.action {
+        StoreAction::Copy { from, to } => {
+            let report = monalisa_store_sql::copy_store(&from, &to).await?;
+            for t in &report.tables {
+                println!("{:<20} {:>9} rows  checksum {:016x}", t.table, t.rows, t.checksum);
+            }
+            println!("copied {} into {}: every table counted and checked", redact_url(&from), redact_url(&to));
+            Ok(())
+        }
+    }
+}
+
 async fn purge_command(args: monalisa_server::config::PurgeArgs) -> anyhow::Result<()> {
-    let store = monalisa_server::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let today = monalisa_app::domain::Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
     let report =
         monalisa_server::retention::purge(store.as_ref(), today, args.retention.retention_days, args.dry_run).await;
@@ -175,7 +193,7 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
         None => today_utc(),
     };
     let params = demo::DemoParams { seed: args.seed, scale: args.scale, today };
-    let store = monalisa_server::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     if !monalisa_server::load_demo(store.as_ref(), &params).await? {
         store.close().await;
         anyhow::bail!("the database already holds a population; use a new database file");
@@ -195,7 +213,7 @@ async fn user_command(args: UserArgs) -> anyhow::Result<()> {
     use monalisa_app::backend::ServerContext;
     use monalisa_app::domain::{AmbassadorId, VolunteerId};
 
-    let store = monalisa_server::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let ctx = ServerContext::new(store.clone(), monalisa_app::env::BuildInfo::default(), args.accounts.settings(false));
     use monalisa_app::api::ErrorText as _;
     let api = |e: monalisa_app::api::ApiError| anyhow::anyhow!("{}", e.message(monalisa_app::i18n::Lang::En));

@@ -72,13 +72,34 @@ pub async fn purge(
     Ok(PurgeReport { cutoff, residents, dry_run })
 }
 
-/// Runs [`purge`] once a day until the process stops.
+/// The lease the daily purge runs under: one server process at a time purges.
+pub const LEASE: &str = "retention-purge";
+
+/// Runs [`purge`] once a day until the process stops, in the one server process that holds
+/// the purge's lease (asked every minute: when its holder dies, another takes over and purges
+/// at once, a purge run twice in a day erasing nothing more).
 pub fn spawn_daily(store: std::sync::Arc<dyn Store>, retention_days: u32) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last: Option<tokio::time::Instant> = None;
         loop {
             tick.tick().await;
+            match store.hold_lease(LEASE).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    last = None;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "retention purge: lease unavailable");
+                    continue;
+                }
+            }
+            if last.is_some_and(|at| at.elapsed() < std::time::Duration::from_secs(24 * 3600)) {
+                continue;
+            }
+            last = Some(tokio::time::Instant::now());
             let today = Timestamp(monalisa_app::backend::now_ms()).paris_local().0;
             match purge(store.as_ref(), today, retention_days, false).await {
                 Ok(r) if !r.residents.is_empty() => {

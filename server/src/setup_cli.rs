@@ -18,7 +18,7 @@ fn refused(e: monalisa_app::api::ApiError) -> anyhow::Error {
 }
 
 pub async fn scope(args: ScopeArgs) -> anyhow::Result<()> {
-    let store = crate::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let ctx = context(store.clone());
     let result = async {
         match args.action {
@@ -66,7 +66,7 @@ pub async fn scope(args: ScopeArgs) -> anyhow::Result<()> {
 }
 
 pub async fn ambassador(args: AmbassadorArgs) -> anyhow::Result<()> {
-    let store = crate::open_store(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let ctx = context(store.clone());
     let result = async {
         match args.action {

@@ -386,6 +386,64 @@ impl AccountStore for SqlStore {
         insert_audit(&self.pool, e).await
     }
 
+    async fn login_failures(
+        &self,
+        keys: &[String],
+        now: Timestamp,
+        window_ms: i64,
+    ) -> Result<Vec<LoginFailures>, StoreError> {
+        let mut found = Vec::new();
+        for key in keys {
+            let row = sql::query("SELECT since, failures FROM login_failures WHERE key = ? AND since > ?")
+                .bind(key.as_str())
+                .bind(now.0 - window_ms)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
+            if let Some(row) = row {
+                found.push(LoginFailures {
+                    key: key.clone(),
+                    since: Timestamp(row.get("since")),
+                    failures: u32::try_from(row.get::<i64, _>("failures")).unwrap_or(u32::MAX),
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    async fn record_login_failure(&self, keys: &[String], now: Timestamp, window_ms: i64) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        sql::query("DELETE FROM login_failures WHERE since <= ?")
+            .bind(now.0 - window_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        for key in keys {
+            sql::query(
+                "INSERT INTO login_failures (key, since, failures) VALUES (?1, ?2, 1) \
+                 ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1",
+            )
+            .bind(key.as_str())
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
+    async fn clear_login_failures(&self, keys: &[String]) -> Result<(), StoreError> {
+        let (_write, mut tx) = self.write().await?;
+        for key in keys {
+            sql::query("DELETE FROM login_failures WHERE key = ?")
+                .bind(key.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
     async fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let day_ms = 86_400_000i64;
         let since = f.since.map(|d| i64::from(d.days()) * day_ms);

@@ -50,9 +50,11 @@ use std::time::Duration;
 
 mod accounts;
 mod alerts;
+pub mod copy;
 mod coverage;
 mod geocoding;
 mod imports;
+mod leases;
 mod people;
 mod planning;
 mod privacy;
@@ -87,6 +89,18 @@ pub async fn open(database_url: &str) -> Result<std::sync::Arc<dyn Store>, Store
     open_with(database_url, Options::default()).await
 }
 
+/// Copies the territory in the SQLite file at `from` into the empty PostgreSQL database at
+/// `to` (see [`copy`]); both are migrated first.
+pub async fn copy_store(from: &str, to: &str) -> Result<copy::CopyReport, StoreError> {
+    let source = SqlStore::open(from).await?;
+    let target = SqlStore::open(to).await?;
+    let report = copy::copy(&source, &target).await;
+    use monalisa_store::TerritoryStore as _;
+    source.close().await;
+    target.close().await;
+    report
+}
+
 /// Opens the store a database URL names, with `options`.
 pub async fn open_with(database_url: &str, options: Options) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     Ok(std::sync::Arc::new(SqlStore::open_with(database_url, options).await?))
@@ -107,6 +121,8 @@ pub struct SqlStore {
     /// PostgreSQL has none: several server processes share the database, and each must see
     /// a revocation at once.
     sessions: Option<std::sync::Mutex<std::collections::HashMap<String, (SessionRecord, std::time::Instant)>>>,
+    /// PostgreSQL: the leases this process holds, each on a connection of its own (`leases.rs`).
+    pub(crate) leases: tokio::sync::Mutex<std::collections::HashMap<String, sqlx::AnyConnection>>,
 }
 
 /// How long a looked-up session is reused (SQLite).
@@ -174,6 +190,7 @@ impl SqlStore {
             pushes,
             file: Some(file),
             sessions: Some(std::sync::Mutex::default()),
+            leases: tokio::sync::Mutex::default(),
         })
     }
 
@@ -191,7 +208,15 @@ impl SqlStore {
         let pool = AnyPoolOptions::new().max_connections(options.pool_size.max(2)).connect(url).await.map_err(other)?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         let pushes = crate::push_writer_pg::spawn(pool.clone(), write_lock.clone());
-        Ok(SqlStore { pool, dialect: Dialect::Postgres, write_lock, pushes, file: None, sessions: None })
+        Ok(SqlStore {
+            pool,
+            dialect: Dialect::Postgres,
+            write_lock,
+            pushes,
+            file: None,
+            sessions: None,
+            leases: tokio::sync::Mutex::default(),
+        })
     }
 
     /// Runs the migrations on a connection of their own with foreign keys off, as SQLite's

@@ -266,11 +266,13 @@ impl SqlStore {
             Dialect::Postgres => {
                 let mut tx = self.pool.begin().await.map_err(other)?;
                 // The two-key form: a key space apart from the writers' lock.
-                sql::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(2, CAST(? % 2147483647 AS INTEGER))) AS locked")
-                    .bind(device.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(other)?;
+                sql::query(
+                    "SELECT 1 FROM (SELECT pg_advisory_xact_lock(2, CAST(? % 2147483647 AS INTEGER))) AS locked",
+                )
+                .bind(device.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
                 Ok((None, tx))
             }
         }

@@ -313,7 +313,12 @@ impl TerritoryStore for SqlStore {
                 tracing::warn!(error = %e, "checkpoint at close failed");
             }
         }
+        crate::leases::release_all(self).await;
         self.pool.close().await;
+    }
+
+    async fn hold_lease(&self, name: &str) -> Result<bool, StoreError> {
+        crate::leases::hold(self, name).await
     }
 
     async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError> {

@@ -210,3 +210,30 @@ pub async fn the_audit_trail_filters_and_pages_newest_first(store: &dyn Store) {
     assert!(all_of(AuditFilter { since: Some(tomorrow), ..base.clone() }).await.is_empty());
     assert_eq!(all_of(AuditFilter { until: Some(today()), ..base.clone() }).await.len(), 3);
 }
+
+pub async fn failed_logins_are_counted_per_key_within_their_window(store: &dyn Store) {
+    const WINDOW: i64 = 15 * 60_000;
+    let keys = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+    let t0 = now();
+    let at = |ms: i64| Timestamp(t0.0 + ms);
+    assert!(store.login_failures(&keys(&["ip:10.0.0.1"]), t0, WINDOW).await.expect("read").is_empty());
+    store.record_login_failure(&keys(&["ip:10.0.0.1", "login:jeannine"]), t0, WINDOW).await.expect("one");
+    store.record_login_failure(&keys(&["ip:10.0.0.1", "login:marcel"]), at(1000), WINDOW).await.expect("two");
+    let asked = keys(&["ip:10.0.0.1", "login:jeannine", "login:nobody"]);
+    let found = store.login_failures(&asked, at(2000), WINDOW).await.expect("read");
+    let counts: Vec<(&str, i64, u32)> = found.iter().map(|f| (f.key.as_str(), f.since.0 - t0.0, f.failures)).collect();
+    assert_eq!(counts, [("ip:10.0.0.1", 0, 2), ("login:jeannine", 0, 1)], "counted since the first failure");
+
+    // A success forgets its keys only.
+    store.clear_login_failures(&keys(&["login:jeannine"])).await.expect("cleared");
+    let left = store.login_failures(&keys(&["ip:10.0.0.1", "login:jeannine"]), at(2000), WINDOW).await.expect("read");
+    assert_eq!(left.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["ip:10.0.0.1"]);
+
+    // A window over counts nothing, and the next failure starts a new one.
+    assert!(store.login_failures(&keys(&["ip:10.0.0.1"]), at(WINDOW), WINDOW).await.expect("read").is_empty());
+    store.record_login_failure(&keys(&["ip:10.0.0.1"]), at(WINDOW + 1000), WINDOW).await.expect("again");
+    let asked = keys(&["ip:10.0.0.1", "login:marcel"]);
+    let fresh = store.login_failures(&asked, at(WINDOW + 1001), WINDOW).await.expect("read");
+    assert_eq!(fresh.len(), 1, "marcel's window is over too: {fresh:?}");
+    assert_eq!((fresh[0].since, fresh[0].failures), (at(WINDOW + 1000), 1));
+}

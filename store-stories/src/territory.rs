@@ -176,3 +176,9 @@ pub async fn closing_is_clean(store: &dyn Store) {
     load(store).await;
     store.close().await;
 }
+
+pub async fn a_lease_stays_with_its_holder(store: &dyn Store) {
+    assert!(store.hold_lease("retention-purge").await.expect("asked"), "a free lease is taken");
+    assert!(store.hold_lease("retention-purge").await.expect("asked again"), "and kept by its holder");
+    assert!(store.hold_lease("concern-alerts").await.expect("another"), "leases are independent");
+}

@@ -64,6 +64,19 @@ pub trait AccountStore: Send + Sync {
     /// Extends a session and records the device as seen.
     async fn refresh_session(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError>;
     async fn end_session(&self, token_hash: &str, now: Timestamp) -> Result<(), StoreError>;
+    /// The failed-login counts under `keys` whose window (`window_ms` from their first failure)
+    /// is still open at `now`, shared by every server process on the database.
+    async fn login_failures(
+        &self,
+        keys: &[String],
+        now: Timestamp,
+        window_ms: i64,
+    ) -> Result<Vec<LoginFailures>, StoreError>;
+    /// Counts one failure under each key (a window over starts again at `now`), and forgets
+    /// every window over.
+    async fn record_login_failure(&self, keys: &[String], now: Timestamp, window_ms: i64) -> Result<(), StoreError>;
+    /// Forgets the counts under `keys` (a login that succeeded).
+    async fn clear_login_failures(&self, keys: &[String]) -> Result<(), StoreError>;
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 }

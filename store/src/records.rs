@@ -140,6 +140,15 @@ pub struct EnrolmentRecord {
     pub used_at: Option<Timestamp>,
 }
 
+/// Failed logins counted under one key (an address, an account, a device) since the first
+/// of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub key: String,
+    pub since: Timestamp,
+    pub failures: u32,
+}
+
 /// Who is syncing: the account, its device, its volunteer record; a revoked device may still
 /// push (into quarantine) but sees nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,6 +19,11 @@ pub trait TerritoryStore: Send + Sync {
     async fn import_population(&self, population: &Population) -> Result<(), StoreError>;
     /// Closes connections cleanly (graceful shutdown).
     async fn close(&self);
+    /// Whether this process holds the lease `name`, taking it if it is free: a task that must
+    /// run in one server process at a time (the daily purge, the alert rounds) runs only while
+    /// its process holds the lease, which passes to another once the holder dies or closes its
+    /// store. Asked again, the holder gets `true` as long as it still holds it.
+    async fn hold_lease(&self, name: &str) -> Result<bool, StoreError>;
     async fn commune_name(&self, insee: &str) -> Result<Option<String>, StoreError>;
     async fn scope_of_commune(&self, insee: &str) -> Result<Option<ScopeId>, StoreError>;
     /// The scope's communes: (INSEE code, name), by name.

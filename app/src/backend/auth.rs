@@ -8,7 +8,7 @@
 //! (10 per 15 minutes): what others do cannot block it, and its cookie gives no unlimited
 //! guesses at the password.
 
-use super::{EnrolmentPurpose, ServerContext, Settings, StoreError, UserRecord, internal, now_ms};
+use super::{EnrolmentPurpose, LoginFailures, ServerContext, Settings, StoreError, UserRecord, internal, now_ms};
 use crate::auth::{DeviceId, Role, SessionInfo, UserId};
 use crate::domain::{ScopeId, Timestamp};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -16,9 +16,7 @@ use leptos::prelude::*;
 use monalisa_core::error::ApiError;
 use monalisa_core::wire::audit::AuditEntry;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
 
 pub const SESSION_COOKIE: &str = "monalisa_session";
 pub const DEVICE_COOKIE: &str = "monalisa_device";
@@ -299,7 +297,7 @@ pub async fn login(
         _ => None,
     };
     let device = known_device.as_ref().map(|d| d.id);
-    ctx.throttle.check(meta.client_ip, &login, device, now)?;
+    throttle_check(ctx, meta.client_ip, &login, device, now).await?;
 
     let verified = match &user {
         Some(u) => u.password_hash.as_deref().is_some_and(|h| verify_password(h, password)),
@@ -309,14 +307,14 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| verified) else {
-        ctx.throttle.record_failure(meta.client_ip, &login, device, now);
+        throttle_failure(ctx, meta.client_ip, &login, device, now).await?;
         tracing::info!(client = %meta.client_ip, "login failed");
         return Err(ApiError::InvalidCredentials);
     };
     if user.disabled {
         return Err(ApiError::AccountDisabled);
     }
-    ctx.throttle.record_success(&login, device);
+    throttle_success(ctx, &login, device).await?;
     // A login in a browser that still had a session ends that one: one session per login.
     if let Some(previous) = request_parts().and_then(|p| cookie(&p.headers, SESSION_COOKIE).map(str::to_owned)) {
         ctx.store.end_session(&token_hash(&previous), Timestamp(now)).await.map_err(internal)?;
@@ -455,86 +453,81 @@ const ACCOUNT_LIMIT: u32 = 5;
 /// profile): it gets a higher cap of its own.
 const KNOWN_DEVICE_LIMIT: u32 = 10;
 
-#[derive(Clone, Copy, Debug)]
-struct Window {
-    start: i64,
-    failures: u32,
+/// The keys failed logins are counted under: the address, the account, and the device when
+/// the account knows it.
+struct Keys {
+    ip: String,
+    login: String,
+    device: Option<String>,
 }
 
-impl Window {
-    fn current(self, now: i64) -> Option<Window> {
-        (now - self.start < WINDOW_MS).then_some(self)
-    }
-
-    /// How long until this window lets attempts through again, if it holds `limit` failures.
-    fn blocked(w: Option<&Window>, limit: u32, now: i64) -> Option<i64> {
-        w.and_then(|w| w.current(now)).filter(|w| w.failures >= limit).map(|w| w.start + WINDOW_MS - now)
-    }
-
-    fn bump(&mut self, now: i64) {
-        if self.current(now).is_none() {
-            *self = Window { start: now, failures: 0 };
+impl Keys {
+    fn new(ip: IpAddr, login: &str, known_device: Option<DeviceId>) -> Keys {
+        Keys {
+            ip: format!("ip:{ip}"),
+            login: format!("login:{login}"),
+            device: known_device.map(|d| format!("device:{}", d.0)),
         }
-        self.failures += 1;
+    }
+
+    fn all(&self) -> Vec<String> {
+        [Some(&self.ip), Some(&self.login), self.device.as_ref()].into_iter().flatten().cloned().collect()
     }
 }
 
-#[derive(Debug, Default)]
-struct Windows {
-    by_ip: HashMap<IpAddr, Window>,
-    by_login: HashMap<String, Window>,
-    by_device: HashMap<DeviceId, Window>,
+/// How long an attempt must wait (ms), given the counts found: a device the account already
+/// knows is held only to its own, higher cap (that is what keeps its owner in, without giving
+/// its cookie unlimited guesses); anyone else to the address's and the account's.
+fn wait(keys: &Keys, found: &[LoginFailures], now: i64) -> Option<i64> {
+    let blocked = |key: &str, limit: u32| {
+        found
+            .iter()
+            .find(|f| f.key == key && f.failures >= limit && now - f.since.0 < WINDOW_MS)
+            .map(|f| f.since.0 + WINDOW_MS - now)
+    };
+    match &keys.device {
+        Some(device) => blocked(device, KNOWN_DEVICE_LIMIT),
+        None => blocked(&keys.ip, IP_LIMIT).into_iter().chain(blocked(&keys.login, ACCOUNT_LIMIT)).max(),
+    }
 }
 
-/// In-memory counters of failed logins (a restart forgets them, which errs on the side of
-/// letting people in).
-#[derive(Debug, Default)]
-pub struct LoginThrottle {
-    state: Mutex<Windows>,
+/// Refuses an attempt from an address or on an account that failed too often (counted in
+/// the database: every server process sees the same counts).
+pub async fn throttle_check(
+    ctx: &ServerContext,
+    ip: IpAddr,
+    login: &str,
+    known_device: Option<DeviceId>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let keys = Keys::new(ip, login, known_device);
+    let found = ctx.store.login_failures(&keys.all(), Timestamp(now), WINDOW_MS).await.map_err(internal)?;
+    match wait(&keys, &found, now) {
+        Some(ms) => Err(ApiError::TooManyAttempts { retry_after_minutes: ((ms + 59_999) / 60_000).max(1) as u32 }),
+        None => Ok(()),
+    }
 }
 
-impl LoginThrottle {
-    /// Refuses an attempt from an address or on an account that failed too often. A device
-    /// the account already knows is held only to its own, higher cap: that is what keeps its
-    /// owner in, without giving its cookie unlimited guesses.
-    pub fn check(&self, ip: IpAddr, login: &str, known_device: Option<DeviceId>, now: i64) -> Result<(), ApiError> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let wait = match known_device {
-            Some(device) => Window::blocked(state.by_device.get(&device), KNOWN_DEVICE_LIMIT, now),
-            None => Window::blocked(state.by_ip.get(&ip), IP_LIMIT, now)
-                .into_iter()
-                .chain(Window::blocked(state.by_login.get(login), ACCOUNT_LIMIT, now))
-                .max(),
-        };
-        match wait {
-            Some(ms) => Err(ApiError::TooManyAttempts { retry_after_minutes: ((ms + 59_999) / 60_000).max(1) as u32 }),
-            None => Ok(()),
-        }
-    }
+pub async fn throttle_failure(
+    ctx: &ServerContext,
+    ip: IpAddr,
+    login: &str,
+    known_device: Option<DeviceId>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let keys = Keys::new(ip, login, known_device).all();
+    ctx.store.record_login_failure(&keys, Timestamp(now), WINDOW_MS).await.map_err(internal)
+}
 
-    pub fn record_failure(&self, ip: IpAddr, login: &str, known_device: Option<DeviceId>, now: i64) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = Window { start: now, failures: 0 };
-        state.by_ip.entry(ip).or_insert(fresh).bump(now);
-        state.by_login.entry(login.to_owned()).or_insert(fresh).bump(now);
-        if let Some(device) = known_device {
-            state.by_device.entry(device).or_insert(fresh).bump(now);
-        }
-        // Bound memory under a flood of addresses or logins.
-        if state.by_ip.len() + state.by_login.len() + state.by_device.len() > 100_000 {
-            state.by_ip.retain(|_, w| w.current(now).is_some());
-            state.by_login.retain(|_, w| w.current(now).is_some());
-            state.by_device.retain(|_, w| w.current(now).is_some());
-        }
-    }
-
-    pub fn record_success(&self, login: &str, known_device: Option<DeviceId>) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.by_login.remove(login);
-        if let Some(device) = known_device {
-            state.by_device.remove(&device);
-        }
-    }
+/// A success clears the account's count and the device's (not the address's).
+pub async fn throttle_success(
+    ctx: &ServerContext,
+    login: &str,
+    known_device: Option<DeviceId>,
+) -> Result<(), ApiError> {
+    let keys = Keys::new(IpAddr::from([0, 0, 0, 0]), login, known_device);
+    let keys: Vec<String> = [Some(keys.login), keys.device].into_iter().flatten().collect();
+    ctx.store.clear_login_failures(&keys).await.map_err(internal)
 }
 
 /// The user an account id names, within what the caller may manage: ambassadors manage the
@@ -574,44 +567,40 @@ mod tests {
 
     #[test]
     fn throttle_blocks_addresses_and_accounts_and_caps_known_devices() {
-        let t = LoginThrottle::default();
-        let attacker: IpAddr = [10, 0, 0, 1].into();
         let now = 1_000_000;
-        for i in 0..ACCOUNT_LIMIT {
-            assert!(t.check(attacker, "jeannine", None, now + i64::from(i)).is_ok());
-            t.record_failure(attacker, "jeannine", None, now + i64::from(i));
+        let attacker: IpAddr = [10, 0, 0, 1].into();
+        let count =
+            |key: &str, failures: u32, since: i64| LoginFailures { key: key.into(), since: Timestamp(since), failures };
+        let stranger = Keys::new(attacker, "jeannine", None);
+        let phone = Keys::new(attacker, "jeannine", Some(DeviceId(7)));
+        let minute = 60_000;
+        // (who tries, the counts found, waits until)
+        let cases: Vec<(&Keys, Vec<LoginFailures>, Option<i64>)> = vec![
+            (&stranger, vec![], None),
+            (&stranger, vec![count("login:jeannine", ACCOUNT_LIMIT - 1, now)], None),
+            // The account refused to unknown devices, from any address...
+            (&stranger, vec![count("login:jeannine", ACCOUNT_LIMIT, now - minute)], Some(WINDOW_MS - minute)),
+            // ...an address that failed on many accounts, for all of them...
+            (&stranger, vec![count("ip:10.0.0.1", IP_LIMIT, now)], Some(WINDOW_MS)),
+            // ...the longer wait of the two.
+            (
+                &stranger,
+                vec![count("ip:10.0.0.1", IP_LIMIT, now - 2 * minute), count("login:jeannine", ACCOUNT_LIMIT, now)],
+                Some(WINDOW_MS),
+            ),
+            // A window over holds nothing back.
+            (&stranger, vec![count("login:jeannine", ACCOUNT_LIMIT, now - WINDOW_MS)], None),
+            // Her own phone is not held back by the account's or the address's count...
+            (&phone, vec![count("login:jeannine", ACCOUNT_LIMIT, now), count("ip:10.0.0.1", IP_LIMIT, now)], None),
+            // ...but its cookie gives no unlimited guesses: a cap of its own, higher.
+            (&phone, vec![count("device:7", ACCOUNT_LIMIT, now)], None),
+            (&phone, vec![count("device:7", KNOWN_DEVICE_LIMIT, now)], Some(WINDOW_MS)),
+            (&stranger, vec![count("device:7", KNOWN_DEVICE_LIMIT, now)], None),
+        ];
+        for (n, (keys, found, expected)) in cases.iter().enumerate() {
+            assert_eq!(wait(keys, found, now), *expected, "case {n}");
         }
-        // The account is now refused to unknown devices, from any address...
-        let other: IpAddr = [10, 0, 0, 2].into();
-        assert!(matches!(
-            t.check(other, "jeannine", None, now + 10),
-            Err(ApiError::TooManyAttempts { retry_after_minutes: 15 })
-        ));
-        // ...but not to her own phone, from any address.
-        let phone = Some(DeviceId(7));
-        assert!(t.check(attacker, "jeannine", phone, now + 10).is_ok());
-        // Other accounts are unaffected; the window ends.
-        assert!(t.check(other, "marcel", None, now + 10).is_ok());
-        assert!(t.check(other, "jeannine", None, now + WINDOW_MS + 10).is_ok());
-        // An address that fails on many accounts is refused for all of them.
-        for i in 0..IP_LIMIT {
-            t.record_failure(other, &format!("user{i}"), None, now + 20);
-        }
-        assert!(t.check(other, "someone-else", None, now + 30).is_err());
-
-        // A known device's cookie gives no unlimited guesses: it has a cap of its own, higher
-        // than the account's, that other devices' failures do not use up.
-        let later = now + 2 * WINDOW_MS;
-        for i in 0..KNOWN_DEVICE_LIMIT {
-            assert!(t.check(attacker, "jeannine", phone, later + i64::from(i)).is_ok(), "guess {i}");
-            t.record_failure(attacker, "jeannine", phone, later + i64::from(i));
-        }
-        assert!(matches!(t.check(other, "jeannine", phone, later + 20), Err(ApiError::TooManyAttempts { .. })));
-        assert!(t.check(attacker, "jeannine", Some(DeviceId(8)), later + 20).is_ok(), "her other known device");
-        assert!(t.check(attacker, "jeannine", phone, later + WINDOW_MS + 20).is_ok(), "the window ends");
-        // A success clears the device's count.
-        t.record_failure(attacker, "jeannine", phone, later + WINDOW_MS + 30);
-        t.record_success("jeannine", phone);
-        assert!(t.state.lock().unwrap().by_device.get(&DeviceId(7)).is_none());
+        assert_eq!(phone.all(), ["ip:10.0.0.1", "login:jeannine", "device:7"]);
+        assert_eq!(stranger.all(), ["ip:10.0.0.1", "login:jeannine"]);
     }
 }

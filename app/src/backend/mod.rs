@@ -56,7 +56,6 @@ pub struct ServerContext {
     pub store: Arc<dyn Store>,
     pub build: BuildInfo,
     pub settings: Arc<Settings>,
-    pub throttle: Arc<auth::LoginThrottle>,
     /// Road travel times for planning, when a routing service is configured (else great-circle
     /// distances with a detour factor).
     pub road_times: Option<Arc<dyn RoadTimes>>,
@@ -73,7 +72,6 @@ impl ServerContext {
             store,
             build,
             settings: Arc::new(settings),
-            throttle: Arc::new(auth::LoginThrottle::default()),
             road_times: None,
             geocoding: None,
             seal: Default::default(),

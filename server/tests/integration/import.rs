@@ -341,7 +341,7 @@ async fn imported_homes_are_located_from_their_address_alone() {
 
     let mut db = app.db().await;
     let home = |name: &'static str| {
-        let sql = "SELECT home_lat, home_lon FROM residents WHERE last_name = ?";
+        let sql = "SELECT home_lat, home_lon FROM residents WHERE last_name = $1";
         sqlx::query_as::<_, (f64, f64)>(sql).bind(name)
     };
     let at = |(lat, lon): (f64, f64)| monalisa_app::domain::Location { lat, lon };
@@ -399,4 +399,17 @@ async fn imported_homes_are_located_from_their_address_alone() {
     }
     assert!(page.contains("Domiciles à situer d'après leur adresse : 1 — 1 trouvée(s)."), "{page}");
     assert_eq!(at(home("Geai").fetch_one(&mut db).await.unwrap()), at((civray.lat + 0.002, civray.lon + 0.002)));
+}
+
+/// Two server processes on one database: the dry run one of them made is found, and applied,
+/// through the other (it is stored, not kept in a process's memory).
+#[tokio::test]
+async fn a_dry_run_is_applied_through_another_server() {
+    let app = TestApp::spawn().await;
+    let (_admin, mut ambassador) = new_territory(&app).await;
+    let (id, html) = check(&mut ambassador, "volunteers", VOLUNTEERS.as_bytes()).await;
+    let other = TestApp::spawn_on(&app.db_url).await;
+    ambassador.url = other.url.clone();
+    assert_eq!(apply(&mut ambassador, &id, &hidden(&html, "empreinte"), &[2, 3]).await, format!("/import?essai={id}"));
+    assert_eq!(people(&mut ambassador).await["volunteers"].as_array().unwrap().len(), 2);
 }
