@@ -100,6 +100,49 @@ mod postgres {
     }
 }
 
+/// The two migrations directories build the same schema: every table with the same columns in
+/// the same order, but for the identity column PostgreSQL gives the two tables where SQLite's
+/// rowid has a meaning (`Dialect::row_id`). A migration added to one directory only fails here.
+#[tokio::test]
+async fn both_databases_hold_the_same_tables_and_columns() {
+    use sqlx::Row as _;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let sqlite = format!("sqlite://{}", dir.path().join("schema.db").display());
+    let postgres = postgres::database().await;
+    for url in [&sqlite, &postgres] {
+        monalisa_store_sql::open(url).await.expect("migrated").close().await;
+    }
+    sqlx::any::install_default_drivers();
+    let read = |url: String, sql: &'static str| async move {
+        let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+        let rows = sqlx::query(sql).fetch_all(&pool).await.expect("the schema");
+        pool.close().await;
+        let mut tables = std::collections::BTreeMap::<String, Vec<String>>::new();
+        for row in rows {
+            tables.entry(row.get::<String, _>(0)).or_default().push(row.get(1));
+        }
+        tables
+    };
+    let on_sqlite = read(
+        sqlite,
+        "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' ORDER BY m.name, c.cid",
+    )
+    .await;
+    let mut on_postgres = read(
+        postgres,
+        "SELECT table_name::text, column_name::text FROM information_schema.columns \
+         WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%' ORDER BY table_name, ordinal_position",
+    )
+    .await;
+    for table in ["volunteer_absences", "pairings"] {
+        let columns = on_postgres.get_mut(table).expect(table);
+        assert_eq!(columns.first().map(String::as_str), Some("id"), "{table}");
+        columns.remove(0);
+    }
+    assert_eq!(on_sqlite, on_postgres);
+}
+
 #[tokio::test]
 async fn an_unknown_database_url_is_refused() {
     let refused = monalisa_store_sql::open("mysql://localhost/x").await;
