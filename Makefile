@@ -130,7 +130,7 @@ SERVER_TESTS_BIN = $(RUST_TESTS) --no-run --message-format=json 2>/dev/null | py
 rust-tests:
 	@pg=$$(mktemp -d /tmp/monalisa-pg.XXXXXX); \
 	url=$$(tools/postgres.sh start $$pg) || { rm -rf $$pg; echo "PostgreSQL did not start" >&2; exit 1; }; \
-	export MONALISA_TEST_POSTGRES=$$url; \
+	export MONALISA_TEST_POSTGRES=$$url MONALISA_TEST_POSTGRES_CA=$$pg/ca.crt; \
 	$(RUST_TESTS) -- --test-threads=1 && \
 	bin=$$($(SERVER_TESTS_BIN)) && echo "Server integration tests on PostgreSQL ($$bin)" && \
 	(cd server && MONALISA_TEST_BACKEND=postgres $$bin --test-threads=1); status=$$?; \

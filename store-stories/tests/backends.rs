@@ -45,6 +45,30 @@ mod postgres {
 
     monalisa_store_stories::story_suite!(open);
 
+    /// TLS to the database as the URL's `sslmode` asks (rustls): `verify-full` with the test
+    /// cluster's certificate as the root of trust connects, encrypted; `verify-full` against
+    /// the system's roots, which do not know that certificate, is refused.
+    #[tokio::test]
+    async fn tls_is_used_as_the_url_asks() {
+        use sqlx::Connection as _;
+        let url = database().await;
+        let ca = std::env::var("MONALISA_TEST_POSTGRES_CA")
+            .expect("MONALISA_TEST_POSTGRES_CA: the test cluster's certificate (tools/postgres.sh makes it)");
+        let verified = format!("{url}?sslmode=verify-full&sslrootcert={ca}");
+        let store = monalisa_store_sql::open(&verified).await.expect("a store over verified TLS");
+        store.close().await;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&verified).await.expect("verified TLS");
+        let encrypted: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&mut conn)
+            .await
+            .expect("the connection's TLS state");
+        assert!(encrypted, "the connection is encrypted");
+        conn.close().await.expect("closed");
+        let unknown = monalisa_store_sql::open(&format!("{url}?sslmode=verify-full")).await;
+        assert!(unknown.is_err(), "a certificate no trusted root signed is refused");
+    }
+
     /// PostgreSQL commits transactions in any order, whatever the order their feed positions
     /// were given in: the feed's lock (`migrations/postgres/0001_schema.sql`) keeps the two
     /// orders the same. A first writer takes a feed position and holds its transaction open; a
