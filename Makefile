@@ -57,9 +57,9 @@ tools:
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --force; fi
 
 tools-test:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-	  echo "Installing Debian's chromium and chromium-driver"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's chromium, chromium-driver and nginx"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver nginx-light >/dev/null; fi
 	@if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then \
 	  (cd tests && npm ci --no-audit --no-fund); fi
 
@@ -137,8 +137,13 @@ rust-tests:
 	tools/postgres.sh stop $$pg; exit $$status
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 
+# The browser tests, with a throwaway PostgreSQL cluster for the replicas' test (two servers
+# behind nginx on one database).
 browser-tests:
-	cd tests && MONALISA_BIN=$(CURDIR)/target/debug/monalisa MONALISA_SITE=$(CURDIR)/$(SITE) npm test
+	@pg=$$(mktemp -d /tmp/monalisa-pg.XXXXXX); \
+	url=$$(tools/postgres.sh start $$pg) || { rm -rf $$pg; echo "PostgreSQL did not start" >&2; exit 1; }; \
+	(cd tests && MONALISA_TEST_POSTGRES=$$url MONALISA_BIN=$(CURDIR)/target/debug/monalisa MONALISA_SITE=$(CURDIR)/$(SITE) npm test); \
+	status=$$?; tools/postgres.sh stop $$pg; exit $$status
 
 clean:
 	rm -rf $(SITE) $(STAGE)

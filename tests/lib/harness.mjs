@@ -41,14 +41,16 @@ export async function copySite(dest) {
  * `port` 0 picks a free port; restart on the same port to keep the same origin (the service
  * worker and IndexedDB belong to the origin).
  */
-export async function startServer({ db, site = SITE, port = 0, args = [], demo = false } = {}) {
+export async function startServer({ db, site = SITE, port = 0, args = [], demo = false, env = {} } = {}) {
   // The demo population is generated afresh into this test's own database (fixed seed).
   const demoArgs = demo ? ['--demo', '--demo-seed', '7'] : [];
-  const child = spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--database-url', `sqlite://${db}`,
-    '--site-root', site, ...demoArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MONALISA_LOG: 'warn' } });
+  // `db`: a SQLite file's path, or a database URL (postgres://...).
+  const url = db.includes('://') ? db : `sqlite://${db}`;
+  const child = spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--database-url', url,
+    '--site-root', site, ...demoArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MONALISA_LOG: 'warn', ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
-  const url = await new Promise((resolve, reject) => {
+  const listening = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -57,12 +59,19 @@ export async function startServer({ db, site = SITE, port = 0, args = [], demo =
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
   });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   return {
-    url,
-    port: Number(new URL(url).port),
+    url: listening,
+    /** Resolves with the exit code (or the signal) once the process ended. */
+    exited,
+    port: Number(new URL(listening).port),
     /** What the server wrote on stderr (warnings and errors), for a failing test's message. */
     log: () => stderr,
+    /** SIGKILL: the process dies where it stands. */
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     /** SIGTERM, then wait for the graceful exit. */
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
