@@ -1,4 +1,4 @@
-//! AccountStore on SQLite.
+//! AccountStore.
 
 use super::*;
 use crate::sql;

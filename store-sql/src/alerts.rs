@@ -1,4 +1,4 @@
-//! E-mail alerts about concerns on SQLite: which concerns still need telling, to whom, and
+//! E-mail alerts about concerns: which concerns still need telling, to whom, and
 //! the record that they were told (migration 0006).
 
 use super::*;

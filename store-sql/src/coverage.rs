@@ -1,4 +1,4 @@
-//! The coverage view's data on SQLite: the whole territory in a handful of queries, without
+//! The coverage view's data: the whole territory in a handful of queries, without
 //! names or addresses (only communes, positions, rhythms, follow-up dates, visit days, concern
 //! times).
 

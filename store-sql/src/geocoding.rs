@@ -1,4 +1,4 @@
-//! The queue of homes to locate on SQLite: filled by an import in its own transaction, leased
+//! The queue of homes to locate: filled by an import in its own transaction, leased
 //! in batches (a lease is a time in `lease_until`: a batch whose process died is given again
 //! once it has passed), settled one home at a time with its audit line.
 

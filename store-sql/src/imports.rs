@@ -1,4 +1,4 @@
-//! Imports on SQLite: the scope's records in a few queries (a file is compared with all of
+//! Imports: the scope's records in a few queries (a file is compared with all of
 //! them), dry runs kept until they expire, and a run applied in one transaction that first
 //! checks every record it updates is still as the dry run saw it.
 

@@ -1,4 +1,4 @@
-//! The people of a scope on SQLite: the ambassador's lists, and saving a resident or a
+//! The people of a scope: the ambassador's lists, and saving a resident or a
 //! volunteer from their forms. Every change goes through the tables' triggers into the change
 //! log, so phones get an edited card (or lose a resident given to someone else) at their next
 //! sync.

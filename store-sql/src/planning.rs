@@ -1,4 +1,4 @@
-//! PlanningStore on SQLite.
+//! PlanningStore.
 
 use super::*;
 use crate::sql;

@@ -1,6 +1,6 @@
-//! The sync protocol on SQLite: applying pushes (at most once, durably) and serving pulls from
+//! The sync protocol: applying pushes (at most once, durably) and serving pulls from
 //! the change log with per-device tombstones. See `monalisa_core::sync` for the protocol and
-//! migration 0003 for the tables and triggers.
+//! SQLite migration 0003 (PostgreSQL: 0001) for the tables and triggers.
 
 use super::*;
 use crate::sql;

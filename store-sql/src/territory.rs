@@ -1,4 +1,4 @@
-//! TerritoryStore on SQLite.
+//! TerritoryStore.
 
 use super::*;
 use crate::sql;
