@@ -239,17 +239,31 @@ impl SqlStore {
         Ok(())
     }
 
+    /// A session with its account and device, in one query (every request asks).
     async fn load_session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sql::query(
-            "SELECT user_id, device_id, expires_at, ended_at, refreshed_at FROM sessions WHERE token_hash = ?",
-        )
+        let row = sql::query(&format!(
+            "SELECT s.expires_at, s.ended_at, s.refreshed_at, {USER_SELECT}, d.id AS device, d.label AS device_label, \
+             d.first_seen AS device_first_seen, d.last_seen AS device_last_seen, d.last_sync AS device_last_sync, \
+             d.revoked_at AS device_revoked_at, d.user_id AS device_user \
+             FROM sessions s JOIN devices d ON d.id = s.device_id JOIN users u ON u.id = s.user_id \
+             LEFT JOIN volunteers v ON v.id = u.volunteer_id LEFT JOIN ambassadors a ON a.id = u.ambassador_id \
+             WHERE s.token_hash = ?"
+        ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await
         .map_err(other)?;
         let Some(row) = row else { return Ok(None) };
-        let user = self.user(UserId(row.get("user_id"))).await?.ok_or_else(|| bad("session user"))?;
-        let device = self.device(DeviceId(row.get("device_id"))).await?.ok_or_else(|| bad("session device"))?;
+        let user = user_from(&row)?;
+        let device = DeviceRecord {
+            id: DeviceId(row.get("device")),
+            user: UserId(row.get("device_user")),
+            label: row.get("device_label"),
+            first_seen: Timestamp(row.get("device_first_seen")),
+            last_seen: Timestamp(row.get("device_last_seen")),
+            last_sync: ts(row.get("device_last_sync")),
+            revoked_at: ts(row.get("device_revoked_at")),
+        };
         Ok(Some(SessionRecord {
             user,
             device,

@@ -84,25 +84,32 @@ async fn apply_push(
     now: Timestamp,
 ) -> Result<Vec<Ack>, StoreError> {
     let mut acks = Vec::with_capacity(request.mutations.len());
+    // The answers already given, for the whole push in one query (each statement is a round
+    // trip to the database: the writer's time goes there).
+    let mut previous = previous_acks(c, &request.mutations).await?;
     for m in &request.mutations {
-        let previous: Option<String> =
-            sql::query_scalar(PREVIOUS_ACK).bind(m.id.as_str()).fetch_optional(&mut *c).await.map_err(failed)?;
-        if let Some(previous) = previous {
-            let status = push::resend(serde_json::from_str::<AckStatus>(&previous).map_err(failed)?);
+        if let Some(previous) = previous.get(m.id.as_str()) {
+            let status = push::resend(serde_json::from_str::<AckStatus>(previous).map_err(failed)?);
             acks.push(Ack { id: m.id.clone(), status });
             continue;
         }
-        let status = match push::gate(caller.revoked, caller.volunteer) {
-            push::Gate::SetAside(reason) => quarantine(c, caller, m, reason, now).await?,
-            push::Gate::Refuse(reason) => AckStatus::Rejected { reason: reason.into() },
-            push::Gate::Apply(v) => apply_one(c, caller, v.0, m, now).await?,
+        let (status, recorded) = match push::gate(caller.revoked, caller.volunteer) {
+            push::Gate::SetAside(reason) => (quarantine(c, caller, m, reason, now).await?, false),
+            push::Gate::Refuse(reason) => (AckStatus::Rejected { reason: reason.into() }, false),
+            push::Gate::Apply(v) => apply_one(c, caller, v.0, m, now, Some(request.protocol)).await?,
         };
+        let ack = serde_json::to_string(&status).unwrap_or_default();
+        previous.insert(m.id.as_str().to_owned(), ack.clone());
+        if recorded {
+            acks.push(Ack { id: m.id.clone(), status });
+            continue;
+        }
         sql::query(RECORD_APPLIED)
             .bind(m.id.as_str())
             .bind(caller.user.0)
             .bind(caller.device.0)
             .bind(i64::from(request.protocol))
-            .bind(serde_json::to_string(&status).unwrap_or_default())
+            .bind(ack)
             .bind(m.recorded_at.0)
             .bind(now.0)
             .execute(&mut *c)
@@ -112,6 +119,23 @@ async fn apply_push(
     }
     sql::query(DEVICE_SYNCED).bind(now.0).bind(caller.device.0).execute(&mut *c).await.map_err(failed)?;
     Ok(acks)
+}
+
+/// The answers recorded for those of `mutations` already applied: id → answer (JSON).
+async fn previous_acks(
+    c: &mut AnyConnection,
+    mutations: &[Mutation],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    if mutations.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks = vec!["?"; mutations.len()].join(", ");
+    let mut q =
+        sql::query_as::<(String, String)>(&format!("SELECT id, ack FROM applied_mutations WHERE id IN ({marks})"));
+    for m in mutations {
+        q = q.bind(m.id.as_str());
+    }
+    Ok(q.fetch_all(&mut *c).await.map_err(failed)?.into_iter().collect())
 }
 
 /// The audit trail, in the same transaction as what it records.
@@ -179,7 +203,7 @@ pub(crate) async fn release(
         volunteer: Some(VolunteerId(volunteer)),
         revoked: false,
     };
-    let status = apply_one(c, &caller, volunteer, &m, now).await?;
+    let (status, _) = apply_one(c, &caller, volunteer, &m, now, None).await?;
     if let AckStatus::Rejected { reason } = &status {
         return Err(StoreError::Conflict(format!("cannot enter the record: {reason}")));
     }
@@ -229,25 +253,29 @@ async fn set_aside(
     Ok(added > 0)
 }
 
+/// Applies one mutation; with `record` (the push's protocol), a report entering the record
+/// also records its answer in `applied_mutations` in the same statement: the answer and
+/// whether that was done.
 async fn apply_one(
     c: &mut AnyConnection,
     caller: &SyncCaller,
     volunteer: i64,
     m: &Mutation,
     now: Timestamp,
-) -> Result<AckStatus, StoreError> {
-    match &m.body {
+    record: Option<u16>,
+) -> Result<(AckStatus, bool), StoreError> {
+    let status = match &m.body {
         MutationBody::Report(r) => {
-            let status = apply_report(c, caller, volunteer, m, r, now).await?;
+            let (status, recorded) = apply_report(c, caller, volunteer, m, r, now, record).await?;
             if let AckStatus::Rejected { reason } = &status {
                 // A refused report is kept aside too (see the SQLite writer's `keep_refused`).
                 set_aside(c, caller, m, &format!("refused:{reason}"), now).await?;
             }
-            Ok(status)
+            return Ok((status, recorded));
         }
         MutationBody::Absence { first, last } => {
             if let Some(reason) = push::absence(*first, *last, now.paris_local().0) {
-                return Ok(AckStatus::Rejected { reason });
+                return Ok((AckStatus::Rejected { reason }, false));
             }
             sql::query(ADD_ABSENCE)
                 .bind(volunteer)
@@ -256,11 +284,11 @@ async fn apply_one(
                 .execute(&mut *c)
                 .await
                 .map_err(failed)?;
-            Ok(AckStatus::Applied { flag: None })
+            AckStatus::Applied { flag: None }
         }
         MutationBody::CancelAbsence { first, last } => {
             if let Some(reason) = push::cancel_absence(*first, *last) {
-                return Ok(AckStatus::Rejected { reason });
+                return Ok((AckStatus::Rejected { reason }, false));
             }
             sql::query(&cancel_absence(Dialect::Postgres))
                 .bind(volunteer)
@@ -269,14 +297,14 @@ async fn apply_one(
                 .execute(&mut *c)
                 .await
                 .map_err(failed)?;
-            Ok(AckStatus::Applied { flag: None })
+            AckStatus::Applied { flag: None }
         }
         MutationBody::DeclineVisit { visit, reason } => {
             let owner: Option<i64> =
                 sql::query_scalar(VISIT_OWNER).bind(visit.0).fetch_optional(&mut *c).await.map_err(failed)?;
             match push::decline(VolunteerId(volunteer), reason, owner.map(VolunteerId)) {
-                push::DeclineDecision::Refuse(reason) => Ok(AckStatus::Rejected { reason: reason.into() }),
-                push::DeclineDecision::Acknowledge(flag) => Ok(AckStatus::Applied { flag: Some(flag) }),
+                push::DeclineDecision::Refuse(reason) => AckStatus::Rejected { reason: reason.into() },
+                push::DeclineDecision::Acknowledge(flag) => AckStatus::Applied { flag: Some(flag) },
                 push::DeclineDecision::Record => {
                     sql::query(RECORD_DECLINE)
                         .bind(m.id.as_str())
@@ -289,11 +317,12 @@ async fn apply_one(
                         .map_err(failed)?;
                     // The visit leaves the round (see the SQLite writer).
                     sql::query(CANCEL_VISIT).bind(visit.0).execute(&mut *c).await.map_err(failed)?;
-                    Ok(AckStatus::Applied { flag: None })
+                    AckStatus::Applied { flag: None }
                 }
             }
         }
-    }
+    };
+    Ok((status, false))
 }
 
 async fn apply_report(
@@ -303,7 +332,8 @@ async fn apply_report(
     m: &Mutation,
     r: &ReportInput,
     now: Timestamp,
-) -> Result<AckStatus, StoreError> {
+    record: Option<u16>,
+) -> Result<(AckStatus, bool), StoreError> {
     let resident = sql::query(RESIDENT_FACTS)
         .bind(r.resident.0)
         .bind(volunteer)
@@ -331,8 +361,8 @@ async fn apply_report(
     };
     let (flag, visit_id) =
         match push::report(VolunteerId(volunteer), r, resident.as_ref(), visit.as_ref(), now.paris_local().0) {
-            push::ReportDecision::Refuse(reason) => return Ok(AckStatus::Rejected { reason }),
-            push::ReportDecision::SetAside(reason) => return quarantine(c, caller, m, reason, now).await,
+            push::ReportDecision::Refuse(reason) => return Ok((AckStatus::Rejected { reason }, false)),
+            push::ReportDecision::SetAside(reason) => return Ok((quarantine(c, caller, m, reason, now).await?, false)),
             push::ReportDecision::Record { flag, visit, completes_visit } => {
                 if let (true, Some(visit)) = (completes_visit, visit) {
                     sql::query(COMPLETE_VISIT).bind(visit.0).execute(&mut *c).await.map_err(failed)?;
@@ -340,7 +370,28 @@ async fn apply_report(
                 (flag, visit.map(|v| v.0))
             }
         };
-    sql::query(INSERT_REPORT)
+    let status = AckStatus::Applied { flag };
+    // One statement: the report, its audit entry, its concerns and (with `record`) the answer.
+    let mut statement = format!(
+        "WITH report AS ({INSERT_REPORT} RETURNING id), \
+         audit AS (INSERT INTO audit_log (at, actor_id, device_id, action, object_kind, object_id, detail) \
+           SELECT ?12, ?15, ?14, 'report.create', 'report', id, ?16 FROM report)"
+    );
+    let first_concern = 19;
+    if !r.concerns.is_empty() {
+        let kinds = (0..r.concerns.len()).map(|i| format!("(?{})", first_concern + i)).collect::<Vec<_>>().join(", ");
+        statement.push_str(&format!(
+            ", concerns AS (INSERT INTO concerns (report_id, kind, resident_id, status, raised_at) \
+             SELECT report.id, k.kind, ?3, 'open', ?12 FROM report, (VALUES {kinds}) AS k(kind))"
+        ));
+    }
+    statement.push_str(if record.is_some() {
+        " INSERT INTO applied_mutations (id, user_id, device_id, protocol, ack, recorded_at, received_at) \
+         SELECT ?1, ?15, ?14, ?17, ?18, ?11, ?12 FROM report"
+    } else {
+        " SELECT count(*) FROM report"
+    });
+    let mut q = sql::query(&statement)
         .bind(m.id.as_str())
         .bind(visit_id)
         .bind(r.resident.0)
@@ -355,19 +406,13 @@ async fn apply_report(
         .bind(now.0)
         .bind(flag.map(Flag::code))
         .bind(caller.device.0)
-        .execute(&mut *c)
-        .await
-        .map_err(failed)?;
-    audit(c, caller, "report.create", m.id.as_str(), flag.map_or("", Flag::code), now).await?;
+        .bind(caller.user.0)
+        .bind(flag.map_or("", Flag::code))
+        .bind(i64::from(record.unwrap_or(0)))
+        .bind(serde_json::to_string(&status).unwrap_or_default());
     for kind in &r.concerns {
-        sql::query(INSERT_CONCERN)
-            .bind(m.id.as_str())
-            .bind(kind.code())
-            .bind(r.resident.0)
-            .bind(now.0)
-            .execute(&mut *c)
-            .await
-            .map_err(failed)?;
+        q = q.bind(kind.code());
     }
-    Ok(AckStatus::Applied { flag })
+    q.execute(&mut *c).await.map_err(failed)?;
+    Ok((status, record.is_some()))
 }
