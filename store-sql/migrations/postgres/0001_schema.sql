@@ -387,23 +387,17 @@ CREATE INDEX geocode_queue_run ON geocode_queue(run_id);
 
 -- The change feed's triggers (SQLite: migrations 0003, 0006, 0015).
 
-CREATE FUNCTION log_resident() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One row changed: its kind (argument 0) and the column naming the record (argument 1).
+CREATE FUNCTION log_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM feed_lock();
-    INSERT INTO change_log (kind, entity_id) VALUES ('resident', NEW.id);
+    INSERT INTO change_log (kind, entity_id) VALUES (TG_ARGV[0], to_jsonb(NEW) ->> TG_ARGV[1]);
     RETURN NULL;
 END $$;
 CREATE TRIGGER residents_logged AFTER INSERT OR UPDATE ON residents
-    FOR EACH ROW EXECUTE FUNCTION log_resident();
-
-CREATE FUNCTION log_visit() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM feed_lock();
-    INSERT INTO change_log (kind, entity_id) VALUES ('visit', NEW.id);
-    RETURN NULL;
-END $$;
+    FOR EACH ROW EXECUTE FUNCTION log_change('resident', 'id');
 CREATE TRIGGER visits_logged AFTER INSERT OR UPDATE ON visits
-    FOR EACH ROW EXECUTE FUNCTION log_visit();
+    FOR EACH ROW EXECUTE FUNCTION log_change('visit', 'id');
 
 CREATE FUNCTION log_round_status() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -426,16 +420,10 @@ END $$;
 CREATE TRIGGER reports_logged AFTER INSERT OR UPDATE ON reports
     FOR EACH ROW EXECUTE FUNCTION log_report();
 
-CREATE FUNCTION log_concern() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM feed_lock();
-    INSERT INTO change_log (kind, entity_id) VALUES ('report', NEW.report_id);
-    RETURN NULL;
-END $$;
 CREATE TRIGGER concerns_logged_insert AFTER INSERT ON concerns
-    FOR EACH ROW EXECUTE FUNCTION log_concern();
+    FOR EACH ROW EXECUTE FUNCTION log_change('report', 'report_id');
 CREATE TRIGGER concerns_logged_update AFTER UPDATE OF status ON concerns
-    FOR EACH ROW EXECUTE FUNCTION log_concern();
+    FOR EACH ROW EXECUTE FUNCTION log_change('report', 'report_id');
 
 CREATE FUNCTION log_volunteer_active() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
