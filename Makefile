@@ -123,17 +123,19 @@ layout:
 # asking cargo for it alone would resolve features anew and build it again). PostgreSQL is a
 # throwaway cluster from Debian's packages (tools/postgres.sh installs them if missing), stopped
 # whatever the tests give.
-SERVER_TESTS_BIN = $(RUST_TESTS) --no-run --message-format=json 2>/dev/null | python3 -c 'import json, sys; \
-  print(next(m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") \
-  and m["target"]["name"] == "integration" and "monalisa-server" in m["package_id"]))'
-
 rust-tests:
 	@pg=$$(mktemp -d /tmp/monalisa-pg.XXXXXX); \
 	url=$$(tools/postgres.sh start $$pg) || { rm -rf $$pg; echo "PostgreSQL did not start" >&2; exit 1; }; \
 	export MONALISA_TEST_POSTGRES=$$url MONALISA_TEST_POSTGRES_CA=$$pg/ca.crt; \
-	$(RUST_TESTS) -- --test-threads=1 && \
-	bin=$$($(SERVER_TESTS_BIN)) && echo "Server integration tests on PostgreSQL ($$bin)" && \
-	(cd server && MONALISA_TEST_BACKEND=postgres $$bin --test-threads=1); status=$$?; \
+	log=$$(mktemp); { $(RUST_TESTS) -- --test-threads=1; echo $$? > $$log.status; } 2>&1 | tee $$log; \
+	status=$$(cat $$log.status); \
+	bin=$$(sed -n 's|.*Running tests/integration/main.rs (\(target/debug/deps/http-[0-9a-f]*\)).*|\1|p' $$log | head -n 1); \
+	rm -f $$log $$log.status; \
+	if [ "$$status" = 0 ]; then \
+	  if [ -z "$$bin" ]; then echo "the server's HTTP tests did not run" >&2; status=1; \
+	  else echo "Server HTTP tests on PostgreSQL ($$bin)"; \
+	    (cd server && MONALISA_TEST_BACKEND=postgres $(CURDIR)/$$bin --test-threads=1); status=$$?; fi; \
+	fi; \
 	tools/postgres.sh stop $$pg; exit $$status
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p monalisa-app --target $(WASM_TARGET) --features hydrate --test idb
 

@@ -69,6 +69,40 @@ mod postgres {
         assert!(unknown.is_err(), "a certificate no trusted root signed is refused");
     }
 
+    /// Two server processes on one database get the same push at once (a phone's retry through
+    /// another replica while the first still works): each report is applied once, one process
+    /// answering "applied" and the other "already applied"; nothing it causes (concerns, audit
+    /// entries) doubles. The writers' lock orders the two, the answers' key would refuse a
+    /// second row.
+    #[tokio::test]
+    async fn the_same_push_reaching_two_servers_at_once_is_applied_once() {
+        use monalisa_core::domain::ConcernKind;
+        use monalisa_core::sync::AckStatus;
+        use monalisa_store_stories::{fixture::*, sync::*};
+        use sqlx::Connection as _;
+        let url = database().await;
+        let one = monalisa_store_sql::open(&url).await.expect("a store");
+        let (_, phone) = phone(&*one, false).await;
+        let other = monalisa_store_sql::open(&url).await.expect("a second server's store");
+        let mutations =
+            vec![report(client_id('d', 7), RES_1, vec![ConcernKind::Fall]), report(client_id('d', 8), RES_2, vec![])];
+        let (a, b) = tokio::join!(push(&*one, &phone, mutations.clone()), push(&*other, &phone, mutations));
+        for (x, y) in a.iter().zip(&b) {
+            let applied = |s: &AckStatus| matches!(s, AckStatus::Applied { .. });
+            let again = |s: &AckStatus| matches!(s, AckStatus::AlreadyApplied { .. });
+            assert!(
+                (applied(&x.status) && again(&y.status)) || (again(&x.status) && applied(&y.status)),
+                "one applies, the other answers from the first: {x:?} / {y:?}"
+            );
+        }
+        assert_eq!(one.counts().await.expect("counts").reports, 2);
+        let mut conn = sqlx::PgConnection::connect(&url).await.expect("a connection");
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+        assert_eq!(count("SELECT count(*) FROM concerns").fetch_one(&mut conn).await.expect("concerns"), 1);
+        let audited = count("SELECT count(*) FROM audit_log WHERE action = 'report.create'");
+        assert_eq!(audited.fetch_one(&mut conn).await.expect("audit"), 2);
+    }
+
     /// PostgreSQL commits transactions in any order, whatever the order their feed positions
     /// were given in: the feed's lock (`migrations/postgres/0001_schema.sql`) keeps the two
     /// orders the same. A first writer takes a feed position and holds its transaction open; a
